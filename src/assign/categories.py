@@ -1,0 +1,65 @@
+"""Teacher categories by the methodist's directions of work (seed 000) and their load weights.
+
+Categories cost different effort: a teacher on an IOM needs more of a methodist's time than one
+with no identified deficits. A teacher's load weight is the largest weight among the teacher's
+categories, unless the input gives `load_weight` explicitly; a scenario may change the weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from assign.subjects import normalize
+
+
+class Category(StrEnum):
+    GENERAL = "general"
+    IOM = "iom"
+    YOUNG = "young"
+    LOW_RESULTS = "low_results"
+    CONTEST = "contest"
+    EXPERT = "expert"
+
+
+CATEGORY_NAMES_RU: dict[Category, str] = {
+    Category.GENERAL: "общая поддержка",
+    Category.IOM: "педагог на ИОМ (выявлены дефициты)",
+    Category.YOUNG: "молодой педагог",
+    Category.LOW_RESULTS: "школа с низкими образовательными результатами",
+    Category.CONTEST: "участник профессиональных конкурсов",
+    Category.EXPERT: "эксперт",
+}
+
+DEFAULT_WEIGHTS: Mapping[Category, float] = {
+    Category.GENERAL: 1.0,
+    Category.IOM: 1.5,
+    Category.YOUNG: 1.25,
+    Category.LOW_RESULTS: 1.25,
+    Category.CONTEST: 1.1,
+    Category.EXPERT: 1.0,
+}
+
+_ALIASES: dict[str, Category] = {}
+for _category, _name in CATEGORY_NAMES_RU.items():
+    _ALIASES[normalize(_category.value)] = _category
+    _ALIASES[normalize(_name)] = _category
+_ALIASES.update({
+    "общая": Category.GENERAL, "общий": Category.GENERAL,
+    "иом": Category.IOM, "дефициты": Category.IOM,
+    "молодой": Category.YOUNG, "молодой специалист": Category.YOUNG,
+    "низкие результаты": Category.LOW_RESULTS, "шнор": Category.LOW_RESULTS,
+    "конкурс": Category.CONTEST, "конкурсант": Category.CONTEST,
+    "эксперт": Category.EXPERT,
+})
+
+
+def resolve_category(text: str) -> Category | None:
+    return _ALIASES.get(normalize(text))
+
+
+def load_weight(
+    categories: Iterable[Category], weights: Mapping[Category, float] = DEFAULT_WEIGHTS
+) -> float:
+    """Weight of one teacher in a methodist's load: the heaviest of the teacher's categories."""
+    return max((weights[c] for c in categories), default=weights[Category.GENERAL])

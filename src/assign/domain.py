@@ -1,0 +1,654 @@
+"""The validated domain model: immutable records and the region that ties them together.
+
+Validation has two layers. Each record checks its own fields (a known subject, coordinates in
+range, a sane load range); `Region` checks the references between records (a teacher's school
+exists, a methodist's base exists...). Both raise errors whose `type` is a stable `Code` value and
+whose message is Russian, so the loader can turn them into findings with file and row.
+Records keep the row they were read from (`row`) only to point a planner back to the input.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from assign.categories import DEFAULT_WEIGHTS, Category, load_weight, resolve_category
+from assign.errors import Code, Issue
+from assign.subjects import resolve_subject, subject_name, suggest_subjects
+
+MONTHS: tuple[int, ...] = tuple(range(1, 13))
+CoordinateSystem = Literal["geographic", "planar"]
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _parse_number(value: Any) -> Any:
+    """Accept the decimal comma of Russian spreadsheets ("52,95") and thin spaces in numbers."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        return value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return value
+
+
+_TRUE = {"1", "да", "true", "yes", "y", "д", "истина", "+"}
+_FALSE = {"0", "нет", "false", "no", "n", "н", "ложь", "-"}
+
+
+def _parse_bool(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise PydanticCustomError(
+            Code.VALUE_INVALID.value,
+            "значение «{value}» не распознано: ожидается «да» или «нет»",
+            {"value": value},
+        )
+    return value
+
+
+def _split_list(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def parse_months(value: Any) -> Any:
+    """"12;1;2;3" or "12-4" (a range across the new year) or empty (all year) → sorted months."""
+    value = _blank_to_none(value)
+    if value is None:
+        return MONTHS
+    if isinstance(value, str):
+        months: set[int] = set()
+        for part in value.replace(",", ";").split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                if "-" in part:
+                    start, end = (int(p) for p in part.split("-", 1))
+                    if not (1 <= start <= 12 and 1 <= end <= 12):
+                        raise ValueError
+                    month = start
+                    months.add(month)
+                    while month != end:
+                        month = month % 12 + 1
+                        months.add(month)
+                else:
+                    months.add(int(part))
+            except ValueError:
+                raise PydanticCustomError(
+                    Code.MONTHS_INVALID.value,
+                    "месяцы «{value}» не распознаны: ожидаются номера 1–12 через «;» "
+                    "или диапазон вида «12-4»",
+                    {"value": value},
+                ) from None
+        value = months
+    months_tuple = tuple(sorted(set(value)))
+    if not months_tuple or any(not 1 <= m <= 12 for m in months_tuple):
+        raise PydanticCustomError(
+            Code.MONTHS_INVALID.value,
+            "месяцы «{value}» вне диапазона 1–12",
+            {"value": str(value)},
+        )
+    return months_tuple
+
+
+Number = Annotated[float, BeforeValidator(_parse_number)]
+OptionalNumber = Annotated[float | None, BeforeValidator(_parse_number)]
+Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+OptionalFlag = Annotated[bool | None, BeforeValidator(_parse_bool)]
+IdList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
+Months = Annotated[tuple[int, ...], BeforeValidator(parse_months)]
+Text = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v)]
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    row: int | None = Field(default=None, exclude=True, repr=False)
+
+
+def _check_point(lat: float | None, lon: float | None, planar: bool) -> None:
+    if lat is None and lon is None:
+        return
+    if lat is None or lon is None:
+        raise PydanticCustomError(
+            Code.COORDINATES_MISSING.value,
+            "указана только одна координата: нужны обе ({fields})",
+            {"fields": "x, y" if planar else "lat, lon"},
+        )
+    if not planar and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise PydanticCustomError(
+            Code.COORDINATES_OUT_OF_RANGE.value,
+            "координаты ({lat}; {lon}) вне допустимого диапазона: широта −90…90, долгота −180…180",
+            {"lat": lat, "lon": lon},
+        )
+
+
+class Located(Record):
+    """A record with an optional point: (lat, lon) in degrees, or planar (x, y) in km."""
+
+    lat: OptionalNumber = None
+    lon: OptionalNumber = None
+    planar: bool = Field(default=False, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _point_in_range(self) -> Located:
+        _check_point(self.lat, self.lon, self.planar)
+        return self
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return (self.lat, self.lon)
+
+
+class Municipality(Located):
+    municipality_id: Text
+    name: Text
+    isolated: Flag = False
+    """No all-year road to other districts: reached only through `transport` links."""
+
+    @model_validator(mode="after")
+    def _has_center(self) -> Municipality:
+        if self.point is None:
+            raise PydanticCustomError(
+                Code.COORDINATES_MISSING.value,
+                "у муниципалитета нет координат центра",
+            )
+        return self
+
+
+class School(Located):
+    school_id: Text
+    name: Text
+    municipality_id: Text
+    low_results: Flag = False
+
+
+def _subject_code(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    code = resolve_subject(value)
+    if code is None:
+        suggestions = suggest_subjects(value)
+        hint = f" Возможно, имелось в виду: {', '.join(suggestions)}." if suggestions else ""
+        raise PydanticCustomError(
+            Code.UNKNOWN_SUBJECT.value,
+            "неизвестный предмет «{value}».{hint}",
+            {"value": value, "hint": hint},
+        )
+    return code
+
+
+def _categories(value: Any) -> Any:
+    value = _split_list(value)
+    if isinstance(value, tuple):
+        result = []
+        for item in value:
+            category = resolve_category(item) if isinstance(item, str) else item
+            if category is None:
+                names = ", ".join(c.value for c in Category)
+                raise PydanticCustomError(
+                    Code.UNKNOWN_CATEGORY.value,
+                    "неизвестная категория «{value}»: допустимы {names}",
+                    {"value": item, "names": names},
+                )
+            result.append(category)
+        return tuple(result)
+    return value
+
+
+SubjectCode = Annotated[str, BeforeValidator(_subject_code)]
+
+
+class Teacher(Record):
+    teacher_id: Text
+    full_name: Text
+    school_id: Text
+    subject: SubjectCode
+    categories: Annotated[tuple[Category, ...], BeforeValidator(_categories)] = ()
+    load_weight: OptionalNumber = None
+
+    @field_validator("load_weight")
+    @classmethod
+    def _positive_weight(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise PydanticCustomError(
+                Code.VALUE_INVALID.value, "вес нагрузки должен быть больше нуля, указано {value}",
+                {"value": value},
+            )
+        return value
+
+
+def _subject_codes(value: Any) -> Any:
+    value = _split_list(value)
+    if isinstance(value, tuple):
+        return tuple(dict.fromkeys(_subject_code(v) for v in value))
+    return value
+
+
+class Person(Located):
+    """A methodist or a candidate: subjects and a base (municipality, school or a point)."""
+
+    full_name: Text
+    subjects: Annotated[tuple[str, ...], BeforeValidator(_subject_codes)]
+    municipality_id: OptionalText = None
+    school_id: OptionalText = None
+
+    @field_validator("subjects")
+    @classmethod
+    def _at_least_one(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise PydanticCustomError(Code.NO_SUBJECT.value, "не указан ни один предмет")
+        return value
+
+    @model_validator(mode="after")
+    def _has_base(self) -> Person:
+        if self.municipality_id is None and self.school_id is None and self.point is None:
+            raise PydanticCustomError(
+                Code.BASE_MISSING.value,
+                "не указано место базирования: нужен municipality_id, school_id или координаты",
+            )
+        return self
+
+
+class Methodist(Person):
+    methodist_id: Text
+    min_load: OptionalNumber = None
+    max_load: OptionalNumber = None
+
+    @model_validator(mode="after")
+    def _load_range(self) -> Methodist:
+        low, high = self.min_load, self.max_load
+        if (low is not None and low < 0) or (high is not None and high <= 0) or (
+            low is not None and high is not None and low > high
+        ):
+            raise PydanticCustomError(
+                Code.LOAD_RANGE_INVALID.value,
+                "недопустимые пределы нагрузки: min_load={low}, max_load={high}",
+                {"low": low, "high": high},
+            )
+        return self
+
+    @property
+    def person_id(self) -> str:
+        return self.methodist_id
+
+
+class Candidate(Person):
+    candidate_id: Text
+    role: OptionalText = None
+    qualification_category: OptionalText = None
+    pedagogical_education: OptionalFlag = None
+    experience_years: OptionalNumber = None
+
+    @property
+    def person_id(self) -> str:
+        return self.candidate_id
+
+    @property
+    def eligibility_known(self) -> bool:
+        return any(
+            v is not None
+            for v in (
+                self.role, self.qualification_category, self.pedagogical_education,
+                self.experience_years,
+            )
+        )
+
+
+class Mode(StrEnum):
+    ROAD = "road"
+    WINTER_ROAD = "winter_road"
+    RIVER = "river"
+    AIR = "air"
+
+
+MODE_NAMES_RU = {
+    Mode.ROAD: "автодорога",
+    Mode.WINTER_ROAD: "зимник",
+    Mode.RIVER: "река",
+    Mode.AIR: "авиа",
+}
+
+
+def _mode(value: Any) -> Any:
+    if isinstance(value, str):
+        key = value.strip().lower()
+        for mode, name in MODE_NAMES_RU.items():
+            if key in (mode.value, name):
+                return mode
+        raise PydanticCustomError(
+            Code.UNKNOWN_MODE.value,
+            "неизвестный вид транспорта «{value}»: допустимы road, winter_road, river, air",
+            {"value": value},
+        )
+    return value
+
+
+class TransportLink(Record):
+    from_municipality: Text
+    to_municipality: Text
+    hours: Number
+    mode: Annotated[Mode, BeforeValidator(_mode)]
+    months: Months = MONTHS
+    km: OptionalNumber = None
+
+    @field_validator("hours")
+    @classmethod
+    def _positive_hours(cls, value: float) -> float:
+        if value < 0:
+            raise PydanticCustomError(
+                Code.VALUE_INVALID.value, "время в пути не может быть отрицательным: {value}",
+                {"value": value},
+            )
+        return value
+
+
+class TravelTime(Record):
+    from_id: Text
+    to_id: Text
+    km: OptionalNumber = None
+    hours: OptionalNumber = None
+    months: Months = MONTHS
+
+    @model_validator(mode="after")
+    def _km_or_hours(self) -> TravelTime:
+        if self.km is None and self.hours is None:
+            raise PydanticCustomError(
+                Code.VALUE_MISSING.value, "нужно указать km или hours (или оба)"
+            )
+        for value in (self.km, self.hours):
+            if value is not None and value < 0:
+                raise PydanticCustomError(
+                    Code.VALUE_INVALID.value, "расстояние и время не могут быть отрицательными"
+                )
+        return self
+
+
+class AssignmentPair(Record):
+    teacher_id: Text
+    methodist_id: Text
+
+
+class Region(BaseModel):
+    """A whole region: everything the planners know, with references checked.
+
+    Construct it through `assign.io.load_region` (which reports problems with file and row) or
+    directly; either way `check_references` must find nothing, or construction fails.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    coordinate_system: CoordinateSystem = "geographic"
+    municipalities: tuple[Municipality, ...]
+    schools: tuple[School, ...]
+    teachers: tuple[Teacher, ...]
+    methodists: tuple[Methodist, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    transport: tuple[TransportLink, ...] = ()
+    travel_times: tuple[TravelTime, ...] = ()
+    current_assignment: tuple[AssignmentPair, ...] = ()
+    sources: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    """Table name → what to call its file in messages ("teachers.csv", "region.xlsx, лист teachers")."""
+
+    @model_validator(mode="after")
+    def _references_hold(self) -> Region:
+        errors = [i for i in check_references(self) if i.severity.value == "error"]
+        if errors:
+            raise ValueError("; ".join(str(i) for i in errors[:10]))
+        return self
+
+    # --- indices --------------------------------------------------------------------------
+    @cached_property
+    def municipality_by_id(self) -> dict[str, Municipality]:
+        return {m.municipality_id: m for m in self.municipalities}
+
+    @cached_property
+    def school_by_id(self) -> dict[str, School]:
+        return {s.school_id: s for s in self.schools}
+
+    @cached_property
+    def teacher_by_id(self) -> dict[str, Teacher]:
+        return {t.teacher_id: t for t in self.teachers}
+
+    @cached_property
+    def methodist_by_id(self) -> dict[str, Methodist]:
+        return {m.methodist_id: m for m in self.methodists}
+
+    @cached_property
+    def candidate_by_id(self) -> dict[str, Candidate]:
+        return {c.candidate_id: c for c in self.candidates}
+
+    @cached_property
+    def teachers_by_subject(self) -> dict[str, list[Teacher]]:
+        groups: dict[str, list[Teacher]] = defaultdict(list)
+        for teacher in self.teachers:
+            groups[teacher.subject].append(teacher)
+        return dict(groups)
+
+    @cached_property
+    def current_methodist_of(self) -> dict[str, str]:
+        return {pair.teacher_id: pair.methodist_id for pair in self.current_assignment}
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted(self.teachers_by_subject)
+
+    def school_point(self, school: School) -> tuple[float, float]:
+        """The school's own point, or its municipality's centre when it has none."""
+        point = school.point
+        if point is None:
+            point = self.municipality_by_id[school.municipality_id].point
+        assert point is not None
+        return point
+
+    def school_municipality(self, school_id: str) -> str:
+        return self.school_by_id[school_id].municipality_id
+
+    def teacher_categories(self, teacher: Teacher) -> tuple[Category, ...]:
+        """Declared categories, plus `low_results` for a teacher of a school flagged so."""
+        categories = list(teacher.categories)
+        if self.school_by_id[teacher.school_id].low_results and (
+            Category.LOW_RESULTS not in categories
+        ):
+            categories.append(Category.LOW_RESULTS)
+        return tuple(categories) or (Category.GENERAL,)
+
+    def teacher_weight(
+        self, teacher: Teacher, weights: dict[Category, float] | None = None
+    ) -> float:
+        if teacher.load_weight is not None:
+            return teacher.load_weight
+        return load_weight(self.teacher_categories(teacher), weights or DEFAULT_WEIGHTS)
+
+    def person_base(self, person: Person) -> tuple[tuple[float, float], str]:
+        """Where a methodist or candidate starts their trips: a point and its municipality.
+
+        A base given only by coordinates belongs to the municipality with the nearest centre.
+        """
+        if person.point is not None:
+            point = person.point
+            if person.municipality_id is not None:
+                return point, person.municipality_id
+            if person.school_id is not None:
+                return point, self.school_municipality(person.school_id)
+            return point, self._nearest_municipality(point)
+        if person.school_id is not None:
+            school = self.school_by_id[person.school_id]
+            return self.school_point(school), school.municipality_id
+        assert person.municipality_id is not None
+        center = self.municipality_by_id[person.municipality_id].point
+        assert center is not None
+        return center, person.municipality_id
+
+    def _nearest_municipality(self, point: tuple[float, float]) -> str:
+        from assign.geo import distance_km  # local: geo is a leaf module, kept out of import time
+
+        best = min(
+            self.municipalities,
+            key=lambda m: float(distance_km(point, m.point or point, self.coordinate_system)),
+        )
+        return best.municipality_id
+
+    def iter_people(self) -> Iterator[Methodist | Candidate]:
+        yield from self.methodists
+        yield from self.candidates
+
+
+def _issue(region: Region, table: str, row: int | None, column: str, value: str,
+           code: Code, message: str) -> Issue:
+    return Issue(code, message, region.sources.get(table, table), row, column, value)
+
+
+def check_references(region: Region) -> list[Issue]:
+    """Reference checks between records: the second layer of validation."""
+    issues: list[Issue] = []
+    issues += _duplicate_ids(region)
+    munis = {m.municipality_id for m in region.municipalities}
+    schools = {s.school_id: s for s in region.schools}
+    methodists = {m.methodist_id: m for m in region.methodists}
+    teachers = {t.teacher_id: t for t in region.teachers}
+
+    def unknown(table: str, row: int | None, column: str, value: str, target: str) -> None:
+        issues.append(_issue(region, table, row, column, value, Code.UNKNOWN_REFERENCE,
+                             f"код «{value}» отсутствует в таблице «{target}»"))
+
+    for school in region.schools:
+        if school.municipality_id not in munis:
+            unknown("schools", school.row, "municipality_id", school.municipality_id,
+                    "municipalities")
+    for teacher in region.teachers:
+        if teacher.school_id not in schools:
+            unknown("teachers", teacher.row, "school_id", teacher.school_id, "schools")
+    for table, people in (("methodists", region.methodists), ("candidates", region.candidates)):
+        for person in people:
+            if person.municipality_id is not None and person.municipality_id not in munis:
+                unknown(table, person.row, "municipality_id", person.municipality_id,
+                        "municipalities")
+            if person.school_id is not None and person.school_id not in schools:
+                unknown(table, person.row, "school_id", person.school_id, "schools")
+    for link in region.transport:
+        for column, value in (("from_municipality", link.from_municipality),
+                              ("to_municipality", link.to_municipality)):
+            if value not in munis:
+                unknown("transport", link.row, column, value, "municipalities")
+    known_places = munis | set(schools) | set(methodists) | {
+        c.candidate_id for c in region.candidates
+    }
+    for entry in region.travel_times:
+        for column, value in (("from_id", entry.from_id), ("to_id", entry.to_id)):
+            if value not in known_places:
+                issues.append(_issue(
+                    region, "travel_times", entry.row, column, value, Code.UNKNOWN_REFERENCE,
+                    f"«{value}» не является кодом муниципалитета, школы, методиста или кандидата",
+                ))
+    seen_teachers: dict[str, int | None] = {}
+    for pair in region.current_assignment:
+        if pair.teacher_id in seen_teachers:
+            issues.append(_issue(
+                region, "current_assignment", pair.row, "teacher_id", pair.teacher_id,
+                Code.DUPLICATE_ASSIGNMENT,
+                f"педагог «{pair.teacher_id}» закреплён повторно (первый раз — строка "
+                f"{seen_teachers[pair.teacher_id]})",
+            ))
+        seen_teachers[pair.teacher_id] = pair.row
+        teacher = teachers.get(pair.teacher_id)
+        methodist = methodists.get(pair.methodist_id)
+        if teacher is None:
+            unknown("current_assignment", pair.row, "teacher_id", pair.teacher_id, "teachers")
+        if methodist is None:
+            unknown("current_assignment", pair.row, "methodist_id", pair.methodist_id,
+                    "methodists")
+        if teacher is not None and methodist is not None and (
+            teacher.subject not in methodist.subjects
+        ):
+            issues.append(_issue(
+                region, "current_assignment", pair.row, "methodist_id", pair.methodist_id,
+                Code.ASSIGNMENT_SUBJECT_MISMATCH,
+                f"методист «{pair.methodist_id}» не ведёт предмет педагога «{pair.teacher_id}» "
+                f"({subject_name(teacher.subject)}); при перепланировании пара будет изменена",
+            ))
+    if not region.methodists and not region.candidates:
+        issues.append(_issue(region, "methodists", None, "methodist_id", "", Code.NO_METHODISTS,
+                             "нет ни одного методиста и ни одного кандидата: некого закреплять"))
+    issues += _uncovered_subjects(region)
+    issues += _unchecked_candidates(region)
+    return issues
+
+
+def _duplicate_ids(region: Region) -> list[Issue]:
+    issues = []
+    tables: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
+        ("municipalities", "municipality_id", region.municipalities),
+        ("schools", "school_id", region.schools),
+        ("teachers", "teacher_id", region.teachers),
+        ("methodists", "methodist_id", region.methodists),
+        ("candidates", "candidate_id", region.candidates),
+    )
+    for table, column, records in tables:
+        first_row: dict[str, int | None] = {}
+        for record in records:
+            key = getattr(record, column)
+            if key in first_row:
+                issues.append(_issue(
+                    region, table, record.row, column, key, Code.DUPLICATE_ID,
+                    f"код «{key}» повторяется (первый раз — строка {first_row[key]})",
+                ))
+            else:
+                first_row[key] = record.row
+    people_ids = {m.methodist_id: m.row for m in region.methodists}
+    for candidate in region.candidates:
+        if candidate.candidate_id in people_ids:
+            issues.append(_issue(
+                region, "candidates", candidate.row, "candidate_id", candidate.candidate_id,
+                Code.DUPLICATE_ID,
+                f"код кандидата «{candidate.candidate_id}» совпадает с кодом методиста",
+            ))
+    return issues
+
+
+def _uncovered_subjects(region: Region) -> list[Issue]:
+    covered = {s for p in region.iter_people() for s in p.subjects}
+    issues = []
+    for subject, teachers in sorted(region.teachers_by_subject.items()):
+        if subject not in covered:
+            first = teachers[0]
+            issues.append(_issue(
+                region, "teachers", first.row, "subject", subject_name(subject),
+                Code.SUBJECT_UNCOVERED,
+                f"предмет «{subject_name(subject)}» ({len(teachers)} педагогов) не ведёт ни один "
+                "методист или кандидат: эти педагоги останутся без закрепления",
+            ))
+    return issues
+
+
+def _unchecked_candidates(region: Region) -> list[Issue]:
+    return [
+        _issue(region, "candidates", c.row, "candidate_id", c.candidate_id,
+               Code.ELIGIBILITY_UNCHECKED,
+               f"у кандидата «{c.candidate_id}» нет сведений о соответствии требованиям "
+               "(роль, категория, образование, стаж): считается допустимым без проверки")
+        for c in region.candidates
+        if not c.eligibility_known
+    ]

@@ -1,0 +1,141 @@
+"""Validation findings: stable codes for programs, Russian messages for people.
+
+Every finding names where it comes from (file, row, column, value), so a planner can open the
+file and fix it. Errors stop a region from loading; warnings are reported but keep the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(StrEnum):
+    """Stable codes; the value is what programs and tests match on."""
+
+    FILE_MISSING = "file_missing"
+    FILE_UNREADABLE = "file_unreadable"
+    FILE_ENCODING = "file_encoding"
+    TABLE_EMPTY = "table_empty"
+    TABLE_DUPLICATE = "table_duplicate"
+    TABLE_UNKNOWN = "table_unknown"
+    COLUMN_MISSING = "column_missing"
+    COLUMN_UNKNOWN = "column_unknown"
+    COLUMN_DUPLICATE = "column_duplicate"
+    VALUE_MISSING = "value_missing"
+    VALUE_INVALID = "value_invalid"
+    DUPLICATE_ID = "duplicate_id"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    UNKNOWN_SUBJECT = "unknown_subject"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_MODE = "unknown_mode"
+    COORDINATES_OUT_OF_RANGE = "coordinates_out_of_range"
+    COORDINATES_MIXED = "coordinates_mixed"
+    COORDINATES_MISSING = "coordinates_missing"
+    BASE_MISSING = "base_missing"
+    NO_SUBJECT = "no_subject"
+    LOAD_RANGE_INVALID = "load_range_invalid"
+    MONTHS_INVALID = "months_invalid"
+    NO_METHODISTS = "no_methodists"
+    DUPLICATE_ASSIGNMENT = "duplicate_assignment"
+    # warnings
+    SUBJECT_UNCOVERED = "subject_uncovered"
+    ELIGIBILITY_UNCHECKED = "eligibility_unchecked"
+    ASSIGNMENT_SUBJECT_MISMATCH = "assignment_subject_mismatch"
+
+
+WARNING_CODES = frozenset({
+    Code.TABLE_UNKNOWN,
+    Code.COLUMN_UNKNOWN,
+    Code.SUBJECT_UNCOVERED,
+    Code.ELIGIBILITY_UNCHECKED,
+    Code.ASSIGNMENT_SUBJECT_MISMATCH,
+})
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: Code
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.code in WARNING_CODES else Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        """«teachers.csv, строка 12, поле «subject»» — the part a planner needs to find the cell."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"строка {self.row}")
+        if self.column:
+            parts.append(f"поле «{self.column}»")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.message} [{self.code.value}]" if where else (
+            f"{self.message} [{self.code.value}]"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    """All findings of one validation run, errors and warnings apart."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues: list[Issue]) -> None:
+        self.issues.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> set[str]:
+        return {i.code.value for i in self.issues}
+
+
+class RegionInvalidError(Exception):
+    """Raised by `load_region_or_raise` when the input has errors; carries the whole report."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        lines = [str(i) for i in report.errors[:20]]
+        more = len(report.errors) - len(lines)
+        if more > 0:
+            lines.append(f"… и ещё {more} ошибок")
+        super().__init__("Данные региона содержат ошибки:\n" + "\n".join(lines))
