@@ -164,8 +164,9 @@ class Located(Record):
 class Municipality(Located):
     municipality_id: Text
     name: Text
-    isolated: Flag = False
-    """No all-year road to other districts: reached only through `transport` links."""
+    road_network: OptionalText = None
+    """Municipalities with the same label (blank = the region's main network) are joined by
+    all-year roads; one with a label of its own is reached from outside only by `transport`."""
 
     @model_validator(mode="after")
     def _has_center(self) -> Municipality:

@@ -3,7 +3,8 @@
 Three layers, each overriding the one before where it has something to say:
 
 1. **Roads by default**: the geodesic distance times a detour factor, driven at road speed.
-   Municipalities flagged `isolated` have no all-year road: they are reached only through links.
+   Only municipalities of one `road_network` are joined by all-year roads; the rest are reached
+   through links.
 2. **Transport links** between municipalities (road, winter road, river, air), each working in
    given months. A link between two municipalities replaces the default road between them; the
    network of roads and links is searched for the fastest route in every month (a trip by air to
@@ -92,7 +93,9 @@ class TravelModel:
         self.muni_ids = [m.municipality_id for m in region.municipalities]
         self.muni_index = {mid: i for i, mid in enumerate(self.muni_ids)}
         self.centers = np.array([m.point for m in region.municipalities], dtype=float)
-        self.isolated = np.array([m.isolated for m in region.municipalities], dtype=bool)
+        labels = [m.road_network or "" for m in region.municipalities]
+        network_ids = {label: i for i, label in enumerate(dict.fromkeys(labels))}
+        self.road_network = np.array([network_ids[label] for label in labels], dtype=int)
         self._place_entries: dict[tuple[str, str], list[TravelTime]] = {}
         self._muni_entries: list[TravelTime] = []
         for entry in region.travel_times:
@@ -118,7 +121,7 @@ class TravelModel:
         for entry in self._muni_entries:
             i, j = self.muni_index[entry.from_id], self.muni_index[entry.to_id]
             self.overridden[i, j] = self.overridden[j, i] = True
-        connected = ~self.isolated[:, None] & ~self.isolated[None, :] & ~self.overridden
+        connected = (self.road_network[:, None] == self.road_network[None, :]) & ~self.overridden
         hours = np.full((12, n, n), INF)
         km = np.full((12, n, n), INF)
         base_h = np.where(connected, road_h, INF)
@@ -182,10 +185,8 @@ class TravelModel:
         leg_s_h, leg_s_km = self._road(paired_distance_km(s_pts, self.centers[s_mun], self.coordinate_system))
         leg_p_h, leg_p_km = self._road(paired_distance_km(p_pts, self.centers[p_mun], self.coordinate_system))
         same = s_mun[:, None] == p_mun[None, :]
-        free_road = (
-            ~self.isolated[s_mun][:, None]
-            & ~self.isolated[p_mun][None, :]
-            & ~self.overridden[np.ix_(s_mun, p_mun)]
+        free_road = (self.road_network[s_mun][:, None] == self.road_network[p_mun][None, :]) & (
+            ~self.overridden[np.ix_(s_mun, p_mun)]
         )
         direct_ok = same | free_road
 

@@ -49,9 +49,9 @@ _COMMON_ALIASES = {
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "municipalities", ("муниципалитеты", "муниципальные образования", "районы"),
-        ("municipality_id", "name"), ("isolated",), required_table=True,
+        ("municipality_id", "name"), ("road_network",), required_table=True,
         aliases={"код": "municipality_id", "наименование": "name", "название": "name",
-                 "без дорог": "isolated", "изолирован": "isolated"},
+                 "дорожная сеть": "road_network"},
     ),
     TableSpec(
         "schools", ("школы", "оо", "образовательные организации"),

@@ -1,0 +1,40 @@
+# The README's commands. Each target creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format bench sample-data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/assign demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench api
+	$(BIN)/ruff format --check src tests bench api
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench api
+	$(BIN)/ruff check --fix src tests bench api
+
+bench: $(STAMP)
+	$(BIN)/python bench/validate_speed.py
+
+# Regenerate the committed sample regions from the geography in data/geo/ (deterministic).
+sample-data: $(STAMP)
+	$(BIN)/python -m assign.sample.generate data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

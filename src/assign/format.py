@@ -1,0 +1,33 @@
+"""Russian conventions for numbers and dates in user-facing text.
+
+Numbers: a space between thousands ("1 320"), a decimal comma ("2,5").
+Dates: «15» сентября 2026 г.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
+MONTHS_NOMINATIVE = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+
+
+def fmt_int(value: int | float) -> str:
+    return f"{round(value):,}".replace(",", " ")
+
+
+def fmt_number(value: float, digits: int = 1) -> str:
+    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+    if digits and text.endswith("," + "0" * digits):
+        text = text[: -(digits + 1)]
+    return text
+
+
+def fmt_date(day: dt.date) -> str:
+    return f"«{day.day}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
