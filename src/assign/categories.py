@@ -44,14 +44,21 @@ _ALIASES: dict[str, Category] = {}
 for _category, _name in CATEGORY_NAMES_RU.items():
     _ALIASES[normalize(_category.value)] = _category
     _ALIASES[normalize(_name)] = _category
-_ALIASES.update({
-    "общая": Category.GENERAL, "общий": Category.GENERAL,
-    "иом": Category.IOM, "дефициты": Category.IOM,
-    "молодой": Category.YOUNG, "молодой специалист": Category.YOUNG,
-    "низкие результаты": Category.LOW_RESULTS, "шнор": Category.LOW_RESULTS,
-    "конкурс": Category.CONTEST, "конкурсант": Category.CONTEST,
-    "эксперт": Category.EXPERT,
-})
+_ALIASES.update(
+    {
+        "общая": Category.GENERAL,
+        "общий": Category.GENERAL,
+        "иом": Category.IOM,
+        "дефициты": Category.IOM,
+        "молодой": Category.YOUNG,
+        "молодой специалист": Category.YOUNG,
+        "низкие результаты": Category.LOW_RESULTS,
+        "шнор": Category.LOW_RESULTS,
+        "конкурс": Category.CONTEST,
+        "конкурсант": Category.CONTEST,
+        "эксперт": Category.EXPERT,
+    }
+)
 
 
 def resolve_category(text: str) -> Category | None:

@@ -39,13 +39,20 @@ def render_report(report: Report, limit: int = 50) -> None:
     ):
         if not issues:
             continue
-        table = Table(title=f"{title}: {fmt_int(len(issues))}", title_style=f"bold {style}",
-                      show_lines=False)
+        table = Table(
+            title=f"{title}: {fmt_int(len(issues))}", title_style=f"bold {style}", show_lines=False
+        )
         for column in ("Файл", "Строка", "Поле", "Значение", "Сообщение", "Код"):
             table.add_column(column, overflow="fold")
         for issue in issues[:limit]:
-            table.add_row(issue.file or "", "" if issue.row is None else str(issue.row),
-                          issue.column or "", issue.value or "", issue.message, issue.code.value)
+            table.add_row(
+                issue.file or "",
+                "" if issue.row is None else str(issue.row),
+                issue.column or "",
+                issue.value or "",
+                issue.message,
+                issue.code.value,
+            )
         console.print(table)
         if len(issues) > limit:
             console.print(f"… и ещё {fmt_int(len(issues) - limit)} (полный список: --json)")
@@ -60,24 +67,33 @@ def validate(
     result = _load(path) if not as_json else load_region(path)
     report = result.report
     if as_json:
-        print(json.dumps({"ok": report.ok, "issues": [i.as_dict() for i in report.issues]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": report.ok, "issues": [i.as_dict() for i in report.issues]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         render_report(report)
         if report.ok:
-            console.print(f"[green]Ошибок нет.[/green] Предупреждений: "
-                          f"{fmt_int(len(report.warnings))}.")
+            console.print(
+                f"[green]Ошибок нет.[/green] Предупреждений: {fmt_int(len(report.warnings))}."
+            )
         else:
-            console.print(f"[red]Найдено ошибок: {fmt_int(len(report.errors))}.[/red] "
-                          "Исправьте их и запустите проверку снова.")
+            console.print(
+                f"[red]Найдено ошибок: {fmt_int(len(report.errors))}.[/red] "
+                "Исправьте их и запустите проверку снова."
+            )
     raise typer.Exit(0 if report.ok else 1)
 
 
 @app.command()
 def info(
     path: PathArg,
-    out: Annotated[Path | None, typer.Option(
-        help="Записать таблицу «муниципалитет × предмет» в CSV")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Записать таблицу «муниципалитет × предмет» в CSV")
+    ] = None,
 ) -> None:
     """Сводка по региону: педагоги по предметам и муниципалитетам, методисты, ёмкость по нормам."""
     result = _load(path)
@@ -94,12 +110,18 @@ def info(
 def print_info(result: LoadResult) -> None:
     region = result.region
     assert region is not None
+    counts = {
+        "муниципалитетов": len(region.municipalities),
+        "школ": len(region.schools),
+        "педагогов": len(region.teachers),
+        "методистов": len(region.methodists),
+        "кандидатов": len(region.candidates),
+        "транспортных связей": len(region.transport),
+        "предупреждений": len(result.report.warnings),
+    }
     console.print(
-        f"[bold]Регион «{region.name}»[/bold]: муниципалитетов {fmt_int(len(region.municipalities))}, "
-        f"школ {fmt_int(len(region.schools))}, педагогов {fmt_int(len(region.teachers))}, "
-        f"методистов {fmt_int(len(region.methodists))}, кандидатов {fmt_int(len(region.candidates))}, "
-        f"транспортных связей {fmt_int(len(region.transport))}; "
-        f"предупреждений {fmt_int(len(result.report.warnings))}"
+        f"[bold]Регион «{region.name}»[/bold]: "
+        + ", ".join(f"{what} {fmt_int(n)}" for what, n in counts.items())
     )
     capacity = subject_capacity(region)
     table = Table(
@@ -110,25 +132,36 @@ def print_info(result: LoadResult) -> None:
     for column in ("Предмет", "Педагогов", "Нагрузка", "Методистов", "Кандидатов"):
         table.add_column(column, justify="right" if column != "Предмет" else "left")
     for norm in NORMS:
-        table.add_column(f"Нужно {fmt_int(norm.min_load)}–{fmt_int(norm.max_load)}",
-                         justify="right")
-    for row in capacity.itertuples():
-        cells = [row.subject_name, fmt_int(row.teachers), fmt_number(row.load, 1),
-                 fmt_int(row.methodists) + (f" ({row.shared} общ.)" if row.shared else ""),
-                 fmt_int(row.candidates)]
+        table.add_column(
+            f"Нужно {fmt_int(norm.min_load)}–{fmt_int(norm.max_load)}", justify="right"
+        )
+    for row in capacity.to_dict("records"):
+        cells = [
+            row["subject_name"],
+            fmt_int(row["teachers"]),
+            fmt_number(row["load"], 1),
+            fmt_int(row["methodists"]) + (f" ({row['shared']} общ.)" if row["shared"] else ""),
+            fmt_int(row["candidates"]),
+        ]
         for norm in NORMS:
-            need = getattr(row, f"need_{norm.key}")
-            deficit = getattr(row, f"deficit_{norm.key}")
-            cells.append(f"{need}" + (f" [red](−{deficit})[/red]" if deficit else " [green]✓[/green]"))
+            need = row[f"need_{norm.key}"]
+            deficit = row[f"deficit_{norm.key}"]
+            cells.append(
+                f"{need}" + (f" [red](−{deficit})[/red]" if deficit else " [green]✓[/green]")
+            )
         table.add_row(*cells)
     console.print(table)
     munis = municipality_table(region)
     table = Table(title="Муниципалитеты")
     for column in ("Муниципалитет", "Школ", "Педагогов", "Методистов (база)"):
         table.add_column(column, justify="right" if column != "Муниципалитет" else "left")
-    for row in munis.itertuples():
-        table.add_row(row.name, fmt_int(row.schools), fmt_int(row.teachers),
-                      fmt_int(row.methodists))
+    for row in munis.to_dict("records"):
+        table.add_row(
+            row["name"],
+            fmt_int(row["schools"]),
+            fmt_int(row["teachers"]),
+            fmt_int(row["methodists"]),
+        )
     console.print(table)
 
 

@@ -70,10 +70,11 @@ def _split_list(value: Any) -> Any:
 
 
 def parse_months(value: Any) -> Any:
-    """"12;1;2;3" or "12-4" (a range across the new year) or empty (all year) → sorted months."""
+    """ "12;1;2;3" or "12-4" (a range across the new year) or empty (all year) → sorted months."""
     value = _blank_to_none(value)
     if value is None:
         return MONTHS
+    raw = value
     if isinstance(value, str):
         months: set[int] = set()
         for part in value.replace(",", ";").split(";"):
@@ -105,7 +106,7 @@ def parse_months(value: Any) -> Any:
         raise PydanticCustomError(
             Code.MONTHS_INVALID.value,
             "месяцы «{value}» вне диапазона 1–12",
-            {"value": str(value)},
+            {"value": str(raw)},
         )
     return months_tuple
 
@@ -234,7 +235,8 @@ class Teacher(Record):
     def _positive_weight(cls, value: float | None) -> float | None:
         if value is not None and value <= 0:
             raise PydanticCustomError(
-                Code.VALUE_INVALID.value, "вес нагрузки должен быть больше нуля, указано {value}",
+                Code.VALUE_INVALID.value,
+                "вес нагрузки должен быть больше нуля, указано {value}",
                 {"value": value},
             )
         return value
@@ -251,7 +253,9 @@ class Person(Located):
     """A methodist or a candidate: subjects and a base (municipality, school or a point)."""
 
     full_name: Text
-    subjects: Annotated[tuple[str, ...], BeforeValidator(_subject_codes)]
+    subjects: Annotated[tuple[str, ...], BeforeValidator(_subject_codes)] = Field(
+        default=(), validate_default=True
+    )
     municipality_id: OptionalText = None
     school_id: OptionalText = None
 
@@ -280,8 +284,10 @@ class Methodist(Person):
     @model_validator(mode="after")
     def _load_range(self) -> Methodist:
         low, high = self.min_load, self.max_load
-        if (low is not None and low < 0) or (high is not None and high <= 0) or (
-            low is not None and high is not None and low > high
+        if (
+            (low is not None and low < 0)
+            or (high is not None and high <= 0)
+            or (low is not None and high is not None and low > high)
         ):
             raise PydanticCustomError(
                 Code.LOAD_RANGE_INVALID.value,
@@ -311,7 +317,9 @@ class Candidate(Person):
         return any(
             v is not None
             for v in (
-                self.role, self.qualification_category, self.pedagogical_education,
+                self.role,
+                self.qualification_category,
+                self.pedagogical_education,
                 self.experience_years,
             )
         )
@@ -359,7 +367,8 @@ class TransportLink(Record):
     def _positive_hours(cls, value: float) -> float:
         if value < 0:
             raise PydanticCustomError(
-                Code.VALUE_INVALID.value, "время в пути не может быть отрицательным: {value}",
+                Code.VALUE_INVALID.value,
+                "время в пути не может быть отрицательным: {value}",
                 {"value": value},
             )
         return value
@@ -411,7 +420,7 @@ class Region(BaseModel):
     travel_times: tuple[TravelTime, ...] = ()
     current_assignment: tuple[AssignmentPair, ...] = ()
     sources: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
-    """Table name → what to call its file in messages ("teachers.csv", "region.xlsx, лист teachers")."""
+    """Table name → its file as messages name it ("teachers.csv", "r.xlsx, лист «teachers»")."""
 
     @model_validator(mode="after")
     def _references_hold(self) -> Region:
@@ -517,9 +526,17 @@ class Region(BaseModel):
         yield from self.candidates
 
 
-def _issue(region: Region, table: str, row: int | None, column: str, value: str,
-           code: Code, message: str) -> Issue:
-    return Issue(code, message, region.sources.get(table, table), row, column, value)
+def _issue(
+    region: Region,
+    table: str,
+    row: int | None,
+    column: str | None,
+    value: str | None,
+    code: Code,
+    message: str,
+) -> Issue:
+    source = region.sources.get(table, f"{table}.csv")
+    return Issue(code, message, source, row, column, value)
 
 
 def check_references(region: Region) -> list[Issue]:
@@ -532,67 +549,110 @@ def check_references(region: Region) -> list[Issue]:
     teachers = {t.teacher_id: t for t in region.teachers}
 
     def unknown(table: str, row: int | None, column: str, value: str, target: str) -> None:
-        issues.append(_issue(region, table, row, column, value, Code.UNKNOWN_REFERENCE,
-                             f"код «{value}» отсутствует в таблице «{target}»"))
+        issues.append(
+            _issue(
+                region,
+                table,
+                row,
+                column,
+                value,
+                Code.UNKNOWN_REFERENCE,
+                f"код «{value}» отсутствует в таблице «{target}»",
+            )
+        )
 
     for school in region.schools:
         if school.municipality_id not in munis:
-            unknown("schools", school.row, "municipality_id", school.municipality_id,
-                    "municipalities")
+            unknown(
+                "schools", school.row, "municipality_id", school.municipality_id, "municipalities"
+            )
     for teacher in region.teachers:
         if teacher.school_id not in schools:
             unknown("teachers", teacher.row, "school_id", teacher.school_id, "schools")
     for table, people in (("methodists", region.methodists), ("candidates", region.candidates)):
         for person in people:
             if person.municipality_id is not None and person.municipality_id not in munis:
-                unknown(table, person.row, "municipality_id", person.municipality_id,
-                        "municipalities")
+                unknown(
+                    table, person.row, "municipality_id", person.municipality_id, "municipalities"
+                )
             if person.school_id is not None and person.school_id not in schools:
                 unknown(table, person.row, "school_id", person.school_id, "schools")
     for link in region.transport:
-        for column, value in (("from_municipality", link.from_municipality),
-                              ("to_municipality", link.to_municipality)):
+        for column, value in (
+            ("from_municipality", link.from_municipality),
+            ("to_municipality", link.to_municipality),
+        ):
             if value not in munis:
                 unknown("transport", link.row, column, value, "municipalities")
-    known_places = munis | set(schools) | set(methodists) | {
-        c.candidate_id for c in region.candidates
-    }
+    known_places = (
+        munis | set(schools) | set(methodists) | {c.candidate_id for c in region.candidates}
+    )
     for entry in region.travel_times:
         for column, value in (("from_id", entry.from_id), ("to_id", entry.to_id)):
             if value not in known_places:
-                issues.append(_issue(
-                    region, "travel_times", entry.row, column, value, Code.UNKNOWN_REFERENCE,
-                    f"«{value}» не является кодом муниципалитета, школы, методиста или кандидата",
-                ))
+                issues.append(
+                    _issue(
+                        region,
+                        "travel_times",
+                        entry.row,
+                        column,
+                        value,
+                        Code.UNKNOWN_REFERENCE,
+                        f"«{value}» не является кодом муниципалитета, школы, методиста "
+                        "или кандидата",
+                    )
+                )
     seen_teachers: dict[str, int | None] = {}
     for pair in region.current_assignment:
         if pair.teacher_id in seen_teachers:
-            issues.append(_issue(
-                region, "current_assignment", pair.row, "teacher_id", pair.teacher_id,
-                Code.DUPLICATE_ASSIGNMENT,
-                f"педагог «{pair.teacher_id}» закреплён повторно (первый раз — строка "
-                f"{seen_teachers[pair.teacher_id]})",
-            ))
-        seen_teachers[pair.teacher_id] = pair.row
-        teacher = teachers.get(pair.teacher_id)
+            issues.append(
+                _issue(
+                    region,
+                    "current_assignment",
+                    pair.row,
+                    "teacher_id",
+                    pair.teacher_id,
+                    Code.DUPLICATE_ASSIGNMENT,
+                    f"педагог «{pair.teacher_id}» закреплён повторно (первый раз — строка "
+                    f"{seen_teachers[pair.teacher_id]})",
+                )
+            )
+        seen_teachers.setdefault(pair.teacher_id, pair.row)
+        assigned = teachers.get(pair.teacher_id)
         methodist = methodists.get(pair.methodist_id)
-        if teacher is None:
+        if assigned is None:
             unknown("current_assignment", pair.row, "teacher_id", pair.teacher_id, "teachers")
         if methodist is None:
-            unknown("current_assignment", pair.row, "methodist_id", pair.methodist_id,
-                    "methodists")
-        if teacher is not None and methodist is not None and (
-            teacher.subject not in methodist.subjects
+            unknown("current_assignment", pair.row, "methodist_id", pair.methodist_id, "methodists")
+        if (
+            assigned is not None
+            and methodist is not None
+            and (assigned.subject not in methodist.subjects)
         ):
-            issues.append(_issue(
-                region, "current_assignment", pair.row, "methodist_id", pair.methodist_id,
-                Code.ASSIGNMENT_SUBJECT_MISMATCH,
-                f"методист «{pair.methodist_id}» не ведёт предмет педагога «{pair.teacher_id}» "
-                f"({subject_name(teacher.subject)}); при перепланировании пара будет изменена",
-            ))
+            issues.append(
+                _issue(
+                    region,
+                    "current_assignment",
+                    pair.row,
+                    "methodist_id",
+                    pair.methodist_id,
+                    Code.ASSIGNMENT_SUBJECT_MISMATCH,
+                    f"методист «{pair.methodist_id}» не ведёт предмет педагога «{pair.teacher_id}» "
+                    f"({subject_name(assigned.subject)}); при перепланировании пара будет изменена",
+                )
+            )
     if not region.methodists and not region.candidates:
-        issues.append(_issue(region, "methodists", None, "methodist_id", "", Code.NO_METHODISTS,
-                             "нет ни одного методиста и ни одного кандидата: некого закреплять"))
+        issues.append(
+            _issue(
+                region,
+                "methodists",
+                None,
+                None,
+                None,
+                Code.NO_METHODISTS,
+                "нет ни одного методиста и ни одного кандидата: некого закреплять",
+            )
+        )
     issues += _uncovered_subjects(region)
     issues += _unchecked_candidates(region)
     return issues
@@ -612,20 +672,33 @@ def _duplicate_ids(region: Region) -> list[Issue]:
         for record in records:
             key = getattr(record, column)
             if key in first_row:
-                issues.append(_issue(
-                    region, table, record.row, column, key, Code.DUPLICATE_ID,
-                    f"код «{key}» повторяется (первый раз — строка {first_row[key]})",
-                ))
+                issues.append(
+                    _issue(
+                        region,
+                        table,
+                        record.row,
+                        column,
+                        key,
+                        Code.DUPLICATE_ID,
+                        f"код «{key}» повторяется (первый раз — строка {first_row[key]})",
+                    )
+                )
             else:
                 first_row[key] = record.row
     people_ids = {m.methodist_id: m.row for m in region.methodists}
     for candidate in region.candidates:
         if candidate.candidate_id in people_ids:
-            issues.append(_issue(
-                region, "candidates", candidate.row, "candidate_id", candidate.candidate_id,
-                Code.DUPLICATE_ID,
-                f"код кандидата «{candidate.candidate_id}» совпадает с кодом методиста",
-            ))
+            issues.append(
+                _issue(
+                    region,
+                    "candidates",
+                    candidate.row,
+                    "candidate_id",
+                    candidate.candidate_id,
+                    Code.DUPLICATE_ID,
+                    f"код кандидата «{candidate.candidate_id}» совпадает с кодом методиста",
+                )
+            )
     return issues
 
 
@@ -635,21 +708,33 @@ def _uncovered_subjects(region: Region) -> list[Issue]:
     for subject, teachers in sorted(region.teachers_by_subject.items()):
         if subject not in covered:
             first = teachers[0]
-            issues.append(_issue(
-                region, "teachers", first.row, "subject", subject_name(subject),
-                Code.SUBJECT_UNCOVERED,
-                f"предмет «{subject_name(subject)}» ({len(teachers)} педагогов) не ведёт ни один "
-                "методист или кандидат: эти педагоги останутся без закрепления",
-            ))
+            issues.append(
+                _issue(
+                    region,
+                    "teachers",
+                    first.row,
+                    "subject",
+                    subject_name(subject),
+                    Code.SUBJECT_UNCOVERED,
+                    f"предмет «{subject_name(subject)}» ({len(teachers)} педагогов) не ведёт "
+                    "ни один методист или кандидат: эти педагоги останутся без закрепления",
+                )
+            )
     return issues
 
 
 def _unchecked_candidates(region: Region) -> list[Issue]:
     return [
-        _issue(region, "candidates", c.row, "candidate_id", c.candidate_id,
-               Code.ELIGIBILITY_UNCHECKED,
-               f"у кандидата «{c.candidate_id}» нет сведений о соответствии требованиям "
-               "(роль, категория, образование, стаж): считается допустимым без проверки")
+        _issue(
+            region,
+            "candidates",
+            c.row,
+            "candidate_id",
+            c.candidate_id,
+            Code.ELIGIBILITY_UNCHECKED,
+            f"у кандидата «{c.candidate_id}» нет сведений о соответствии требованиям "
+            "(роль, категория, образование, стаж): считается допустимым без проверки",
+        )
         for c in region.candidates
         if not c.eligibility_known
     ]

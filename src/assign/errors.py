@@ -49,13 +49,15 @@ class Code(StrEnum):
     ASSIGNMENT_SUBJECT_MISMATCH = "assignment_subject_mismatch"
 
 
-WARNING_CODES = frozenset({
-    Code.TABLE_UNKNOWN,
-    Code.COLUMN_UNKNOWN,
-    Code.SUBJECT_UNCOVERED,
-    Code.ELIGIBILITY_UNCHECKED,
-    Code.ASSIGNMENT_SUBJECT_MISMATCH,
-})
+WARNING_CODES = frozenset(
+    {
+        Code.TABLE_UNKNOWN,
+        Code.COLUMN_UNKNOWN,
+        Code.SUBJECT_UNCOVERED,
+        Code.ELIGIBILITY_UNCHECKED,
+        Code.ASSIGNMENT_SUBJECT_MISMATCH,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,10 @@ class Issue:
 
     def __str__(self) -> str:
         where = self.location
-        return f"{where}: {self.message} [{self.code.value}]" if where else (
-            f"{self.message} [{self.code.value}]"
+        return (
+            f"{where}: {self.message} [{self.code.value}]"
+            if where
+            else (f"{self.message} [{self.code.value}]")
         )
 
     def as_dict(self) -> dict[str, object]:

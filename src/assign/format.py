@@ -9,12 +9,32 @@ from __future__ import annotations
 import datetime as dt
 
 MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 )
 MONTHS_NOMINATIVE = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 )
 
 
@@ -31,3 +51,14 @@ def fmt_number(value: float, digits: int = 1) -> str:
 
 def fmt_date(day: dt.date) -> str:
     return f"«{day.day}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+def ru_sort_key(text: str) -> tuple[int, ...]:
+    """Russian alphabetical order, case-insensitive, with «ё» right after «е»."""
+    key = []
+    for char in text.lower():
+        if char == "ё":
+            key.append(2 * ord("е") + 1)
+        else:
+            key.append(2 * ord(char))
+    return tuple(key)

@@ -17,8 +17,9 @@ WGS84_F = 1 / 298.257223563
 FloatArray = npt.NDArray[np.float64]
 
 
-def _andoyer_lambert(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray,
-                     lon2: FloatArray) -> FloatArray:
+def _andoyer_lambert(
+    lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray
+) -> FloatArray:
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
     # reduced latitudes
     beta1 = np.arctan((1 - WGS84_F) * np.tan(phi1))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assign.domain import Region
+from assign.format import ru_sort_key
 from assign.subjects import subject_name
 
 
@@ -38,8 +39,9 @@ def teacher_frame(region: Region) -> pd.DataFrame:
         }
         for t in region.teachers
     ]
-    return pd.DataFrame(rows, columns=["teacher_id", "subject", "school_id", "municipality_id",
-                                       "weight"])
+    return pd.DataFrame(
+        rows, columns=["teacher_id", "subject", "school_id", "municipality_id", "weight"]
+    )
 
 
 def subject_capacity(region: Region) -> pd.DataFrame:
@@ -49,24 +51,25 @@ def subject_capacity(region: Region) -> pd.DataFrame:
     a methodist of several subjects counts in each of them (`shared` says how many are).
     """
     teachers = teacher_frame(region)
-    by_subject = teachers.groupby("subject").agg(teachers=("teacher_id", "size"),
-                                                 load=("weight", "sum"))
+    heads = teachers.groupby("subject").size().to_dict()
+    loads = teachers.groupby("subject")["weight"].sum().to_dict()
     rows = []
-    for subject, stats in by_subject.iterrows():
-        covering = [m for m in region.methodists if subject in m.subjects]
-        row = {
-            "subject": subject,
-            "subject_name": subject_name(str(subject)),
-            "teachers": int(stats["teachers"]),
-            "load": float(stats["load"]),
+    for subject in heads:
+        code = str(subject)
+        covering = [m for m in region.methodists if code in m.subjects]
+        row: dict[str, object] = {
+            "subject": code,
+            "subject_name": subject_name(code),
+            "teachers": int(heads[subject]),
+            "load": float(loads[subject]),
             "methodists": len(covering),
             "shared": sum(1 for m in covering if len(m.subjects) > 1),
-            "candidates": sum(1 for c in region.candidates if subject in c.subjects),
+            "candidates": sum(1 for c in region.candidates if code in c.subjects),
         }
         for norm in NORMS:
-            need = math.ceil(row["load"] / norm.max_load - 1e-9)
+            need = math.ceil(float(loads[subject]) / norm.max_load - 1e-9)
             row[f"need_{norm.key}"] = need
-            row[f"deficit_{norm.key}"] = max(0, need - row["methodists"])
+            row[f"deficit_{norm.key}"] = max(0, need - len(covering))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.sort_values("teachers", ascending=False, kind="stable").reset_index(drop=True)
@@ -99,5 +102,7 @@ def subject_by_municipality(region: Region) -> pd.DataFrame:
     table = pd.crosstab(teachers["municipality_id"], teachers["subject"])
     names = {m.municipality_id: m.name for m in region.municipalities}
     table.index = [names[i] for i in table.index]
-    table.columns = [subject_name(c) for c in table.columns]
-    return table
+    columns: list[str] = [subject_name(str(c)) for c in table.columns]
+    table.columns = pd.Index(columns)
+    ordered: list[str] = sorted(columns, key=ru_sort_key)
+    return table[ordered]

@@ -182,8 +182,12 @@ class TravelModel:
         p_mun = np.array([self.muni_index[p.municipality_id] for p in places], dtype=int)
 
         direct_h, direct_km = self._road(distance_matrix_km(s_pts, p_pts, self.coordinate_system))
-        leg_s_h, leg_s_km = self._road(paired_distance_km(s_pts, self.centers[s_mun], self.coordinate_system))
-        leg_p_h, leg_p_km = self._road(paired_distance_km(p_pts, self.centers[p_mun], self.coordinate_system))
+        leg_s_h, leg_s_km = self._road(
+            paired_distance_km(s_pts, self.centers[s_mun], self.coordinate_system)
+        )
+        leg_p_h, leg_p_km = self._road(
+            paired_distance_km(p_pts, self.centers[p_mun], self.coordinate_system)
+        )
         same = s_mun[:, None] == p_mun[None, :]
         free_road = (self.road_network[s_mun][:, None] == self.road_network[p_mun][None, :]) & (
             ~self.overridden[np.ix_(s_mun, p_mun)]
@@ -193,16 +197,26 @@ class TravelModel:
         hours = np.empty((12, len(schools), len(places)))
         km = np.empty_like(hours)
         for m in range(12):
-            via_h = leg_s_h[:, None] + self.network_hours[m][np.ix_(s_mun, p_mun)] + leg_p_h[None, :]
-            via_km = leg_s_km[:, None] + self.network_km[m][np.ix_(s_mun, p_mun)] + leg_p_km[None, :]
+            via_h = (
+                leg_s_h[:, None] + self.network_hours[m][np.ix_(s_mun, p_mun)] + leg_p_h[None, :]
+            )
+            via_km = (
+                leg_s_km[:, None] + self.network_km[m][np.ix_(s_mun, p_mun)] + leg_p_km[None, :]
+            )
             use_direct = direct_ok & (direct_h <= via_h)
             hours[m] = np.where(use_direct, direct_h, via_h)
             km[m] = np.where(use_direct, direct_km, via_km)
         self._apply_place_entries(schools, places, hours, km, direct_km)
         return TravelMatrix(tuple(school_ids), tuple(places), hours, km)
 
-    def _apply_place_entries(self, schools: Sequence[Place], places: Sequence[Place],
-                             hours: FloatArray, km: FloatArray, direct_km: FloatArray) -> None:
+    def _apply_place_entries(
+        self,
+        schools: Sequence[Place],
+        places: Sequence[Place],
+        hours: FloatArray,
+        km: FloatArray,
+        direct_km: FloatArray,
+    ) -> None:
         """Matrix entries between places replace the modelled trip, in their months."""
         if not self._place_entries:
             return

@@ -49,8 +49,11 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "current_assignment": AssignmentPair,
 }
 ID_COLUMN = {
-    "municipalities": "municipality_id", "schools": "school_id", "teachers": "teacher_id",
-    "methodists": "methodist_id", "candidates": "candidate_id",
+    "municipalities": "municipality_id",
+    "schools": "school_id",
+    "teachers": "teacher_id",
+    "methodists": "methodist_id",
+    "candidates": "candidate_id",
 }
 # the column a whole-record error is about, when pydantic gives no field
 _RECORD_ERROR_COLUMN = {
@@ -87,32 +90,47 @@ def load_region_or_raise(path: str | Path) -> Region:
 def build_region(raw: RawRegion) -> LoadResult:
     report = Report()
     report.extend(raw.issues)
+    if not raw.tables and not report.ok:
+        return LoadResult(None, report)  # nothing could be read: the path itself is the problem
     for spec in TABLES:
-        if spec.required_table and spec.name not in raw.tables and not any(
-            i.code is Code.FILE_ENCODING and i.file and i.file.startswith(spec.name)
-            for i in raw.issues
+        if (
+            spec.required_table
+            and spec.name not in raw.tables
+            and not any(
+                i.code is Code.FILE_ENCODING and i.file and i.file.startswith(spec.name)
+                for i in raw.issues
+            )
         ):
-            report.add(Issue(Code.FILE_MISSING, f"нет обязательной таблицы «{spec.name}» "
-                             f"(файл {spec.name}.csv или лист «{spec.name}»)",
-                             file=f"{spec.name}.csv"))
+            report.add(
+                Issue(
+                    Code.FILE_MISSING,
+                    f"нет обязательной таблицы «{spec.name}» "
+                    f"(файл {spec.name}.csv или лист «{spec.name}»)",
+                    file=f"{spec.name}.csv",
+                )
+            )
     coordinate_system = _coordinate_system(raw, report)
     records: dict[str, list[Any]] = {}
     failed_ids: set[str] = set()
     for name, table in raw.tables.items():
         records[name] = _records(table, coordinate_system, report, failed_ids)
         if not table.rows and name in ("municipalities", "schools", "teachers"):
-            report.add(Issue(Code.TABLE_EMPTY, "в таблице нет ни одной строки данных",
-                             file=table.source))
-    if any(i.code in (Code.FILE_MISSING, Code.FILE_UNREADABLE, Code.FILE_ENCODING)
-           for i in report.errors):
+            report.add(
+                Issue(Code.TABLE_EMPTY, "в таблице нет ни одной строки данных", file=table.source)
+            )
+    if any(
+        i.code in (Code.FILE_MISSING, Code.FILE_UNREADABLE, Code.FILE_ENCODING)
+        for i in report.errors
+    ):
         return LoadResult(None, report)
 
-    fields = {name: tuple(recs) for name, recs in records.items()}
-    sources = {name: table.source for name, table in raw.tables.items()}
-    draft = Region.model_construct(
-        name=raw.name, coordinate_system=coordinate_system, sources=sources,
-        **{name: fields.get(name, ()) for name in RECORD_TYPES},
-    )
+    fields: dict[str, Any] = {
+        "name": raw.name,
+        "coordinate_system": coordinate_system,
+        "sources": {name: table.source for name, table in raw.tables.items()},
+        **{name: tuple(records.get(name, ())) for name in RECORD_TYPES},
+    }
+    draft = Region.model_construct(**fields)
     headers_by_source = {table.source: table.headers for table in raw.tables.values()}
     for issue in check_references(draft):
         # a reference to a row that already failed its own checks repeats that row's error
@@ -122,18 +140,16 @@ def build_region(raw: RawRegion) -> LoadResult:
         report.add(replace(issue, column=written) if written else issue)
     if not report.ok:
         return LoadResult(None, report)
-    region = Region(
-        name=raw.name, coordinate_system=coordinate_system, sources=sources,
-        **{name: fields.get(name, ()) for name in RECORD_TYPES},
-    )
-    return LoadResult(region, report)
+    return LoadResult(Region(**fields), report)
 
 
 def _coordinate_system(raw: RawRegion, report: Report) -> CoordinateSystem:
     """Geographic (lat, lon) unless the municipalities give planar (x, y); never both."""
     municipalities = raw.tables.get("municipalities")
-    planar = municipalities is not None and all(c in municipalities.headers for c in PLANAR) and (
-        not any(c in municipalities.headers for c in LOCATION)
+    planar = (
+        municipalities is not None
+        and all(c in municipalities.headers for c in PLANAR)
+        and (not any(c in municipalities.headers for c in LOCATION))
     )
     wrong, right = (LOCATION, PLANAR) if planar else (PLANAR, LOCATION)
     for name in LOCATED_TABLES:
@@ -142,31 +158,51 @@ def _coordinate_system(raw: RawRegion, report: Report) -> CoordinateSystem:
             continue
         for column in wrong:
             if column in table.headers:
-                report.add(Issue(
-                    Code.COORDINATES_MIXED,
-                    f"в регионе координаты заданы как {', '.join(right)}, а в этом файле есть "
-                    f"столбец «{table.headers[column]}»: все файлы должны использовать одну "
-                    "систему координат", file=table.source, row=1, column=table.headers[column]))
+                report.add(
+                    Issue(
+                        Code.COORDINATES_MIXED,
+                        f"в регионе координаты заданы как {', '.join(right)}, а в этом файле есть "
+                        f"столбец «{table.headers[column]}»: все файлы должны использовать одну "
+                        "систему координат",
+                        file=table.source,
+                        row=1,
+                        column=table.headers[column],
+                    )
+                )
     return "planar" if planar else "geographic"
 
 
-def _records(table: RawTable, coordinate_system: CoordinateSystem, report: Report,
-             failed_ids: set[str]) -> list[Any]:
+def _records(
+    table: RawTable, coordinate_system: CoordinateSystem, report: Report, failed_ids: set[str]
+) -> list[Any]:
     spec = SPEC_BY_NAME[table.name]
     planar = coordinate_system == "planar"
     point_columns = PLANAR if planar else LOCATION
     allowed = set(spec.columns) | (set(point_columns) if table.name in LOCATED_TABLES else set())
     for column in spec.required:
         if column not in table.headers:
-            report.add(Issue(Code.COLUMN_MISSING, f"нет обязательного столбца «{column}»",
-                             file=table.source, row=1, column=column))
+            report.add(
+                Issue(
+                    Code.COLUMN_MISSING,
+                    f"нет обязательного столбца «{column}»",
+                    file=table.source,
+                    row=1,
+                    column=column,
+                )
+            )
     if any(c not in table.headers for c in spec.required):
         return []
     for column, written in table.headers.items():
         if column not in allowed and column not in (LOCATION + PLANAR):
-            report.add(Issue(Code.COLUMN_UNKNOWN,
-                             f"столбец «{written}» не используется программой",
-                             file=table.source, row=1, column=written))
+            report.add(
+                Issue(
+                    Code.COLUMN_UNKNOWN,
+                    f"столбец «{written}» не используется программой",
+                    file=table.source,
+                    row=1,
+                    column=written,
+                )
+            )
     record_type = RECORD_TYPES[table.name]
     column_of_field = {"lat": point_columns[0], "lon": point_columns[1]}
     records = []
@@ -193,8 +229,9 @@ def _records(table: RawTable, coordinate_system: CoordinateSystem, report: Repor
     return records
 
 
-def _issue_from_error(error: Any, table: RawTable, row: int, values: dict[str, str],
-                      column_of_field: dict[str, str]) -> Issue:
+def _issue_from_error(
+    error: Any, table: RawTable, row: int, values: dict[str, str], column_of_field: dict[str, str]
+) -> Issue:
     kind = error["type"]
     field = str(error["loc"][0]) if error["loc"] else _RECORD_ERROR_COLUMN.get(kind, "")
     column = column_of_field.get(field) or _FIELD_COLUMN.get(field, field)

@@ -38,13 +38,19 @@ from assign.subjects import subject_name
 
 RURAL_PEOPLE_PER_POST_OFFICE = 700
 UNKNOWN_TOWN_POPULATION = 5_000
+TOWN_POPULATION = 10_000
+PEOPLE_PER_TOWN_SCHOOL = 8_000
 DEFAULT_MIN_LOAD = 100.0
-CATEGORY_WEIGHTS = {"iom": 1.5, "young": 1.25, "low_results": 1.25, "contest": 1.1,
-                    "expert": 1.0}
+CATEGORY_WEIGHTS = {"iom": 1.5, "young": 1.25, "low_results": 1.25, "contest": 1.1, "expert": 1.0}
 ROLES = (
-    "сотрудник ЦНППМ", "учитель высшей категории", "руководитель секции регионального УМО",
-    "эксперт предметной комиссии ЕГЭ/ОГЭ", "тьютор", "наставник",
-    "руководитель профессионального сообщества", "муниципальный методист",
+    "сотрудник ЦНППМ",
+    "учитель высшей категории",
+    "руководитель секции регионального УМО",
+    "эксперт предметной комиссии ЕГЭ/ОГЭ",
+    "тьютор",
+    "наставник",
+    "руководитель профессионального сообщества",
+    "муниципальный методист",
     "руководитель методического объединения",
 )
 
@@ -74,8 +80,16 @@ def _settlements(rows: list[dict[str, str]]) -> list[Settlement]:
             population = UNKNOWN_TOWN_POPULATION
         else:
             population = RURAL_PEOPLE_PER_POST_OFFICE * int(row["post_offices"] or 1)
-        result.append(Settlement(row["settlement_id"], row["name"], row["municipality_id"],
-                                 (float(row["lat"]), float(row["lon"])), population, is_town))
+        result.append(
+            Settlement(
+                row["settlement_id"],
+                row["name"],
+                row["municipality_id"],
+                (float(row["lat"]), float(row["lon"])),
+                population,
+                is_town,
+            )
+        )
     return result
 
 
@@ -104,8 +118,12 @@ def generate_region(profile: RegionProfile, geo_dir: Path) -> dict[str, list[dic
     settlements = _settlements(_read_csv(geo_dir / "settlements.csv"))
 
     municipalities = [
-        {"municipality_id": m["municipality_id"], "name": m["name"], "lat": m["lat"],
-         "lon": m["lon"]}
+        {
+            "municipality_id": m["municipality_id"],
+            "name": m["name"],
+            "lat": m["lat"],
+            "lon": m["lon"],
+        }
         for m in muni_rows
     ]
     transport: list[dict[str, Any]] = []
@@ -119,14 +137,14 @@ def generate_region(profile: RegionProfile, geo_dir: Path) -> dict[str, list[dic
     teachers = _teachers(profile, schools, rng, prefix)
     methodists = _methodists(profile, municipalities, schools, teachers, settlements, rng, prefix)
     candidates = _candidates(profile, municipalities, teachers, schools, methodists, rng, prefix)
-    assignment = _current_assignment(teachers, schools, school_points, methodists,
-                                     municipalities, rng)
+    assignment = _current_assignment(
+        teachers, schools, school_points, methodists, municipalities, rng
+    )
     tables: dict[str, list[dict[str, Any]]] = {
         "municipalities": municipalities,
         "schools": schools,
         "teachers": [{k: v for k, v in t.items() if not k.startswith("_")} for t in teachers],
-        "methodists": [{k: v for k, v in m.items() if not k.startswith("_")}
-                       for m in methodists],
+        "methodists": [{k: v for k, v in m.items() if not k.startswith("_")} for m in methodists],
         "candidates": candidates,
         "current_assignment": assignment,
     }
@@ -135,10 +153,17 @@ def generate_region(profile: RegionProfile, geo_dir: Path) -> dict[str, list[dic
     return tables
 
 
-def _schools(profile: RegionProfile, settlements: list[Settlement], rng: np.random.Generator,
-             prefix: str) -> tuple[list[dict[str, Any]], dict[str, tuple[float, float]]]:
+def _schools(
+    profile: RegionProfile, settlements: list[Settlement], rng: np.random.Generator, prefix: str
+) -> tuple[list[dict[str, Any]], dict[str, tuple[float, float]]]:
+    # towns get a school per PEOPLE_PER_TOWN_SCHOOL; villages share the rest, at least one each
     population = np.array([s.population for s in settlements])
-    per_settlement = _largest_remainder(population, profile.schools, minimum=1)
+    is_town = population >= TOWN_POPULATION
+    per_settlement = np.zeros(len(settlements), dtype=int)
+    per_settlement[is_town] = np.maximum(1, np.round(population[is_town] / PEOPLE_PER_TOWN_SCHOOL))
+    per_settlement[~is_town] = _largest_remainder(
+        population[~is_town], profile.schools - int(per_settlement[is_town].sum()), minimum=1
+    )
     schools: list[dict[str, Any]] = []
     points: dict[str, tuple[float, float]] = {}
     number = 0
@@ -151,31 +176,37 @@ def _schools(profile: RegionProfile, settlements: list[Settlement], rng: np.rand
                 name = f"МБОУ «СОШ {kind} {settlement.name}»"
                 lat, lon = settlement.point
             else:
-                name = f"МБОУ «СОШ № {k + 1} {'г.' if settlement.is_town else 'с.'} " \
-                       f"{settlement.name}»"
+                name = (
+                    f"МБОУ «СОШ № {k + 1} {'г.' if settlement.is_town else 'с.'} {settlement.name}»"
+                )
                 # schools of one town spread over a few km around its centre
                 lat = settlement.point[0] + float(rng.normal(0, 0.02))
                 lon = settlement.point[1] + float(rng.normal(0, 0.03))
-            schools.append({
-                "school_id": school_id, "name": name,
-                "municipality_id": settlement.municipality_id,
-                "lat": round(lat, 5), "lon": round(lon, 5),
-                "low_results": bool(rng.random() < LOW_RESULTS_SCHOOL_SHARE),
-                "_people": settlement.population / count,
-            })
+            schools.append(
+                {
+                    "school_id": school_id,
+                    "name": name,
+                    "municipality_id": settlement.municipality_id,
+                    "lat": round(lat, 5),
+                    "lon": round(lon, 5),
+                    "low_results": bool(rng.random() < LOW_RESULTS_SCHOOL_SHARE),
+                    "_people": settlement.population / count,
+                }
+            )
             points[school_id] = (lat, lon)
     return schools, points
 
 
-def _teachers(profile: RegionProfile, schools: list[dict[str, Any]], rng: np.random.Generator,
-              prefix: str) -> list[dict[str, Any]]:
+def _teachers(
+    profile: RegionProfile, schools: list[dict[str, Any]], rng: np.random.Generator, prefix: str
+) -> list[dict[str, Any]]:
     shares = dict(SUBJECT_SHARES)
     shares.update(profile.extra_shares)
     subjects = list(shares)
     p = np.array([shares[s] for s in subjects])
     p /= p.sum()
     size = np.array([s.pop("_people") for s in schools])
-    raw = 6 + 6.5 * (size / 1000) ** 0.8
+    raw = 6 + 6.5 * size / 1000  # a village school of 700 people ~10, a town school ~58
     per_school = _largest_remainder(raw, profile.teachers, minimum=5)
     teachers = []
     number = 0
@@ -187,17 +218,21 @@ def _teachers(profile: RegionProfile, schools: list[dict[str, Any]], rng: np.ran
                 categories = [c for c, share in CATEGORY_SHARES.items() if rng.random() < share]
                 if "young" in categories and "expert" in categories:
                     categories.remove("expert")
-                teachers.append({
-                    "teacher_id": f"{prefix}-T{number:05d}",
-                    "full_name": full_name(rng, profile.yakut_share),
-                    "school_id": school["school_id"],
-                    "subject": subject_name(subject),
-                    "category": ";".join(categories),
-                    "_subject": subject,
-                    "_municipality": school["municipality_id"],
-                    "_weight": max([CATEGORY_WEIGHTS[c] for c in categories]
-                                   + ([1.25] if school["low_results"] else [1.0])),
-                })
+                teachers.append(
+                    {
+                        "teacher_id": f"{prefix}-T{number:05d}",
+                        "full_name": full_name(rng, profile.yakut_share),
+                        "school_id": school["school_id"],
+                        "subject": subject_name(subject),
+                        "category": ";".join(categories),
+                        "_subject": subject,
+                        "_municipality": school["municipality_id"],
+                        "_weight": max(
+                            [CATEGORY_WEIGHTS[c] for c in categories]
+                            + ([1.25] if school["low_results"] else [1.0])
+                        ),
+                    }
+                )
     return teachers
 
 
@@ -222,10 +257,15 @@ def _dhondt(votes: dict[str, float], seats: int) -> dict[str, int]:
     return result
 
 
-def _methodists(profile: RegionProfile, municipalities: list[dict[str, Any]],
-                schools: list[dict[str, Any]], teachers: list[dict[str, Any]],
-                settlements: list[Settlement], rng: np.random.Generator,
-                prefix: str) -> list[dict[str, Any]]:
+def _methodists(
+    profile: RegionProfile,
+    municipalities: list[dict[str, Any]],
+    schools: list[dict[str, Any]],
+    teachers: list[dict[str, Any]],
+    settlements: list[Settlement],
+    rng: np.random.Generator,
+    prefix: str,
+) -> list[dict[str, Any]]:
     schools_by_muni: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for school in schools:
         schools_by_muni[school["municipality_id"]].append(school)
@@ -253,13 +293,16 @@ def _methodists(profile: RegionProfile, municipalities: list[dict[str, Any]],
                 }
                 kind = (number + k) % 3
                 if kind == 1:  # works at a school: based there
-                    biggest = max(schools_by_muni[municipality_id],
-                                  key=lambda s: (len(s["name"]), s["school_id"]))
+                    biggest = max(
+                        schools_by_muni[municipality_id],
+                        key=lambda s: (len(s["name"]), s["school_id"]),
+                    )
                     row["school_id"] = biggest["school_id"]
                     del row["municipality_id"]
                 elif kind == 2:  # lives in a settlement of the district
                     place = settlements_by_muni[municipality_id][
-                        int(rng.integers(len(settlements_by_muni[municipality_id])))]
+                        int(rng.integers(len(settlements_by_muni[municipality_id])))
+                    ]
                     row["lat"], row["lon"] = place.point
                 if weight / count < DEFAULT_MIN_LOAD:
                     row["min_load"] = 0  # a small subject: one methodist serves all its teachers
@@ -267,15 +310,23 @@ def _methodists(profile: RegionProfile, municipalities: list[dict[str, Any]],
     return methodists
 
 
-def _candidates(profile: RegionProfile, municipalities: list[dict[str, Any]],
-                teachers: list[dict[str, Any]], schools: list[dict[str, Any]],
-                methodists: list[dict[str, Any]], rng: np.random.Generator,
-                prefix: str) -> list[dict[str, Any]]:
+def _candidates(
+    profile: RegionProfile,
+    municipalities: list[dict[str, Any]],
+    teachers: list[dict[str, Any]],
+    schools: list[dict[str, Any]],
+    methodists: list[dict[str, Any]],
+    rng: np.random.Generator,
+    prefix: str,
+) -> list[dict[str, Any]]:
     school_muni = {s["school_id"]: s["municipality_id"] for s in schools}
     candidates: list[dict[str, Any]] = []
     for group in _subject_groups(teachers):
-        covered = {m.get("municipality_id") or school_muni.get(m.get("school_id", ""), "")
-                   for m in methodists if m["_subjects"] == group}
+        covered = {
+            m.get("municipality_id") or school_muni.get(m.get("school_id", ""), "")
+            for m in methodists
+            if m["_subjects"] == group
+        }
         counts: dict[str, int] = defaultdict(int)
         for t in teachers:
             if t["_subject"] in group and t["_municipality"] not in covered:
@@ -285,8 +336,7 @@ def _candidates(profile: RegionProfile, municipalities: list[dict[str, Any]],
         wanted = max(2, math.ceil(n_methodists / 2))
         places = ranked[:wanted] or [profile.central_municipality]
         while len(places) < wanted:
-            places.append(municipalities[int(rng.integers(len(municipalities)))][
-                "municipality_id"])
+            places.append(municipalities[int(rng.integers(len(municipalities)))]["municipality_id"])
         for municipality_id in places:
             row: dict[str, Any] = {
                 "candidate_id": f"{prefix}-C{len(candidates) + 1:03d}",
@@ -304,10 +354,14 @@ def _candidates(profile: RegionProfile, municipalities: list[dict[str, Any]],
     return candidates
 
 
-def _current_assignment(teachers: list[dict[str, Any]], schools: list[dict[str, Any]],
-                        school_points: dict[str, tuple[float, float]],
-                        methodists: list[dict[str, Any]], municipalities: list[dict[str, Any]],
-                        rng: np.random.Generator) -> list[dict[str, str]]:
+def _current_assignment(
+    teachers: list[dict[str, Any]],
+    schools: list[dict[str, Any]],
+    school_points: dict[str, tuple[float, float]],
+    methodists: list[dict[str, Any]],
+    municipalities: list[dict[str, Any]],
+    rng: np.random.Generator,
+) -> list[dict[str, str]]:
     """Nearest methodist with room, by straight-line distance, as a planner would do by hand."""
     centre = {m["municipality_id"]: (float(m["lat"]), float(m["lon"])) for m in municipalities}
 
@@ -326,15 +380,21 @@ def _current_assignment(teachers: list[dict[str, Any]], schools: list[dict[str, 
         load = np.zeros(len(group_methodists))
         dist = distance_matrix_km(
             np.array([school_points[t["school_id"]] for t in members]),
-            np.array([base(m) for m in group_methodists]), "geographic")
+            np.array([base(m) for m in group_methodists]),
+            "geographic",
+        )
         for i, teacher in enumerate(members):
             if rng.random() < UNASSIGNED_SHARE:
                 continue
             for j in np.argsort(dist[i], kind="stable"):
                 if load[j] + 1 <= capacity:
                     load[j] += 1
-                    pairs.append({"teacher_id": teacher["teacher_id"],
-                                  "methodist_id": group_methodists[j]["methodist_id"]})
+                    pairs.append(
+                        {
+                            "teacher_id": teacher["teacher_id"],
+                            "methodist_id": group_methodists[j]["methodist_id"],
+                        }
+                    )
                     break
     return pairs
 

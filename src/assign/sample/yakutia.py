@@ -18,16 +18,53 @@ from typing import Any
 
 from assign.geo import distance_km
 
-LEFT_BANK = ("SAH-M35", "SAH-M36", "SAH-M18", "SAH-M32", "SAH-M11", "SAH-M10", "SAH-M07",
-             "SAH-M21", "SAH-M26", "SAH-M16", "SAH-M14")
-RIGHT_BANK = ("SAH-M15", "SAH-M29", "SAH-M33", "SAH-M27", "SAH-M04", "SAH-M02", "SAH-M19",
-              "SAH-M28", "SAH-M22")
+LEFT_BANK = (
+    "SAH-M35",
+    "SAH-M36",
+    "SAH-M18",
+    "SAH-M32",
+    "SAH-M11",
+    "SAH-M10",
+    "SAH-M07",
+    "SAH-M21",
+    "SAH-M26",
+    "SAH-M16",
+    "SAH-M14",
+)
+RIGHT_BANK = (
+    "SAH-M15",
+    "SAH-M29",
+    "SAH-M33",
+    "SAH-M27",
+    "SAH-M04",
+    "SAH-M02",
+    "SAH-M19",
+    "SAH-M28",
+    "SAH-M22",
+)
 KOLYMA_GROUP = ("SAH-M25", "SAH-M08", "SAH-M20", "SAH-M01", "SAH-M03", "SAH-M17")
 # district centres with regular flights from Yakutsk (transport_notes.md, "Air"; and the Arctic
 # district centres served by "Полярные авиалинии")
-AIR_FROM_YAKUTSK = ("SAH-M05", "SAH-M16", "SAH-M08", "SAH-M14", "SAH-M23", "SAH-M12",
-                    "SAH-M06", "SAH-M26", "SAH-M03", "SAH-M20", "SAH-M25", "SAH-M01",
-                    "SAH-M17", "SAH-M31", "SAH-M09", "SAH-M24", "SAH-M22", "SAH-M19")
+AIR_FROM_YAKUTSK = (
+    "SAH-M05",
+    "SAH-M16",
+    "SAH-M08",
+    "SAH-M14",
+    "SAH-M23",
+    "SAH-M12",
+    "SAH-M06",
+    "SAH-M26",
+    "SAH-M03",
+    "SAH-M20",
+    "SAH-M25",
+    "SAH-M01",
+    "SAH-M17",
+    "SAH-M31",
+    "SAH-M09",
+    "SAH-M24",
+    "SAH-M22",
+    "SAH-M19",
+)
 LENA_RIVER = ("SAH-M23", "SAH-M13", "SAH-M12", "SAH-M06", "SAH-M14")
 YAKUTSK = "SAH-M35"
 NIZHNY_BESTYAKH = "SAH-M15"
@@ -55,16 +92,23 @@ def _navigation_months(opens: str) -> tuple[int, ...]:
     return tuple(range(first, 10))
 
 
-def transport_links(municipalities: list[dict[str, Any]],
-                    seasons: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def transport_links(
+    municipalities: list[dict[str, Any]], seasons: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
     centre = {m["municipality_id"]: (float(m["lat"]), float(m["lon"])) for m in municipalities}
     links: list[dict[str, Any]] = []
 
     def add(a: str, b: str, mode: str, hours: float, km: float, months: tuple[int, ...]) -> None:
-        links.append({
-            "from_municipality": a, "to_municipality": b, "mode": mode,
-            "hours": round(hours, 1), "km": round(km), "months": ";".join(map(str, months)),
-        })
+        links.append(
+            {
+                "from_municipality": a,
+                "to_municipality": b,
+                "mode": mode,
+                "hours": round(hours, 1),
+                "km": round(km),
+                "months": ";".join(map(str, months)),
+            }
+        )
 
     crossing = distance_km(centre[YAKUTSK], centre[NIZHNY_BESTYAKH], "geographic")
     add(YAKUTSK, NIZHNY_BESTYAKH, "river", 1.5, crossing, (6, 7, 8, 9, 10))  # ferry
@@ -81,7 +125,7 @@ def transport_links(municipalities: list[dict[str, Any]],
     for mid in roadless:
         hub = min(connected, key=lambda c: distance_km(centre[c], centre[mid], "geographic"))
         straight = distance_km(centre[hub], centre[mid], "geographic")
-        winter = (11, 12, 1, 2, 3, 4) if mid in KOLYMA_GROUP else (12, 1, 2, 3, 4)
+        winter: tuple[int, ...] = (11, 12, 1, 2, 3, 4) if mid in KOLYMA_GROUP else (12, 1, 2, 3, 4)
         if mid == "SAH-M30":
             winter = (1, 2, 3, 4)  # «Белькачи» opens late January
         km = straight * WINTER_ROAD_DETOUR

@@ -1,0 +1,72 @@
+"""The command line, run as a user would (exit codes, Russian output)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assign.cli import app
+from conftest import DATA, SAMPLES
+
+runner = CliRunner()
+
+
+def test_validate_ok_region_exits_zero() -> None:
+    result = runner.invoke(app, ["validate", str(DATA / "small_ok")])
+    assert result.exit_code == 0, result.output
+    assert "Ошибок нет" in result.output
+    assert "Предупреждения: 1" in result.output
+
+
+def test_validate_bad_region_exits_one_with_locations(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("S1,Математика", "S1,Матиматика"), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(small_copy)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "Найдено ошибок: 1" in result.output
+    assert "unknown_subject" in result.output
+    data = json.loads(runner.invoke(app, ["validate", str(small_copy), "--json"]).output)
+    assert data["ok"] is False
+    error = next(i for i in data["issues"] if i["severity"] == "error")
+    assert (error["file"], error["row"], error["column"], error["code"]) == (
+        "teachers.csv",
+        2,
+        "subject",
+        "unknown_subject",
+    )
+
+
+def test_validate_missing_path_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "нет.xlsx")], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "путь не найден" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_info_prints_subjects_norms_and_writes_the_cross_table(tmp_path: Path) -> None:
+    out = tmp_path / "cross.csv"
+    result = runner.invoke(
+        app, ["info", str(DATA / "small_ok"), "--out", str(out)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Математика" in result.output
+    assert "Нужно 100–150" in result.output and "Нужно 200–250" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[1:] == [
+        "Иностранный язык (английский)",
+        "Математика",
+        "Начальные классы",
+        "Физика",
+    ]  # Russian order
+    assert lines[1] == "Городской округ Центральный,0,3,2,0"
+
+
+def test_demo_on_the_sample_regions() -> None:
+    result = runner.invoke(app, ["demo", "--data", str(SAMPLES)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Регион «tambov»" in result.output and "Регион «yakutia»" in result.output
+    assert "18 600" in result.output

@@ -1,0 +1,318 @@
+"""Every error and warning code, each provoked by a real bad file, located by file, row, column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assign.errors import Code, Severity
+from assign.io import load_region
+
+
+def replace_in(file: str, old: str, new: str) -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {file}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return folder
+
+    return edit
+
+
+def write(file: str, text: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        (folder / file).write_text(text, encoding=encoding)
+        return folder
+
+    return edit
+
+
+def delete(file: str) -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        (folder / file).unlink()
+        return folder
+
+    return edit
+
+
+def broken_workbook(folder: Path) -> Path:
+    path = folder / "region.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    return path
+
+
+def planar_municipalities(folder: Path) -> Path:
+    return write(
+        "municipalities.csv", "municipality_id,name,x,y\nM1,А,0,0\nM2,Б,10,0\nM3,В,0,10\n"
+    )(folder)
+
+
+@dataclass
+class Case:
+    code: Code
+    edit: Callable[[Path], Path]
+    file: str | None
+    row: int | None = None
+    column: str | None = None
+    in_message: str = ""
+
+
+CASES = [
+    Case(Code.FILE_MISSING, delete("teachers.csv"), "teachers.csv"),
+    Case(
+        Code.FILE_ENCODING,
+        write(
+            "teachers.csv",
+            "teacher_id,full_name,school_id,subject\nT1,Иванова,S1,Химия\n",
+            encoding="cp1251",
+        ),
+        "teachers.csv",
+        in_message="UTF-8",
+    ),
+    Case(Code.FILE_UNREADABLE, broken_workbook, "region.xlsx", in_message="XLSX"),
+    Case(
+        Code.TABLE_EMPTY,
+        write("teachers.csv", "teacher_id,full_name,school_id,subject\n"),
+        "teachers.csv",
+    ),
+    Case(
+        Code.TABLE_DUPLICATE,
+        write("Педагоги.csv", "teacher_id,full_name,school_id,subject\n"),
+        "Педагоги.csv",
+        in_message="дважды",
+    ),
+    Case(Code.TABLE_UNKNOWN, write("заметки.csv", "a,b\n1,2\n"), "заметки.csv"),
+    Case(
+        Code.COLUMN_MISSING,
+        write("teachers.csv", "teacher_id,full_name,school_id\nT1,Иванова,S1\n"),
+        "teachers.csv",
+        1,
+        "subject",
+    ),
+    Case(
+        Code.COLUMN_UNKNOWN,
+        replace_in("schools.csv", "low_results\n", "low_results,телефон\n"),
+        "schools.csv",
+        1,
+        "телефон",
+    ),
+    Case(
+        Code.COLUMN_DUPLICATE,
+        replace_in("schools.csv", "name,", "name,Наименование,"),
+        "schools.csv",
+        1,
+        "Наименование",
+    ),
+    Case(
+        Code.VALUE_MISSING,
+        replace_in("teachers.csv", "T03,Сидорова Елена Павловна,", "T03,,"),
+        "teachers.csv",
+        4,
+        "full_name",
+    ),
+    Case(
+        Code.VALUE_INVALID,
+        replace_in("municipalities.csv", "53.20,41.50", "53.2О,41.50"),
+        "municipalities.csv",
+        3,
+        "lat",
+        "53.2О",
+    ),
+    Case(
+        Code.VALUE_INVALID,
+        replace_in("schools.csv", "53.21,41.52,да", "53.21,41.52,может быть"),
+        "schools.csv",
+        4,
+        "low_results",
+        "может быть",
+    ),
+    Case(
+        Code.VALUE_INVALID,
+        replace_in("teachers.csv", "expert,", "expert,-1"),
+        "teachers.csv",
+        10,
+        "load_weight",
+    ),
+    Case(
+        Code.VALUE_INVALID,
+        replace_in("schools.csv", "S4,СОШ с. Южное,M3,,,", "S4,СОШ с. Южное,M3,,,,лишнее"),
+        "schools.csv",
+        5,
+        None,
+        "лишние значения",
+    ),
+    Case(
+        Code.DUPLICATE_ID,
+        replace_in("teachers.csv", "T05,", "T01,"),
+        "teachers.csv",
+        6,
+        "teacher_id",
+        "первый раз — строка 2",
+    ),
+    Case(
+        Code.UNKNOWN_REFERENCE,
+        replace_in("schools.csv", "S4,СОШ с. Южное,M3", "S4,СОШ с. Южное,M9"),
+        "schools.csv",
+        5,
+        "municipality_id",
+        "«M9»",
+    ),
+    Case(
+        Code.UNKNOWN_REFERENCE,
+        replace_in("current_assignment.csv", "T10,P2", "T10,P7"),
+        "current_assignment.csv",
+        7,
+        "methodist_id",
+        "«P7»",
+    ),
+    Case(
+        Code.UNKNOWN_SUBJECT,
+        replace_in("teachers.csv", "S1,Математика", "S1,Матиматика"),
+        "teachers.csv",
+        2,
+        "subject",
+        "Возможно, имелось в виду: Математика",
+    ),
+    Case(
+        Code.UNKNOWN_CATEGORY,
+        replace_in("teachers.csv", "iom,", "отличник,"),
+        "teachers.csv",
+        3,
+        "category",
+        "«отличник»",
+    ),
+    Case(
+        Code.UNKNOWN_MODE,
+        write("transport.csv", "from_municipality,to_municipality,hours,mode\nM1,M2,3,телепорт\n"),
+        "transport.csv",
+        2,
+        "mode",
+        "«телепорт»",
+    ),
+    Case(
+        Code.COORDINATES_OUT_OF_RANGE,
+        replace_in("municipalities.csv", "52.72,41.45", "152.72,41.45"),
+        "municipalities.csv",
+        2,
+        "lat",
+    ),
+    Case(Code.COORDINATES_MIXED, planar_municipalities, "schools.csv", 1, "lat"),
+    Case(
+        Code.COORDINATES_MISSING,
+        replace_in("municipalities.csv", "52.20,41.60", ","),
+        "municipalities.csv",
+        4,
+        "lat",
+    ),
+    Case(
+        Code.COORDINATES_MISSING,
+        replace_in("schools.csv", "52.73,41.47", "52.73,"),
+        "schools.csv",
+        3,
+        "lat",
+    ),
+    Case(
+        Code.BASE_MISSING,
+        replace_in("methodists.csv", "Математика,M1,", "Математика,,"),
+        "methodists.csv",
+        2,
+        "municipality_id",
+    ),
+    Case(
+        Code.NO_SUBJECT,
+        replace_in("methodists.csv", "Математика,M1", ",M1"),
+        "methodists.csv",
+        2,
+        "subjects",
+    ),
+    Case(
+        Code.LOAD_RANGE_INVALID,
+        replace_in("methodists.csv", ",0,300", ",300,200"),
+        "methodists.csv",
+        4,
+        "min_load",
+    ),
+    Case(
+        Code.MONTHS_INVALID,
+        write(
+            "transport.csv",
+            "from_municipality,to_municipality,hours,mode,months\nM1,M2,3,winter_road,12;13\n",
+        ),
+        "transport.csv",
+        2,
+        "months",
+        "«12;13»",
+    ),
+    Case(
+        Code.NO_METHODISTS,
+        lambda f: delete("candidates.csv")(
+            write("methodists.csv", "methodist_id,full_name,subjects,municipality_id\n")(f)
+        ),
+        "methodists.csv",
+    ),
+    Case(
+        Code.DUPLICATE_ASSIGNMENT,
+        replace_in("current_assignment.csv", "T02,P1", "T01,P1"),
+        "current_assignment.csv",
+        3,
+        "teacher_id",
+        "строка 2",
+    ),
+    Case(
+        Code.SUBJECT_UNCOVERED,
+        replace_in("teachers.csv", "S3,Физика", "S3,Химия"),
+        "teachers.csv",
+        11,
+        "subject",
+        "Химия",
+    ),
+    Case(Code.ELIGIBILITY_UNCHECKED, lambda f: f, "candidates.csv", 3, "candidate_id", "C2"),
+    Case(
+        Code.ASSIGNMENT_SUBJECT_MISMATCH,
+        replace_in("current_assignment.csv", "T06,P3", "T06,P1"),
+        "current_assignment.csv",
+        6,
+        "methodist_id",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.code.value)
+def test_error_code_is_reported_with_its_location(case: Case, small_copy: Path) -> None:
+    target = case.edit(small_copy)
+    result = load_region(target)
+    found = [i for i in result.report.issues if i.code is case.code]
+    assert found, [str(i) for i in result.report.issues]
+    issue = found[0]
+    assert issue.file == case.file
+    assert issue.row == case.row
+    assert issue.column == case.column
+    assert case.in_message in issue.message
+    assert str(issue).startswith(issue.location)
+    if issue.severity is Severity.ERROR:
+        assert result.region is None
+    else:
+        assert result.region is not None  # warnings never stop the region
+
+
+def test_every_code_has_a_case() -> None:
+    assert {c.code for c in CASES} == set(Code)
+
+
+def test_all_problems_are_reported_at_once(small_copy: Path) -> None:
+    replace_in("teachers.csv", "S1,Математика", "S1,Матиматика")(small_copy)
+    replace_in("schools.csv", "S4,СОШ с. Южное,M3", "S4,СОШ с. Южное,M9")(small_copy)
+    replace_in("methodists.csv", ",0,300", ",300,200")(small_copy)
+    result = load_region(small_copy)
+    assert {"unknown_subject", "unknown_reference", "load_range_invalid"} <= result.report.codes()
+
+
+def test_a_failed_row_is_not_reported_again_as_a_missing_reference(small_copy: Path) -> None:
+    """T01's own error is enough: its current pair must not add «unknown teacher T01»."""
+    replace_in("teachers.csv", "S1,Математика", "S1,Матиматика")(small_copy)
+    result = load_region(small_copy)
+    assert [i.code for i in result.report.errors] == [Code.UNKNOWN_SUBJECT]
