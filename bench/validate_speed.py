@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +25,7 @@ from assign.io import load_region
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _median_seconds(action, repeat: int) -> float:  # noqa: ANN001
+def _median_seconds(action: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -43,8 +44,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     cli = Path(sys.executable).with_name("assign")
-    print(f"{'region':<10}{'teachers':>9}{'load+validate, s':>18}{'CLI, s':>9}"
-          f"{'raw read, s':>13}{'ratio':>7}{'CLI peak MB':>13}")
+    print(
+        f"{'region':<10}{'teachers':>9}{'load+validate, s':>18}{'CLI, s':>9}"
+        f"{'raw read, s':>13}{'ratio':>7}{'CLI peak MB':>13}"
+    )
     for folder in sorted(p for p in DATA.iterdir() if (p / "teachers.csv").exists()):
         result = load_region(folder)
         assert result.region is not None, "sample region must be valid"
@@ -57,9 +60,11 @@ def main() -> None:
             cli_times.append(time.perf_counter() - start)
             assert done.returncode == 0
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{folder.name:<10}{len(result.region.teachers):>9,}{in_process:>18.3f}"
-              f"{statistics.median(cli_times):>9.3f}{raw:>13.3f}{in_process / raw:>7.1f}"
-              f"{peak_mb:>13.0f}")
+        print(
+            f"{folder.name:<10}{len(result.region.teachers):>9,}{in_process:>18.3f}"
+            f"{statistics.median(cli_times):>9.3f}{raw:>13.3f}{in_process / raw:>7.1f}"
+            f"{peak_mb:>13.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from geopy.distance import geodesic
 
 from assign.geo import distance_matrix_km, paired_distance_km
 from assign.io import load_region_or_raise
-from assign.transport import TravelModel, TravelSettings
+from assign.transport import Place, TravelModel, TravelSettings
 from conftest import DATA
 
 A, B, C, D = (62.03, 129.73), (62.72, 129.67), (66.77, 123.37), (67.46, 153.71)
@@ -37,7 +37,7 @@ def _model(folder: Path) -> TravelModel:
     return TravelModel(load_region_or_raise(folder))
 
 
-def _pa(model: TravelModel):
+def _pa(model: TravelModel) -> Place:
     return model.person_place(model.region.methodist_by_id["PA"])
 
 
