@@ -275,8 +275,8 @@ def _methodists(
     methodists: list[dict[str, Any]] = []
     for group in _subject_groups(teachers):
         members = [t for t in teachers if t["_subject"] in group]
-        weight = sum(t["_weight"] for t in members)
-        count = max(1, math.ceil(weight / profile.norm_target_load))
+        heads = len(members)  # the norms count teachers, not weighted load
+        count = max(1, math.ceil(heads / profile.norm_target_load))
         votes: dict[str, float] = defaultdict(float)
         for t in members:
             votes[t["_municipality"]] += t["_weight"]
@@ -304,7 +304,7 @@ def _methodists(
                         int(rng.integers(len(settlements_by_muni[municipality_id])))
                     ]
                     row["lat"], row["lon"] = place.point
-                if weight / count < DEFAULT_MIN_LOAD:
+                if heads / count < DEFAULT_MIN_LOAD:
                     row["min_load"] = 0  # a small subject: one methodist serves all its teachers
                 methodists.append(row)
     return methodists

@@ -50,7 +50,7 @@ class RegionProfile:
     schools: int
     teachers: int
     norm_target_load: float
-    """Weighted load per methodist the pool is sized for (the norm the region follows)."""
+    """Teachers per methodist the pool is sized for (the norm the region follows)."""
     extra_shares: dict[str, float] = field(default_factory=dict)
     yakut_share: float = 0.0
     central_municipality: str = ""

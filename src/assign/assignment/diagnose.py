@@ -1,0 +1,158 @@
+"""Why a plan is impossible, per subject, in Russian, with what would fix it.
+
+Cheap checks run before any solver: too little capacity, too much minimum load, manual pins
+over a methodist's limit, a methodist who cannot reach enough teachers for the minimum, and
+— by a maximum flow — a set of teachers whose reachable methodists lack the room for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+from ortools.graph.python import max_flow
+
+from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, Component
+from assign.format import fmt_int, fmt_number
+from assign.subjects import subject_name
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural: 1 методист, 2 методиста, 5 методистов."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def methodists_word(n: int) -> str:
+    return f"{fmt_int(n)} {plural(n, 'методиста', 'методистов', 'методистов')}"
+
+
+def component_name(comp: Component) -> str:
+    return ", ".join(subject_name(s) for s in comp.subjects)
+
+
+def _load(value: float) -> str:
+    return fmt_number(value / LOAD_SCALE, 2)
+
+
+def _times(values: np.ndarray) -> str:
+    """«4 × 250 = 1 000» when all are equal, else the sum."""
+    total = _load(float(values.sum()))
+    if len(values) and (values == values[0]).all():
+        return f"{len(values)} × {_load(float(values[0]))} = {total}"
+    return total
+
+
+def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]:
+    region = problem.region
+    name = component_name(comp)
+    heads = int(comp.group_count.sum())
+    total = comp.total_load
+    weighted = problem.settings.load_unit == "weighted"
+    unit = "ед. нагрузки" if weighted else "педагогов"
+    teachers = f"{fmt_int(heads)} педагогов" + (f" ({_load(total)} {unit})" if weighted else "")
+    found: list[str] = []
+    capacity = int(comp.max_load.sum())
+    if total > capacity:
+        missing = math.ceil((total - capacity) / (problem.settings.load_max * LOAD_SCALE))
+        found.append(
+            f"{name}: {teachers}, ёмкость "
+            f"{_times(comp.max_load)}: не хватает {methodists_word(missing)}")
+    minimum = int(comp.min_load.sum())
+    if minimum > total:
+        extra = math.ceil((minimum - total) / max(int(comp.min_load.max()), 1))
+        lower = total // len(comp.methodists) // LOAD_SCALE * LOAD_SCALE
+        found.append(
+            f"{name}: {teachers}, а минимальная нагрузка "
+            f"методистов — {_times(comp.min_load)}: на {methodists_word(extra)} больше, чем "
+            f"нужно, или снизьте минимальную нагрузку до {_load(lower)}")
+    local = {int(m): i for i, m in enumerate(comp.methodists)}
+    reachable = np.zeros(len(comp.methodists), dtype=np.int64)
+    pinned = np.zeros(len(comp.methodists), dtype=np.int64)
+    pairs_of_group = np.bincount(comp.pair_group, minlength=comp.n_groups)
+    for p in range(comp.n_pairs):
+        g, m = int(comp.pair_group[p]), local[int(comp.pair_methodist[p])]
+        load = int(comp.group_count[g] * comp.group_weight[g])
+        reachable[m] += load
+        if pairs_of_group[g] == 1:
+            pinned[m] += load
+    for i, m in enumerate(comp.methodists):
+        methodist = region.methodists[int(m)]
+        who = f"методист {methodist.methodist_id} ({methodist.full_name})"
+        if pinned[i] > comp.max_load[i]:
+            found.append(
+                f"{name}: за методистом {methodist.methodist_id} может быть только он сам у "
+                f"{_load(pinned[i])} {unit} (закрепления вручную или досягаемость), больше его "
+                f"максимальной нагрузки {_load(comp.max_load[i])}: снимите часть закреплений "
+                "или поднимите максимум")
+        if reachable[i] < comp.min_load[i]:
+            found.append(
+                f"{name}: {who} может получить не более {_load(reachable[i])} {unit} в пределах "
+                f"досягаемости, а минимальная нагрузка — {_load(comp.min_load[i])}: снизьте "
+                "ему минимум или разрешите дистанционную поддержку")
+    if not found:
+        found += _hall_violation(problem, comp, unit)
+    return found
+
+
+def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> list[str]:
+    """Teachers whose reachable methodists together lack room for them (a minimum cut)."""
+    flow = max_flow.SimpleMaxFlow()
+    source, sink = 0, 1
+    group_node = 2
+    methodist_node = 2 + comp.n_groups
+    local = {int(m): i for i, m in enumerate(comp.methodists)}
+    for g in range(comp.n_groups):
+        flow.add_arc_with_capacity(source, group_node + g,
+                                   int(comp.group_count[g] * comp.group_weight[g]))
+    big = comp.total_load + 1
+    for p in range(comp.n_pairs):
+        flow.add_arc_with_capacity(group_node + int(comp.pair_group[p]),
+                                   methodist_node + local[int(comp.pair_methodist[p])], big)
+    for i in range(len(comp.methodists)):
+        flow.add_arc_with_capacity(methodist_node + i, sink, int(comp.max_load[i]))
+    if flow.solve(source, sink) != flow.OPTIMAL or flow.optimal_flow() >= comp.total_load:
+        return []
+    side = set(flow.get_source_side_min_cut())
+    groups = [g for g in range(comp.n_groups) if group_node + g in side]
+    methodists = [i for i in range(len(comp.methodists)) if methodist_node + i in side]
+    region = problem.region
+    munis: dict[str, int] = defaultdict(int)
+    for g in groups:
+        school = region.schools[int(comp.group_school[g])]
+        munis[region.municipality_by_id[school.municipality_id].name] += int(comp.group_count[g])
+    heads = sum(munis.values())
+    load = sum(int(comp.group_count[g] * comp.group_weight[g]) for g in groups)
+    room = int(sum(comp.max_load[i] for i in methodists))
+    where = ", ".join(sorted(munis))
+    ids = ", ".join(region.methodists[int(comp.methodists[i])].methodist_id for i in methodists)
+    return [
+        f"{component_name(comp)}: {fmt_int(heads)} педагогов ({_load(load)} {unit}; "
+        f"{where}) можно закрепить только за {methodists_word(len(methodists))} ({ids}) с "
+        f"общей ёмкостью {_load(room)}: не хватает {_load(load - room)} — нужен методист "
+        "поближе или дистанционная поддержка"
+    ] if methodists else [
+        f"{component_name(comp)}: {fmt_int(heads)} педагогов ({where}) не может достичь ни один "
+        "методист"
+    ]
+
+
+def unplaceable_messages(problem: AssignmentProblem) -> list[str]:
+    """Teachers with no possible methodist, grouped by reason."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for item in problem.unplaceable:
+        grouped[item.reason].append(item.teacher)
+    region = problem.region
+    messages = []
+    for reason, teachers in sorted(grouped.items()):
+        munis = sorted({
+            region.municipality_by_id[region.school_municipality(
+                region.teachers[t].school_id)].name for t in teachers})
+        shown = ", ".join(munis[:5]) + (f" и ещё {len(munis) - 5}" if len(munis) > 5 else "")
+        messages.append(f"{fmt_int(len(teachers))} педагогов ({shown}): {reason}")
+    return messages

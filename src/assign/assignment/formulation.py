@@ -1,0 +1,188 @@
+"""The assignment model of one component, written once as a linear model in arrays.
+
+Both the LP relaxation (for the bound and the reduced costs that prune pairs) and CP-SAT (for
+the integer optimum) are read from this one description, so the two can never disagree.
+One function per constraint family; the objective is kept per term so it can be weighted or
+ranked.
+
+Variables: x[p] teachers of pair p's group sent to its methodist; split[k, m] "methodist m
+serves school-subject k"; dev[m] a methodist's distance from the average load; with
+`allow_partial`, unplaced[g] teachers left out and short[m] missing minimum load.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, Component, IntArray
+from assign.assignment.settings import Term
+
+UNPLACED_POINTS = OBJECTIVE_SCALE * 10_000  # per teacher left out: above any trip
+SHORT_POINTS = OBJECTIVE_SCALE * 100  # per load unit of missing minimum load
+
+
+@dataclass
+class Row:
+    vars: list[int]
+    coefs: list[int]
+    lb: int
+    ub: int
+
+
+@dataclass
+class Formulation:
+    """A mixed-integer linear model: variables with bounds, rows, and objective terms."""
+
+    lb: list[int] = field(default_factory=list)
+    ub: list[int] = field(default_factory=list)
+    is_bool: list[bool] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    terms: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Term name → {variable: points per unit}, weight 1 (see `objective`)."""
+    constants: dict[str, int] = field(default_factory=dict)
+    x: list[int] = field(default_factory=list)  # variable of each kept pair
+    pairs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    unplaced: dict[int, int] = field(default_factory=dict)
+    short: dict[int, int] = field(default_factory=dict)
+    dev: dict[int, int] = field(default_factory=dict)
+    split: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def var(self, lb: int, ub: int, is_bool: bool = False) -> int:
+        self.lb.append(lb)
+        self.ub.append(ub)
+        self.is_bool.append(is_bool)
+        return len(self.lb) - 1
+
+    def add_row(self, vars_: list[int], coefs: list[int], lb: int, ub: int) -> None:
+        self.rows.append(Row(vars_, coefs, lb, ub))
+
+    def add_term(self, name: str, var: int, points: int) -> None:
+        if points:
+            bucket = self.terms.setdefault(name, {})
+            bucket[var] = bucket.get(var, 0) + points
+
+    def objective(self, weights: dict[str, float]) -> tuple[dict[int, int], int]:
+        """The weighted sum of terms: {variable: coefficient} and a constant, in points."""
+        coefs: dict[int, int] = defaultdict(int)
+        constant = 0
+        for name, weight in weights.items():
+            if weight <= 0:
+                continue
+            for var, points in self.terms.get(name, {}).items():
+                coefs[var] += round(points * weight)
+            constant += round(self.constants.get(name, 0) * weight)
+        return dict(coefs), constant
+
+    def term_value(self, name: str, values: list[int] | np.ndarray) -> int:
+        return sum(p * int(values[v]) for v, p in self.terms.get(name, {}).items()) + (
+            self.constants.get(name, 0))
+
+
+def formulate(comp: Component, pairs: IntArray, allow_partial: bool,
+              terms: tuple[Term, ...]) -> Formulation:
+    """The model of `comp` restricted to `pairs` (indices into the component's pairs)."""
+    f = Formulation(pairs=pairs)
+    count = comp.group_count
+    for p in pairs:
+        f.x.append(f.var(0, int(count[comp.pair_group[p]])))
+    add_assignment(f, comp, allow_partial)
+    add_load_limits(f, comp, allow_partial)
+    if Term.SPLIT in terms:
+        add_split_links(f, comp)
+    if Term.BALANCE in terms:
+        add_balance(f, comp)
+    add_travel_and_changes(f, comp)
+    return f
+
+
+def _local_methodist(comp: Component) -> dict[int, int]:
+    return {int(m): i for i, m in enumerate(comp.methodists)}
+
+
+def add_assignment(f: Formulation, comp: Component, allow_partial: bool) -> None:
+    """Hard: every teacher of a group goes to exactly one methodist (or, when a partial plan is
+    allowed, is counted as left out at a price above any trip)."""
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for var, p in zip(f.x, f.pairs, strict=True):
+        by_group[int(comp.pair_group[p])].append(var)
+    for g in range(comp.n_groups):
+        n = int(comp.group_count[g])
+        vars_ = by_group.get(g, [])
+        if allow_partial:
+            f.unplaced[g] = f.var(0, n)
+            vars_ = [*vars_, f.unplaced[g]]
+            f.add_term("unplaced", f.unplaced[g], UNPLACED_POINTS)
+        f.add_row(vars_, [1] * len(vars_), n, n)
+
+
+def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> None:
+    """Hard: each methodist's load (teachers' weights) stays within [min_load, max_load]; with a
+    partial plan, missing minimum load is allowed at a price."""
+    local = _local_methodist(comp)
+    by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for var, p in zip(f.x, f.pairs, strict=True):
+        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
+        vars_.append(var)
+        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+    for m in range(len(comp.methodists)):
+        vars_, coefs = by_methodist.get(m, ([], []))
+        low, high = int(comp.min_load[m]), int(comp.max_load[m])
+        if allow_partial and low > 0:
+            f.short[m] = f.var(0, low)
+            f.add_term("short", f.short[m], SHORT_POINTS)
+            f.add_row(vars_, coefs, 0, high)
+            f.add_row([*vars_, f.short[m]], [*coefs, 1], low, 10**12)
+        else:
+            f.add_row(vars_, coefs, low, high)
+
+
+def add_split_links(f: Formulation, comp: Component) -> None:
+    """Soft: teachers of one subject in one school stay with one methodist; each extra
+    methodist serving a school-subject costs one split."""
+    keys = comp.split_keys()
+    teachers_per_key = np.bincount(keys, weights=comp.group_count).astype(int)
+    used_keys: set[int] = set()
+    for var, p in zip(f.x, f.pairs, strict=True):
+        g = int(comp.pair_group[p])
+        key = int(keys[g])
+        if teachers_per_key[key] < 2:
+            continue
+        m = int(comp.pair_methodist[p])
+        if (key, m) not in f.split:
+            f.split[key, m] = f.var(0, 1, is_bool=True)
+            f.add_term(Term.SPLIT.value, f.split[key, m], OBJECTIVE_SCALE)
+        used_keys.add(key)
+        f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -10**9, 0)
+    f.constants[Term.SPLIT.value] = -OBJECTIVE_SCALE * len(used_keys)
+
+
+def add_balance(f: Formulation, comp: Component) -> None:
+    """Soft: loads stay near the average of the component's methodists (L1 deviation)."""
+    local = _local_methodist(comp)
+    target = round(comp.total_load / len(comp.methodists))
+    by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for var, p in zip(f.x, f.pairs, strict=True):
+        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
+        vars_.append(var)
+        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+    per_unit = OBJECTIVE_SCALE // LOAD_SCALE
+    for m in range(len(comp.methodists)):
+        vars_, coefs = by_methodist.get(m, ([], []))
+        dev = f.var(0, max(int(comp.max_load[m]), comp.total_load))
+        f.dev[m] = dev
+        # dev >= load - target and dev >= target - load
+        f.add_row([*vars_, dev], [*coefs, -1], -10**12, target)
+        f.add_row([*vars_, dev], [*coefs, 1], target, 10**12)
+        f.add_term(Term.BALANCE.value, dev, per_unit)
+
+
+def add_travel_and_changes(f: Formulation, comp: Component) -> None:
+    """Soft: total travel (hours or km per teacher) and teachers moved from their current
+    methodist."""
+    for var, p in zip(f.x, f.pairs, strict=True):
+        f.add_term(Term.TRAVEL.value, var, int(comp.pair_travel[p]))
+        if comp.pair_change[p]:
+            f.add_term(Term.CHANGES.value, var, OBJECTIVE_SCALE)

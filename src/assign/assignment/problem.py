@@ -1,0 +1,295 @@
+"""The assignment problem: a region and settings turned into dense arrays a solver can use.
+
+Teachers of one school, subject, load weight and current methodist (and no pin or ban of their
+own) are interchangeable, so they form one *group* with a count; a solver decides how many of a
+group go to each methodist. Subjects are independent except where a methodist covers several:
+such subjects form one *component*, solved together; the others are solved apart.
+Ids stay strings in the region; here they become dense integers once, in `AssignmentProblem`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from assign.assignment.settings import AssignmentSettings
+from assign.domain import Region
+from assign.transport import TravelMatrix, TravelModel
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+OBJECTIVE_SCALE = 10_000  # objective points per unit of travel (hour or km)
+LOAD_SCALE = 100  # load units per teacher of weight 1
+
+
+class GroupKey(NamedTuple):
+    """What makes teachers interchangeable for the solver."""
+
+    school: int
+    subject: str
+    weight: int
+    current: int  # global methodist index, -1 if none
+    special: str | None  # the teacher's own id when pinned or banned
+
+
+@dataclass
+class Unplaceable:
+    """A teacher no methodist can take, and why (in Russian)."""
+
+    teacher: int
+    reason: str
+
+
+@dataclass
+class Component:
+    """Subjects solved together, their methodists, teacher groups and eligible pairs."""
+
+    index: int
+    subjects: tuple[str, ...]
+    methodists: IntArray  # global methodist indices
+    group_teachers: list[list[int]]
+    group_count: IntArray
+    group_weight: IntArray  # load units per teacher (LOAD_SCALE = weight 1)
+    group_school: IntArray
+    group_subject: list[str]
+    group_current: IntArray  # global methodist index, -1 if none
+    pair_group: IntArray
+    pair_methodist: IntArray  # global methodist index
+    pair_travel: IntArray  # travel points per teacher (OBJECTIVE_SCALE per hour or km)
+    pair_change: IntArray  # 1 where a teacher of the group would leave its current methodist
+    pair_hours: FloatArray
+    pair_km: FloatArray
+    pair_in_person: npt.NDArray[np.bool_]
+    min_load: IntArray  # per methodist of the component, in load units
+    max_load: IntArray
+    unplaceable: list[Unplaceable] = field(default_factory=list)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_count)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_group)
+
+    @property
+    def total_load(self) -> int:
+        return int((self.group_count * self.group_weight).sum())
+
+    def split_keys(self) -> IntArray:
+        """One key per (school, subject): groups that must not be split share it."""
+        keys: dict[tuple[int, str], int] = {}
+        return np.array(
+            [keys.setdefault((int(s), subj), len(keys))
+             for s, subj in zip(self.group_school, self.group_subject, strict=True)],
+            dtype=np.int64,
+        )
+
+
+@dataclass
+class AssignmentProblem:
+    region: Region
+    settings: AssignmentSettings
+    teacher_ids: list[str]
+    methodist_ids: list[str]
+    school_ids: list[str]
+    travel: TravelMatrix
+    components: list[Component]
+    unplaceable: list[Unplaceable]
+
+    @property
+    def n_teachers(self) -> int:
+        return len(self.teacher_ids)
+
+
+def _components(region: Region) -> list[tuple[str, ...]]:
+    """Subjects with teachers, joined where one methodist covers several of them."""
+    parent = {s: s for s in region.teachers_by_subject}
+
+    def find(s: str) -> str:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for methodist in region.methodists:
+        present = [s for s in methodist.subjects if s in parent]
+        for other in present[1:]:
+            parent[find(other)] = find(present[0])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for subject in sorted(parent):
+        groups[find(subject)].append(subject)
+    return sorted(tuple(g) for g in groups.values())
+
+
+def pair_costs(travel: TravelMatrix, settings: AssignmentSettings
+               ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Hours, km and in-person reachability of every school × methodist pair.
+
+    A pair's trip is the mean over the cost months in which it can be made; one that can
+    never be made (allowed only with remote support) costs `remote_penalty_hours`.
+    """
+    months = [m - 1 for m in settings.cost_months]
+    hours = travel.hours[months]
+    km = travel.km[months]
+    finite = np.isfinite(hours)
+    if settings.max_hours is not None:
+        finite &= hours <= settings.max_hours
+    count = finite.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_h = np.where(finite, hours, 0.0).sum(axis=0) / count
+        mean_km = np.where(finite, km, 0.0).sum(axis=0) / count
+    required = [m - 1 for m in settings.required_months]
+    in_person = np.isfinite(travel.hours[required]).all(axis=0) if required else count > 0
+    if settings.max_hours is not None and required:
+        in_person &= (travel.hours[required] <= settings.max_hours).all(axis=0)
+    never = count == 0
+    mean_h = np.where(never, settings.remote_penalty_hours, mean_h)
+    mean_km = np.where(never, settings.remote_penalty_hours * 50.0, mean_km)
+    return mean_h, mean_km, in_person
+
+
+def build_problem(region: Region, settings: AssignmentSettings,
+                  travel_model: TravelModel | None = None) -> AssignmentProblem:
+    model = travel_model or TravelModel(region)
+    teacher_ids = [t.teacher_id for t in region.teachers]
+    methodist_ids = [m.methodist_id for m in region.methodists]
+    school_ids = [s.school_id for s in region.schools]
+    t_index = {tid: i for i, tid in enumerate(teacher_ids)}
+    m_index = {mid: i for i, mid in enumerate(methodist_ids)}
+    s_index = {sid: i for i, sid in enumerate(school_ids)}
+    travel = model.matrix(school_ids, [model.person_place(m) for m in region.methodists])
+    hours, km, in_person = pair_costs(travel, settings)
+    cost = km if settings.objective == "distance" else hours
+
+    pins = {t: m for t, m in settings.pins}
+    bans: dict[str, set[str]] = defaultdict(set)
+    for t, m in settings.bans:
+        bans[t].add(m)
+
+    components = []
+    unplaceable: list[Unplaceable] = []
+    for c_index, subjects in enumerate(_components(region)):
+        members = np.array(
+            [m_index[m.methodist_id] for m in region.methodists
+             if any(s in m.subjects for s in subjects)], dtype=np.int64)
+        groups: dict[GroupKey, list[int]] = defaultdict(list)
+        for subject in subjects:
+            for teacher in region.teachers_by_subject[subject]:
+                weight = (region.teacher_weight(teacher, settings.category_weights)
+                          if settings.load_unit == "weighted" else 1.0)
+                current = region.current_methodist_of.get(teacher.teacher_id)
+                special = teacher.teacher_id if (teacher.teacher_id in pins
+                                                 or teacher.teacher_id in bans) else None
+                key = GroupKey(s_index[teacher.school_id], subject, round(weight * LOAD_SCALE),
+                               m_index.get(current, -1) if current else -1, special)
+                groups[key].append(t_index[teacher.teacher_id])
+        comp_unplaceable: list[Unplaceable] = []
+        kept_keys: list[GroupKey] = []
+        p_group: list[int] = []
+        p_methodist: list[int] = []
+        for key, teachers in groups.items():
+            eligible = _eligible(region, settings, members, key.subject, key.school,
+                                 key.special, pins, bans, in_person, methodist_ids)
+            if not eligible:
+                reason = _no_pair_reason(region, settings, key.subject, key.special, pins)
+                comp_unplaceable += [Unplaceable(t, reason) for t in teachers]
+                continue
+            p_group += [len(kept_keys)] * len(eligible)
+            p_methodist += eligible
+            kept_keys.append(key)
+        unplaceable += comp_unplaceable
+        if not kept_keys:
+            continue
+        pg = np.array(p_group, dtype=np.int64)
+        pm = np.array(p_methodist, dtype=np.int64)
+        group_school = np.array([k.school for k in kept_keys], dtype=np.int64)
+        group_current = np.array([k.current for k in kept_keys], dtype=np.int64)
+        ps = group_school[pg]
+        local_min, local_max = _load_limits(region, settings, members)
+        components.append(Component(
+            index=c_index,
+            subjects=subjects,
+            methodists=members,
+            group_teachers=[groups[k] for k in kept_keys],
+            group_count=np.array([len(groups[k]) for k in kept_keys], dtype=np.int64),
+            group_weight=np.array([k.weight for k in kept_keys], dtype=np.int64),
+            group_school=group_school,
+            group_subject=[k.subject for k in kept_keys],
+            group_current=group_current,
+            pair_group=pg,
+            pair_methodist=pm,
+            pair_travel=np.round(cost[ps, pm] * OBJECTIVE_SCALE).astype(np.int64),
+            pair_change=((group_current[pg] != -1) & (group_current[pg] != pm)).astype(np.int64),
+            pair_hours=hours[ps, pm],
+            pair_km=km[ps, pm],
+            pair_in_person=in_person[ps, pm],
+            min_load=local_min,
+            max_load=local_max,
+            unplaceable=comp_unplaceable,
+        ))
+    return AssignmentProblem(region, settings, teacher_ids, methodist_ids, school_ids, travel,
+                             components, unplaceable)
+
+
+def _load_limits(region: Region, settings: AssignmentSettings, members: IntArray
+                 ) -> tuple[IntArray, IntArray]:
+    """A methodist's own limits (from the input) where given, else the settings'."""
+    low, high = [], []
+    for m in members:
+        methodist = region.methodists[m]
+        lo = methodist.min_load if methodist.min_load is not None else settings.load_min
+        hi = methodist.max_load if methodist.max_load is not None else settings.load_max
+        low.append(round(lo * LOAD_SCALE))
+        high.append(round(hi * LOAD_SCALE))
+    return np.array(low, dtype=np.int64), np.array(high, dtype=np.int64)
+
+
+def _eligible(region: Region, settings: AssignmentSettings, members: IntArray, subject: str,
+              school: int, teacher_id: str | None, pins: dict[str, str],
+              bans: dict[str, set[str]], in_person: npt.NDArray[np.bool_],
+              methodist_ids: list[str]) -> list[int]:
+    """Methodists a group may go to: the subject, reach (unless remote), pins and bans.
+
+    A pin is the planner's explicit word: it holds even where the rule of reach would not.
+    """
+    result = []
+    for m in members:
+        if subject not in region.methodists[m].subjects:
+            continue
+        mid = methodist_ids[m]
+        if teacher_id is not None:
+            if teacher_id in pins:
+                if pins[teacher_id] == mid:
+                    result.append(int(m))
+                continue
+            if mid in bans.get(teacher_id, ()):
+                continue
+        if in_person[school, m] or settings.reach == "remote":
+            result.append(int(m))
+    return result
+
+
+def _no_pair_reason(region: Region, settings: AssignmentSettings, subject: str,
+                    teacher_id: str | None, pins: dict[str, str]) -> str:
+    from assign.subjects import subject_name
+
+    covering = [m for m in region.methodists if subject in m.subjects]
+    if not covering:
+        return f"предмет «{subject_name(subject)}» не ведёт ни один методист"
+    if teacher_id is not None and teacher_id in pins:
+        pinned = region.methodist_by_id.get(pins[teacher_id])
+        if pinned is None:
+            return f"закрепление за методистом «{pins[teacher_id]}»: такого методиста нет"
+        return (f"закрепление за методистом «{pins[teacher_id]}», который не ведёт предмет "
+                f"«{subject_name(subject)}»")
+    if teacher_id is not None:
+        return "все методисты предмета запрещены для этого педагога или недосягаемы"
+    months = ", ".join(str(m) for m in settings.required_months)
+    return (f"ни один из {len(covering)} методистов предмета «{subject_name(subject)}» "
+            f"не может доехать до школы в требуемые месяцы ({months})")

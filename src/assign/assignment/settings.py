@@ -1,0 +1,158 @@
+"""What a planner can say about an assignment: norms, reach, objective weights or ranks, pins.
+
+Named presets give the norms of the sources: "federal" 200–250 teachers per methodist (letter
+АЗ-1061/08), "yakutia" 100–150 (002 §3.7); the default 100–250 spans both. Loads count heads by
+default, as the norms do; `load_unit="weighted"` counts the teachers' category weights instead.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assign.categories import DEFAULT_WEIGHTS, Category
+
+SCHOOL_YEAR: tuple[int, ...] = (9, 10, 11, 12, 1, 2, 3, 4, 5)
+
+
+class Term(StrEnum):
+    """Objective terms, in their default order of importance."""
+
+    TRAVEL = "travel"
+    CHANGES = "changes"
+    SPLIT = "split"
+    BALANCE = "balance"
+
+
+TERM_NAMES_RU = {
+    Term.TRAVEL: "время (расстояние) в пути",
+    Term.CHANGES: "изменения текущего закрепления",
+    Term.SPLIT: "разделение предметников одной школы между методистами",
+    Term.BALANCE: "неравномерность нагрузки",
+}
+
+
+DEFAULT_RANKING = (Term.TRAVEL, Term.CHANGES, Term.BALANCE)
+
+
+class Preset(StrEnum):
+    DEFAULT = "default"
+    FEDERAL = "federal"
+    YAKUTIA = "yakutia"
+
+
+PRESET_LOADS: dict[Preset, tuple[float, float]] = {
+    Preset.DEFAULT: (100.0, 250.0),
+    Preset.FEDERAL: (200.0, 250.0),
+    Preset.YAKUTIA: (100.0, 150.0),
+}
+
+HOURS_TO_KM = 50.0  # default weights given in hours become km weights at this rate
+
+
+class Weights(BaseModel):
+    """Weight of each term in units of travel (hours, or km with the distance objective).
+
+    travel: per hour of a teacher's trip; changes: per teacher moved from the current
+    methodist; split: per extra methodist in one school's subject; balance: per load unit
+    a methodist is away from the average of their subject group.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    travel: float = Field(1.0, ge=0)
+    changes: float = Field(2.0, ge=0)
+    split: float = Field(1.0, ge=0)
+    balance: float = Field(0.05, ge=0)
+
+    def of(self, term: Term) -> float:
+        return float(getattr(self, term.value))
+
+
+class AssignmentSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    preset: Preset = Preset.DEFAULT
+    min_load: float | None = Field(None, ge=0, description="default: the preset's")
+    max_load: float | None = Field(None, gt=0, description="default: the preset's")
+    load_unit: Literal["heads", "weighted"] = "heads"
+    category_weights: dict[Category, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    objective: Literal["time", "distance"] = "time"
+    reach: Literal["all_year", "months", "remote"] = "all_year"
+    """In-person reachability the plan must keep: in every month, in `reach_months`, or none
+    (remote support; unreachable pairs then cost `remote_penalty_hours`)."""
+    reach_months: tuple[int, ...] = SCHOOL_YEAR
+    max_hours: float | None = Field(None, gt=0, description="a trip longer than this is out of reach")
+    remote_penalty_hours: float = Field(48.0, ge=0)
+    weights: Weights | None = None
+    """A weighted objective (in units of travel). None: the terms are ranked instead."""
+    ranking: tuple[Term, ...] | None = None
+    """Lexicographic order of terms; default (travel, changes, balance) when no weights are
+    given. `split` is left out of the default: proving its optimum is much harder (a fixed
+    charge per school-subject), so a planner asks for it explicitly."""
+    pins: tuple[tuple[str, str], ...] = ()
+    bans: tuple[tuple[str, str], ...] = ()
+    allow_partial: bool = False
+    time_limit: float = Field(60.0, gt=0)
+    deterministic_time_limit: float = Field(600.0, gt=0)
+    workers: int = Field(1, ge=1)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _load_range(self) -> AssignmentSettings:
+        if self.load_min > self.load_max:
+            raise ValueError(
+                f"минимальная нагрузка {self.load_min} больше максимальной {self.load_max}"
+            )
+        if not self.reach_months or any(not 1 <= m <= 12 for m in self.reach_months):
+            raise ValueError("месяцы досягаемости должны быть числами 1–12")
+        return self
+
+    @property
+    def effective_ranking(self) -> tuple[Term, ...] | None:
+        """The ranking in force: the given one, none when weights are given, else the default."""
+        if self.ranking is not None:
+            return self.ranking
+        if self.weights is not None:
+            return None
+        return DEFAULT_RANKING
+
+    @property
+    def load_min(self) -> float:
+        return self.min_load if self.min_load is not None else PRESET_LOADS[self.preset][0]
+
+    @property
+    def load_max(self) -> float:
+        return self.max_load if self.max_load is not None else PRESET_LOADS[self.preset][1]
+
+    @property
+    def effective_weights(self) -> Weights:
+        if self.weights is not None:
+            return self.weights
+        if self.objective == "distance":
+            base = Weights()
+            return Weights(
+                travel=1.0,
+                changes=base.changes * HOURS_TO_KM,
+                split=base.split * HOURS_TO_KM,
+                balance=base.balance * HOURS_TO_KM,
+            )
+        return Weights()
+
+    @property
+    def required_months(self) -> tuple[int, ...]:
+        """Months in which every pair must be reachable in person."""
+        if self.reach == "all_year":
+            return tuple(range(1, 13))
+        if self.reach == "months":
+            return tuple(sorted(set(self.reach_months)))
+        return ()
+
+    @property
+    def cost_months(self) -> tuple[int, ...]:
+        """Months whose trips make up a pair's travel cost (visits happen then)."""
+        if self.reach == "months":
+            return tuple(sorted(set(self.reach_months)))
+        return tuple(sorted(SCHOOL_YEAR))

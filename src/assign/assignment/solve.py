@@ -1,0 +1,225 @@
+"""Solving the assignment, component by component, to proven optimality where time allows.
+
+For each component: the LP relaxation gives a lower bound and reduced costs; CP-SAT solves the
+model restricted to pairs whose reduced cost is within a window of the LP bound; the window is
+widened until every pruned pair's reduced cost exceeds (plan − LP bound), at which point no
+pruned pair can improve the plan and CP-SAT's optimum is the optimum of the whole problem.
+A bound reported without that proof is min(CP-SAT's bound, LP + cheapest pruned reduced cost),
+which is valid for the unpruned problem.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
+from assign.assignment.diagnose import diagnose_component, unplaceable_messages
+from assign.assignment.formulation import Formulation, formulate
+from assign.assignment.kpi import objective_terms
+from assign.assignment.lp import solve_relaxation
+from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, Component
+from assign.assignment.result import ComponentResult, Result, Status, Unplaced
+from assign.assignment.settings import Term
+
+EPS = 1e-6
+KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
+ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
+
+
+@dataclass
+class _Plan:
+    """Teachers sent from each group to each methodist: {(group, global methodist): count}."""
+
+    counts: dict[tuple[int, int], int]
+    unplaced: dict[int, int]
+
+
+def _stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
+    """One weighted stage, or one stage per ranked term; penalties always lead."""
+    settings = problem.settings
+    penalties = {"unplaced": 1.0, "short": 1.0}
+    if settings.effective_ranking:
+        stages = [f.objective({**penalties, settings.effective_ranking[0].value: 1.0})]
+        stages += [f.objective({term.value: 1.0}) for term in settings.effective_ranking[1:]]
+        return stages
+    weights = settings.effective_weights
+    return [f.objective({**penalties, **{t.value: weights.of(t) for t in Term}})]
+
+
+def _active_terms(problem: AssignmentProblem) -> tuple[Term, ...]:
+    settings = problem.settings
+    if settings.effective_ranking:
+        return settings.effective_ranking
+    weights = settings.effective_weights
+    return tuple(t for t in Term if weights.of(t) > 0)
+
+
+def solve_component(problem: AssignmentProblem, comp: Component,
+                    progress: Progress | None = None, time_limit: float | None = None
+                    ) -> tuple[ComponentResult, _Plan | None]:
+    start = time.perf_counter()
+    settings = problem.settings
+    terms = _active_terms(problem)
+    every = np.arange(comp.n_pairs)
+    full = formulate(comp, every, settings.allow_partial, terms)
+    stages = _stages(problem, full)
+    relaxation = solve_relaxation(full, *stages[0])
+    if not relaxation.feasible:
+        problems = diagnose_component(problem, comp) or [
+            f"{', '.join(comp.subjects)}: пределы нагрузки несовместимы с досягаемостью"]
+        return ComponentResult(comp.subjects, Status.INFEASIBLE, float("nan"), float("nan"),
+                               time.perf_counter() - start, comp.n_pairs, 0,
+                               problems=problems), None
+    rc = relaxation.reduced_costs[full.x]
+    positive = relaxation.values[full.x] > EPS
+    cheapest = _cheapest_per_group(comp, rc)
+    window = 0.0
+    hint: dict[int, int] | None = None
+    budget = time_limit if time_limit is not None else settings.time_limit
+    while True:
+        keep = (rc <= window + EPS) | positive | cheapest
+        f = formulate(comp, every[keep], settings.allow_partial, terms)
+        elapsed = time.perf_counter() - start
+        outcome = solve_cpsat(f, _stages(problem, f), settings, _map_hint(hint, f), progress,
+                              max(budget - elapsed, 0.01))
+        pruned = ~keep
+        if outcome.status is Status.INFEASIBLE and pruned.any():
+            window = max(window * 4, float(rc[pruned].min())) + 1.0  # too tight: widen
+            continue
+        if outcome.values is None:
+            return ComponentResult(comp.subjects, outcome.status, float("nan"),
+                                   relaxation.objective / OBJECTIVE_SCALE,
+                                   time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
+                                   relaxation.objective / OBJECTIVE_SCALE), None
+        slack = outcome.objective - relaxation.objective
+        cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
+        exact = cheapest_pruned > slack + EPS
+        if outcome.status is Status.OPTIMAL and not exact and (
+                time.perf_counter() - start) < budget:
+            window = slack
+            hint = _pairs_hint(f, outcome)
+            continue
+        status = outcome.status if exact else Status.FEASIBLE
+        bound = outcome.objective if status is Status.OPTIMAL else max(
+            relaxation.objective, min(outcome.bound, relaxation.objective + cheapest_pruned))
+        result = ComponentResult(
+            comp.subjects, status, outcome.objective / OBJECTIVE_SCALE, bound / OBJECTIVE_SCALE,
+            time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
+            relaxation.objective / OBJECTIVE_SCALE)
+        return result, _plan_of(comp, f, outcome)
+
+
+def _cheapest_per_group(comp: Component, rc: np.ndarray) -> np.ndarray:
+    order = np.lexsort((rc, comp.pair_group))
+    rank = np.empty(comp.n_pairs, dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(comp.pair_group[order])) + 1]
+    sizes = np.diff(np.r_[starts, comp.n_pairs])
+    rank[order] = np.arange(comp.n_pairs) - np.repeat(starts, sizes)
+    return rank < KEEP_CHEAPEST
+
+
+def _pairs_hint(f: Formulation, outcome: Outcome) -> dict[int, int]:
+    """The plan as {component pair: teachers}, to warm-start a wider model."""
+    assert outcome.values is not None
+    return {int(p): int(outcome.values[v]) for v, p in zip(f.x, f.pairs, strict=True)}
+
+
+def _map_hint(hint: dict[int, int] | None, f: Formulation) -> dict[int, int] | None:
+    if hint is None:
+        return None
+    return {v: hint.get(int(p), 0) for v, p in zip(f.x, f.pairs, strict=True)}
+
+
+def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:
+    assert outcome.values is not None
+    counts: dict[tuple[int, int], int] = {}
+    for var, p in zip(f.x, f.pairs, strict=True):
+        value = int(outcome.values[var])
+        if value:
+            counts[int(comp.pair_group[p]), int(comp.pair_methodist[p])] = value
+    unplaced = {g: int(outcome.values[v]) for g, v in f.unplaced.items() if outcome.values[v]}
+    return _Plan(counts, unplaced)
+
+
+def solve(problem: AssignmentProblem, progress: Progress | None = None,
+          on_component: ComponentProgress | None = None) -> Result:
+    """Plan the whole region; an impossible plan is a result with the reasons, not an error."""
+    start = time.perf_counter()
+    settings = problem.settings
+    problems: list[str] = []
+    if problem.unplaceable:
+        problems += unplaceable_messages(problem)
+    if not settings.allow_partial:
+        for comp in problem.components:
+            problems += diagnose_component(problem, comp)
+        if problems:
+            return Result(Status.INFEASIBLE, float("nan"), float("nan"),
+                          time.perf_counter() - start, {}, _unplaced(problem, {}), [], {},
+                          problems)
+    assignment: dict[str, str] = {}
+    partial_out: dict[int, str] = {}
+    results: list[ComponentResult] = []
+    total = len(problem.components)
+    for done, comp in enumerate(problem.components):
+        if on_component:
+            on_component(done, total, ", ".join(comp.subjects))
+        remaining = settings.time_limit - (time.perf_counter() - start)
+        result, plan = solve_component(problem, comp, progress, max(remaining, 0.05))
+        results.append(result)
+        problems += result.problems
+        if plan is None:
+            continue
+        _distribute(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
+        for g, count in plan.unplaced.items():
+            for t in _left_out(comp, plan, g, count):
+                partial_out[t] = ("не хватило ёмкости методистов в пределах досягаемости "
+                                  f"({', '.join(comp.subjects)})")
+    if on_component:
+        on_component(total, total, "")
+    status = _overall_status({r.status for r in results})
+    if status is Status.INFEASIBLE:
+        assignment = {}
+    terms = objective_terms(problem, assignment, partial_out) if assignment else {}
+    objective = sum(r.objective for r in results if r.status in (Status.OPTIMAL,
+                                                                   Status.FEASIBLE))
+    bound = sum(r.bound for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE))
+    return Result(status, objective, bound, time.perf_counter() - start, assignment,
+                  _unplaced(problem, partial_out), results, terms, problems)
+
+
+def _overall_status(statuses: set[Status]) -> Status:
+    for status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.FEASIBLE):
+        if status in statuses:
+            return status
+    return Status.OPTIMAL
+
+
+def _distribute(comp: Component, plan: _Plan, methodist_ids: list[str], teacher_ids: list[str],
+                assignment: dict[str, str]) -> None:
+    """Give each group's teachers to methodists in the counts of the plan, in a fixed order."""
+    by_group: dict[int, list[tuple[int, int]]] = {}
+    for (g, m), count in sorted(plan.counts.items()):
+        by_group.setdefault(g, []).append((m, count))
+    for g, shares in by_group.items():
+        teachers = sorted(comp.group_teachers[g])
+        cursor = 0
+        for m, count in shares:
+            for t in teachers[cursor:cursor + count]:
+                assignment[teacher_ids[t]] = methodist_ids[m]
+            cursor += count
+
+
+def _left_out(comp: Component, plan: _Plan, g: int, count: int) -> list[int]:
+    teachers = sorted(comp.group_teachers[g])
+    return teachers[len(teachers) - count:]
+
+
+def _unplaced(problem: AssignmentProblem, partial_out: dict[int, str]) -> list[Unplaced]:
+    items = [Unplaced(problem.teacher_ids[u.teacher], u.reason) for u in problem.unplaceable]
+    items += [Unplaced(problem.teacher_ids[t], reason) for t, reason in sorted(
+        partial_out.items())]
+    return items
