@@ -22,6 +22,7 @@ from assign.assignment.settings import Term
 
 UNPLACED_POINTS = OBJECTIVE_SCALE * 10_000  # per teacher left out: above any trip
 SHORT_POINTS = OBJECTIVE_SCALE * 100  # per load unit of missing minimum load
+WEIGHT_SCALE = 100  # weights resolved to hundredths: points × weight × WEIGHT_SCALE
 
 
 @dataclass
@@ -65,15 +66,17 @@ class Formulation:
             bucket[var] = bucket.get(var, 0) + points
 
     def objective(self, weights: dict[str, float]) -> tuple[dict[int, int], int]:
-        """The weighted sum of terms: {variable: coefficient} and a constant, in points."""
+        """The weighted sum of terms: {variable: coefficient} and a constant, in points
+        × WEIGHT_SCALE (so that a weight of 0.05 still counts in integers)."""
         coefs: dict[int, int] = defaultdict(int)
         constant = 0
         for name, weight in weights.items():
             if weight <= 0:
                 continue
+            scale = weight * WEIGHT_SCALE
             for var, points in self.terms.get(name, {}).items():
-                coefs[var] += round(points * weight)
-            constant += round(self.constants.get(name, 0) * weight)
+                coefs[var] += round(points * scale)
+            constant += round(self.constants.get(name, 0) * scale)
         return dict(coefs), constant
 
     def term_value(self, name: str, values: list[int] | np.ndarray) -> int:

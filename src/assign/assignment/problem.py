@@ -23,7 +23,7 @@ from assign.transport import TravelMatrix, TravelModel
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-OBJECTIVE_SCALE = 10_000  # objective points per unit of travel (hour or km)
+OBJECTIVE_SCALE = 100  # points per unit of travel: trips count to 0.01 h (36 s) or 0.01 km
 LOAD_SCALE = 100  # load units per teacher of weight 1
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
-from assign.assignment.diagnose import diagnose_component, unplaceable_messages
-from assign.assignment.formulation import Formulation, formulate
+from assign.assignment import network
+from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
+from assign.assignment.formulation import WEIGHT_SCALE, Formulation, formulate
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lp import solve_relaxation
 from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, Component
@@ -26,6 +27,7 @@ from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
 
 EPS = 1e-6
+POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
 
@@ -64,13 +66,22 @@ def solve_component(problem: AssignmentProblem, comp: Component,
     start = time.perf_counter()
     settings = problem.settings
     terms = _active_terms(problem)
+    if network.applies(problem, comp, terms):
+        solved = network.solve_by_flow(problem, comp, terms)
+        if solved is not None:
+            result, counts = solved
+            if result.status is Status.INFEASIBLE:
+                result.problems = diagnose_component(problem, comp) or [
+                    f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"]
+                return result, None
+            return result, _Plan(counts, {})
     every = np.arange(comp.n_pairs)
     full = formulate(comp, every, settings.allow_partial, terms)
     stages = _stages(problem, full)
     relaxation = solve_relaxation(full, *stages[0])
     if not relaxation.feasible:
         problems = diagnose_component(problem, comp) or [
-            f"{', '.join(comp.subjects)}: пределы нагрузки несовместимы с досягаемостью"]
+            f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"]
         return ComponentResult(comp.subjects, Status.INFEASIBLE, float("nan"), float("nan"),
                                time.perf_counter() - start, comp.n_pairs, 0,
                                problems=problems), None
@@ -92,9 +103,9 @@ def solve_component(problem: AssignmentProblem, comp: Component,
             continue
         if outcome.values is None:
             return ComponentResult(comp.subjects, outcome.status, float("nan"),
-                                   relaxation.objective / OBJECTIVE_SCALE,
+                                   relaxation.objective / POINTS,
                                    time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
-                                   relaxation.objective / OBJECTIVE_SCALE), None
+                                   relaxation.objective / POINTS), None
         slack = outcome.objective - relaxation.objective
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
         exact = cheapest_pruned > slack + EPS
@@ -107,9 +118,9 @@ def solve_component(problem: AssignmentProblem, comp: Component,
         bound = outcome.objective if status is Status.OPTIMAL else max(
             relaxation.objective, min(outcome.bound, relaxation.objective + cheapest_pruned))
         result = ComponentResult(
-            comp.subjects, status, outcome.objective / OBJECTIVE_SCALE, bound / OBJECTIVE_SCALE,
+            comp.subjects, status, outcome.objective / POINTS, bound / POINTS,
             time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
-            relaxation.objective / OBJECTIVE_SCALE)
+            relaxation.objective / POINTS)
         return result, _plan_of(comp, f, outcome)
 
 
