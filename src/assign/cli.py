@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assign.assignment import AssignmentProblem, AssignmentSettings, Result, build_problem, solve
+from assign.assignment.explain import explain_teacher
+from assign.assignment.output import write_solution
+from assign.assignment.result import STATUS_RU, Status
+from assign.domain import Region
 from assign.errors import Report
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
@@ -163,6 +170,249 @@ def print_info(result: LoadResult) -> None:
             fmt_int(row["methodists"]),
         )
     console.print(table)
+
+
+# --- assignment ---------------------------------------------------------------------------
+PresetOpt = Annotated[
+    str,
+    typer.Option("--preset", help="Норма: default (100–250), federal (200–250), yakutia (100–150)"),
+]
+MinLoadOpt = Annotated[float | None, typer.Option("--min-load", help="Мин. нагрузка методиста")]
+MaxLoadOpt = Annotated[float | None, typer.Option("--max-load", help="Макс. нагрузка методиста")]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Предел времени решения, с")]
+ObjectiveOpt = Annotated[
+    str, typer.Option("--objective", help="Цель: time (часы) или distance (км)")
+]
+ReachOpt = Annotated[str, typer.Option("--reach", help="Досягаемость: all_year, months, remote")]
+MonthsOpt = Annotated[
+    str, typer.Option("--reach-months", help="Месяцы для --reach months, например 12,1,2,3")
+]
+MaxHoursOpt = Annotated[
+    float | None, typer.Option("--max-hours", help="Поездка дольше — вне досягаемости")
+]
+LoadUnitOpt = Annotated[
+    str, typer.Option("--load-unit", help="heads (педагоги) или weighted (веса категорий)")
+]
+RankOpt = Annotated[
+    str | None, typer.Option("--rank", help="Порядок целей, например travel,changes,split,balance")
+]
+WeightsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--weights", help="Веса целей вместо порядка, например travel=1,changes=2,split=1"
+    ),
+]
+PartialOpt = Annotated[
+    bool, typer.Option("--partial", help="Вернуть частичный план, если полный невозможен")
+]
+
+
+def make_settings(
+    preset: str = "default",
+    min_load: float | None = None,
+    max_load: float | None = None,
+    time_limit: float = 60.0,
+    objective: str = "time",
+    reach: str = "all_year",
+    reach_months: str = "9,10,11,12,1,2,3,4,5",
+    max_hours: float | None = None,
+    load_unit: str = "heads",
+    rank: str | None = None,
+    weights: str | None = None,
+    partial: bool = False,
+) -> AssignmentSettings:
+    """Settings from the command line; a wrong value is a Russian message and exit code 2."""
+    data: dict[str, Any] = {
+        "preset": preset,
+        "min_load": min_load,
+        "max_load": max_load,
+        "time_limit": time_limit,
+        "objective": objective,
+        "reach": reach,
+        "max_hours": max_hours,
+        "load_unit": load_unit,
+        "allow_partial": partial,
+    }
+    try:
+        data["reach_months"] = tuple(int(m) for m in reach_months.split(",") if m.strip())
+        if rank:
+            data["ranking"] = tuple(t.strip() for t in rank.split(",") if t.strip())
+        if weights:
+            data["weights"] = {
+                k.strip(): float(v)
+                for k, v in (item.split("=", 1) for item in weights.split(",") if item.strip())
+            }
+        return AssignmentSettings(**data)
+    except (ValueError, ValidationError) as exc:
+        errors = (
+            exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc), "loc": ()}]
+        )
+        for error in errors:
+            where = ".".join(str(p) for p in error["loc"])
+            err_console.print(f"[red]Неверный параметр {where}: {error['msg']}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _region_or_exit(path: Path) -> Region:
+    result = _load(path)
+    if result.region is None:
+        render_report(result.report)
+        err_console.print("[red]Данные содержат ошибки: план не построен.[/red]")
+        raise typer.Exit(1)
+    return result.region
+
+
+def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentProblem, Result]:
+    """Build and solve with a progress bar over the subject groups."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Подготовка задачи", total=None)
+        problem = build_problem(region, settings)
+
+        def on_component(done: int, total: int, name: str) -> None:
+            bar.update(
+                task,
+                total=total,
+                completed=done,
+                description=f"Решение: {name}" if name else "Готово",
+            )
+
+        result = solve(problem, on_component=on_component)
+    return problem, result
+
+
+def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, Any]) -> None:
+    table = Table(title=f"Закрепление: {STATUS_RU[result.status]}")
+    table.add_column("Показатель")
+    table.add_column("Значение", justify="right")
+    kpi = payload.get("kpi", {}).get("overall", {})
+    unit = "км" if problem.settings.objective == "distance" else "ч"
+    rows: list[tuple[str, str]] = [
+        ("Значение цели", fmt_number(result.objective, 2)),
+        ("Нижняя граница", fmt_number(result.bound, 2)),
+        (
+            "Разрыв",
+            "0 %" if result.status is Status.OPTIMAL else f"{fmt_number(100 * result.gap, 3)} %",
+        ),
+        ("Время решения, с", fmt_number(result.runtime, 2)),
+        ("Педагогов закреплено", fmt_int(len(result.assignment))),
+        ("Не закреплено", fmt_int(len(result.unplaced))),
+    ]
+    if "travel_hours_mean" in kpi:
+        rows += [
+            (
+                "В пути, ч: среднее / медиана / макс.",
+                f"{fmt_number(kpi['travel_hours_mean'], 2)} / "
+                f"{fmt_number(kpi['travel_hours_median'], 2)} / "
+                f"{fmt_number(kpi['travel_hours_max'], 2)}",
+            ),
+            (
+                "Доля в пределах 2 / 4 / 8 ч",
+                " / ".join(
+                    f"{fmt_number(100 * kpi[f'share_within_{h}h'], 1)} %" for h in (2, 4, 8)
+                ),
+            ),
+            ("Изменено относительно текущего", fmt_int(kpi["changed"])),
+            ("Только дистанционно", fmt_int(kpi["remote_only"])),
+        ]
+    for term, amount in result.terms.items():
+        rows.append(
+            (f"Цель «{term}» ({unit if term == 'travel' else 'ед.'})", fmt_number(amount, 2))
+        )
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    for problem_text in result.problems[:20]:
+        console.print(f"[red]•[/red] {problem_text}")
+    if len(result.problems) > 20:
+        console.print(f"… и ещё {fmt_int(len(result.problems) - 20)}")
+
+
+@app.command("solve")
+def solve_command(
+    path: PathArg,
+    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    preset: PresetOpt = "default",
+    min_load: MinLoadOpt = None,
+    max_load: MaxLoadOpt = None,
+    time_limit: TimeLimitOpt = 120.0,
+    objective: ObjectiveOpt = "time",
+    reach: ReachOpt = "all_year",
+    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    max_hours: MaxHoursOpt = None,
+    load_unit: LoadUnitOpt = "heads",
+    rank: RankOpt = None,
+    weights: WeightsOpt = None,
+    partial: PartialOpt = False,
+) -> None:
+    """Закрепить педагогов за методистами: assignments.csv, methodists.csv, kpi.json."""
+    settings = make_settings(
+        preset,
+        min_load,
+        max_load,
+        time_limit,
+        objective,
+        reach,
+        reach_months,
+        max_hours,
+        load_unit,
+        rank,
+        weights,
+        partial,
+    )
+    region = _region_or_exit(path)
+    problem, result = run_solve(region, settings)
+    payload = write_solution(problem, result, out)
+    print_result(problem, result, payload)
+    console.print(f"Результаты записаны в {out}")
+    raise typer.Exit(1 if result.status is Status.INFEASIBLE else 0)
+
+
+@app.command()
+def explain(
+    path: PathArg,
+    teacher: Annotated[str, typer.Option("--teacher", help="Код педагога")],
+    preset: PresetOpt = "default",
+    min_load: MinLoadOpt = None,
+    max_load: MaxLoadOpt = None,
+    time_limit: TimeLimitOpt = 120.0,
+    objective: ObjectiveOpt = "time",
+    reach: ReachOpt = "all_year",
+    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    max_hours: MaxHoursOpt = None,
+    load_unit: LoadUnitOpt = "heads",
+    rank: RankOpt = None,
+    weights: WeightsOpt = None,
+    partial: PartialOpt = False,
+) -> None:
+    """Почему педагог закреплён за этим методистом и во что обошёлся бы другой выбор."""
+    settings = make_settings(
+        preset,
+        min_load,
+        max_load,
+        time_limit,
+        objective,
+        reach,
+        reach_months,
+        max_hours,
+        load_unit,
+        rank,
+        weights,
+        partial,
+    )
+    region = _region_or_exit(path)
+    if teacher not in region.teacher_by_id:
+        err_console.print(f"[red]Педагог «{teacher}» не найден в таблице teachers.[/red]")
+        raise typer.Exit(1)
+    problem, result = run_solve(region, settings)
+    for line in explain_teacher(problem, result, teacher).lines():
+        console.print(line)
 
 
 def default_data_dir() -> Path:

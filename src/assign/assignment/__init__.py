@@ -6,6 +6,13 @@ from assign.assignment.settings import AssignmentSettings, Preset, Term, Weights
 from assign.assignment.solve import solve
 
 __all__ = [
-    "AssignmentProblem", "AssignmentSettings", "Preset", "Result", "Status", "Term", "Weights",
-    "build_problem", "solve",
+    "AssignmentProblem",
+    "AssignmentSettings",
+    "Preset",
+    "Result",
+    "Status",
+    "Term",
+    "Weights",
+    "build_problem",
+    "solve",
 ]

@@ -43,8 +43,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.constant = constant
 
     def on_solution_callback(self) -> None:
-        self.progress(self.objective_value + self.constant,
-                      self.best_objective_bound + self.constant)
+        self.progress(
+            self.objective_value + self.constant, self.best_objective_bound + self.constant
+        )
 
 
 def _build(f: Formulation) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
@@ -68,9 +69,14 @@ def _solver(settings: AssignmentSettings, time_left: float) -> cp_model.CpSolver
     return solver
 
 
-def solve_cpsat(f: Formulation, stages: Sequence[tuple[dict[int, int], int]],
-                settings: AssignmentSettings, hint: dict[int, int] | None = None,
-                progress: Progress | None = None, time_limit: float | None = None) -> Outcome:
+def solve_cpsat(
+    f: Formulation,
+    stages: Sequence[tuple[dict[int, int], int]],
+    settings: AssignmentSettings,
+    hint: dict[int, int] | None = None,
+    progress: Progress | None = None,
+    time_limit: float | None = None,
+) -> Outcome:
     """Minimise each stage's objective in turn, holding earlier stages at their optimum.
 
     A weighted objective is one stage. The bound reported is the first stage's.
@@ -86,8 +92,7 @@ def solve_cpsat(f: Formulation, stages: Sequence[tuple[dict[int, int], int]],
     status = Status.OPTIMAL
     values: np.ndarray | None = None
     for index, (coefs, constant) in enumerate(stages):
-        expr = cp_model.LinearExpr.weighted_sum([variables[v] for v in coefs],
-                                                list(coefs.values()))
+        expr = cp_model.LinearExpr.weighted_sum([variables[v] for v in coefs], list(coefs.values()))
         model.minimize(expr)
         solver = _solver(settings, budget - total_time)
         reporter = _Reporter(progress, constant) if progress and index == 0 else None
@@ -99,10 +104,10 @@ def solve_cpsat(f: Formulation, stages: Sequence[tuple[dict[int, int], int]],
                 return Outcome(stage_status, None, float("nan"), float("nan"), total_time, [])
             break  # keep the plan of the earlier stage
         values = np.array([solver.value(v) for v in variables], dtype=np.int64)
-        value = solver.objective_value + constant
-        stage_values.append(value)
+        stage_value = solver.objective_value + constant
+        stage_values.append(stage_value)
         if index == 0:
-            first_objective = value
+            first_objective = stage_value
             first_bound = solver.best_objective_bound + constant
         if stage_status is not Status.OPTIMAL:
             status = Status.FEASIBLE
@@ -110,6 +115,6 @@ def solve_cpsat(f: Formulation, stages: Sequence[tuple[dict[int, int], int]],
         # hold this stage at its optimum and warm-start the next from this plan
         model.add(expr <= round(solver.objective_value))
         model.clear_hints()
-        for var, value_ in enumerate(values):
-            model.add_hint(variables[var], int(value_))
+        for var, held in enumerate(values):
+            model.add_hint(variables[var], int(held))
     return Outcome(status, values, first_objective, first_bound, total_time, stage_values)

@@ -29,7 +29,18 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def methodists_word(n: int) -> str:
+    """Genitive, as after «не хватает»: 1 методиста, 2 методистов."""
     return f"{fmt_int(n)} {plural(n, 'методиста', 'методистов', 'методистов')}"
+
+
+def methodists_acc(n: int) -> str:
+    """Accusative, as after «на … больше»: 1 методиста, 2 методиста, 5 методистов."""
+    return f"{fmt_int(n)} {plural(n, 'методиста', 'методиста', 'методистов')}"
+
+
+def methodists_ins(n: int) -> str:
+    """Instrumental, as after «закрепить за»: 1 методистом, 2 методистами."""
+    return f"{fmt_int(n)} {plural(n, 'методистом', 'методистами', 'методистами')}"
 
 
 def component_name(comp: Component) -> str:
@@ -62,39 +73,42 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
         missing = math.ceil((total - capacity) / (problem.settings.load_max * LOAD_SCALE))
         found.append(
             f"{name}: {teachers}, ёмкость "
-            f"{_times(comp.max_load)}: не хватает {methodists_word(missing)}")
+            f"{_times(comp.max_load)}: не хватает {methodists_word(missing)}"
+        )
     minimum = int(comp.min_load.sum())
     if minimum > total:
         extra = math.ceil((minimum - total) / max(int(comp.min_load.max()), 1))
         lower = total // len(comp.methodists) // LOAD_SCALE * LOAD_SCALE
         found.append(
             f"{name}: {teachers}, а минимальная нагрузка "
-            f"методистов — {_times(comp.min_load)}: на {methodists_word(extra)} больше, чем "
-            f"нужно, или снизьте минимальную нагрузку до {_load(lower)}")
+            f"методистов — {_times(comp.min_load)}: на {methodists_acc(extra)} больше, чем "
+            f"нужно, или снизьте минимальную нагрузку до {_load(lower)}"
+        )
     local = {int(m): i for i, m in enumerate(comp.methodists)}
     reachable = np.zeros(len(comp.methodists), dtype=np.int64)
     pinned = np.zeros(len(comp.methodists), dtype=np.int64)
-    pairs_of_group = np.bincount(comp.pair_group, minlength=comp.n_groups)
+    pins = {t for t, _ in problem.settings.pins}
     for p in range(comp.n_pairs):
         g, m = int(comp.pair_group[p]), local[int(comp.pair_methodist[p])]
         load = int(comp.group_count[g] * comp.group_weight[g])
         reachable[m] += load
-        if pairs_of_group[g] == 1:
+        if problem.teacher_ids[comp.group_teachers[g][0]] in pins:
             pinned[m] += load
     for i, m in enumerate(comp.methodists):
         methodist = region.methodists[int(m)]
         who = f"методист {methodist.methodist_id} ({methodist.full_name})"
         if pinned[i] > comp.max_load[i]:
             found.append(
-                f"{name}: за методистом {methodist.methodist_id} может быть только он сам у "
-                f"{_load(pinned[i])} {unit} (закрепления вручную или досягаемость), больше его "
-                f"максимальной нагрузки {_load(comp.max_load[i])}: снимите часть закреплений "
-                "или поднимите максимум")
+                f"{name}: вручную закреплено за методистом {methodist.methodist_id} "
+                f"{_load(pinned[i])} {unit} — больше его максимальной нагрузки "
+                f"{_load(comp.max_load[i])}: снимите часть закреплений или поднимите максимум"
+            )
         if reachable[i] < comp.min_load[i]:
             found.append(
                 f"{name}: {who} может получить не более {_load(reachable[i])} {unit} в пределах "
                 f"досягаемости, а минимальная нагрузка — {_load(comp.min_load[i])}: снизьте "
-                "ему минимум или разрешите дистанционную поддержку")
+                "ему минимум или разрешите дистанционную поддержку"
+            )
     if not found:
         found += _hall_violation(problem, comp, unit)
     return found
@@ -108,12 +122,16 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     methodist_node = 2 + comp.n_groups
     local = {int(m): i for i, m in enumerate(comp.methodists)}
     for g in range(comp.n_groups):
-        flow.add_arc_with_capacity(source, group_node + g,
-                                   int(comp.group_count[g] * comp.group_weight[g]))
+        flow.add_arc_with_capacity(
+            source, group_node + g, int(comp.group_count[g] * comp.group_weight[g])
+        )
     big = comp.total_load + 1
     for p in range(comp.n_pairs):
-        flow.add_arc_with_capacity(group_node + int(comp.pair_group[p]),
-                                   methodist_node + local[int(comp.pair_methodist[p])], big)
+        flow.add_arc_with_capacity(
+            group_node + int(comp.pair_group[p]),
+            methodist_node + local[int(comp.pair_methodist[p])],
+            big,
+        )
     for i in range(len(comp.methodists)):
         flow.add_arc_with_capacity(methodist_node + i, sink, int(comp.max_load[i]))
     if flow.solve(source, sink) != flow.OPTIMAL or flow.optimal_flow() >= comp.total_load:
@@ -131,15 +149,19 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     room = int(sum(comp.max_load[i] for i in methodists))
     where = ", ".join(sorted(munis))
     ids = ", ".join(region.methodists[int(comp.methodists[i])].methodist_id for i in methodists)
-    return [
-        f"{component_name(comp)}: {fmt_int(heads)} педагогов ({_load(load)} {unit}; "
-        f"{where}) можно закрепить только за {methodists_word(len(methodists))} ({ids}) с "
-        f"общей ёмкостью {_load(room)}: не хватает {_load(load - room)} — нужен методист "
-        "поближе или дистанционная поддержка"
-    ] if methodists else [
-        f"{component_name(comp)}: {fmt_int(heads)} педагогов ({where}) не может достичь ни один "
-        "методист"
-    ]
+    return (
+        [
+            f"{component_name(comp)}: {fmt_int(heads)} педагогов ({_load(load)} {unit}; "
+            f"{where}) можно закрепить только за {methodists_ins(len(methodists))} ({ids}) с "
+            f"общей ёмкостью {_load(room)}: не хватает {_load(load - room)} — нужен методист "
+            "поближе или дистанционная поддержка"
+        ]
+        if methodists
+        else [
+            f"{component_name(comp)}: {fmt_int(heads)} педагогов ({where}) не может достичь "
+            "ни один методист"
+        ]
+    )
 
 
 def unplaceable_messages(problem: AssignmentProblem) -> list[str]:
@@ -150,9 +172,14 @@ def unplaceable_messages(problem: AssignmentProblem) -> list[str]:
     region = problem.region
     messages = []
     for reason, teachers in sorted(grouped.items()):
-        munis = sorted({
-            region.municipality_by_id[region.school_municipality(
-                region.teachers[t].school_id)].name for t in teachers})
+        munis = sorted(
+            {
+                region.municipality_by_id[
+                    region.school_municipality(region.teachers[t].school_id)
+                ].name
+                for t in teachers
+            }
+        )
         shown = ", ".join(munis[:5]) + (f" и ещё {len(munis) - 5}" if len(munis) > 5 else "")
         messages.append(f"{fmt_int(len(teachers))} педагогов ({shown}): {reason}")
     return messages

@@ -81,11 +81,13 @@ class Formulation:
 
     def term_value(self, name: str, values: list[int] | np.ndarray) -> int:
         return sum(p * int(values[v]) for v, p in self.terms.get(name, {}).items()) + (
-            self.constants.get(name, 0))
+            self.constants.get(name, 0)
+        )
 
 
-def formulate(comp: Component, pairs: IntArray, allow_partial: bool,
-              terms: tuple[Term, ...]) -> Formulation:
+def formulate(
+    comp: Component, pairs: IntArray, allow_partial: bool, terms: tuple[Term, ...]
+) -> Formulation:
     """The model of `comp` restricted to `pairs` (indices into the component's pairs)."""
     f = Formulation(pairs=pairs)
     count = comp.group_count
@@ -158,14 +160,14 @@ def add_split_links(f: Formulation, comp: Component) -> None:
             f.split[key, m] = f.var(0, 1, is_bool=True)
             f.add_term(Term.SPLIT.value, f.split[key, m], OBJECTIVE_SCALE)
         used_keys.add(key)
-        f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -10**9, 0)
+        f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -(10**9), 0)
     f.constants[Term.SPLIT.value] = -OBJECTIVE_SCALE * len(used_keys)
 
 
 def add_balance(f: Formulation, comp: Component) -> None:
     """Soft: loads stay near the average of the component's methodists (L1 deviation)."""
     local = _local_methodist(comp)
-    target = round(comp.total_load / len(comp.methodists))
+    target = comp.balance_target
     by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for var, p in zip(f.x, f.pairs, strict=True):
         vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
@@ -177,7 +179,7 @@ def add_balance(f: Formulation, comp: Component) -> None:
         dev = f.var(0, max(int(comp.max_load[m]), comp.total_load))
         f.dev[m] = dev
         # dev >= load - target and dev >= target - load
-        f.add_row([*vars_, dev], [*coefs, -1], -10**12, target)
+        f.add_row([*vars_, dev], [*coefs, -1], -(10**12), target)
         f.add_row([*vars_, dev], [*coefs, 1], target, 10**12)
         f.add_term(Term.BALANCE.value, dev, per_unit)
 

@@ -47,8 +47,10 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     load: dict[str, int] = defaultdict(int)
     for teacher_id, methodist_id in assignment.items():
         teacher = region.teacher_by_id[teacher_id]
-        travel += round(float(cost[s_index[teacher.school_id], m_index[methodist_id]])
-                        * OBJECTIVE_SCALE) / OBJECTIVE_SCALE
+        travel += (
+            round(float(cost[s_index[teacher.school_id], m_index[methodist_id]]) * OBJECTIVE_SCALE)
+            / OBJECTIVE_SCALE
+        )
         current = region.current_methodist_of.get(teacher_id)
         if current is not None and current in m_index and current != methodist_id:
             changes += 1
@@ -57,7 +59,7 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     split = sum(len(ms) - 1 for ms in served.values())
     balance = 0
     for comp in problem.components:
-        target = round(comp.total_load / len(comp.methodists))
+        target = comp.balance_target
         balance += sum(abs(load[problem.methodist_ids[int(m)]] - target) for m in comp.methodists)
     return {
         Term.TRAVEL.value: travel,
@@ -67,8 +69,9 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     }
 
 
-def objective_terms(problem: AssignmentProblem, assignment: dict[str, str],
-                    left_out: dict[int, str] | None = None) -> dict[str, float]:
+def objective_terms(
+    problem: AssignmentProblem, assignment: dict[str, str], left_out: dict[int, str] | None = None
+) -> dict[str, float]:
     """Terms as the objective counts them: weighted (or unweighted when ranked), plus the
     penalties of a partial plan."""
     settings = problem.settings
@@ -95,8 +98,9 @@ def _shortfall(problem: AssignmentProblem, assignment: dict[str, str]) -> int:
     return missing
 
 
-def kpis(problem: AssignmentProblem, assignment: dict[str, str],
-         unplaced: list[str] | None = None) -> dict[str, Any]:
+def kpis(
+    problem: AssignmentProblem, assignment: dict[str, str], unplaced: list[str] | None = None
+) -> dict[str, Any]:
     """Loads, travel per teacher, changes and unserved teachers: overall, per subject, per
     municipality, per methodist."""
     region = problem.region
@@ -116,8 +120,11 @@ def kpis(problem: AssignmentProblem, assignment: dict[str, str],
         }
         if methodist_id is not None:
             m = m_index[methodist_id]
-            row.update(hours=float(hours[school, m]), km=float(km[school, m]),
-                       in_person=bool(in_person[school, m]))
+            row.update(
+                hours=float(hours[school, m]),
+                km=float(km[school, m]),
+                in_person=bool(in_person[school, m]),
+            )
         rows.append(row)
 
     def summary(selected: list[dict[str, Any]]) -> dict[str, Any]:
@@ -125,8 +132,8 @@ def kpis(problem: AssignmentProblem, assignment: dict[str, str],
         distances = np.array([r["km"] for r in selected if r["served"]], dtype=float)
         out: dict[str, Any] = {
             "teachers": len(selected),
-            "served": int(len(trips)),
-            "unserved": len(selected) - int(len(trips)),
+            "served": len(trips),
+            "unserved": len(selected) - len(trips),
             "changed": sum(1 for r in selected if r["changed"]),
         }
         if len(trips):
@@ -159,14 +166,16 @@ def kpis(problem: AssignmentProblem, assignment: dict[str, str],
     methodists = []
     for methodist in region.methodists:
         low, high = limits.get(methodist.methodist_id, (0, 0))
-        methodists.append({
-            "methodist_id": methodist.methodist_id,
-            "subjects": list(methodist.subjects),
-            "teachers": heads[methodist.methodist_id],
-            "load": load[methodist.methodist_id] / LOAD_SCALE,
-            "min_load": low / LOAD_SCALE,
-            "max_load": high / LOAD_SCALE,
-        })
+        methodists.append(
+            {
+                "methodist_id": methodist.methodist_id,
+                "subjects": list(methodist.subjects),
+                "teachers": heads[methodist.methodist_id],
+                "load": load[methodist.methodist_id] / LOAD_SCALE,
+                "min_load": low / LOAD_SCALE,
+                "max_load": high / LOAD_SCALE,
+            }
+        )
     return {
         "overall": summary(rows),
         "by_subject": {k: summary(v) for k, v in sorted(by_subject.items())},

@@ -24,8 +24,7 @@ class Relaxation:
 
 def solve_relaxation(f: Formulation, coefs: dict[int, int], constant: int) -> Relaxation:
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    variables = [solver.NumVar(float(lo), float(hi), "") for lo, hi in zip(f.lb, f.ub,
-                                                                          strict=True)]
+    variables = [solver.NumVar(float(lo), float(hi), "") for lo, hi in zip(f.lb, f.ub, strict=True)]
     for row in f.rows:
         constraint = solver.Constraint(float(row.lb), float(row.ub))
         for var, coef in zip(row.vars, row.coefs, strict=True):

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from assign.assignment.settings import AssignmentSettings
+from assign.assignment.settings import HOURS_TO_KM, AssignmentSettings
 from assign.domain import Region
 from assign.transport import TravelMatrix, TravelModel
 
@@ -81,12 +81,19 @@ class Component:
     def total_load(self) -> int:
         return int((self.group_count * self.group_weight).sum())
 
+    @property
+    def balance_target(self) -> int:
+        """The load each methodist would carry if all were equal, to a whole teacher."""
+        return LOAD_SCALE * round(self.total_load / (len(self.methodists) * LOAD_SCALE))
+
     def split_keys(self) -> IntArray:
         """One key per (school, subject): groups that must not be split share it."""
         keys: dict[tuple[int, str], int] = {}
         return np.array(
-            [keys.setdefault((int(s), subj), len(keys))
-             for s, subj in zip(self.group_school, self.group_subject, strict=True)],
+            [
+                keys.setdefault((int(s), subj), len(keys))
+                for s, subj in zip(self.group_school, self.group_subject, strict=True)
+            ],
             dtype=np.int64,
         )
 
@@ -127,8 +134,9 @@ def _components(region: Region) -> list[tuple[str, ...]]:
     return sorted(tuple(g) for g in groups.values())
 
 
-def pair_costs(travel: TravelMatrix, settings: AssignmentSettings
-               ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+def pair_costs(
+    travel: TravelMatrix, settings: AssignmentSettings
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """Hours, km and in-person reachability of every school × methodist pair.
 
     A pair's trip is the mean over the cost months in which it can be made; one that can
@@ -150,12 +158,13 @@ def pair_costs(travel: TravelMatrix, settings: AssignmentSettings
         in_person &= (travel.hours[required] <= settings.max_hours).all(axis=0)
     never = count == 0
     mean_h = np.where(never, settings.remote_penalty_hours, mean_h)
-    mean_km = np.where(never, settings.remote_penalty_hours * 50.0, mean_km)
-    return mean_h, mean_km, in_person
+    mean_km = np.where(never, settings.remote_penalty_hours * HOURS_TO_KM, mean_km)
+    return mean_h, mean_km, np.asarray(in_person, dtype=bool)
 
 
-def build_problem(region: Region, settings: AssignmentSettings,
-                  travel_model: TravelModel | None = None) -> AssignmentProblem:
+def build_problem(
+    region: Region, settings: AssignmentSettings, travel_model: TravelModel | None = None
+) -> AssignmentProblem:
     model = travel_model or TravelModel(region)
     teacher_ids = [t.teacher_id for t in region.teachers]
     methodist_ids = [m.methodist_id for m in region.methodists]
@@ -176,26 +185,52 @@ def build_problem(region: Region, settings: AssignmentSettings,
     unplaceable: list[Unplaceable] = []
     for c_index, subjects in enumerate(_components(region)):
         members = np.array(
-            [m_index[m.methodist_id] for m in region.methodists
-             if any(s in m.subjects for s in subjects)], dtype=np.int64)
+            [
+                m_index[m.methodist_id]
+                for m in region.methodists
+                if any(s in m.subjects for s in subjects)
+            ],
+            dtype=np.int64,
+        )
         groups: dict[GroupKey, list[int]] = defaultdict(list)
         for subject in subjects:
             for teacher in region.teachers_by_subject[subject]:
-                weight = (region.teacher_weight(teacher, settings.category_weights)
-                          if settings.load_unit == "weighted" else 1.0)
+                weight = (
+                    region.teacher_weight(teacher, settings.category_weights)
+                    if settings.load_unit == "weighted"
+                    else 1.0
+                )
                 current = region.current_methodist_of.get(teacher.teacher_id)
-                special = teacher.teacher_id if (teacher.teacher_id in pins
-                                                 or teacher.teacher_id in bans) else None
-                key = GroupKey(s_index[teacher.school_id], subject, round(weight * LOAD_SCALE),
-                               m_index.get(current, -1) if current else -1, special)
+                special = (
+                    teacher.teacher_id
+                    if (teacher.teacher_id in pins or teacher.teacher_id in bans)
+                    else None
+                )
+                key = GroupKey(
+                    s_index[teacher.school_id],
+                    subject,
+                    round(weight * LOAD_SCALE),
+                    m_index.get(current, -1) if current else -1,
+                    special,
+                )
                 groups[key].append(t_index[teacher.teacher_id])
         comp_unplaceable: list[Unplaceable] = []
         kept_keys: list[GroupKey] = []
         p_group: list[int] = []
         p_methodist: list[int] = []
         for key, teachers in groups.items():
-            eligible = _eligible(region, settings, members, key.subject, key.school,
-                                 key.special, pins, bans, in_person, methodist_ids)
+            eligible = _eligible(
+                region,
+                settings,
+                members,
+                key.subject,
+                key.school,
+                key.special,
+                pins,
+                bans,
+                in_person,
+                methodist_ids,
+            )
             if not eligible:
                 reason = _no_pair_reason(region, settings, key.subject, key.special, pins)
                 comp_unplaceable += [Unplaceable(t, reason) for t in teachers]
@@ -212,33 +247,39 @@ def build_problem(region: Region, settings: AssignmentSettings,
         group_current = np.array([k.current for k in kept_keys], dtype=np.int64)
         ps = group_school[pg]
         local_min, local_max = _load_limits(region, settings, members)
-        components.append(Component(
-            index=c_index,
-            subjects=subjects,
-            methodists=members,
-            group_teachers=[groups[k] for k in kept_keys],
-            group_count=np.array([len(groups[k]) for k in kept_keys], dtype=np.int64),
-            group_weight=np.array([k.weight for k in kept_keys], dtype=np.int64),
-            group_school=group_school,
-            group_subject=[k.subject for k in kept_keys],
-            group_current=group_current,
-            pair_group=pg,
-            pair_methodist=pm,
-            pair_travel=np.round(cost[ps, pm] * OBJECTIVE_SCALE).astype(np.int64),
-            pair_change=((group_current[pg] != -1) & (group_current[pg] != pm)).astype(np.int64),
-            pair_hours=hours[ps, pm],
-            pair_km=km[ps, pm],
-            pair_in_person=in_person[ps, pm],
-            min_load=local_min,
-            max_load=local_max,
-            unplaceable=comp_unplaceable,
-        ))
-    return AssignmentProblem(region, settings, teacher_ids, methodist_ids, school_ids, travel,
-                             components, unplaceable)
+        components.append(
+            Component(
+                index=c_index,
+                subjects=subjects,
+                methodists=members,
+                group_teachers=[groups[k] for k in kept_keys],
+                group_count=np.array([len(groups[k]) for k in kept_keys], dtype=np.int64),
+                group_weight=np.array([k.weight for k in kept_keys], dtype=np.int64),
+                group_school=group_school,
+                group_subject=[k.subject for k in kept_keys],
+                group_current=group_current,
+                pair_group=pg,
+                pair_methodist=pm,
+                pair_travel=np.round(cost[ps, pm] * OBJECTIVE_SCALE).astype(np.int64),
+                pair_change=((group_current[pg] != -1) & (group_current[pg] != pm)).astype(
+                    np.int64
+                ),
+                pair_hours=hours[ps, pm],
+                pair_km=km[ps, pm],
+                pair_in_person=in_person[ps, pm],
+                min_load=local_min,
+                max_load=local_max,
+                unplaceable=comp_unplaceable,
+            )
+        )
+    return AssignmentProblem(
+        region, settings, teacher_ids, methodist_ids, school_ids, travel, components, unplaceable
+    )
 
 
-def _load_limits(region: Region, settings: AssignmentSettings, members: IntArray
-                 ) -> tuple[IntArray, IntArray]:
+def _load_limits(
+    region: Region, settings: AssignmentSettings, members: IntArray
+) -> tuple[IntArray, IntArray]:
     """A methodist's own limits (from the input) where given, else the settings'."""
     low, high = [], []
     for m in members:
@@ -250,10 +291,18 @@ def _load_limits(region: Region, settings: AssignmentSettings, members: IntArray
     return np.array(low, dtype=np.int64), np.array(high, dtype=np.int64)
 
 
-def _eligible(region: Region, settings: AssignmentSettings, members: IntArray, subject: str,
-              school: int, teacher_id: str | None, pins: dict[str, str],
-              bans: dict[str, set[str]], in_person: npt.NDArray[np.bool_],
-              methodist_ids: list[str]) -> list[int]:
+def _eligible(
+    region: Region,
+    settings: AssignmentSettings,
+    members: IntArray,
+    subject: str,
+    school: int,
+    teacher_id: str | None,
+    pins: dict[str, str],
+    bans: dict[str, set[str]],
+    in_person: npt.NDArray[np.bool_],
+    methodist_ids: list[str],
+) -> list[int]:
     """Methodists a group may go to: the subject, reach (unless remote), pins and bans.
 
     A pin is the planner's explicit word: it holds even where the rule of reach would not.
@@ -275,8 +324,13 @@ def _eligible(region: Region, settings: AssignmentSettings, members: IntArray, s
     return result
 
 
-def _no_pair_reason(region: Region, settings: AssignmentSettings, subject: str,
-                    teacher_id: str | None, pins: dict[str, str]) -> str:
+def _no_pair_reason(
+    region: Region,
+    settings: AssignmentSettings,
+    subject: str,
+    teacher_id: str | None,
+    pins: dict[str, str],
+) -> str:
     from assign.subjects import subject_name
 
     covering = [m for m in region.methodists if subject in m.subjects]
@@ -286,10 +340,14 @@ def _no_pair_reason(region: Region, settings: AssignmentSettings, subject: str,
         pinned = region.methodist_by_id.get(pins[teacher_id])
         if pinned is None:
             return f"закрепление за методистом «{pins[teacher_id]}»: такого методиста нет"
-        return (f"закрепление за методистом «{pins[teacher_id]}», который не ведёт предмет "
-                f"«{subject_name(subject)}»")
+        return (
+            f"закрепление за методистом «{pins[teacher_id]}», который не ведёт предмет "
+            f"«{subject_name(subject)}»"
+        )
     if teacher_id is not None:
         return "все методисты предмета запрещены для этого педагога или недосягаемы"
     months = ", ".join(str(m) for m in settings.required_months)
-    return (f"ни один из {len(covering)} методистов предмета «{subject_name(subject)}» "
-            f"не может доехать до школы в требуемые месяцы ({months})")
+    return (
+        f"ни один из {len(covering)} методистов предмета «{subject_name(subject)}» "
+        f"не может доехать до школы в требуемые месяцы ({months})"
+    )

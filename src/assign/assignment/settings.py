@@ -84,7 +84,9 @@ class AssignmentSettings(BaseModel):
     """In-person reachability the plan must keep: in every month, in `reach_months`, or none
     (remote support; unreachable pairs then cost `remote_penalty_hours`)."""
     reach_months: tuple[int, ...] = SCHOOL_YEAR
-    max_hours: float | None = Field(None, gt=0, description="a trip longer than this is out of reach")
+    max_hours: float | None = Field(
+        None, gt=0, description="a trip longer than this is out of reach"
+    )
     remote_penalty_hours: float = Field(48.0, ge=0)
     weights: Weights | None = None
     """A weighted objective (in units of travel). None: the terms are ranked instead."""
@@ -95,8 +97,11 @@ class AssignmentSettings(BaseModel):
     pins: tuple[tuple[str, str], ...] = ()
     bans: tuple[tuple[str, str], ...] = ()
     allow_partial: bool = False
-    time_limit: float = Field(60.0, gt=0)
-    deterministic_time_limit: float = Field(600.0, gt=0)
+    time_limit: float = Field(120.0, gt=0)
+    """Wall-clock limit for the whole solve, a safety net."""
+    deterministic_time_limit: float = Field(30.0, gt=0)
+    """CP-SAT's own work limit per model (about seconds): it binds first, so the same input
+    and seed give the same plan on any machine."""
     workers: int = Field(1, ge=1)
     seed: int = 0
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
 from assign.assignment import network
+from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, formulate
 from assign.assignment.kpi import objective_terms
@@ -29,6 +29,7 @@ from assign.assignment.settings import Term
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
+MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
 
 
@@ -60,67 +61,103 @@ def _active_terms(problem: AssignmentProblem) -> tuple[Term, ...]:
     return tuple(t for t in Term if weights.of(t) > 0)
 
 
-def solve_component(problem: AssignmentProblem, comp: Component,
-                    progress: Progress | None = None, time_limit: float | None = None
-                    ) -> tuple[ComponentResult, _Plan | None]:
+def solve_component(
+    problem: AssignmentProblem,
+    comp: Component,
+    progress: Progress | None = None,
+    time_limit: float | None = None,
+) -> tuple[ComponentResult, _Plan | None]:
     start = time.perf_counter()
     settings = problem.settings
     terms = _active_terms(problem)
-    if network.applies(problem, comp, terms):
+    if network.applies(comp, terms):
         solved = network.solve_by_flow(problem, comp, terms)
         if solved is not None:
-            result, counts = solved
+            result, counts, left_out = solved
             if result.status is Status.INFEASIBLE:
                 result.problems = diagnose_component(problem, comp) or [
-                    f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"]
+                    f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"
+                ]
                 return result, None
-            return result, _Plan(counts, {})
+            return result, _Plan(counts, left_out)
     every = np.arange(comp.n_pairs)
     full = formulate(comp, every, settings.allow_partial, terms)
     stages = _stages(problem, full)
     relaxation = solve_relaxation(full, *stages[0])
     if not relaxation.feasible:
         problems = diagnose_component(problem, comp) or [
-            f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"]
-        return ComponentResult(comp.subjects, Status.INFEASIBLE, float("nan"), float("nan"),
-                               time.perf_counter() - start, comp.n_pairs, 0,
-                               problems=problems), None
+            f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"
+        ]
+        return ComponentResult(
+            comp.subjects,
+            Status.INFEASIBLE,
+            float("nan"),
+            float("nan"),
+            time.perf_counter() - start,
+            comp.n_pairs,
+            0,
+            problems=problems,
+        ), None
     rc = relaxation.reduced_costs[full.x]
     positive = relaxation.values[full.x] > EPS
     cheapest = _cheapest_per_group(comp, rc)
     window = 0.0
+    rounds = 0
     hint: dict[int, int] | None = None
     budget = time_limit if time_limit is not None else settings.time_limit
     while True:
         keep = (rc <= window + EPS) | positive | cheapest
         f = formulate(comp, every[keep], settings.allow_partial, terms)
         elapsed = time.perf_counter() - start
-        outcome = solve_cpsat(f, _stages(problem, f), settings, _map_hint(hint, f), progress,
-                              max(budget - elapsed, 0.01))
+        outcome = solve_cpsat(
+            f,
+            _stages(problem, f),
+            settings,
+            _map_hint(hint, f),
+            progress,
+            max(budget - elapsed, 0.01),
+        )
         pruned = ~keep
         if outcome.status is Status.INFEASIBLE and pruned.any():
             window = max(window * 4, float(rc[pruned].min())) + 1.0  # too tight: widen
             continue
         if outcome.values is None:
-            return ComponentResult(comp.subjects, outcome.status, float("nan"),
-                                   relaxation.objective / POINTS,
-                                   time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
-                                   relaxation.objective / POINTS), None
+            return ComponentResult(
+                comp.subjects,
+                outcome.status,
+                float("nan"),
+                relaxation.objective / POINTS,
+                time.perf_counter() - start,
+                comp.n_pairs,
+                int(keep.sum()),
+                relaxation.objective / POINTS,
+            ), None
         slack = outcome.objective - relaxation.objective
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
         exact = cheapest_pruned > slack + EPS
-        if outcome.status is Status.OPTIMAL and not exact and (
-                time.perf_counter() - start) < budget:
+        rounds += 1
+        if outcome.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
             window = slack
             hint = _pairs_hint(f, outcome)
             continue
         status = outcome.status if exact else Status.FEASIBLE
-        bound = outcome.objective if status is Status.OPTIMAL else max(
-            relaxation.objective, min(outcome.bound, relaxation.objective + cheapest_pruned))
+        bound = (
+            outcome.objective
+            if status is Status.OPTIMAL
+            else max(
+                relaxation.objective, min(outcome.bound, relaxation.objective + cheapest_pruned)
+            )
+        )
         result = ComponentResult(
-            comp.subjects, status, outcome.objective / POINTS, bound / POINTS,
-            time.perf_counter() - start, comp.n_pairs, int(keep.sum()),
-            relaxation.objective / POINTS)
+            comp.subjects,
+            status,
+            outcome.objective / POINTS,
+            bound / POINTS,
+            time.perf_counter() - start,
+            comp.n_pairs,
+            int(keep.sum()),
+            relaxation.objective / POINTS,
+        )
         return result, _plan_of(comp, f, outcome)
 
 
@@ -156,8 +193,11 @@ def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:
     return _Plan(counts, unplaced)
 
 
-def solve(problem: AssignmentProblem, progress: Progress | None = None,
-          on_component: ComponentProgress | None = None) -> Result:
+def solve(
+    problem: AssignmentProblem,
+    progress: Progress | None = None,
+    on_component: ComponentProgress | None = None,
+) -> Result:
     """Plan the whole region; an impossible plan is a result with the reasons, not an error."""
     start = time.perf_counter()
     settings = problem.settings
@@ -168,9 +208,17 @@ def solve(problem: AssignmentProblem, progress: Progress | None = None,
         for comp in problem.components:
             problems += diagnose_component(problem, comp)
         if problems:
-            return Result(Status.INFEASIBLE, float("nan"), float("nan"),
-                          time.perf_counter() - start, {}, _unplaced(problem, {}), [], {},
-                          problems)
+            return Result(
+                Status.INFEASIBLE,
+                float("nan"),
+                float("nan"),
+                time.perf_counter() - start,
+                {},
+                _unplaced(problem, {}),
+                [],
+                {},
+                problems,
+            )
     assignment: dict[str, str] = {}
     partial_out: dict[int, str] = {}
     results: list[ComponentResult] = []
@@ -187,19 +235,29 @@ def solve(problem: AssignmentProblem, progress: Progress | None = None,
         _distribute(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
         for g, count in plan.unplaced.items():
             for t in _left_out(comp, plan, g, count):
-                partial_out[t] = ("не хватило ёмкости методистов в пределах досягаемости "
-                                  f"({', '.join(comp.subjects)})")
+                partial_out[t] = (
+                    "не хватило ёмкости методистов в пределах досягаемости "
+                    f"({', '.join(comp.subjects)})"
+                )
     if on_component:
         on_component(total, total, "")
     status = _overall_status({r.status for r in results})
     if status is Status.INFEASIBLE:
         assignment = {}
     terms = objective_terms(problem, assignment, partial_out) if assignment else {}
-    objective = sum(r.objective for r in results if r.status in (Status.OPTIMAL,
-                                                                   Status.FEASIBLE))
+    objective = sum(r.objective for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE))
     bound = sum(r.bound for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE))
-    return Result(status, objective, bound, time.perf_counter() - start, assignment,
-                  _unplaced(problem, partial_out), results, terms, problems)
+    return Result(
+        status,
+        objective,
+        bound,
+        time.perf_counter() - start,
+        assignment,
+        _unplaced(problem, partial_out),
+        results,
+        terms,
+        problems,
+    )
 
 
 def _overall_status(statuses: set[Status]) -> Status:
@@ -209,8 +267,13 @@ def _overall_status(statuses: set[Status]) -> Status:
     return Status.OPTIMAL
 
 
-def _distribute(comp: Component, plan: _Plan, methodist_ids: list[str], teacher_ids: list[str],
-                assignment: dict[str, str]) -> None:
+def _distribute(
+    comp: Component,
+    plan: _Plan,
+    methodist_ids: list[str],
+    teacher_ids: list[str],
+    assignment: dict[str, str],
+) -> None:
     """Give each group's teachers to methodists in the counts of the plan, in a fixed order."""
     by_group: dict[int, list[tuple[int, int]]] = {}
     for (g, m), count in sorted(plan.counts.items()):
@@ -219,18 +282,17 @@ def _distribute(comp: Component, plan: _Plan, methodist_ids: list[str], teacher_
         teachers = sorted(comp.group_teachers[g])
         cursor = 0
         for m, count in shares:
-            for t in teachers[cursor:cursor + count]:
+            for t in teachers[cursor : cursor + count]:
                 assignment[teacher_ids[t]] = methodist_ids[m]
             cursor += count
 
 
 def _left_out(comp: Component, plan: _Plan, g: int, count: int) -> list[int]:
     teachers = sorted(comp.group_teachers[g])
-    return teachers[len(teachers) - count:]
+    return teachers[len(teachers) - count :]
 
 
 def _unplaced(problem: AssignmentProblem, partial_out: dict[int, str]) -> list[Unplaced]:
     items = [Unplaced(problem.teacher_ids[u.teacher], u.reason) for u in problem.unplaceable]
-    items += [Unplaced(problem.teacher_ids[t], reason) for t, reason in sorted(
-        partial_out.items())]
+    items += [Unplaced(problem.teacher_ids[t], reason) for t, reason in sorted(partial_out.items())]
     return items

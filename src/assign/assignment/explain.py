@@ -1,0 +1,162 @@
+"""Why this methodist for this teacher, and what the next best choice would cost.
+
+The cost of the next best choice is exact: the teacher's component is solved again with the
+teacher pinned to that methodist, and the two optima are compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assign.assignment.kpi import teacher_load
+from assign.assignment.problem import AssignmentProblem, build_problem, pair_costs
+from assign.assignment.result import Result, Status
+from assign.assignment.solve import solve_component
+from assign.format import fmt_number
+from assign.subjects import subject_name
+
+
+@dataclass
+class Alternative:
+    methodist_id: str
+    travel: float
+    reason: str
+
+
+@dataclass
+class Explanation:
+    teacher_id: str
+    methodist_id: str | None
+    travel: float | None
+    unit: str
+    why: str
+    nearer: list[Alternative] = field(default_factory=list)
+    next_best: str | None = None
+    next_best_delta: float | None = None
+    next_best_travel_delta: float | None = None
+
+    def lines(self) -> list[str]:
+        if self.methodist_id is None:
+            return [f"Педагог {self.teacher_id} не закреплён: {self.why}"]
+        out = [
+            f"Педагог {self.teacher_id} закреплён за методистом {self.methodist_id} "
+            f"(в пути {fmt_number(self.travel or 0, 2)} {self.unit}): {self.why}."
+        ]
+        for alt in self.nearer:
+            out.append(
+                f"  • {alt.methodist_id} ближе ({fmt_number(alt.travel, 2)} {self.unit}): "
+                f"{alt.reason}"
+            )
+        if self.next_best is not None:
+            if self.next_best_delta is None:
+                out.append(f"Следующий вариант — {self.next_best}: с ним план невозможен.")
+            else:
+                out.append(
+                    f"Следующий вариант — {self.next_best}: план стал бы хуже на "
+                    f"{fmt_number(self.next_best_delta, 2)} (ед. цели), время в пути "
+                    f"изменилось бы на {fmt_number(self.next_best_travel_delta or 0, 2)} "
+                    f"{self.unit}."
+                )
+        else:
+            out.append("Других методистов, которые могут вести этого педагога, нет.")
+        return out
+
+
+def explain_teacher(problem: AssignmentProblem, result: Result, teacher_id: str) -> Explanation:
+    region = problem.region
+    settings = problem.settings
+    unit = "км" if settings.objective == "distance" else "ч"
+    teacher = region.teacher_by_id[teacher_id]
+    assigned = result.assignment.get(teacher_id)
+    if assigned is None:
+        reason = next(
+            (u.reason for u in result.unplaced if u.teacher_id == teacher_id), "план не построен"
+        )
+        return Explanation(teacher_id, None, None, unit, reason)
+    hours, km, in_person = pair_costs(problem.travel, settings)
+    cost = km if settings.objective == "distance" else hours
+    s = problem.school_ids.index(teacher.school_id)
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    loads: dict[str, int] = {}
+    for tid, mid in result.assignment.items():
+        loads[mid] = loads.get(mid, 0) + teacher_load(problem, tid)
+    limits = {}
+    for comp in problem.components:
+        for i, m in enumerate(comp.methodists):
+            limits[problem.methodist_ids[int(m)]] = int(comp.max_load[i])
+    pins = dict(settings.pins)
+    banned = {m for t, m in settings.bans if t == teacher_id}
+    own = float(cost[s, m_index[assigned]])
+    covering = [
+        m for m in region.methodists if teacher.subject in m.subjects and m.methodist_id != assigned
+    ]
+    covering.sort(key=lambda m: (float(cost[s, m_index[m.methodist_id]]), m.methodist_id))
+    nearer = []
+    for other in covering:
+        travel = float(cost[s, m_index[other.methodist_id]])
+        if travel >= own:
+            break
+        mid = other.methodist_id
+        if mid in banned:
+            reason = "запрещён для этого педагога"
+        elif not in_person[s, m_index[mid]] and settings.reach != "remote":
+            reason = "недосягаем в требуемые месяцы"
+        elif loads.get(mid, 0) + teacher_load(problem, teacher_id) > limits.get(mid, 0):
+            reason = (
+                f"нагрузка заполнена ({fmt_number(loads.get(mid, 0) / 100, 2)} из "
+                f"{fmt_number(limits.get(mid, 0) / 100, 2)})"
+            )
+        else:
+            reason = (
+                "передача ему ухудшила бы план в целом (пределы нагрузки других "
+                "методистов или изменения текущего закрепления)"
+            )
+        nearer.append(Alternative(mid, travel, reason))
+    current = region.current_methodist_of.get(teacher_id)
+    if pins.get(teacher_id) == assigned:
+        why = "закреплён вручную (задано в сценарии)"
+    elif not nearer:
+        why = f"ближайший методист, ведущий предмет «{subject_name(teacher.subject)}»"
+    elif current == assigned:
+        why = "сохранено текущее закрепление: ближайшие методисты заняты или перенос дороже"
+    else:
+        why = "ближайший методист с учётом пределов нагрузки"
+    explanation = Explanation(teacher_id, assigned, own, unit, why, nearer)
+    options = [
+        m.methodist_id
+        for m in covering
+        if m.methodist_id not in banned
+        and (in_person[s, m_index[m.methodist_id]] or settings.reach == "remote")
+    ]
+    if options and teacher_id not in pins:
+        explanation.next_best = options[0]
+        _price_next_best(problem, result, teacher_id, options[0], explanation)
+    return explanation
+
+
+def _price_next_best(
+    problem: AssignmentProblem,
+    result: Result,
+    teacher_id: str,
+    methodist_id: str,
+    explanation: Explanation,
+) -> None:
+    """Solve the teacher's component again with the teacher pinned to `methodist_id`."""
+    subject = problem.region.teacher_by_id[teacher_id].subject
+    base = next(r for r in result.components if subject in r.subjects)
+    settings = problem.settings.model_copy(
+        update={"pins": (*problem.settings.pins, (teacher_id, methodist_id))}
+    )
+    pinned = build_problem(problem.region, settings)
+    comp = next(c for c in pinned.components if subject in c.subjects)
+    other, plan = solve_component(pinned, comp)
+    if plan is None or other.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return
+    explanation.next_best_delta = other.objective - base.objective
+    hours, km, _ = pair_costs(problem.travel, problem.settings)
+    cost = km if problem.settings.objective == "distance" else hours
+    s = problem.school_ids.index(problem.region.teacher_by_id[teacher_id].school_id)
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    explanation.next_best_travel_delta = float(cost[s, m_index[methodist_id]]) - (
+        explanation.travel or 0.0
+    )

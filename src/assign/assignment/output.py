@@ -1,0 +1,119 @@
+"""Writing a solved plan: assignments.csv, methodists.csv, unplaced.csv and kpi.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from assign.assignment.kpi import kpis, teacher_load
+from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, pair_costs
+from assign.assignment.result import Result
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: an unknown number is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dict[str, Any]:
+    """Write the plan's files into `out`; returns what kpi.json holds."""
+    out.mkdir(parents=True, exist_ok=True)
+    region = problem.region
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    hours, km, in_person = pair_costs(problem.travel, problem.settings)
+    with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            [
+                "teacher_id",
+                "methodist_id",
+                "subject",
+                "school_id",
+                "municipality_id",
+                "distance_km",
+                "travel_hours",
+                "in_person",
+                "changed",
+            ]
+        )
+        for teacher in region.teachers:
+            methodist_id = result.assignment.get(teacher.teacher_id)
+            if methodist_id is None:
+                continue
+            s, m = s_index[teacher.school_id], m_index[methodist_id]
+            current = region.current_methodist_of.get(teacher.teacher_id)
+            writer.writerow(
+                [
+                    teacher.teacher_id,
+                    methodist_id,
+                    teacher.subject,
+                    teacher.school_id,
+                    region.school_municipality(teacher.school_id),
+                    f"{km[s, m]:.2f}",
+                    f"{hours[s, m]:.2f}",
+                    int(in_person[s, m]),
+                    int(current is not None and current != methodist_id),
+                ]
+            )
+    loads: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    for teacher_id, methodist_id in result.assignment.items():
+        loads[methodist_id] = loads.get(methodist_id, 0) + teacher_load(problem, teacher_id)
+        heads[methodist_id] = heads.get(methodist_id, 0) + 1
+    report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
+    limits = {row["methodist_id"]: row for row in report["methodists"]}
+    with (out / "methodists.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            ["methodist_id", "full_name", "subjects", "teachers", "load", "min_load", "max_load"]
+        )
+        for methodist in region.methodists:
+            mid = methodist.methodist_id
+            writer.writerow(
+                [
+                    mid,
+                    methodist.full_name,
+                    ";".join(methodist.subjects),
+                    heads.get(mid, 0),
+                    loads.get(mid, 0) / LOAD_SCALE,
+                    limits[mid]["min_load"],
+                    limits[mid]["max_load"],
+                ]
+            )
+    with (out / "unplaced.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["teacher_id", "reason"])
+        for item in result.unplaced:
+            writer.writerow([item.teacher_id, item.reason])
+    payload = {
+        **result.summary(),
+        "components": [
+            {
+                "subjects": list(c.subjects),
+                "status": c.status.value,
+                "objective": c.objective,
+                "bound": c.bound,
+                "runtime_s": round(c.runtime, 3),
+                "pairs": c.pairs_total,
+                "pairs_after_pruning": c.pairs_kept,
+            }
+            for c in result.components
+        ],
+        "settings": json.loads(problem.settings.model_dump_json()),
+        "kpi": report,
+    }
+    payload = _clean(payload)
+    (out / "kpi.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return payload

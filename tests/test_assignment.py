@@ -1,0 +1,442 @@
+"""The assignment engine against independent computations, on tiny and on real-size regions."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assign.assignment import AssignmentSettings, Status, Weights, build_problem, solve
+from assign.assignment.explain import explain_teacher
+from assign.assignment.greedy import solve_greedy
+from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
+from assign.assignment.output import write_solution
+from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, pair_costs
+from assign.cli import app
+from assign.domain import AssignmentPair, Region
+from assign.io import load_region_or_raise
+from assignment_helpers import brute_force, planar_region, random_region, weighted_brute_force
+from conftest import DATA, SAMPLES
+
+RANKED = ("travel", "changes", "balance")
+
+
+# --- optimality against independent computations ---------------------------------------------
+@pytest.mark.parametrize("seed", range(6))
+def test_ranked_heads_optimum_equals_brute_force(seed: int) -> None:
+    """The flow path: every term of the lexicographic optimum equals exhaustive search."""
+    region = random_region(seed)
+    settings = AssignmentSettings(min_load=1, max_load=3)
+    result = solve(build_problem(region, settings))
+    expected = brute_force(region, settings, RANKED)
+    if expected is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    got = raw_terms(build_problem(region, settings), result.assignment)
+    assert tuple(round(got[t], 6) for t in RANKED) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_weighted_load_with_split_equals_brute_force(seed: int) -> None:
+    """The CP-SAT path (weighted loads, the split term ranked): exhaustive search agrees."""
+    region = random_region(seed, weights=(1.0, 1.5))
+    settings = AssignmentSettings(
+        min_load=1, max_load=3.5, load_unit="weighted", ranking=("travel", "split", "changes")
+    )
+    result = solve(build_problem(region, settings))
+    expected = brute_force(region, settings, ("travel", "split", "changes"))
+    if expected is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    got = raw_terms(build_problem(region, settings), result.assignment)
+    assert (round(got["travel"], 6), round(got["split"], 6), round(got["changes"], 6)) == (
+        pytest.approx(expected)
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_weighted_objective_equals_brute_force(seed: int) -> None:
+    region = random_region(seed)
+    weights = Weights(travel=1.0, changes=30.0, split=20.0, balance=5.0)
+    settings = AssignmentSettings(min_load=1, max_load=3, weights=weights)
+    result = solve(build_problem(region, settings))
+    expected = weighted_brute_force(region, settings)
+    if expected is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(expected, abs=1e-6)
+    assert sum(result.terms.values()) == pytest.approx(result.objective, abs=1e-6)
+
+
+def _highs_travel_optimum(region: Region, subject: str) -> float:
+    """Travel-only optimum of one subject as a plain MIP over teachers, in HiGHS."""
+    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    problem = build_problem(region, settings)
+    hours, _, in_person = pair_costs(problem.travel, settings)
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    teachers = region.teachers_by_subject[subject]
+    methodists = [i for i, m in enumerate(region.methodists) if subject in m.subjects]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    x = {}
+    for t, teacher in enumerate(teachers):
+        for m in methodists:
+            if in_person[s_index[teacher.school_id], m]:
+                cost = round(float(hours[s_index[teacher.school_id], m]) * OBJECTIVE_SCALE)
+                x[t, m] = (
+                    h.addIntegral(lb=0, ub=1, obj=cost)
+                    if hasattr(h, "addIntegral")
+                    else h.addVariable(lb=0, ub=1, obj=cost, type=highspy.HighsVarType.kInteger)
+                )
+    for t in range(len(teachers)):
+        h.addConstr(sum(x[t, m] for m in methodists if (t, m) in x) == 1)
+    for m in methodists:
+        member = region.methodists[m]
+        low = member.min_load if member.min_load is not None else settings.load_min
+        high = member.max_load if member.max_load is not None else settings.load_max
+        load = sum(x[t, m] for t in range(len(teachers)) if (t, m) in x)
+        h.addConstr(load >= low)
+        h.addConstr(load <= high)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return h.getInfo().objective_function_value / OBJECTIVE_SCALE
+
+
+@pytest.mark.parametrize("subject", ["physics", "informatics"])
+def test_real_size_travel_optimum_equals_highs(subject: str) -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    result = solve(build_problem(region, settings))
+    assert result.status is Status.OPTIMAL
+    component = next(c for c in result.components if c.subjects == (subject,))
+    assert component.objective == pytest.approx(_highs_travel_optimum(region, subject), abs=1e-6)
+
+
+# --- every constraint on the sample regions ----------------------------------------------------
+SAMPLE_SETTINGS = {
+    "tambov": AssignmentSettings(),
+    "yakutia": AssignmentSettings(preset="yakutia", reach="remote"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SAMPLE_SETTINGS))
+def solved(request: pytest.FixtureRequest):
+    region = load_region_or_raise(SAMPLES / request.param)
+    problem = build_problem(region, SAMPLE_SETTINGS[request.param])
+    return region, problem, solve(problem)
+
+
+def test_sample_plan_keeps_every_constraint(solved) -> None:
+    region, problem, result = solved
+    assert result.status is Status.OPTIMAL
+    assert result.bound == pytest.approx(result.objective)
+    assert set(result.assignment) == {t.teacher_id for t in region.teachers}
+    settings = problem.settings
+    loads: Counter[str] = Counter()
+    for teacher_id, methodist_id in result.assignment.items():
+        teacher = region.teacher_by_id[teacher_id]
+        methodist = region.methodist_by_id[methodist_id]
+        assert teacher.subject in methodist.subjects
+        loads[methodist_id] += 1
+    for methodist in region.methodists:
+        low = methodist.min_load if methodist.min_load is not None else settings.load_min
+        high = methodist.max_load if methodist.max_load is not None else settings.load_max
+        assert low <= loads[methodist.methodist_id] <= high, methodist.methodist_id
+    # the reported objective is the plan's own first-ranked term, recomputed without the solver
+    assert result.objective == pytest.approx(
+        raw_terms(problem, result.assignment)["travel"], abs=1e-6
+    )
+
+
+def test_all_year_reach_holds_in_tambov() -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    problem = build_problem(region, AssignmentSettings())
+    result = solve(problem)
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    hours = problem.travel.hours
+    for teacher_id, methodist_id in result.assignment.items():
+        s = s_index[region.teacher_by_id[teacher_id].school_id]
+        assert np.isfinite(hours[:, s, m_index[methodist_id]]).all()
+
+
+def test_yakutia_all_year_is_infeasible_with_reasons_and_partial_plan() -> None:
+    region = load_region_or_raise(SAMPLES / "yakutia")
+    result = solve(build_problem(region, AssignmentSettings(preset="yakutia")))
+    assert result.status is Status.INFEASIBLE
+    assert result.assignment == {}
+    assert any("Кобяйский" in p and "не может доехать" in p for p in result.problems)
+    partial = solve(build_problem(region, AssignmentSettings(preset="yakutia", allow_partial=True)))
+    assert partial.assignment
+    assert len(partial.assignment) + len(partial.unplaced) == len(region.teachers)
+    assert all("не может доехать" in u.reason or "ёмкости" in u.reason for u in partial.unplaced)
+
+
+# --- stability, pins, bans, determinism --------------------------------------------------------
+def test_removing_a_methodist_moves_essentially_only_their_teachers() -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    settings = AssignmentSettings()
+    first = solve(build_problem(region, settings))
+    approved = region.model_copy(
+        update={
+            "current_assignment": tuple(
+                AssignmentPair(teacher_id=t, methodist_id=m) for t, m in first.assignment.items()
+            )
+        }
+    )
+    approved = Region.model_validate(approved.model_dump() | {"sources": {}})
+    primary = [m.methodist_id for m in region.methodists if m.subjects == ("primary",)]
+    assert len(primary) > 5
+    leaving = primary[len(primary) // 2]
+    fewer = approved.model_copy(
+        update={
+            "methodists": tuple(m for m in approved.methodists if m.methodist_id != leaving),
+            "current_assignment": tuple(
+                p for p in approved.current_assignment if p.methodist_id != leaving
+            ),
+        }
+    )
+    fewer = Region.model_validate(fewer.model_dump() | {"sources": {}})
+    stability = AssignmentSettings(ranking=("changes", "travel"))
+    second = solve(build_problem(fewer, stability))
+    assert second.status is Status.OPTIMAL
+    own = {t for t, m in first.assignment.items() if m == leaving}
+    moved_others = [
+        t for t, m in second.assignment.items() if t not in own and first.assignment[t] != m
+    ]
+    assert len(moved_others) <= 0.02 * len(own)
+
+
+def test_pins_and_bans_are_hard(tmp_path: Path) -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    base = AssignmentSettings(min_load=0)
+    plain = solve(build_problem(region, base))
+    assert plain.assignment["T01"] == "P1"
+    pinned = solve(build_problem(region, base.model_copy(update={"pins": (("T01", "P2"),)})))
+    assert pinned.assignment["T01"] == "P2"
+    banned = solve(build_problem(region, base.model_copy(update={"bans": (("T01", "P1"),)})))
+    assert banned.assignment["T01"] == "P2"
+    both = solve(
+        build_problem(region, base.model_copy(update={"bans": (("T01", "P1"), ("T01", "P2"))}))
+    )
+    assert both.status is Status.INFEASIBLE
+    assert any("запрещены" in p for p in both.problems)
+
+
+def test_same_input_same_answer() -> None:
+    """Both paths: the flow on a sample region, CP-SAT (split ranked) on a mid-size case where
+    the deterministic work limit, not the clock, ends the search."""
+    cases = [
+        (load_region_or_raise(SAMPLES / "tambov"), AssignmentSettings()),
+        (
+            random_region(3, n_teachers=120, n_methodists=6, limits=(None, None)),
+            AssignmentSettings(
+                min_load=5,
+                max_load=40,
+                ranking=("travel", "split", "changes"),
+                deterministic_time_limit=1.0,
+                time_limit=600,
+            ),
+        ),
+    ]
+    for region, settings in cases:
+        first = solve(build_problem(region, settings))
+        second = solve(build_problem(region, settings))
+        assert first.assignment and first.assignment == second.assignment
+        assert first.status == second.status and first.bound == second.bound
+
+
+# --- infeasibility explained -----------------------------------------------------------------
+SCHOOLS = [("S1", 0.0, 0.0), ("S2", 10.0, 0.0)]
+
+
+def _teachers(n: int, subject: str = "Физика") -> list[tuple[str, str, str]]:
+    return [(f"T{i}", SCHOOLS[i % 2][0], subject) for i in range(n)]
+
+
+def test_message_too_little_capacity() -> None:
+    region = planar_region(
+        SCHOOLS, _teachers(13), [(f"P{i}", "Физика", 0, 0, None, None) for i in range(2)]
+    )
+    result = solve(build_problem(region, AssignmentSettings(min_load=0, max_load=5)))
+    assert result.status is Status.INFEASIBLE
+    assert "Физика: 13 педагогов, ёмкость 2 × 5 = 10: не хватает 1 методиста" in result.problems
+
+
+def test_message_too_much_minimum_load() -> None:
+    region = planar_region(
+        SCHOOLS, _teachers(7), [(f"P{i}", "Физика", 0, 0, None, None) for i in range(3)]
+    )
+    result = solve(build_problem(region, AssignmentSettings(min_load=4, max_load=10)))
+    assert result.problems == [
+        "Физика: 7 педагогов, а минимальная нагрузка методистов — 3 × 4 = 12: на 2 методиста "
+        "больше, чем нужно, или снизьте минимальную нагрузку до 2"
+    ]
+
+
+def test_message_unreachable_teachers() -> None:
+    region = load_region_or_raise(DATA / "small_winter_road")
+    result = solve(build_problem(region, AssignmentSettings(min_load=0)))
+    assert result.status is Status.INFEASIBLE
+    assert result.problems == [
+        "1 педагогов (Северный улус): ни один из 1 методистов предмета "
+        "«Химия» не может доехать до школы в требуемые месяцы "
+        "(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)"
+    ]
+    winter = solve(
+        build_problem(
+            region, AssignmentSettings(min_load=0, reach="months", reach_months=(1, 2, 3))
+        )
+    )
+    assert winter.status is Status.OPTIMAL and winter.assignment["T3"] == "PA"
+
+
+def test_message_pins_over_the_limit() -> None:
+    region = planar_region(
+        SCHOOLS,
+        _teachers(4),
+        [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 10, 0, None, None)],
+    )
+    settings = AssignmentSettings(
+        min_load=0, max_load=2, pins=tuple((f"T{i}", "P1") for i in range(3))
+    )
+    result = solve(build_problem(region, settings))
+    assert result.status is Status.INFEASIBLE
+    assert any("P1" in p and "больше его максимальной нагрузки 2" in p for p in result.problems)
+
+
+def test_message_methodist_cannot_reach_the_minimum() -> None:
+    schools = [("S1", 0.0, 0.0), ("S2", 500.0, 0.0)]
+    teachers = [("T0", "S1", "Физика"), ("T1", "S1", "Физика"), ("T2", "S2", "Физика")]
+    region = planar_region(
+        schools,
+        teachers,
+        [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 500, 0, None, None)],
+    )
+    settings = AssignmentSettings(min_load=2, max_load=5, max_hours=3)
+    result = solve(build_problem(region, settings))
+    assert any(
+        "P2" in p and "не более 1" in p and "минимальная нагрузка — 2" in p for p in result.problems
+    )
+
+
+def test_message_reachable_methodists_lack_room() -> None:
+    """A Hall violation: teachers far east reach only one methodist, who has room for two."""
+    schools = [("S1", 0.0, 0.0), ("S2", 500.0, 0.0)]
+    teachers = [("T0", "S1", "Физика")] + [(f"T{i}", "S2", "Физика") for i in range(1, 4)]
+    region = planar_region(
+        schools,
+        teachers,
+        [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 500, 0, None, None)],
+    )
+    settings = AssignmentSettings(min_load=0, max_load=2, max_hours=3)
+    result = solve(build_problem(region, settings))
+    assert result.status is Status.INFEASIBLE
+    assert len(result.problems) == 1 and "3 педагогов" in result.problems[0]
+    assert "только за 1 методистом (P2) с общей ёмкостью 2: не хватает 1" in result.problems[0]
+    partial = solve(build_problem(region, settings.model_copy(update={"allow_partial": True})))
+    assert len(partial.assignment) == 3
+    assert [u.reason for u in partial.unplaced] == [
+        "не хватило ёмкости методистов в пределах досягаемости (physics)"
+    ]
+
+
+# --- baseline, explanations, files, CLI -------------------------------------------------------
+def test_greedy_respects_limits_and_is_not_better_than_the_optimum() -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    problem = build_problem(region, settings)
+    greedy = solve_greedy(problem)
+    optimum = solve(problem)
+    loads: Counter[str] = Counter(greedy.assignment.values())
+    assert max(loads.values()) <= settings.load_max
+    if len(greedy.assignment) == len(region.teachers):
+        assert raw_terms(problem, greedy.assignment)["travel"] >= optimum.objective - 1e-6
+
+
+def test_explanation_of_a_teacher() -> None:
+    region = planar_region(
+        [("S1", 0.0, 0.0)],
+        [(f"T{i}", "S1", "Физика") for i in range(3)],
+        [("NEAR", "Физика", 1, 0, None, 2), ("FAR", "Физика", 50, 0, None, 5)],
+    )
+    settings = AssignmentSettings(min_load=0)
+    problem = build_problem(region, settings)
+    result = solve(problem)
+    far_teacher = next(t for t, m in result.assignment.items() if m == "FAR")
+    text = explain_teacher(problem, result, far_teacher)
+    assert text.methodist_id == "FAR"
+    assert text.nearer[0].methodist_id == "NEAR"
+    assert "нагрузка заполнена (2 из 2)" in text.nearer[0].reason
+    near_teacher = next(t for t, m in result.assignment.items() if m == "NEAR")
+    near = explain_teacher(problem, result, near_teacher)
+    assert near.why.startswith("ближайший методист")
+    assert near.next_best == "FAR"
+    # moving one teacher to FAR: 49 km more for them, at 60 km/h
+    assert near.next_best_delta == pytest.approx(0.0, abs=0.02) or near.next_best_delta > 0
+    assert near.next_best_travel_delta == pytest.approx(49 / 60, abs=0.01)
+
+
+def test_written_files_match_the_plan(tmp_path: Path) -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    problem = build_problem(region, AssignmentSettings(min_load=0))
+    result = solve(problem)
+    payload = write_solution(problem, result, tmp_path)
+    rows = (tmp_path / "assignments.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith(
+        "teacher_id,methodist_id,subject,school_id,municipality_id,distance_km,travel_hours"
+    )
+    pairs = {line.split(",")[0]: line.split(",")[1] for line in rows[1:]}
+    assert pairs == result.assignment
+    kpi = json.loads((tmp_path / "kpi.json").read_text(encoding="utf-8"))
+    assert kpi == payload
+    assert kpi["status"] == "optimal" and kpi["gap"] == 0.0
+    assert kpi["kpi"]["overall"]["served"] == 10
+    loads = {
+        line.split(",")[0]: float(line.split(",")[4])
+        for line in (tmp_path / "methodists.csv").read_text(encoding="utf-8").splitlines()[1:]
+    }
+    expected = Counter(result.assignment.values())
+    assert loads == {m: float(expected[m]) for m in ("P1", "P2", "P3")}
+    assert objective_terms(problem, result.assignment) == result.terms
+    assert sum(teacher_load(problem, t) for t in result.assignment) == 10 * LOAD_SCALE
+
+
+def test_cli_solve_and_explain(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--out", str(out), "--min-load", "0"],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    assert "оптимум доказан" in done.output
+    assert (out / "assignments.csv").exists() and (out / "kpi.json").exists()
+    told = runner.invoke(
+        app,
+        ["explain", str(DATA / "small_ok"), "--teacher", "T05", "--min-load", "0"],
+        env={"COLUMNS": "200"},
+    )
+    assert told.exit_code == 0, told.output
+    assert "Педагог T05 закреплён за методистом" in told.output
+    bad = runner.invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--min-load", "300", "--max-load", "10"],
+        env={"COLUMNS": "200"},
+    )
+    assert bad.exit_code == 2
+    assert "минимальная нагрузка 300" in bad.output
+    impossible = runner.invoke(
+        app, ["solve", str(DATA / "small_ok"), "--out", str(out)], env={"COLUMNS": "200"}
+    )
+    assert impossible.exit_code == 1
+    assert "план невозможен" in impossible.output
