@@ -65,8 +65,13 @@ def test_info_prints_subjects_norms_and_writes_the_cross_table(tmp_path: Path) -
     assert lines[1] == "Городской округ Центральный,0,3,2,0"
 
 
-def test_demo_on_the_sample_regions() -> None:
-    result = runner.invoke(app, ["demo", "--data", str(SAMPLES)], env={"COLUMNS": "200"})
+def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--data", str(SAMPLES), "--out", str(tmp_path)],
+                           env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Регион «tambov»" in result.output and "Регион «yakutia»" in result.output
     assert "18 600" in result.output
+    assert result.output.count("оптимум доказан") == 2
+    for region in ("tambov", "yakutia"):
+        kpi = json.loads((tmp_path / region / "kpi.json").read_text(encoding="utf-8"))
+        assert kpi["status"] == "optimal"

@@ -20,6 +20,7 @@ from assign.domain import Region
 from assign.errors import Report
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
+from assign.sample.profiles import PROFILES
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
 
 app = typer.Typer(
@@ -424,8 +425,9 @@ def default_data_dir() -> Path:
 @app.command()
 def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
+    out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
 ) -> None:
-    """Основной сценарий на данных-примерах: проверка и сводка по каждому региону."""
+    """Основной сценарий на данных-примерах: проверка, сводка и закрепление по каждому региону."""
     data_dir = data or default_data_dir()
     regions = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "teachers.csv").exists())
     if not regions:
@@ -440,6 +442,16 @@ def demo(
             failed = True
             continue
         print_info(result)
+        profile = PROFILES.get(folder.name)
+        settings = AssignmentSettings(**(profile.demo_settings if profile else {}))
+        console.print(f"Закрепление: норма {fmt_int(settings.load_min)}–"
+                      f"{fmt_int(settings.load_max)}, досягаемость «{settings.reach}» "
+                      f"{', '.join(map(str, settings.required_months))}")
+        problem, solved = run_solve(result.region, settings)
+        payload = write_solution(problem, solved, out / folder.name)
+        print_result(problem, solved, payload)
+        console.print(f"Результаты записаны в {out / folder.name}")
+        failed |= solved.status is Status.INFEASIBLE
     raise typer.Exit(1 if failed else 0)
 
 

@@ -56,6 +56,8 @@ class RegionProfile:
     central_municipality: str = ""
     seed: int = 2026
     basis: str = ""
+    demo_settings: dict[str, object] = field(default_factory=dict)
+    """Assignment settings `assign demo` uses for this region (its norm and reach rule)."""
 
 
 TAMBOV = RegionProfile(
@@ -68,6 +70,7 @@ TAMBOV = RegionProfile(
     extra_shares={"native_language": 0.002},
     central_municipality="TMB-M24",
     seed=68,
+    demo_settings={"preset": "default"},
     basis=(
         "472 municipal + 24 regional general-education organisations in 2013/14 (vtambove.ru), "
         "network slightly smaller since; 14.3 thousand teachers in 2004/05 and a third fewer "
@@ -87,6 +90,8 @@ YAKUTIA = RegionProfile(
     yakut_share=0.5,
     central_municipality="SAH-M35",
     seed=14,
+    # the Yakutia norm; visits in January–April, when the winter roads run
+    demo_settings={"preset": "yakutia", "reach": "months", "reach_months": (1, 2, 3, 4)},
     basis=(
         "628 schools opened on 1 September 2025 (kyym.ru); 19.3 thousand teachers in 2004/05 "
         "(HSE data), slightly fewer today → 18.6 thousand; Yakut language and literature "
