@@ -66,8 +66,9 @@ def test_info_prints_subjects_norms_and_writes_the_cross_table(tmp_path: Path) -
 
 
 def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--data", str(SAMPLES), "--out", str(tmp_path)],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["demo", "--data", str(SAMPLES), "--out", str(tmp_path)], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "Регион «tambov»" in result.output and "Регион «yakutia»" in result.output
     assert "18 600" in result.output

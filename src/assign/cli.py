@@ -444,9 +444,11 @@ def demo(
         print_info(result)
         profile = PROFILES.get(folder.name)
         settings = AssignmentSettings(**(profile.demo_settings if profile else {}))
-        console.print(f"Закрепление: норма {fmt_int(settings.load_min)}–"
-                      f"{fmt_int(settings.load_max)}, досягаемость «{settings.reach}» "
-                      f"{', '.join(map(str, settings.required_months))}")
+        console.print(
+            f"Закрепление: норма {fmt_int(settings.load_min)}–"
+            f"{fmt_int(settings.load_max)}, досягаемость «{settings.reach}» "
+            f"{', '.join(map(str, settings.required_months))}"
+        )
         problem, solved = run_solve(result.region, settings)
         payload = write_solution(problem, solved, out / folder.name)
         print_result(problem, solved, payload)
