@@ -440,3 +440,19 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
     )
     assert impossible.exit_code == 1
     assert "план невозможен" in impossible.output
+
+
+def test_distance_objective_counts_km() -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    settings = AssignmentSettings(min_load=0, objective="distance")
+    problem = build_problem(region, settings)
+    result = solve(problem)
+    assert result.status is Status.OPTIMAL
+    _, km, _ = pair_costs(problem.travel, settings)
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    expected = sum(
+        round(float(km[s_index[region.teacher_by_id[t].school_id], m_index[m]]) * 100) / 100
+        for t, m in result.assignment.items()
+    )
+    assert result.objective == pytest.approx(expected, abs=1e-6)

@@ -226,8 +226,10 @@ def solve(
     for done, comp in enumerate(problem.components):
         if on_component:
             on_component(done, total, ", ".join(comp.subjects))
+        # an equal share of what is left, so a hard subject cannot starve the ones after it
         remaining = settings.time_limit - (time.perf_counter() - start)
-        result, plan = solve_component(problem, comp, progress, max(remaining, 0.05))
+        share = remaining / (total - done)
+        result, plan = solve_component(problem, comp, progress, max(share, 0.05))
         results.append(result)
         problems += result.problems
         if plan is None:
