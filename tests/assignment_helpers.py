@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from assign.assignment import AssignmentSettings, build_problem
+from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem
 from assign.assignment.kpi import raw_terms, teacher_load
 from assign.domain import AssignmentPair, Methodist, Municipality, Region, School, Teacher
 
@@ -85,42 +85,11 @@ def random_region(
     return planar_region(schools, teachers, methodists, current)
 
 
-def brute_force(
-    region: Region, settings: AssignmentSettings, terms: Sequence[str]
-) -> tuple[float, ...] | None:
-    """The lexicographic (or single weighted) optimum over every feasible assignment."""
+def feasible_plans(
+    region: Region, settings: AssignmentSettings
+) -> Iterator[tuple[AssignmentProblem, dict[str, str]]]:
+    """Every assignment of teachers to methodists that keeps the load limits."""
     problem = build_problem(region, settings)
-    teachers = [t.teacher_id for t in region.teachers]
-    methodists = [m.methodist_id for m in region.methodists]
-    limits = {
-        c_m: (lo, hi)
-        for comp in problem.components
-        for c_m, lo, hi in zip(
-            (problem.methodist_ids[int(m)] for m in comp.methodists),
-            comp.min_load,
-            comp.max_load,
-            strict=True,
-        )
-    }
-    best: tuple[float, ...] | None = None
-    for choice in itertools.product(methodists, repeat=len(teachers)):
-        plan = dict(zip(teachers, choice, strict=True))
-        load = dict.fromkeys(methodists, 0)
-        for t, m in plan.items():
-            load[m] += teacher_load(problem, t)
-        if any(not limits[m][0] <= load[m] <= limits[m][1] for m in methodists):
-            continue
-        values = raw_terms(problem, plan)
-        key = tuple(round(values[term], 6) for term in terms)
-        if best is None or key < best:
-            best = key
-    return best
-
-
-def weighted_brute_force(region: Region, settings: AssignmentSettings) -> float | None:
-    """The weighted optimum over every feasible assignment."""
-    problem = build_problem(region, settings)
-    weights = settings.effective_weights
     teachers = [t.teacher_id for t in region.teachers]
     methodists = [m.methodist_id for m in region.methodists]
     limits = {
@@ -128,16 +97,31 @@ def weighted_brute_force(region: Region, settings: AssignmentSettings) -> float 
         for comp in problem.components
         for m, lo, hi in zip(comp.methodists, comp.min_load, comp.max_load, strict=True)
     }
-    best = None
     for choice in itertools.product(methodists, repeat=len(teachers)):
         plan = dict(zip(teachers, choice, strict=True))
         load = dict.fromkeys(methodists, 0)
         for t, m in plan.items():
             load[m] += teacher_load(problem, t)
-        if any(not limits[m][0] <= load[m] <= limits[m][1] for m in methodists):
-            continue
-        values = raw_terms(problem, plan)
-        total = sum(getattr(weights, term) * value for term, value in values.items())
-        if best is None or total < best:
-            best = total
-    return best
+        if all(limits[m][0] <= load[m] <= limits[m][1] for m in methodists):
+            yield problem, plan
+
+
+def brute_force(
+    region: Region, settings: AssignmentSettings, terms: Sequence[str]
+) -> tuple[float, ...] | None:
+    """The lexicographic optimum of `terms` over every feasible assignment."""
+    keys = [
+        tuple(round(raw_terms(problem, plan)[term], 6) for term in terms)
+        for problem, plan in feasible_plans(region, settings)
+    ]
+    return min(keys, default=None)
+
+
+def weighted_brute_force(region: Region, settings: AssignmentSettings) -> float | None:
+    """The weighted optimum over every feasible assignment."""
+    weights = settings.effective_weights
+    totals = [
+        sum(getattr(weights, term) * value for term, value in raw_terms(problem, plan).items())
+        for problem, plan in feasible_plans(region, settings)
+    ]
+    return min(totals, default=None)
