@@ -75,9 +75,7 @@ def solve_component(
         if solved is not None:
             result, counts, left_out = solved
             if result.status is Status.INFEASIBLE:
-                result.problems = diagnose_component(problem, comp) or [
-                    f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"
-                ]
+                result.problems = _infeasible_reasons(problem, comp)
                 return result, None
             return result, _Plan(counts, left_out)
     every = np.arange(comp.n_pairs)
@@ -85,9 +83,7 @@ def solve_component(
     stages = _stages(problem, full)
     relaxation = solve_relaxation(full, *stages[0])
     if not relaxation.feasible:
-        problems = diagnose_component(problem, comp) or [
-            f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"
-        ]
+        problems = _infeasible_reasons(problem, comp)
         return ComponentResult(
             comp.subjects,
             Status.INFEASIBLE,
@@ -159,6 +155,13 @@ def solve_component(
             relaxation.objective / POINTS,
         )
         return result, _plan_of(comp, f, outcome)
+
+
+def _infeasible_reasons(problem: AssignmentProblem, comp: Component) -> list[str]:
+    """The diagnosis, or — when no single cause stands out — the plain fact."""
+    return diagnose_component(problem, comp) or [
+        f"{component_name(comp)}: пределы нагрузки несовместимы с досягаемостью"
+    ]
 
 
 def _cheapest_per_group(comp: Component, rc: np.ndarray) -> np.ndarray:
