@@ -72,7 +72,11 @@ def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Регион «tambov»" in result.output and "Регион «yakutia»" in result.output
     assert "18 600" in result.output
-    assert result.output.count("оптимум доказан") == 2
+    assert result.output.count("Закрепление: оптимум доказан") == 2
+    assert result.output.count("Пул методистов: оптимум доказан") == 2
+    assert "План набора методистов" in result.output
     for region in ("tambov", "yakutia"):
         kpi = json.loads((tmp_path / region / "kpi.json").read_text(encoding="utf-8"))
         assert kpi["status"] == "optimal"
+        pool = json.loads((tmp_path / region / "pool" / "kpi.json").read_text(encoding="utf-8"))
+        assert pool["status"] == "optimal" and pool["objective_kind"] == "pool_size"

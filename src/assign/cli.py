@@ -20,7 +20,10 @@ from assign.domain import Region
 from assign.errors import Report
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
+from assign.pool import PoolResult, PoolSettings, size_pool
+from assign.pool.output import write_pool
 from assign.sample.profiles import PROFILES
+from assign.subjects import resolve_subject, subject_name
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
 
 app = typer.Typer(
@@ -416,6 +419,82 @@ def explain(
         console.print(line)
 
 
+@app.command()
+def pool(
+    path: PathArg,
+    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    subject: Annotated[str | None, typer.Option("--subject", help="Только этот предмет")] = None,
+    count: Annotated[
+        int | None, typer.Option("--count", help="Фиксированный размер пула вместо наименьшего")
+    ] = None,
+    preset: PresetOpt = "default",
+    min_load: MinLoadOpt = None,
+    max_load: MaxLoadOpt = None,
+    time_limit: TimeLimitOpt = 120.0,
+    objective: ObjectiveOpt = "time",
+    reach: ReachOpt = "all_year",
+    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    max_hours: MaxHoursOpt = None,
+    load_unit: LoadUnitOpt = "heads",
+    release: Annotated[
+        bool,
+        typer.Option("--release-existing", help="Разрешить освобождать действующих методистов"),
+    ] = False,
+    no_rules: Annotated[
+        bool, typer.Option("--no-eligibility", help="Не проверять требования 002 §3.4 к кандидатам")
+    ] = False,
+) -> None:
+    """Подобрать пул методистов по предметам и план набора: pool.csv, assignments.csv, kpi.json."""
+    settings = make_settings(
+        preset, min_load, max_load, time_limit, objective, reach, reach_months, max_hours, load_unit
+    )
+    code = None
+    if subject is not None:
+        code = resolve_subject(subject)
+        if code is None:
+            err_console.print(f"[red]Неизвестный предмет «{subject}».[/red]")
+            raise typer.Exit(2)
+    region = _region_or_exit(path)
+    with console.status("Подбор пула методистов"):
+        result = size_pool(
+            region,
+            PoolSettings(
+                assignment=settings,
+                subject=code,
+                count=count,
+                keep_existing=not release,
+                check_eligibility=not no_rules,
+            ),
+        )
+    payload = write_pool(result, out)
+    print_pool(result, payload)
+    console.print(f"Результаты записаны в {out}")
+    raise typer.Exit(1 if result.status is Status.INFEASIBLE else 0)
+
+
+def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
+    table = Table(title=f"Пул методистов: {STATUS_RU[result.status]}")
+    for column in ("Предметы", "Статус", "Размер", "Граница", "Новые", "Освобождены", "В пути"):
+        table.add_column(column, justify="left" if column == "Предметы" else "right")
+    for item in result.pools:
+        table.add_row(
+            ", ".join(subject_name(s) for s in item.subjects),
+            STATUS_RU[item.status],
+            fmt_int(item.pool_size),
+            fmt_number(item.bound, 2),
+            fmt_int(len(item.recruited)),
+            fmt_int(len(item.released)),
+            fmt_number(item.travel, 1),
+        )
+    console.print(table)
+    for need in payload.get("recruitment_plan", []):
+        console.print(f"• {need['text']}")
+    for candidate_id, reason in result.excluded:
+        console.print(f"[yellow]Кандидат {candidate_id} исключён:[/yellow] {reason}")
+    for text in result.problems[:20]:
+        console.print(f"[red]•[/red] {text}")
+
+
 def default_data_dir() -> Path:
     """The repository's data/ folder (an editable install), else ./data."""
     repo_data = Path(__file__).resolve().parents[2] / "data"
@@ -427,7 +506,7 @@ def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
 ) -> None:
-    """Основной сценарий на данных-примерах: проверка, сводка и закрепление по каждому региону."""
+    """Основной сценарий на данных-примерах: проверка, сводка, закрепление и план набора."""
     data_dir = data or default_data_dir()
     regions = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "teachers.csv").exists())
     if not regions:
@@ -454,6 +533,10 @@ def demo(
         print_result(problem, solved, payload)
         console.print(f"Результаты записаны в {out / folder.name}")
         failed |= solved.status is Status.INFEASIBLE
+        console.print("План набора методистов:")
+        sized = size_pool(result.region, PoolSettings(assignment=settings))
+        print_pool(sized, write_pool(sized, out / folder.name / "pool"))
+        failed |= sized.status is Status.INFEASIBLE
     raise typer.Exit(1 if failed else 0)
 
 

@@ -50,10 +50,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 def _build(f: Formulation) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
     model = cp_model.CpModel()
-    variables = [
-        model.new_bool_var("") if is_bool else model.new_int_var(lo, hi, "")
-        for lo, hi, is_bool in zip(f.lb, f.ub, f.is_bool, strict=True)
-    ]
+    # [0, 1] integers are booleans to CP-SAT; new_int_var also keeps a lower bound of 1
+    variables = [model.new_int_var(lo, hi, "") for lo, hi in zip(f.lb, f.ub, strict=True)]
     for row in f.rows:
         expr = cp_model.LinearExpr.weighted_sum([variables[v] for v in row.vars], row.coefs)
         model.add_linear_constraint(expr, row.lb, row.ub)

@@ -50,6 +50,7 @@ class Formulation:
     short: dict[int, int] = field(default_factory=dict)
     dev: dict[int, int] = field(default_factory=dict)
     split: dict[tuple[int, int], int] = field(default_factory=dict)
+    open: dict[int, int] = field(default_factory=dict)  # component-local methodist → var
 
     def var(self, lb: int, ub: int, is_bool: bool = False) -> int:
         self.lb.append(lb)
@@ -85,8 +86,21 @@ class Formulation:
         )
 
 
+@dataclass(frozen=True)
+class PoolSpec:
+    """Sizing the pool: which methodists (component-local) are open for sure, and, for a fixed
+    pool size, how many in all."""
+
+    always_open: frozenset[int]
+    count: int | None = None
+
+
 def formulate(
-    comp: Component, pairs: IntArray, allow_partial: bool, terms: tuple[Term, ...]
+    comp: Component,
+    pairs: IntArray,
+    allow_partial: bool,
+    terms: tuple[Term, ...],
+    pool: PoolSpec | None = None,
 ) -> Formulation:
     """The model of `comp` restricted to `pairs` (indices into the component's pairs)."""
     f = Formulation(pairs=pairs)
@@ -94,6 +108,8 @@ def formulate(
     for p in pairs:
         f.x.append(f.var(0, int(count[comp.pair_group[p]])))
     add_assignment(f, comp, allow_partial)
+    if pool is not None:
+        add_open_links(f, comp, pool)
     add_load_limits(f, comp, allow_partial)
     if Term.SPLIT in terms:
         add_split_links(f, comp)
@@ -135,13 +151,38 @@ def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> Non
     for m in range(len(comp.methodists)):
         vars_, coefs = by_methodist.get(m, ([], []))
         low, high = int(comp.min_load[m]), int(comp.max_load[m])
-        if allow_partial and low > 0:
+        if m in f.open:  # a closed methodist carries nothing; an open one keeps the limits
+            f.add_row([*vars_, f.open[m]], [*coefs, -high], -(10**12), 0)
+            f.add_row([*vars_, f.open[m]], [*coefs, -low], 0, 10**12)
+        elif allow_partial and low > 0:
             f.short[m] = f.var(0, low)
             f.add_term("short", f.short[m], SHORT_POINTS)
             f.add_row(vars_, coefs, 0, high)
             f.add_row([*vars_, f.short[m]], [*coefs, 1], low, 10**12)
         else:
             f.add_row(vars_, coefs, low, high)
+
+
+def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:
+    """Hard: teachers go only to open methodists; a fixed pool has exactly `count` open.
+    Soft (the pool term): each open methodist counts one."""
+    for m in range(len(comp.methodists)):
+        fixed = m in pool.always_open
+        f.open[m] = f.var(1 if fixed else 0, 1, is_bool=True)
+        f.add_term("pool", f.open[m], OBJECTIVE_SCALE)
+    local = _local_methodist(comp)
+    for var, p in zip(f.x, f.pairs, strict=True):
+        g = int(comp.pair_group[p])
+        # x ≤ n·open: redundant for integers, but it is what makes the LP bound strong
+        f.add_row(
+            [var, f.open[local[int(comp.pair_methodist[p])]]],
+            [1, -int(comp.group_count[g])],
+            -(10**12),
+            0,
+        )
+    if pool.count is not None:
+        opened = list(f.open.values())
+        f.add_row(opened, [1] * len(opened), pool.count, pool.count)
 
 
 def add_split_links(f: Formulation, comp: Component) -> None:

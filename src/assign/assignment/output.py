@@ -13,14 +13,14 @@ from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, pair_costs
 from assign.assignment.result import Result
 
 
-def _clean(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
     """JSON has no NaN: an unknown number is written as null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: clean_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [clean_json(v) for v in value]
     return value
 
 
@@ -112,7 +112,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         "settings": json.loads(problem.settings.model_dump_json()),
         "kpi": report,
     }
-    payload = _clean(payload)
+    payload = clean_json(payload)
     (out / "kpi.json").write_text(
         json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8"
     )

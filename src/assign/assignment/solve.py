@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assign.assignment import network
 from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
-from assign.assignment.formulation import WEIGHT_SCALE, Formulation, formulate
+from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lp import solve_relaxation
 from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, Component
@@ -39,6 +39,7 @@ class _Plan:
 
     counts: dict[tuple[int, int], int]
     unplaced: dict[int, int]
+    opened: set[int] = field(default_factory=set)  # global methodist indices, when sizing
 
 
 def _stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
@@ -61,16 +62,33 @@ def _active_terms(problem: AssignmentProblem) -> tuple[Term, ...]:
     return tuple(t for t in Term if weights.of(t) > 0)
 
 
+def _pool_stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
+    """Sizing: the fewest methodists first (unless the size is fixed), then the least travel."""
+    penalties = {"unplaced": 1.0, "short": 1.0}
+    return [f.objective({**penalties, "pool": 1.0}), f.objective({Term.TRAVEL.value: 1.0})]
+
+
+def _fixed_pool_stages(
+    problem: AssignmentProblem, f: Formulation
+) -> list[tuple[dict[int, int], int]]:
+    """A pool of fixed size: only travel is left to optimise (and to bound)."""
+    return [f.objective({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0})]
+
+
 def solve_component(
     problem: AssignmentProblem,
     comp: Component,
     progress: Progress | None = None,
     time_limit: float | None = None,
+    pool: PoolSpec | None = None,
 ) -> tuple[ComponentResult, _Plan | None]:
     start = time.perf_counter()
     settings = problem.settings
-    terms = _active_terms(problem)
-    if network.applies(comp, terms):
+    terms = _active_terms(problem) if pool is None else (Term.TRAVEL,)
+    stages_of = _stages
+    if pool is not None:
+        stages_of = _pool_stages if pool.count is None else _fixed_pool_stages
+    if pool is None and network.applies(comp, terms):
         solved = network.solve_by_flow(problem, comp, terms)
         if solved is not None:
             result, counts, left_out = solved
@@ -79,8 +97,8 @@ def solve_component(
                 return result, None
             return result, _Plan(counts, left_out)
     every = np.arange(comp.n_pairs)
-    full = formulate(comp, every, settings.allow_partial, terms)
-    stages = _stages(problem, full)
+    full = formulate(comp, every, settings.allow_partial, terms, pool)
+    stages = stages_of(problem, full)
     relaxation = solve_relaxation(full, *stages[0])
     if not relaxation.feasible:
         problems = _infeasible_reasons(problem, comp)
@@ -103,11 +121,11 @@ def solve_component(
     budget = time_limit if time_limit is not None else settings.time_limit
     while True:
         keep = (rc <= window + EPS) | positive | cheapest
-        f = formulate(comp, every[keep], settings.allow_partial, terms)
+        f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
         elapsed = time.perf_counter() - start
         outcome = solve_cpsat(
             f,
-            _stages(problem, f),
+            stages_of(problem, f),
             settings,
             _map_hint(hint, f),
             progress,
@@ -193,7 +211,8 @@ def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:
         if value:
             counts[int(comp.pair_group[p]), int(comp.pair_methodist[p])] = value
     unplaced = {g: int(outcome.values[v]) for g, v in f.unplaced.items() if outcome.values[v]}
-    return _Plan(counts, unplaced)
+    opened = {int(comp.methodists[m]) for m, v in f.open.items() if outcome.values[v]}
+    return _Plan(counts, unplaced, opened)
 
 
 def solve(
@@ -237,7 +256,7 @@ def solve(
         problems += result.problems
         if plan is None:
             continue
-        _distribute(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
+        distribute_plan(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
         for g, count in plan.unplaced.items():
             for t in _left_out(comp, plan, g, count):
                 partial_out[t] = (
@@ -246,7 +265,7 @@ def solve(
                 )
     if on_component:
         on_component(total, total, "")
-    status = _overall_status({r.status for r in results})
+    status = overall_status({r.status for r in results})
     if status is Status.INFEASIBLE:
         assignment = {}
     terms = objective_terms(problem, assignment, partial_out) if assignment else {}
@@ -265,14 +284,14 @@ def solve(
     )
 
 
-def _overall_status(statuses: set[Status]) -> Status:
+def overall_status(statuses: set[Status]) -> Status:
     for status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.FEASIBLE):
         if status in statuses:
             return status
     return Status.OPTIMAL
 
 
-def _distribute(
+def distribute_plan(
     comp: Component,
     plan: _Plan,
     methodist_ids: list[str],

@@ -1,0 +1,76 @@
+"""Writing a sized pool: pool.csv, assignments.csv (as `assign solve` does) and kpi.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from assign.assignment.output import clean_json, write_solution
+from assign.assignment.result import Result
+from assign.pool.plan import recruitment_plan
+from assign.pool.sizing import PoolResult
+
+
+def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    region = result.problem.region
+    with (out / "pool.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["subject", "person_id", "kind"])
+        for pool in result.pools:
+            for person, kind in [
+                *((p, "existing") for p in pool.kept),
+                *((p, "new") for p in pool.recruited),
+            ]:
+                for subject in region.methodist_by_id[person].subjects:
+                    if subject in pool.subjects:
+                        writer.writerow([subject, person, kind])
+    # the objective: travel when the size is fixed, else the pool size (travel comes second)
+    travel = sum(p.travel for p in result.pools)
+    size = sum(p.pool_size for p in result.pools)
+    objective = travel if result.fixed_size else float(size)
+    bound = sum(p.bound for p in result.pools)
+    as_result = Result(
+        result.status,
+        objective,
+        bound,
+        result.runtime,
+        result.assignment,
+        [],
+        [],
+        {},
+        result.problems,
+    )
+    payload = write_solution(result.problem, as_result, out)
+    payload.update(
+        {
+            "objective_kind": "travel" if result.fixed_size else "pool_size",
+            "pool_size": size,
+            "travel": travel,
+            "pools": [
+                {
+                    "subjects": list(p.subjects),
+                    "status": p.status.value,
+                    "size": p.pool_size,
+                    "bound": p.bound,
+                    "travel": p.travel,
+                    "runtime_s": round(p.runtime, 3),
+                    "kept": p.kept,
+                    "released": p.released,
+                    "recruited": p.recruited,
+                }
+                for p in result.pools
+            ],
+            "excluded_candidates": [{"candidate_id": c, "reason": r} for c, r in result.excluded],
+            "recruitment_plan": [
+                need.__dict__ | {"text": need.text()} for need in recruitment_plan(result)
+            ],
+        }
+    )
+    payload = clean_json(payload)
+    (out / "kpi.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return payload

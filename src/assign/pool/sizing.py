@@ -1,0 +1,224 @@
+"""The smallest pool per subject, then the least travel among pools of that size.
+
+A capacitated facility-location problem: existing methodists and eligible candidates are the
+facilities, each open one must carry a load within its limits, every teacher must be served
+within the reach rule. It is solved by the assignment engine's LP + reduced-cost pruning +
+CP-SAT loop with open/closed variables (`formulation.add_open_links`): first the pool size,
+then travel with the size held; with `count` the size is fixed and only travel is optimised.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
+from assign.assignment.diagnose import unplaceable_messages
+from assign.assignment.formulation import PoolSpec
+from assign.assignment.kpi import raw_terms
+from assign.assignment.problem import Component
+from assign.assignment.solve import distribute_plan, overall_status, solve_component
+from assign.domain import Methodist, Region
+from assign.pool.eligibility import exclusion_reason
+from assign.subjects import subject_name
+
+
+class PoolSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    assignment: AssignmentSettings = Field(default_factory=AssignmentSettings)
+    subject: str | None = None
+    """A catalogue code: size only the subject group that contains it."""
+    count: int | None = Field(None, ge=1)
+    """A fixed pool size instead of the smallest (needs one subject group)."""
+    keep_existing: bool = True
+    check_eligibility: bool = True
+
+
+@dataclass
+class SubjectPool:
+    subjects: tuple[str, ...]
+    status: Status
+    pool_size: int
+    travel: float
+    bound: float  # on the pool size, or on travel when the size is fixed
+    runtime: float
+    kept: list[str] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)
+    recruited: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PoolResult:
+    status: Status
+    runtime: float
+    pools: list[SubjectPool]
+    assignment: dict[str, str]
+    excluded: list[tuple[str, str]]  # candidate id, reason
+    problems: list[str]
+    problem: AssignmentProblem
+    candidate_ids: frozenset[str]
+    fixed_size: bool = False  # a given `count`: the bound is on travel, not on the size
+
+
+def _as_methodist(region: Region, candidate_id: str) -> Methodist:
+    c = region.candidate_by_id[candidate_id]
+    return Methodist(
+        methodist_id=c.candidate_id,
+        full_name=c.full_name,
+        subjects=c.subjects,
+        municipality_id=c.municipality_id,
+        school_id=c.school_id,
+        lat=c.lat,
+        lon=c.lon,
+        planar=c.planar,
+    )
+
+
+def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
+    start = time.perf_counter()
+    excluded: list[tuple[str, str]] = []
+    eligible = []
+    for candidate in region.candidates:
+        reason = exclusion_reason(candidate) if settings.check_eligibility else None
+        if reason:
+            excluded.append((candidate.candidate_id, reason))
+        else:
+            eligible.append(candidate.candidate_id)
+    pool_region = Region(
+        name=region.name,
+        coordinate_system=region.coordinate_system,
+        municipalities=region.municipalities,
+        schools=region.schools,
+        teachers=region.teachers,
+        methodists=region.methodists + tuple(_as_methodist(region, c) for c in eligible),
+        transport=region.transport,
+        travel_times=region.travel_times,
+        current_assignment=region.current_assignment,
+        sources=region.sources,
+    )
+    problem = build_problem(pool_region, settings.assignment)
+    candidate_ids = frozenset(eligible)
+    components = [
+        c for c in problem.components if settings.subject is None or settings.subject in c.subjects
+    ]
+    problems = unplaceable_messages(problem) if problem.unplaceable else []
+    if settings.count is not None and len(components) != 1:
+        problems.append(
+            "фиксированный размер пула задаётся для одного предмета: укажите предмет (--subject)"
+        )
+    if problems:
+        return PoolResult(
+            Status.INFEASIBLE,
+            time.perf_counter() - start,
+            [],
+            {},
+            excluded,
+            problems,
+            problem,
+            candidate_ids,
+            settings.count is not None,
+        )
+    pools: list[SubjectPool] = []
+    assignment: dict[str, str] = {}
+    limit = settings.assignment.time_limit
+    for done, comp in enumerate(components):
+        ids = [problem.methodist_ids[int(m)] for m in comp.methodists]
+        existing = frozenset(i for i, mid in enumerate(ids) if mid not in candidate_ids)
+        share = (limit - (time.perf_counter() - start)) / (len(components) - done)
+        result, plan = None, None
+        if settings.keep_existing and settings.count is None:
+            # The pool cannot be smaller than the methodists it keeps; if they alone can serve
+            # every teacher they are the smallest pool, and the assignment engine (exact) gives
+            # its least-travel plan.
+            result, plan = solve_component(
+                problem,
+                _without(comp, set(comp.methodists) - _global(comp, existing)),
+                time_limit=max(share, 0.05),
+            )
+            if result.status is not Status.OPTIMAL:
+                result, plan = None, None
+        if result is None:
+            spec = PoolSpec(existing if settings.keep_existing else frozenset(), settings.count)
+            result, plan = solve_component(problem, comp, time_limit=max(share, 0.05), pool=spec)
+        if plan is None:
+            problems += result.problems or [
+                f"{', '.join(subject_name(s) for s in comp.subjects)}: пул подобрать не удалось "
+                "(время вышло или ограничения несовместимы)"
+            ]
+            pools.append(
+                SubjectPool(
+                    comp.subjects, result.status, 0, float("nan"), result.bound, result.runtime
+                )
+            )
+            continue
+        distribute_plan(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
+        opened = {problem.methodist_ids[m] for m in plan.opened} or {
+            problem.methodist_ids[int(m)]
+            for m in comp.methodists
+            if int(m) in _global(comp, existing)
+        }
+        if result.status is Status.OPTIMAL and not plan.opened:
+            result.bound = float(len(opened))  # the kept methodists: a proven minimum
+        travel = _travel(problem, comp, assignment)
+        pools.append(
+            SubjectPool(
+                comp.subjects,
+                result.status,
+                len(opened),
+                travel,
+                result.bound,
+                result.runtime,
+                kept=sorted(m for m in opened if m not in candidate_ids),
+                released=sorted(m for i, m in enumerate(ids) if i in existing and m not in opened),
+                recruited=sorted(m for m in opened if m in candidate_ids),
+            )
+        )
+    status = overall_status({p.status for p in pools})
+    return PoolResult(
+        status,
+        time.perf_counter() - start,
+        pools,
+        assignment,
+        excluded,
+        problems,
+        problem,
+        candidate_ids,
+        settings.count is not None,
+    )
+
+
+def _global(comp: Component, local: frozenset[int]) -> set[int]:
+    return {int(comp.methodists[i]) for i in local}
+
+
+def _without(comp: Component, drop: set[int]) -> Component:
+    """The component with some methodists (global indices) and their pairs taken out."""
+    keep_m = np.array([int(m) not in drop for m in comp.methodists])
+    keep_p = np.array([int(m) not in drop for m in comp.pair_methodist], dtype=bool)
+    return replace(
+        comp,
+        methodists=comp.methodists[keep_m],
+        min_load=comp.min_load[keep_m],
+        max_load=comp.max_load[keep_m],
+        pair_group=comp.pair_group[keep_p],
+        pair_methodist=comp.pair_methodist[keep_p],
+        pair_travel=comp.pair_travel[keep_p],
+        pair_change=comp.pair_change[keep_p],
+        pair_hours=comp.pair_hours[keep_p],
+        pair_km=comp.pair_km[keep_p],
+        pair_in_person=comp.pair_in_person[keep_p],
+    )
+
+
+def _travel(problem: AssignmentProblem, comp: Component, assignment: dict[str, str]) -> float:
+    """Travel of the component's teachers, recomputed from the plan."""
+    part = {
+        t: m
+        for t, m in assignment.items()
+        if problem.region.teacher_by_id[t].subject in comp.subjects
+    }
+    return raw_terms(problem, part)["travel"]
