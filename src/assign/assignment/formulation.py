@@ -23,6 +23,7 @@ from assign.assignment.settings import Term
 UNPLACED_POINTS = OBJECTIVE_SCALE * 10_000  # per teacher left out: above any trip
 SHORT_POINTS = OBJECTIVE_SCALE * 100  # per load unit of missing minimum load
 WEIGHT_SCALE = 100  # weights resolved to hundredths: points × weight × WEIGHT_SCALE
+UNBOUNDED = 10**12  # a row bound this large means "none"
 
 
 @dataclass
@@ -152,13 +153,13 @@ def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> Non
         vars_, coefs = by_methodist.get(m, ([], []))
         low, high = int(comp.min_load[m]), int(comp.max_load[m])
         if m in f.open:  # a closed methodist carries nothing; an open one keeps the limits
-            f.add_row([*vars_, f.open[m]], [*coefs, -high], -(10**12), 0)
-            f.add_row([*vars_, f.open[m]], [*coefs, -low], 0, 10**12)
+            f.add_row([*vars_, f.open[m]], [*coefs, -high], -UNBOUNDED, 0)
+            f.add_row([*vars_, f.open[m]], [*coefs, -low], 0, UNBOUNDED)
         elif allow_partial and low > 0:
             f.short[m] = f.var(0, low)
             f.add_term("short", f.short[m], SHORT_POINTS)
             f.add_row(vars_, coefs, 0, high)
-            f.add_row([*vars_, f.short[m]], [*coefs, 1], low, 10**12)
+            f.add_row([*vars_, f.short[m]], [*coefs, 1], low, UNBOUNDED)
         else:
             f.add_row(vars_, coefs, low, high)
 
@@ -177,7 +178,7 @@ def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:
         f.add_row(
             [var, f.open[local[int(comp.pair_methodist[p])]]],
             [1, -int(comp.group_count[g])],
-            -(10**12),
+            -UNBOUNDED,
             0,
         )
     if pool.count is not None:
@@ -201,7 +202,7 @@ def add_split_links(f: Formulation, comp: Component) -> None:
             f.split[key, m] = f.var(0, 1, is_bool=True)
             f.add_term(Term.SPLIT.value, f.split[key, m], OBJECTIVE_SCALE)
         used_keys.add(key)
-        f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -(10**9), 0)
+        f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -UNBOUNDED, 0)
     f.constants[Term.SPLIT.value] = -OBJECTIVE_SCALE * len(used_keys)
 
 
@@ -220,8 +221,8 @@ def add_balance(f: Formulation, comp: Component) -> None:
         dev = f.var(0, max(int(comp.max_load[m]), comp.total_load))
         f.dev[m] = dev
         # dev >= load - target and dev >= target - load
-        f.add_row([*vars_, dev], [*coefs, -1], -(10**12), target)
-        f.add_row([*vars_, dev], [*coefs, 1], target, 10**12)
+        f.add_row([*vars_, dev], [*coefs, -1], -UNBOUNDED, target)
+        f.add_row([*vars_, dev], [*coefs, 1], target, UNBOUNDED)
         f.add_term(Term.BALANCE.value, dev, per_unit)
 
 

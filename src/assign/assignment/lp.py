@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from assign.assignment.formulation import Formulation
+from assign.assignment.formulation import UNBOUNDED, Formulation
 
 
 @dataclass
@@ -25,8 +25,12 @@ class Relaxation:
 def solve_relaxation(f: Formulation, coefs: dict[int, int], constant: int) -> Relaxation:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     variables = [solver.NumVar(float(lo), float(hi), "") for lo, hi in zip(f.lb, f.ub, strict=True)]
+    infinity = solver.infinity()
     for row in f.rows:
-        constraint = solver.Constraint(float(row.lb), float(row.ub))
+        # the formulation writes "no bound" as ±10¹²; GLOP must see true infinity there
+        lb = -infinity if row.lb <= -UNBOUNDED else float(row.lb)
+        ub = infinity if row.ub >= UNBOUNDED else float(row.ub)
+        constraint = solver.Constraint(lb, ub)
         for var, coef in zip(row.vars, row.coefs, strict=True):
             constraint.SetCoefficient(variables[var], float(coef))
     objective = solver.Objective()

@@ -1,0 +1,243 @@
+"""Pool sizing against brute force, eligibility, reach forcing a local methodist, fixed size,
+and the recruitment plan."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assign.assignment import AssignmentSettings, Status
+from assign.cli import app
+from assign.domain import Candidate, Region
+from assign.io import load_region_or_raise
+from assign.pool import PoolSettings, size_pool
+from assign.pool.eligibility import exclusion_reason
+from assign.pool.plan import recruitment_plan
+
+from assignment_helpers import planar_region
+from conftest import DATA
+
+
+def _with_candidates(region: Region, points: list[tuple[str, float, float]]) -> Region:
+    candidates = tuple(
+        Candidate(
+            candidate_id=c,
+            full_name=c,
+            subjects=("math",),
+            lat=x,
+            lon=y,
+            planar=True,
+            municipality_id="M",
+            role="тьютор",
+        )
+        for c, x, y in points
+    )
+    return Region.model_validate(region.model_dump() | {"candidates": candidates, "sources": {}})
+
+
+def _instance(seed: int) -> tuple[Region, list[tuple[str, float, float]]]:
+    rng = np.random.default_rng(seed)
+    schools = [(f"S{i}", float(rng.uniform(0, 100)), float(rng.uniform(0, 100))) for i in range(5)]
+    teachers = [(f"T{i}", schools[i % 5][0], "Математика") for i in range(8)]
+    existing = [
+        ("E0", "Математика", float(rng.uniform(0, 100)), float(rng.uniform(0, 100)), None, None)
+    ]
+    region = planar_region(schools, teachers, existing)
+    points = [(f"C{j}", float(rng.uniform(0, 100)), float(rng.uniform(0, 100))) for j in range(4)]
+    return _with_candidates(region, points), points
+
+
+def _brute_force_pool(region: Region, settings: PoolSettings) -> tuple[int, float] | None:
+    """The smallest pool (existing kept) and its least travel, by trying every subset."""
+    a = settings.assignment
+    teachers = region.teachers
+    people = [m.methodist_id for m in region.methodists] + [
+        c.candidate_id for c in region.candidates
+    ]
+    point = {m.methodist_id: m.point for m in region.methodists} | {
+        c.candidate_id: c.point for c in region.candidates
+    }
+    schools = {s.school_id: s.point for s in region.schools}
+
+    def hours(t: str, p: str) -> float:
+        sx, sy = schools[region.teacher_by_id[t].school_id]
+        px, py = point[p]
+        return round(math.hypot(sx - px, sy - py) / 60 * 100) / 100
+
+    best: tuple[int, float] | None = None
+    candidates = [c.candidate_id for c in region.candidates]
+    for size in range(0, len(candidates) + 1):
+        for chosen in itertools.combinations(candidates, size):
+            pool = ["E0", *chosen]
+            for plan in itertools.product(pool, repeat=len(teachers)):
+                loads = {p: plan.count(p) for p in pool}
+                if any(not a.load_min <= loads[p] <= a.load_max for p in pool):
+                    continue
+                travel = sum(hours(t.teacher_id, p) for t, p in zip(teachers, plan, strict=True))
+                key = (len(pool), round(travel, 6))
+                if best is None or key < best:
+                    best = key
+        if best is not None:
+            return best
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_smallest_pool_and_its_travel_equal_brute_force(seed: int) -> None:
+    region, _ = _instance(seed)
+    settings = PoolSettings(assignment=AssignmentSettings(min_load=1, max_load=3))
+    result = size_pool(region, settings)
+    expected = _brute_force_pool(region, settings)
+    assert expected is not None
+    assert result.status is Status.OPTIMAL
+    (pool,) = result.pools
+    assert (pool.pool_size, round(pool.travel, 6)) == pytest.approx(expected)
+    assert pool.bound == pool.pool_size
+    assert pool.kept == ["E0"]
+
+
+def test_fixed_pool_size_with_existing_released() -> None:
+    region, _ = _instance(1)
+    settings = PoolSettings(
+        assignment=AssignmentSettings(min_load=0, max_load=8),
+        count=2,
+        keep_existing=False,
+        subject="math",
+    )
+    result = size_pool(region, settings)
+    (pool,) = result.pools
+    assert result.status is Status.OPTIMAL and result.fixed_size
+    assert pool.pool_size == 2
+    assert len(pool.kept) + len(pool.recruited) == 2
+    assert pool.bound == pytest.approx(pool.travel, abs=1e-6)
+    assert set(result.assignment.values()) <= {*pool.kept, *pool.recruited}
+
+
+def test_an_unreachable_municipality_forces_a_local_methodist(tmp_path: Path) -> None:
+    """SC (a winter-road ulus) is out of reach all year from PA, so the local candidate joins."""
+    folder = tmp_path / "region"
+    folder.mkdir()
+    for file in (DATA / "small_winter_road").glob("*.csv"):
+        (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "candidates.csv").write_text(
+        "candidate_id,full_name,subjects,municipality_id,role\n"
+        "CC,Кандидат В,Химия,C,тьютор\nCB,Кандидат Б,Химия,B,тьютор\n",
+        encoding="utf-8",
+    )
+    region = load_region_or_raise(folder)
+    settings = PoolSettings(assignment=AssignmentSettings(min_load=0, max_load=10))
+    result = size_pool(region, settings)
+    assert result.status is Status.OPTIMAL
+    (pool,) = result.pools
+    assert pool.recruited == ["CC"] and pool.pool_size == 2
+    assert result.assignment["T3"] == "CC"
+    (need,) = recruitment_plan(result)
+    assert (need.have, need.need_optimal, need.deficit) == (1, 2, 1)
+    assert need.recruit == [("CC", "Северный улус")]
+    assert need.out_of_reach == ["Северный улус"]
+    assert "не хватает 1: пригласить CC (Северный улус)" in need.text()
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        ({"role": "тьютор"}, None),
+        (
+            {
+                "role": "учитель",
+                "qualification_category": "высшая",
+                "pedagogical_education": "да",
+                "experience_years": 7,
+            },
+            None,
+        ),
+        (
+            {
+                "role": "учитель",
+                "qualification_category": "первая",
+                "pedagogical_education": "да",
+                "experience_years": 7,
+            },
+            "нет высшей квалификационной категории",
+        ),
+        (
+            {
+                "role": "учитель",
+                "qualification_category": "высшая",
+                "pedagogical_education": "нет",
+                "experience_years": 3,
+            },
+            "нет высшего педагогического образования, стаж меньше 5 лет",
+        ),
+        ({}, None),
+    ],
+)
+def test_eligibility_rules(facts: dict[str, object], reason: str | None) -> None:
+    candidate = Candidate(
+        candidate_id="C", full_name="К", subjects="Химия", municipality_id="M", **facts
+    )
+    found = exclusion_reason(candidate)
+    assert (found is None) if reason is None else (found is not None and reason in found)
+
+
+def test_excluded_candidates_are_listed_and_not_used(tmp_path: Path) -> None:
+    region, points = _instance(2)
+    weak = Candidate(
+        candidate_id="CW",
+        full_name="CW",
+        subjects=("math",),
+        lat=50,
+        lon=50,
+        planar=True,
+        municipality_id="M",
+        role="учитель",
+        qualification_category="первая",
+        pedagogical_education=True,
+        experience_years=2,
+    )
+    region = Region.model_validate(
+        region.model_dump() | {"candidates": (*region.candidates, weak), "sources": {}}
+    )
+    strict = size_pool(region, PoolSettings(assignment=AssignmentSettings(min_load=0, max_load=2)))
+    assert [c for c, _ in strict.excluded] == ["CW"]
+    assert "CW" not in {m for p in strict.pools for m in p.recruited}
+    relaxed = size_pool(
+        region,
+        PoolSettings(
+            assignment=AssignmentSettings(min_load=0, max_load=2), check_eligibility=False
+        ),
+    )
+    assert relaxed.excluded == []
+
+
+def test_norm_figures_and_cli_files(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app,
+        ["pool", str(DATA / "small_ok"), "--out", str(out), "--min-load", "0"],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    rows = (out / "pool.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "subject,person_id,kind"
+    assert {r.split(",")[2] for r in rows[1:]} <= {"existing", "new"}
+    kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
+    assert kpi["status"] == "optimal" and kpi["objective_kind"] == "pool_size"
+    math_plan = next(p for p in kpi["recruitment_plan"] if p["subject"] == "math")
+    assert (math_plan["teachers"], math_plan["need_federal"], math_plan["need_yakutia"]) == (
+        5,
+        1,
+        1,
+    )
+    assert (out / "assignments.csv").exists()
+    unknown = runner.invoke(
+        app, ["pool", str(DATA / "small_ok"), "--subject", "Астрология"], env={"COLUMNS": "200"}
+    )
+    assert unknown.exit_code == 2 and "Неизвестный предмет" in unknown.output
