@@ -19,7 +19,6 @@ from assign.io import load_region_or_raise
 from assign.pool import PoolSettings, size_pool
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.plan import recruitment_plan
-
 from assignment_helpers import planar_region
 from conftest import DATA
 
