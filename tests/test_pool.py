@@ -40,7 +40,7 @@ def _with_candidates(region: Region, points: list[tuple[str, float, float]]) -> 
     return Region.model_validate(region.model_dump() | {"candidates": candidates, "sources": {}})
 
 
-def _instance(seed: int) -> tuple[Region, list[tuple[str, float, float]]]:
+def _instance(seed: int) -> Region:
     rng = np.random.default_rng(seed)
     schools = [(f"S{i}", float(rng.uniform(0, 100)), float(rng.uniform(0, 100))) for i in range(5)]
     teachers = [(f"T{i}", schools[i % 5][0], "Математика") for i in range(8)]
@@ -49,16 +49,13 @@ def _instance(seed: int) -> tuple[Region, list[tuple[str, float, float]]]:
     ]
     region = planar_region(schools, teachers, existing)
     points = [(f"C{j}", float(rng.uniform(0, 100)), float(rng.uniform(0, 100))) for j in range(4)]
-    return _with_candidates(region, points), points
+    return _with_candidates(region, points)
 
 
 def _brute_force_pool(region: Region, settings: PoolSettings) -> tuple[int, float] | None:
     """The smallest pool (existing kept) and its least travel, by trying every subset."""
     a = settings.assignment
     teachers = region.teachers
-    people = [m.methodist_id for m in region.methodists] + [
-        c.candidate_id for c in region.candidates
-    ]
     point = {m.methodist_id: m.point for m in region.methodists} | {
         c.candidate_id: c.point for c in region.candidates
     }
@@ -89,7 +86,7 @@ def _brute_force_pool(region: Region, settings: PoolSettings) -> tuple[int, floa
 
 @pytest.mark.parametrize("seed", range(4))
 def test_smallest_pool_and_its_travel_equal_brute_force(seed: int) -> None:
-    region, _ = _instance(seed)
+    region = _instance(seed)
     settings = PoolSettings(assignment=AssignmentSettings(min_load=1, max_load=3))
     result = size_pool(region, settings)
     expected = _brute_force_pool(region, settings)
@@ -102,7 +99,7 @@ def test_smallest_pool_and_its_travel_equal_brute_force(seed: int) -> None:
 
 
 def test_fixed_pool_size_with_existing_released() -> None:
-    region, _ = _instance(1)
+    region = _instance(1)
     settings = PoolSettings(
         assignment=AssignmentSettings(min_load=0, max_load=8),
         count=2,
@@ -186,7 +183,7 @@ def test_eligibility_rules(facts: dict[str, object], reason: str | None) -> None
 
 
 def test_excluded_candidates_are_listed_and_not_used(tmp_path: Path) -> None:
-    region, points = _instance(2)
+    region = _instance(2)
     weak = Candidate(
         candidate_id="CW",
         full_name="CW",
