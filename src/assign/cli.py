@@ -231,6 +231,7 @@ def make_settings(
         "min_load": min_load,
         "max_load": max_load,
         "time_limit": time_limit,
+        "deterministic_time_limit": time_limit,
         "objective": objective,
         "reach": reach,
         "max_hours": max_hours,

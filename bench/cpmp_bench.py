@@ -1,0 +1,168 @@
+"""Public capacitated p-median benchmarks, run through `assign pool` as a user would.
+
+Each instance of ../shared/benchmarks/cpmp becomes a region in planar coordinates: every point
+is a school with one teacher of one subject (its demand as the load weight) and a candidate
+based there; no existing methodists; capacity = max load; min load 0; `--count p`. The
+Osman–Christofides (oc*) optima count distances rounded down, so those instances get their
+distances as a `travel_times` matrix; the SJC ones use plain Euclidean distances. The objective
+(sum of distances) is recomputed from the written assignments.csv with the instance's own
+convention and compared with the known optimum (bks.csv).
+
+Run: .venv/bin/python bench/cpmp_bench.py [--limit 60] [--only oc01,sjc1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+
+
+def read_instance(path: Path) -> tuple[int, int, list[tuple[float, float, float]]]:
+    numbers = path.read_text().split()
+    n, p, capacity = int(numbers[0]), int(numbers[1]), int(numbers[2])
+    values = list(map(float, numbers[3 : 3 + 3 * n]))
+    points = [(values[3 * i], values[3 * i + 1], values[3 * i + 2]) for i in range(n)]
+    return p, capacity, points
+
+
+def distance(a: tuple[float, float, float], b: tuple[float, float, float], floor: bool) -> float:
+    d = math.hypot(a[0] - b[0], a[1] - b[1])
+    return math.floor(d) if floor else d
+
+
+def write_region(folder: Path, points: list[tuple[float, float, float]], floor: bool) -> None:
+    folder.mkdir(parents=True)
+    cx = sum(p[0] for p in points) / len(points)
+    cy = sum(p[1] for p in points) / len(points)
+
+    def table(name: str, header: list[str], rows: list[list[object]]) -> None:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    table("municipalities", ["municipality_id", "name", "x", "y"], [["M", "Область", cx, cy]])
+    table(
+        "schools",
+        ["school_id", "name", "municipality_id", "x", "y"],
+        [[f"P{i}", f"Точка {i}", "M", x, y] for i, (x, y, _) in enumerate(points)],
+    )
+    table(
+        "teachers",
+        ["teacher_id", "full_name", "school_id", "subject", "load_weight"],
+        [[f"T{i}", f"Педагог {i}", f"P{i}", "Математика", q] for i, (_, _, q) in enumerate(points)],
+    )
+    table("methodists", ["methodist_id", "full_name", "subjects", "school_id"], [])
+    table(
+        "candidates",
+        ["candidate_id", "full_name", "subjects", "school_id"],
+        [[f"C{i}", f"Кандидат {i}", "Математика", f"P{i}"] for i in range(len(points))],
+    )
+    if floor:
+        table(
+            "travel_times",
+            ["from_id", "to_id", "km"],
+            [
+                [f"P{i}", f"P{j}", distance(points[i], points[j], True)]
+                for i in range(len(points))
+                for j in range(i + 1, len(points))
+            ],
+        )
+
+
+def run(name: str, bks: float, limit: float) -> dict[str, object]:
+    p, capacity, points = read_instance(BENCH / "cpmp" / f"{name}.txt")
+    floor = name.startswith("oc")
+    with tempfile.TemporaryDirectory() as tmp:
+        region, out = Path(tmp) / "region", Path(tmp) / "out"
+        write_region(region, points, floor)
+        cli = Path(sys.executable).with_name("assign")
+        start = time.perf_counter()
+        done = subprocess.run(
+            [
+                str(cli),
+                "pool",
+                str(region),
+                "--out",
+                str(out),
+                "--count",
+                str(p),
+                "--min-load",
+                "0",
+                "--max-load",
+                str(capacity),
+                "--objective",
+                "distance",
+                "--load-unit",
+                "weighted",
+                "--time-limit",
+                str(limit),
+            ],
+            capture_output=True,
+            text=True,
+            env={"COLUMNS": "200", "PATH": ""},
+        )
+        seconds = time.perf_counter() - start
+        kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
+        served = {}
+        with (out / "assignments.csv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                served[int(row["teacher_id"][1:])] = int(row["methodist_id"][1:])
+    objective = sum(distance(points[t], points[m], floor) for t, m in served.items())
+    loads: dict[int, float] = {}
+    for t, m in served.items():
+        loads[m] = loads.get(m, 0) + points[t][2]
+    valid = (
+        len(served) == len(points)
+        and len(loads) <= p
+        and all(v <= capacity for v in loads.values())
+    )
+    return {
+        "instance": name,
+        "n": len(points),
+        "p": p,
+        "bks": bks,
+        "objective": objective,
+        "gap_to_bks": (objective - bks) / bks,
+        "status": kpi["status"],
+        "bound": kpi["bound"],
+        "seconds": seconds,
+        "valid": valid,
+        "exit": done.returncode,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    with (BENCH / "bks.csv").open(encoding="utf-8") as handle:
+        known = {row["instance"]: float(row["bks"]) for row in csv.DictReader(handle)}
+    names = [n for n in known if not args.only or n in args.only.split(",")]
+    print(
+        f"{'instance':<9}{'n':>5}{'p':>4}{'known opt':>11}{'ours':>11}{'gap':>9}"
+        f"{'status':>10}{'bound':>11}{'seconds':>9}  valid"
+    )
+    for name in names:
+        r = run(name, known[name], args.limit)
+        bound = r["bound"] if r["bound"] is not None else float("nan")
+        print(
+            f"{name:<9}{r['n']:>5}{r['p']:>4}{r['bks']:>11,.2f}{r['objective']:>11,.2f}"
+            f"{r['gap_to_bks']:>9.3%}{r['status']:>10}{bound:>11,.2f}{r['seconds']:>9.1f}"
+            f"  {r['valid']}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
