@@ -156,10 +156,13 @@ def main() -> None:
     for name in names:
         r = run(name, known[name], args.limit)
         bound = r["bound"] if r["bound"] is not None else float("nan")
+        if r["valid"]:
+            ours, gap = f"{r['objective']:>11,.2f}", f"{r['gap_to_bks']:>9.3%}"
+        else:  # no complete plan within the limit
+            ours, gap = f"{'—':>11}", f"{'—':>9}"
         print(
-            f"{name:<9}{r['n']:>5}{r['p']:>4}{r['bks']:>11,.2f}{r['objective']:>11,.2f}"
-            f"{r['gap_to_bks']:>9.3%}{r['status']:>10}{bound:>11,.2f}{r['seconds']:>9.1f}"
-            f"  {r['valid']}",
+            f"{name:<9}{r['n']:>5}{r['p']:>4}{r['bks']:>11,.2f}{ours}{gap}"
+            f"{r['status']:>11}{bound:>11,.2f}{r['seconds']:>9.1f}  {r['valid']}",
             flush=True,
         )
 
