@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assign.assignment.kpi import teacher_load
+from assign.assignment.kpi import load_limits, methodist_loads, teacher_load
 from assign.assignment.problem import AssignmentProblem, build_problem, pair_costs
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import solve_component
@@ -77,13 +77,8 @@ def explain_teacher(problem: AssignmentProblem, result: Result, teacher_id: str)
     cost = km if settings.objective == "distance" else hours
     s = problem.school_ids.index(teacher.school_id)
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
-    loads: dict[str, int] = {}
-    for tid, mid in result.assignment.items():
-        loads[mid] = loads.get(mid, 0) + teacher_load(problem, tid)
-    limits = {}
-    for comp in problem.components:
-        for i, m in enumerate(comp.methodists):
-            limits[problem.methodist_ids[int(m)]] = int(comp.max_load[i])
+    loads = methodist_loads(problem, result.assignment)
+    limits = {mid: high for mid, (_, high) in load_limits(problem).items()}
     pins = dict(settings.pins)
     banned = {m for t, m in settings.bans if t == teacher_id}
     own = float(cost[s, m_index[assigned]])

@@ -6,7 +6,7 @@ sum of the terms computed here from the teacher → methodist pairs.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,23 @@ def teacher_load(problem: AssignmentProblem, teacher_id: str) -> int:
     return round(weight * LOAD_SCALE)
 
 
+def methodist_loads(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[str, int]:
+    """Each methodist's load in load units (a methodist with no teachers is absent: 0)."""
+    load: dict[str, int] = defaultdict(int)
+    for teacher_id, methodist_id in assignment.items():
+        load[methodist_id] += teacher_load(problem, teacher_id)
+    return load
+
+
+def load_limits(problem: AssignmentProblem) -> dict[str, tuple[int, int]]:
+    """Each methodist's [min, max] load in load units, as the solver used them."""
+    return {
+        problem.methodist_ids[int(m)]: (int(low), int(high))
+        for comp in problem.components
+        for m, low, high in zip(comp.methodists, comp.min_load, comp.max_load, strict=True)
+    }
+
+
 def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[str, float]:
     """Unweighted terms: travel (hours or km), changes (teachers), split (extra methodists in
     school-subjects), balance (load units away from each component's average, in teachers)."""
@@ -44,7 +61,6 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     travel = 0.0
     changes = 0
     served: dict[tuple[str, str], set[str]] = defaultdict(set)
-    load: dict[str, int] = defaultdict(int)
     for teacher_id, methodist_id in assignment.items():
         teacher = region.teacher_by_id[teacher_id]
         travel += (
@@ -55,8 +71,8 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
         if current is not None and current in m_index and current != methodist_id:
             changes += 1
         served[teacher.school_id, teacher.subject].add(methodist_id)
-        load[methodist_id] += teacher_load(problem, teacher_id)
     split = sum(len(ms) - 1 for ms in served.values())
+    load = methodist_loads(problem, assignment)
     balance = 0
     for comp in problem.components:
         target = comp.balance_target
@@ -88,14 +104,8 @@ def objective_terms(
 
 
 def _shortfall(problem: AssignmentProblem, assignment: dict[str, str]) -> int:
-    load: dict[str, int] = defaultdict(int)
-    for teacher_id, methodist_id in assignment.items():
-        load[methodist_id] += teacher_load(problem, teacher_id)
-    missing = 0
-    for comp in problem.components:
-        for i, m in enumerate(comp.methodists):
-            missing += max(0, int(comp.min_load[i]) - load[problem.methodist_ids[int(m)]])
-    return missing
+    load = methodist_loads(problem, assignment)
+    return sum(max(0, low - load[m]) for m, (low, _) in load_limits(problem).items())
 
 
 def kpis(
@@ -154,15 +164,9 @@ def kpis(
     for row in rows:
         by_subject[row["subject"]].append(row)
         by_muni[row["municipality_id"]].append(row)
-    load: dict[str, int] = defaultdict(int)
-    heads: dict[str, int] = defaultdict(int)
-    for teacher_id, methodist_id in assignment.items():
-        load[methodist_id] += teacher_load(problem, teacher_id)
-        heads[methodist_id] += 1
-    limits = {}
-    for comp in problem.components:
-        for i, m in enumerate(comp.methodists):
-            limits[problem.methodist_ids[int(m)]] = (int(comp.min_load[i]), int(comp.max_load[i]))
+    load = methodist_loads(problem, assignment)
+    heads = Counter(assignment.values())
+    limits = load_limits(problem)
     methodists = []
     for methodist in region.methodists:
         low, high = limits.get(methodist.methodist_id, (0, 0))

@@ -8,8 +8,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from assign.assignment.kpi import kpis, teacher_load
-from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, pair_costs
+from assign.assignment.kpi import kpis
+from assign.assignment.problem import AssignmentProblem, pair_costs
 from assign.assignment.result import Result
 
 
@@ -65,13 +65,8 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
                     int(current is not None and current != methodist_id),
                 ]
             )
-    loads: dict[str, int] = {}
-    heads: dict[str, int] = {}
-    for teacher_id, methodist_id in result.assignment.items():
-        loads[methodist_id] = loads.get(methodist_id, 0) + teacher_load(problem, teacher_id)
-        heads[methodist_id] = heads.get(methodist_id, 0) + 1
     report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
-    limits = {row["methodist_id"]: row for row in report["methodists"]}
+    per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
     with (out / "methodists.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
@@ -84,10 +79,10 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
                     mid,
                     methodist.full_name,
                     ";".join(methodist.subjects),
-                    heads.get(mid, 0),
-                    loads.get(mid, 0) / LOAD_SCALE,
-                    limits[mid]["min_load"],
-                    limits[mid]["max_load"],
+                    per_methodist[mid]["teachers"],
+                    per_methodist[mid]["load"],
+                    per_methodist[mid]["min_load"],
+                    per_methodist[mid]["max_load"],
                 ]
             )
     with (out / "unplaced.csv").open("w", encoding="utf-8", newline="") as handle:
