@@ -124,6 +124,17 @@ def _local_methodist(comp: Component) -> dict[int, int]:
     return {int(m): i for i, m in enumerate(comp.methodists)}
 
 
+def _load_expressions(f: Formulation, comp: Component) -> dict[int, tuple[list[int], list[int]]]:
+    """Each methodist's load as (variables, weights), by component-local methodist."""
+    local = _local_methodist(comp)
+    by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for var, p in zip(f.x, f.pairs, strict=True):
+        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
+        vars_.append(var)
+        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+    return by_methodist
+
+
 def add_assignment(f: Formulation, comp: Component, allow_partial: bool) -> None:
     """Hard: every teacher of a group goes to exactly one methodist (or, when a partial plan is
     allowed, is counted as left out at a price above any trip)."""
@@ -143,12 +154,7 @@ def add_assignment(f: Formulation, comp: Component, allow_partial: bool) -> None
 def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> None:
     """Hard: each methodist's load (teachers' weights) stays within [min_load, max_load]; with a
     partial plan, missing minimum load is allowed at a price."""
-    local = _local_methodist(comp)
-    by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for var, p in zip(f.x, f.pairs, strict=True):
-        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
-        vars_.append(var)
-        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+    by_methodist = _load_expressions(f, comp)
     for m in range(len(comp.methodists)):
         vars_, coefs = by_methodist.get(m, ([], []))
         low, high = int(comp.min_load[m]), int(comp.max_load[m])
@@ -208,13 +214,8 @@ def add_split_links(f: Formulation, comp: Component) -> None:
 
 def add_balance(f: Formulation, comp: Component) -> None:
     """Soft: loads stay near the average of the component's methodists (L1 deviation)."""
-    local = _local_methodist(comp)
     target = comp.balance_target
-    by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for var, p in zip(f.x, f.pairs, strict=True):
-        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
-        vars_.append(var)
-        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+    by_methodist = _load_expressions(f, comp)
     per_unit = OBJECTIVE_SCALE // LOAD_SCALE
     for m in range(len(comp.methodists)):
         vars_, coefs = by_methodist.get(m, ([], []))
