@@ -248,17 +248,15 @@ def solve(
     for done, comp in enumerate(problem.components):
         if on_component:
             on_component(done, total, ", ".join(comp.subjects))
-        # an equal share of what is left, so a hard subject cannot starve the ones after it
-        remaining = settings.time_limit - (time.perf_counter() - start)
-        share = remaining / (total - done)
-        result, plan = solve_component(problem, comp, progress, max(share, 0.05))
+        share = time_share(settings.time_limit, start, done, total)
+        result, plan = solve_component(problem, comp, progress, share)
         results.append(result)
         problems += result.problems
         if plan is None:
             continue
         distribute_plan(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
         for g, count in plan.unplaced.items():
-            for t in _left_out(comp, plan, g, count):
+            for t in _left_out(comp, g, count):
                 partial_out[t] = (
                     "не хватило ёмкости методистов в пределах досягаемости "
                     f"({', '.join(comp.subjects)})"
@@ -282,6 +280,11 @@ def solve(
         terms,
         problems,
     )
+
+
+def time_share(limit: float, start: float, done: int, total: int) -> float:
+    """An equal share of the time left, so a hard subject cannot starve the ones after it."""
+    return max((limit - (time.perf_counter() - start)) / (total - done), 0.05)
 
 
 def overall_status(statuses: set[Status]) -> Status:
@@ -311,7 +314,7 @@ def distribute_plan(
             cursor += count
 
 
-def _left_out(comp: Component, plan: _Plan, g: int, count: int) -> list[int]:
+def _left_out(comp: Component, g: int, count: int) -> list[int]:
     teachers = sorted(comp.group_teachers[g])
     return teachers[len(teachers) - count :]
 

@@ -20,7 +20,12 @@ from assign.assignment.diagnose import unplaceable_messages
 from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
 from assign.assignment.problem import Component
-from assign.assignment.solve import distribute_plan, overall_status, solve_component
+from assign.assignment.solve import (
+    distribute_plan,
+    overall_status,
+    solve_component,
+    time_share,
+)
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
 from assign.subjects import subject_name
@@ -128,7 +133,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
     for done, comp in enumerate(components):
         ids = [problem.methodist_ids[int(m)] for m in comp.methodists]
         existing = frozenset(i for i, mid in enumerate(ids) if mid not in candidate_ids)
-        share = (limit - (time.perf_counter() - start)) / (len(components) - done)
+        share = time_share(limit, start, done, len(components))
         result, plan = None, None
         if settings.keep_existing and settings.count is None:
             # The pool cannot be smaller than the methodists it keeps; if they alone can serve
@@ -137,13 +142,13 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             result, plan = solve_component(
                 problem,
                 _without(comp, set(comp.methodists) - _global(comp, existing)),
-                time_limit=max(share, 0.05),
+                time_limit=share,
             )
             if result.status is not Status.OPTIMAL:
                 result, plan = None, None
         if result is None:
             spec = PoolSpec(existing if settings.keep_existing else frozenset(), settings.count)
-            result, plan = solve_component(problem, comp, time_limit=max(share, 0.05), pool=spec)
+            result, plan = solve_component(problem, comp, time_limit=share, pool=spec)
         if plan is None:
             problems += result.problems or [
                 f"{', '.join(subject_name(s) for s in comp.subjects)}: пул подобрать не удалось "
