@@ -345,7 +345,7 @@ def test_message_reachable_methodists_lack_room() -> None:
     partial = solve(build_problem(region, settings.model_copy(update={"allow_partial": True})))
     assert len(partial.assignment) == 3
     assert [u.reason for u in partial.unplaced] == [
-        "не хватило ёмкости методистов в пределах досягаемости (physics)"
+        "не хватило ёмкости методистов в пределах досягаемости (Физика)"
     ]
 
 

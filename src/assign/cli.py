@@ -16,6 +16,7 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, Result, bui
 from assign.assignment.explain import explain_teacher
 from assign.assignment.output import write_solution
 from assign.assignment.result import STATUS_RU, Status
+from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.domain import Region
 from assign.errors import Report
 from assign.format import fmt_int, fmt_number
@@ -292,6 +293,13 @@ def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentP
     return problem, result
 
 
+OBJECTIVE_NAMES_RU: dict[str, str] = {
+    **{term.value: name for term, name in TERM_NAMES_RU.items()},
+    "unplaced": "штраф за незакреплённых педагогов",
+    "short": "штраф за недобор минимальной нагрузки",
+}
+
+
 def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, Any]) -> None:
     table = Table(title=f"Закрепление: {STATUS_RU[result.status]}")
     table.add_column("Показатель")
@@ -328,7 +336,11 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
         ]
     for term, amount in result.terms.items():
         rows.append(
-            (f"Цель «{term}» ({unit if term == 'travel' else 'ед.'})", fmt_number(amount, 2))
+            (
+                f"Цель: {OBJECTIVE_NAMES_RU.get(term, term)} "
+                f"({unit if term == Term.TRAVEL.value else 'ед.'})",
+                fmt_number(amount, 2),
+            )
         )
     for name, value in rows:
         table.add_row(name, value)

@@ -247,7 +247,7 @@ def solve(
     total = len(problem.components)
     for done, comp in enumerate(problem.components):
         if on_component:
-            on_component(done, total, ", ".join(comp.subjects))
+            on_component(done, total, component_name(comp))
         share = time_share(settings.time_limit, start, done, total)
         result, plan = solve_component(problem, comp, progress, share)
         results.append(result)
@@ -259,7 +259,7 @@ def solve(
             for t in _left_out(comp, g, count):
                 partial_out[t] = (
                     "не хватило ёмкости методистов в пределах досягаемости "
-                    f"({', '.join(comp.subjects)})"
+                    f"({component_name(comp)})"
                 )
     if on_component:
         on_component(total, total, "")
