@@ -1,41 +1,10 @@
-"""Russian conventions for numbers and dates in user-facing text.
+"""Russian conventions for numbers and ordering in user-facing text.
 
-Numbers: a space between thousands ("1 320"), a decimal comma ("2,5").
-Dates: «15» сентября 2026 г.
+Numbers: a space between thousands ("1 320"), a decimal comma ("2,5"); names in Russian
+alphabetical order.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-MONTHS_NOMINATIVE = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 
 
 def fmt_int(value: int | float) -> str:
@@ -47,10 +16,6 @@ def fmt_number(value: float, digits: int = 1) -> str:
     if digits and text.endswith("," + "0" * digits):
         text = text[: -(digits + 1)]
     return text
-
-
-def fmt_date(day: dt.date) -> str:
-    return f"«{day.day}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
 
 
 def ru_sort_key(text: str) -> tuple[int, ...]:

@@ -33,7 +33,6 @@ class Outcome:
     objective: float  # points of the first stage's objective (with its constant)
     bound: float
     wall_time: float
-    stage_values: list[float]
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -86,7 +85,6 @@ def solve_cpsat(
     budget = time_limit if time_limit is not None else settings.time_limit
     total_time = 0.0
     first_objective = first_bound = float("nan")
-    stage_values: list[float] = []
     status = Status.OPTIMAL
     values: np.ndarray | None = None
     for index, (coefs, constant) in enumerate(stages):
@@ -99,11 +97,10 @@ def solve_cpsat(
         stage_status = _STATUS.get(code, Status.TIME_LIMIT)
         if stage_status in (Status.INFEASIBLE, Status.TIME_LIMIT):
             if index == 0:
-                return Outcome(stage_status, None, float("nan"), float("nan"), total_time, [])
+                return Outcome(stage_status, None, float("nan"), float("nan"), total_time)
             break  # keep the plan of the earlier stage
         values = np.array([solver.value(v) for v in variables], dtype=np.int64)
         stage_value = solver.objective_value + constant
-        stage_values.append(stage_value)
         if index == 0:
             first_objective = stage_value
             first_bound = solver.best_objective_bound + constant
@@ -115,4 +112,4 @@ def solve_cpsat(
         model.clear_hints()
         for var, held in enumerate(values):
             model.add_hint(variables[var], int(held))
-    return Outcome(status, values, first_objective, first_bound, total_time, stage_values)
+    return Outcome(status, values, first_objective, first_bound, total_time)

@@ -40,7 +40,6 @@ class Formulation:
 
     lb: list[int] = field(default_factory=list)
     ub: list[int] = field(default_factory=list)
-    is_bool: list[bool] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     terms: dict[str, dict[int, int]] = field(default_factory=dict)
     """Term name → {variable: points per unit}, weight 1 (see `objective`)."""
@@ -49,14 +48,12 @@ class Formulation:
     pairs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     unplaced: dict[int, int] = field(default_factory=dict)
     short: dict[int, int] = field(default_factory=dict)
-    dev: dict[int, int] = field(default_factory=dict)
     split: dict[tuple[int, int], int] = field(default_factory=dict)
     open: dict[int, int] = field(default_factory=dict)  # component-local methodist → var
 
-    def var(self, lb: int, ub: int, is_bool: bool = False) -> int:
+    def var(self, lb: int, ub: int) -> int:
         self.lb.append(lb)
         self.ub.append(ub)
-        self.is_bool.append(is_bool)
         return len(self.lb) - 1
 
     def add_row(self, vars_: list[int], coefs: list[int], lb: int, ub: int) -> None:
@@ -80,11 +77,6 @@ class Formulation:
                 coefs[var] += round(points * scale)
             constant += round(self.constants.get(name, 0) * scale)
         return dict(coefs), constant
-
-    def term_value(self, name: str, values: list[int] | np.ndarray) -> int:
-        return sum(p * int(values[v]) for v, p in self.terms.get(name, {}).items()) + (
-            self.constants.get(name, 0)
-        )
 
 
 @dataclass(frozen=True)
@@ -175,7 +167,7 @@ def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:
     Soft (the pool term): each open methodist counts one."""
     for m in range(len(comp.methodists)):
         fixed = m in pool.always_open
-        f.open[m] = f.var(1 if fixed else 0, 1, is_bool=True)
+        f.open[m] = f.var(1 if fixed else 0, 1)
         f.add_term("pool", f.open[m], OBJECTIVE_SCALE)
     local = _local_methodist(comp)
     for var, p in zip(f.x, f.pairs, strict=True):
@@ -205,7 +197,7 @@ def add_split_links(f: Formulation, comp: Component) -> None:
             continue
         m = int(comp.pair_methodist[p])
         if (key, m) not in f.split:
-            f.split[key, m] = f.var(0, 1, is_bool=True)
+            f.split[key, m] = f.var(0, 1)
             f.add_term(Term.SPLIT.value, f.split[key, m], OBJECTIVE_SCALE)
         used_keys.add(key)
         f.add_row([var, f.split[key, m]], [1, -int(comp.group_count[g])], -UNBOUNDED, 0)
@@ -220,7 +212,6 @@ def add_balance(f: Formulation, comp: Component) -> None:
     for m in range(len(comp.methodists)):
         vars_, coefs = by_methodist.get(m, ([], []))
         dev = f.var(0, max(int(comp.max_load[m]), comp.total_load))
-        f.dev[m] = dev
         # dev >= load - target and dev >= target - load
         f.add_row([*vars_, dev], [*coefs, -1], -UNBOUNDED, target)
         f.add_row([*vars_, dev], [*coefs, 1], target, UNBOUNDED)

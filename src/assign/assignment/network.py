@@ -175,7 +175,6 @@ def solve_by_flow(
         runtime,
         comp.n_pairs,
         comp.n_pairs,
-        objective,
     )
     return result, plan, left_out
 

@@ -31,7 +31,6 @@ class ComponentResult:
     runtime: float
     pairs_total: int = 0
     pairs_kept: int = 0
-    lp_bound: float = 0.0
     problems: list[str] = field(default_factory=list)  # why infeasible, in Russian
 
 

@@ -144,7 +144,6 @@ def solve_component(
                 time.perf_counter() - start,
                 comp.n_pairs,
                 int(keep.sum()),
-                relaxation.objective / POINTS,
             ), None
         slack = outcome.objective - relaxation.objective
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
@@ -170,7 +169,6 @@ def solve_component(
             time.perf_counter() - start,
             comp.n_pairs,
             int(keep.sum()),
-            relaxation.objective / POINTS,
         )
         return result, _plan_of(comp, f, outcome)
 
