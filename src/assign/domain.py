@@ -15,11 +15,13 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from assign.categories import DEFAULT_WEIGHTS, Category, load_weight, resolve_category
 from assign.errors import Code, Issue
+from assign.geo import distance_matrix_km
 from assign.subjects import resolve_subject, subject_name, suggest_subjects
 
 MONTHS: tuple[int, ...] = tuple(range(1, 13))
@@ -513,13 +515,9 @@ class Region(BaseModel):
         return center, person.municipality_id
 
     def _nearest_municipality(self, point: tuple[float, float]) -> str:
-        from assign.geo import distance_km  # local: geo is a leaf module, kept out of import time
-
-        best = min(
-            self.municipalities,
-            key=lambda m: float(distance_km(point, m.point or point, self.coordinate_system)),
-        )
-        return best.municipality_id
+        centers = np.array([m.point for m in self.municipalities], dtype=float)
+        distances = distance_matrix_km(np.array([point]), centers, self.coordinate_system)[0]
+        return self.municipalities[int(distances.argmin())].municipality_id
 
     def iter_people(self) -> Iterator[Methodist | Candidate]:
         yield from self.methodists

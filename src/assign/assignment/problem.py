@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from assign.assignment.settings import HOURS_TO_KM, AssignmentSettings
 from assign.domain import Region
+from assign.subjects import subject_name
 from assign.transport import TravelMatrix, TravelModel
 
 IntArray = npt.NDArray[np.int64]
@@ -331,8 +332,6 @@ def _no_pair_reason(
     teacher_id: str | None,
     pins: dict[str, str],
 ) -> str:
-    from assign.subjects import subject_name
-
     covering = [m for m in region.methodists if subject in m.subjects]
     if not covering:
         return f"предмет «{subject_name(subject)}» не ведёт ни один методист"
