@@ -16,7 +16,7 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, Result, bui
 from assign.assignment.explain import explain_teacher
 from assign.assignment.output import write_solution
 from assign.assignment.result import STATUS_RU, Status
-from assign.assignment.settings import TERM_NAMES_RU, Term
+from assign.assignment.settings import SCHOOL_YEAR, TERM_NAMES_RU, Term
 from assign.domain import Region
 from assign.errors import Report
 from assign.format import fmt_int, fmt_number
@@ -178,6 +178,7 @@ def print_info(result: LoadResult) -> None:
 
 
 # --- assignment ---------------------------------------------------------------------------
+SCHOOL_YEAR_TEXT = ",".join(map(str, SCHOOL_YEAR))
 PresetOpt = Annotated[
     str,
     typer.Option("--preset", help="Норма: default (100–250), federal (200–250), yakutia (100–150)"),
@@ -219,7 +220,7 @@ def make_settings(
     time_limit: float = 60.0,
     objective: str = "time",
     reach: str = "all_year",
-    reach_months: str = "9,10,11,12,1,2,3,4,5",
+    reach_months: str = SCHOOL_YEAR_TEXT,
     max_hours: float | None = None,
     load_unit: str = "heads",
     rank: str | None = None,
@@ -361,7 +362,7 @@ def solve_command(
     time_limit: TimeLimitOpt = 120.0,
     objective: ObjectiveOpt = "time",
     reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
     max_hours: MaxHoursOpt = None,
     load_unit: LoadUnitOpt = "heads",
     rank: RankOpt = None,
@@ -401,7 +402,7 @@ def explain(
     time_limit: TimeLimitOpt = 120.0,
     objective: ObjectiveOpt = "time",
     reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
     max_hours: MaxHoursOpt = None,
     load_unit: LoadUnitOpt = "heads",
     rank: RankOpt = None,
@@ -446,7 +447,7 @@ def pool(
     time_limit: TimeLimitOpt = 120.0,
     objective: ObjectiveOpt = "time",
     reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = "9,10,11,12,1,2,3,4,5",
+    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
     max_hours: MaxHoursOpt = None,
     load_unit: LoadUnitOpt = "heads",
     release: Annotated[
