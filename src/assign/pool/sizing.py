@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
-from assign.assignment.diagnose import unplaceable_messages
+from assign.assignment.diagnose import component_name, unplaceable_messages
 from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
 from assign.assignment.problem import Component
@@ -28,7 +28,6 @@ from assign.assignment.solve import (
 )
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
-from assign.subjects import subject_name
 
 
 class PoolSettings(BaseModel):
@@ -134,24 +133,22 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         ids = [problem.methodist_ids[int(m)] for m in comp.methodists]
         existing = frozenset(i for i, mid in enumerate(ids) if mid not in candidate_ids)
         share = time_share(limit, start, done, len(components))
-        result, plan = None, None
+        kept = _global(comp, existing)
+        # The pool cannot be smaller than the methodists it keeps; if they alone can serve every
+        # teacher they are the smallest pool, and the exact assignment engine gives its
+        # least-travel plan.
+        shortcut = False
         if settings.keep_existing and settings.count is None:
-            # The pool cannot be smaller than the methodists it keeps; if they alone can serve
-            # every teacher they are the smallest pool, and the assignment engine (exact) gives
-            # its least-travel plan.
             result, plan = solve_component(
-                problem,
-                _without(comp, set(comp.methodists) - _global(comp, existing)),
-                time_limit=share,
+                problem, _without(comp, set(map(int, comp.methodists)) - kept), time_limit=share
             )
-            if result.status is not Status.OPTIMAL:
-                result, plan = None, None
-        if result is None:
+            shortcut = result.status is Status.OPTIMAL
+        if not shortcut:
             spec = PoolSpec(existing if settings.keep_existing else frozenset(), settings.count)
             result, plan = solve_component(problem, comp, time_limit=share, pool=spec)
         if plan is None:
             problems += result.problems or [
-                f"{', '.join(subject_name(s) for s in comp.subjects)}: пул подобрать не удалось "
+                f"{component_name(comp)}: пул подобрать не удалось "
                 "(время вышло или ограничения несовместимы)"
             ]
             pools.append(
@@ -161,12 +158,8 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             )
             continue
         distribute_plan(comp, plan, problem.methodist_ids, problem.teacher_ids, assignment)
-        opened = {problem.methodist_ids[m] for m in plan.opened} or {
-            problem.methodist_ids[int(m)]
-            for m in comp.methodists
-            if int(m) in _global(comp, existing)
-        }
-        if result.status is Status.OPTIMAL and not plan.opened:
+        opened = {problem.methodist_ids[m] for m in (kept if shortcut else plan.opened)}
+        if shortcut:
             result.bound = float(len(opened))  # the kept methodists: a proven minimum
         travel = _travel(problem, comp, assignment)
         pools.append(
