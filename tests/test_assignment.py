@@ -91,11 +91,7 @@ def _highs_travel_optimum(region: Region, subject: str) -> float:
         for m in methodists:
             if in_person[s_index[teacher.school_id], m]:
                 cost = round(float(hours[s_index[teacher.school_id], m]) * OBJECTIVE_SCALE)
-                x[t, m] = (
-                    h.addIntegral(lb=0, ub=1, obj=cost)
-                    if hasattr(h, "addIntegral")
-                    else h.addVariable(lb=0, ub=1, obj=cost, type=highspy.HighsVarType.kInteger)
-                )
+                x[t, m] = h.addBinary(obj=cost)
     for t in range(len(teachers)):
         h.addConstr(sum(x[t, m] for m in methodists if (t, m) in x) == 1)
     for m in methodists:
