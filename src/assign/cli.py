@@ -23,6 +23,7 @@ from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
+from assign.pool.sizing import EXACT
 from assign.sample.profiles import PROFILES
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
@@ -457,11 +458,17 @@ def pool(
     no_rules: Annotated[
         bool, typer.Option("--no-eligibility", help="Не проверять требования 002 §3.4 к кандидатам")
     ] = False,
+    solver: Annotated[
+        str, typer.Option("--solver", help="Целочисленный решатель: highs или cpsat")
+    ] = "highs",
 ) -> None:
     """Подобрать пул методистов по предметам и план набора: pool.csv, assignments.csv, kpi.json."""
     settings = make_settings(
         preset, min_load, max_load, time_limit, objective, reach, reach_months, max_hours, load_unit
     )
+    if solver not in EXACT:
+        err_console.print(f"[red]Неизвестный решатель «{solver}»: highs или cpsat.[/red]")
+        raise typer.Exit(2)
     code = None
     if subject is not None:
         code = resolve_subject(subject)
@@ -478,6 +485,7 @@ def pool(
                 count=count,
                 keep_existing=not release,
                 check_eligibility=not no_rules,
+                solver=solver,
             ),
         )
     payload = write_pool(result, out)

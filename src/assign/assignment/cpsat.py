@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -64,6 +65,20 @@ def _solver(settings: AssignmentSettings, time_left: float) -> cp_model.CpSolver
     solver.parameters.max_time_in_seconds = max(time_left, 0.01)
     solver.parameters.max_deterministic_time = settings.deterministic_time_limit
     return solver
+
+
+class ExactSolver(Protocol):
+    """What the solve loop needs of an integer solver (`solve_cpsat`, `mip.solve_highs`)."""
+
+    def __call__(
+        self,
+        f: Formulation,
+        stages: Sequence[tuple[dict[int, int], int]],
+        settings: AssignmentSettings,
+        hint: dict[int, int] | None = None,
+        progress: Progress | None = None,
+        time_limit: float | None = None,
+    ) -> Outcome: ...
 
 
 def solve_cpsat(

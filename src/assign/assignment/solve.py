@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assign.assignment import network
-from assign.assignment.cpsat import Outcome, Progress, solve_cpsat
+from assign.assignment.cpsat import ExactSolver, Outcome, Progress, solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.kpi import objective_terms
@@ -29,6 +29,8 @@ from assign.assignment.settings import Term
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
+START_SHARE = 0.3  # of a component's time, for the rounded-LP start of a fixed-size pool
+KERNEL_FACTOR = 2  # the start's pool is chosen among at least this many × count methodists
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
 
@@ -81,7 +83,10 @@ def solve_component(
     progress: Progress | None = None,
     time_limit: float | None = None,
     pool: PoolSpec | None = None,
+    integer_solver: ExactSolver = solve_cpsat,
 ) -> tuple[ComponentResult, _Plan | None]:
+    """The component's plan: by min-cost flow where the model allows, else by the LP,
+    reduced-cost pruning and `integer_solver` (CP-SAT, or HiGHS for facility location)."""
     start = time.perf_counter()
     settings = problem.settings
     terms = _active_terms(problem) if pool is None else (Term.TRAVEL,)
@@ -117,13 +122,22 @@ def solve_component(
     cheapest = _cheapest_per_group(comp, rc)
     window = 0.0
     rounds = 0
-    hint: dict[int, int] | None = None
+    hint: _Hint | None = None
     budget = time_limit if time_limit is not None else settings.time_limit
+    if pool is not None and pool.count is not None:
+        # A plan from the rounded LP is an upper bound: pruning at (upper − LP bound) is exact
+        # at once, and the plan starts the solver, which tight capacities otherwise starve.
+        started = _rounded_pool_start(
+            problem, comp, full, relaxation.values, pool, integer_solver, budget * START_SHARE
+        )
+        if started is not None:
+            upper, hint = started
+            window = upper - relaxation.objective
     while True:
         keep = (rc <= window + EPS) | positive | cheapest
         f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
         elapsed = time.perf_counter() - start
-        outcome = solve_cpsat(
+        outcome = integer_solver(
             f,
             stages_of(problem, f),
             settings,
@@ -151,7 +165,7 @@ def solve_component(
         rounds += 1
         if outcome.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
             window = slack
-            hint = _pairs_hint(f, outcome)
+            hint = _hint_of(f, outcome)
             continue
         status = outcome.status if exact else Status.FEASIBLE
         bound = (
@@ -173,6 +187,35 @@ def solve_component(
         return result, _plan_of(comp, f, outcome)
 
 
+def _rounded_pool_start(
+    problem: AssignmentProblem,
+    comp: Component,
+    full: Formulation,
+    lp_values: np.ndarray,
+    pool: PoolSpec,
+    integer_solver: ExactSolver,
+    time_limit: float,
+) -> tuple[float, _Hint] | None:
+    """The best plan choosing among the methodists the LP opens at all (a kernel search):
+    (objective in points, {component pair: teachers}), or None when there is none in time."""
+    assert pool.count is not None
+    score = np.array([lp_values[full.open[m]] for m in range(len(comp.methodists))])
+    score[list(pool.always_open)] = np.inf
+    kernel = max(int((score > EPS).sum()), KERNEL_FACTOR * pool.count)
+    chosen = np.argsort(-score, kind="stable")[:kernel]
+    opened = np.zeros(len(comp.methodists), dtype=bool)
+    opened[chosen] = True
+    local = {int(m): i for i, m in enumerate(comp.methodists)}
+    keep = np.array([opened[local[int(m)]] for m in comp.pair_methodist], dtype=bool)
+    f = formulate(comp, np.flatnonzero(keep), problem.settings.allow_partial, (Term.TRAVEL,), pool)
+    outcome = integer_solver(
+        f, _fixed_pool_stages(problem, f), problem.settings, None, None, time_limit
+    )
+    if outcome.values is None:
+        return None
+    return outcome.objective, _hint_of(f, outcome)
+
+
 def _infeasible_reasons(problem: AssignmentProblem, comp: Component) -> list[str]:
     """The diagnosis, or — when no single cause stands out — the plain fact."""
     return diagnose_component(problem, comp) or [
@@ -189,16 +232,30 @@ def _cheapest_per_group(comp: Component, rc: np.ndarray) -> np.ndarray:
     return rank < KEEP_CHEAPEST
 
 
-def _pairs_hint(f: Formulation, outcome: Outcome) -> dict[int, int]:
-    """The plan as {component pair: teachers}, to warm-start a wider model."""
+@dataclass
+class _Hint:
+    """A plan in model-independent terms, to warm-start a wider model: teachers per component
+    pair and, when sizing, the open methodists (component-local)."""
+
+    pairs: dict[int, int]
+    opened: dict[int, int]
+
+
+def _hint_of(f: Formulation, outcome: Outcome) -> _Hint:
     assert outcome.values is not None
-    return {int(p): int(outcome.values[v]) for v, p in zip(f.x, f.pairs, strict=True)}
+    values = outcome.values
+    return _Hint(
+        {int(p): int(values[v]) for v, p in zip(f.x, f.pairs, strict=True)},
+        {m: int(values[v]) for m, v in f.open.items()},
+    )
 
 
-def _map_hint(hint: dict[int, int] | None, f: Formulation) -> dict[int, int] | None:
+def _map_hint(hint: _Hint | None, f: Formulation) -> dict[int, int] | None:
     if hint is None:
         return None
-    return {v: hint.get(int(p), 0) for v, p in zip(f.x, f.pairs, strict=True)}
+    mapped = {v: hint.pairs.get(int(p), 0) for v, p in zip(f.x, f.pairs, strict=True)}
+    mapped.update({v: hint.opened[m] for m, v in f.open.items() if m in hint.opened})
+    return mapped
 
 
 def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:

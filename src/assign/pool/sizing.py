@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
+from assign.assignment.cpsat import ExactSolver, solve_cpsat
 from assign.assignment.diagnose import component_name, unplaceable_messages
 from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
+from assign.assignment.mip import solve_highs
 from assign.assignment.problem import Component
 from assign.assignment.solve import (
     distribute_plan,
@@ -28,6 +31,8 @@ from assign.assignment.solve import (
 )
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
+
+EXACT: dict[str, ExactSolver] = {"highs": solve_highs, "cpsat": solve_cpsat}
 
 
 class PoolSettings(BaseModel):
@@ -40,6 +45,9 @@ class PoolSettings(BaseModel):
     """A fixed pool size instead of the smallest (needs one subject group)."""
     keep_existing: bool = True
     check_eligibility: bool = True
+    solver: Literal["highs", "cpsat"] = "highs"
+    """The integer solver of the facility-location model: HiGHS's branch-and-cut proves
+    optima that CP-SAT leaves open (bench/cpmp_bench.py); CP-SAT stays for comparison."""
 
 
 @dataclass
@@ -145,7 +153,9 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             shortcut = result.status is Status.OPTIMAL
         if not shortcut:
             spec = PoolSpec(existing if settings.keep_existing else frozenset(), settings.count)
-            result, plan = solve_component(problem, comp, time_limit=share, pool=spec)
+            result, plan = solve_component(
+                problem, comp, time_limit=share, pool=spec, integer_solver=EXACT[settings.solver]
+            )
         if plan is None:
             problems += result.problems or [
                 f"{component_name(comp)}: пул подобрать не удалось "
