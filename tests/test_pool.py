@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from assign.assignment import AssignmentSettings, Status
 from assign.cli import app
-from assign.domain import Candidate, Region
+from assign.domain import Candidate, Region, Teacher
 from assign.io import load_region_or_raise
 from assign.pool import PoolSettings, size_pool
 from assign.pool.eligibility import exclusion_reason
@@ -23,7 +23,9 @@ from assignment_helpers import planar_region
 from conftest import DATA
 
 
-def _with_candidates(region: Region, points: list[tuple[str, float, float]]) -> Region:
+def _with_candidates(
+    region: Region, points: list[tuple[str, float, float]], keep_methodists: bool = True
+) -> Region:
     candidates = tuple(
         Candidate(
             candidate_id=c,
@@ -37,7 +39,10 @@ def _with_candidates(region: Region, points: list[tuple[str, float, float]]) -> 
         )
         for c, x, y in points
     )
-    return Region.model_validate(region.model_dump() | {"candidates": candidates, "sources": {}})
+    changes: dict[str, object] = {"candidates": candidates, "sources": {}}
+    if not keep_methodists:
+        changes["methodists"] = ()
+    return Region.model_validate(region.model_dump() | changes)
 
 
 def _instance(seed: int) -> Region:
@@ -237,3 +242,64 @@ def test_norm_figures_and_cli_files(tmp_path: Path) -> None:
         app, ["pool", str(DATA / "small_ok"), "--subject", "Астрология"], env={"COLUMNS": "200"}
     )
     assert unknown.exit_code == 2 and "Неизвестный предмет" in unknown.output
+
+
+def _p_median_instance(seed: int) -> Region:
+    """Seven schools, one teacher each with a demand of 2–5 load units, a candidate at each."""
+    rng = np.random.default_rng(seed)
+    schools = [(f"S{i}", float(rng.uniform(0, 100)), float(rng.uniform(0, 100))) for i in range(7)]
+    teachers = [
+        (f"T{i}", s, "Математика", float(rng.integers(2, 6))) for i, (s, _, _) in enumerate(schools)
+    ]
+    region = planar_region(schools, teachers, [("X", "Математика", 0.0, 0.0, None, None)])
+    points = [(f"C{i}", x, y) for i, (_, x, y) in enumerate(schools)]
+    return _with_candidates(region, points, keep_methodists=False)
+
+
+def _brute_force_p_median(region: Region, p: int, capacity: int) -> float:
+    """The least travel (hours, as the engine rounds them) over every pool of size p and every
+    single-sourced assignment within the capacity."""
+    point = {c.candidate_id: c.point for c in region.candidates}
+    school = {s.school_id: s.point for s in region.schools}
+    teachers = region.teachers
+
+    def hours(t: Teacher, c: str) -> float:
+        (sx, sy), (cx, cy) = school[t.school_id], point[c]
+        return round(math.hypot(sx - cx, sy - cy) / 60 * 100) / 100
+
+    best = math.inf
+    for pool in itertools.combinations(sorted(point), p):
+        for plan in itertools.product(pool, repeat=len(teachers)):
+            loads = dict.fromkeys(pool, 0.0)
+            for t, c in zip(teachers, plan, strict=True):
+                loads[c] += t.load_weight or 0.0
+            if max(loads.values()) <= capacity:
+                best = min(best, sum(hours(t, c) for t, c in zip(teachers, plan, strict=True)))
+    return best
+
+
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
+@pytest.mark.parametrize("seed", range(3))
+def test_capacitated_p_median_equals_brute_force(solver: str, seed: int) -> None:
+    """Tight weighted capacities and a fixed pool size: the benchmark problem in miniature."""
+    region = _p_median_instance(seed)
+    total = sum(t.load_weight or 0.0 for t in region.teachers)
+    capacity = math.ceil(total / 3) + 1  # tight: single-sourcing decides feasibility
+    expected = _brute_force_p_median(region, 3, capacity)
+    assert math.isfinite(expected)
+    settings = PoolSettings(
+        assignment=AssignmentSettings(min_load=0, max_load=capacity, load_unit="weighted"),
+        count=3,
+        subject="math",
+        solver=solver,
+    )
+    result = size_pool(region, settings)
+    (pool,) = result.pools
+    assert result.status is Status.OPTIMAL
+    assert pool.pool_size == 3
+    assert pool.travel == pytest.approx(expected, abs=1e-6)
+    assert pool.bound == pytest.approx(pool.travel, abs=1e-6)
+    loads: dict[str, float] = {}
+    for t, c in result.assignment.items():
+        loads[c] = loads.get(c, 0.0) + (region.teacher_by_id[t].load_weight or 0.0)
+    assert max(loads.values()) <= capacity and len(result.assignment) == 7
