@@ -8,7 +8,14 @@ distances as a `travel_times` matrix; the SJC ones use plain Euclidean distances
 (sum of distances) is recomputed from the written assignments.csv with the instance's own
 convention and compared with the known optimum (bks.csv).
 
+Region scale (`--generated`): instances drawn in the same way as the SJC set (uniform points,
+integer demands), with thousands of points and hundreds of medians. Candidates stand at one
+point in five and reach is limited to `--max-hours` of road (60 km/h), so each point has a few
+dozen candidates within reach, as in a real region. No optimum is known: the figure is the gap
+to the lower bound that `assign pool` reports.
+
 Run: .venv/bin/python bench/cpmp_bench.py [--limit 60] [--only oc01,sjc1]
+     .venv/bin/python bench/cpmp_bench.py --generated [--limit 120]
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import csv
 import json
 import math
+import random
 import subprocess
 import sys
 import tempfile
@@ -39,7 +47,23 @@ def distance(a: tuple[float, float, float], b: tuple[float, float, float], floor
     return math.floor(d) if floor else d
 
 
-def write_region(folder: Path, points: list[tuple[float, float, float]], floor: bool) -> None:
+Point = tuple[float, float, float]  # x, y, demand
+
+
+def generated_instance(n: int, seed: int) -> tuple[int, int, list[Point], list[int]]:
+    """n points uniform on a 1 000 km square, demands 1–10, a candidate at every fifth point;
+    capacity 120 and p with 10 % spare capacity."""
+    rng = random.Random(seed)
+    points = [(rng.uniform(0, 1000), rng.uniform(0, 1000), rng.randint(1, 10)) for _ in range(n)]
+    candidates = sorted(rng.sample(range(n), n // 5))
+    capacity = 120
+    p = math.ceil(sum(q for *_, q in points) / capacity * 1.1)
+    return p, capacity, points, candidates
+
+
+def write_region(
+    folder: Path, points: list[Point], floor: bool, candidates: list[int] | None = None
+) -> None:
     folder.mkdir(parents=True)
     cx = sum(p[0] for p in points) / len(points)
     cy = sum(p[1] for p in points) / len(points)
@@ -65,7 +89,10 @@ def write_region(folder: Path, points: list[tuple[float, float, float]], floor: 
     table(
         "candidates",
         ["candidate_id", "full_name", "subjects", "school_id"],
-        [[f"C{i}", f"Кандидат {i}", "Математика", f"P{i}"] for i in range(len(points))],
+        [
+            [f"C{i}", f"Кандидат {i}", "Математика", f"P{i}"]
+            for i in (range(len(points)) if candidates is None else candidates)
+        ],
     )
     if floor:
         table(
@@ -79,12 +106,23 @@ def write_region(folder: Path, points: list[tuple[float, float, float]], floor: 
         )
 
 
-def run(name: str, bks: float, limit: float) -> dict[str, object]:
-    p, capacity, points = read_instance(BENCH / "cpmp" / f"{name}.txt")
+def run(
+    name: str,
+    bks: float,
+    limit: float,
+    generated: tuple[int, int, list[Point], list[int]] | None = None,
+    max_hours: float | None = None,
+) -> dict[str, object]:
+    if generated is None:
+        p, capacity, points = read_instance(BENCH / "cpmp" / f"{name}.txt")
+        candidates = None
+    else:
+        p, capacity, points, candidates = generated
     floor = name.startswith("oc")
     with tempfile.TemporaryDirectory() as tmp:
         region, out = Path(tmp) / "region", Path(tmp) / "out"
-        write_region(region, points, floor)
+        write_region(region, points, floor, candidates)
+        reach = ["--max-hours", str(max_hours)] if max_hours else []
         cli = Path(sys.executable).with_name("assign")
         start = time.perf_counter()
         done = subprocess.run(
@@ -106,6 +144,7 @@ def run(name: str, bks: float, limit: float) -> dict[str, object]:
                 "weighted",
                 "--time-limit",
                 str(limit),
+                *reach,
             ],
             capture_output=True,
             text=True,
@@ -145,7 +184,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--only", default="")
+    parser.add_argument("--generated", action="store_true", help="the region-scale table")
+    parser.add_argument("--sizes", default="1000,2000,4000")
+    parser.add_argument("--max-hours", type=float, default=3.0)
     args = parser.parse_args()
+    if args.generated:
+        generated_table([int(n) for n in args.sizes.split(",")], args.limit, args.max_hours)
+        return
     with (BENCH / "bks.csv").open(encoding="utf-8") as handle:
         known = {row["instance"]: float(row["bks"]) for row in csv.DictReader(handle)}
     names = [n for n in known if not args.only or n in args.only.split(",")]
@@ -163,6 +208,24 @@ def main() -> None:
         print(
             f"{name:<9}{r['n']:>5}{r['p']:>4}{r['bks']:>11,.2f}{ours}{gap}"
             f"{r['status']:>11}{bound:>11,.2f}{r['seconds']:>9.1f}  {r['valid']}",
+            flush=True,
+        )
+
+
+def generated_table(sizes: list[int], limit: float, max_hours: float) -> None:
+    print(
+        f"{'instance':<9}{'n':>6}{'cand':>6}{'p':>5}{'ours':>13}{'bound':>13}{'gap':>8}"
+        f"{'status':>11}{'seconds':>9}  valid"
+    )
+    for n in sizes:
+        instance = generated_instance(n, seed=n)
+        r = run(f"gen{n}", float("nan"), limit, instance, max_hours)
+        bound = float(r["bound"]) if r["bound"] is not None else float("nan")  # type: ignore[arg-type]
+        objective = float(r["objective"])  # type: ignore[arg-type]
+        gap = (objective - bound) / objective if r["valid"] else float("nan")
+        print(
+            f"{r['instance']:<9}{n:>6}{len(instance[3]):>6}{r['p']:>5}{objective:>13,.1f}"
+            f"{bound:>13,.1f}{gap:>8.2%}{r['status']:>11}{r['seconds']:>9.1f}  {r['valid']}",
             flush=True,
         )
 
