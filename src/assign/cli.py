@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -17,10 +18,14 @@ from assign.assignment.explain import explain_teacher
 from assign.assignment.output import write_solution
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import SCHOOL_YEAR, TERM_NAMES_RU, Term
+from assign.documents import write_documents
+from assign.documents.settings import DocumentSettings, DocumentSettingsError, settings_for_region
 from assign.domain import Region
-from assign.errors import Report
+from assign.errors import Report, validation_message_ru
+from assign.events.catalogue import Catalogue, CatalogueError, load_catalogue
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
+from assign.io.solution import read_assignment
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
@@ -257,7 +262,8 @@ def make_settings(
         )
         for error in errors:
             where = ".".join(str(p) for p in error["loc"])
-            err_console.print(f"[red]Неверный параметр {where}: {error['msg']}[/red]")
+            message = validation_message_ru(error) if error.get("type") else error["msg"]
+            err_console.print(f"[red]Неверный параметр {where}: {message}[/red]")
         raise typer.Exit(2) from None
 
 
@@ -517,6 +523,74 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
         console.print(f"[red]•[/red] {text}")
 
 
+@app.command()
+def documents(
+    path: PathArg,
+    out: Annotated[Path, typer.Option("--out", help="Папка для документов")] = Path("out"),
+    solution: Annotated[
+        Path | None,
+        typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
+    ] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option("--settings", help="Реквизиты организации (по умолчанию documents.yaml)"),
+    ] = None,
+    catalogue_file: Annotated[
+        Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
+    ] = None,
+    preset: PresetOpt = "default",
+    time_limit: TimeLimitOpt = 120.0,
+) -> None:
+    """Документы плана: приказ (order.docx), книга закрепления (assignment.xlsx), дорожные карты
+    (roadmaps.xlsx) и карты ИОМ (iom/<код педагога>.docx)."""
+    settings = make_settings(preset, None, None, time_limit)
+    region = _region_or_exit(path)
+    doc_settings, catalogue = _document_inputs(path, settings_file, catalogue_file)
+    make_documents(region, settings, doc_settings, catalogue, out, solution)
+
+
+def _document_inputs(
+    path: Path, settings_file: Path | None, catalogue_file: Path | None
+) -> tuple[DocumentSettings, Catalogue]:
+    try:
+        return settings_for_region(path, settings_file), load_catalogue(catalogue_file)
+    except (DocumentSettingsError, CatalogueError) as exc:
+        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
+        raise typer.Exit(2) from None
+
+
+def make_documents(
+    region: Region,
+    settings: AssignmentSettings,
+    doc_settings: DocumentSettings,
+    catalogue: Catalogue,
+    out: Path,
+    solution: Path | None = None,
+) -> None:
+    """Documents from a saved plan, or from a plan solved now."""
+    if solution is not None:
+        problem = build_problem(region, settings)
+        assignment, report = read_assignment(solution, region)
+        if not report.ok:
+            render_report(report)
+            err_console.print("[red]План содержит ошибки: документы не созданы.[/red]")
+            raise typer.Exit(1)
+        unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
+    else:
+        problem, result = run_solve(region, settings)
+        if result.status is Status.INFEASIBLE:
+            for line in result.problems:
+                err_console.print(f"[red]{line}[/red]")
+            raise typer.Exit(1)
+        assignment, unplaced = result.assignment, [u.teacher_id for u in result.unplaced]
+    with console.status("Подготовка документов"):
+        written = write_documents(problem, assignment, unplaced, doc_settings, catalogue, out)
+    console.print(
+        f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
+        f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
+    )
+
+
 def default_data_dir() -> Path:
     """The repository's data/ folder (an editable install), else ./data."""
     repo_data = Path(__file__).resolve().parents[2] / "data"
@@ -528,7 +602,8 @@ def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
 ) -> None:
-    """Основной сценарий на данных-примерах: проверка, сводка, закрепление и план набора."""
+    """Основной сценарий на данных-примерах: проверка, сводка, закрепление, план набора и
+    документы."""
     data_dir = data or default_data_dir()
     regions = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "teachers.csv").exists())
     if not regions:
@@ -559,6 +634,21 @@ def demo(
         sized = size_pool(result.region, PoolSettings(assignment=settings))
         print_pool(sized, write_pool(sized, out / folder.name / "pool"))
         failed |= sized.status is Status.INFEASIBLE
+        if solved.status is not Status.INFEASIBLE:
+            doc_settings, catalogue = _document_inputs(folder, None, None)
+            with console.status("Подготовка документов"):
+                written = write_documents(
+                    problem,
+                    solved.assignment,
+                    [u.teacher_id for u in solved.unplaced],
+                    doc_settings,
+                    catalogue,
+                    out / folder.name / "documents",
+                )
+            console.print(
+                f"Документы: {out / folder.name / 'documents'} "
+                f"(карт ИОМ: {fmt_int(len(written.iom_cards))})"
+            )
     raise typer.Exit(1 if failed else 0)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -143,3 +144,53 @@ class RegionInvalidError(Exception):
         if more > 0:
             lines.append(f"… и ещё {more} ошибок")
         super().__init__("Данные региона содержат ошибки:\n" + "\n".join(lines))
+
+
+_PYDANTIC_RU = {
+    "missing": "обязательное поле не заполнено",
+    "int_parsing": "ожидается целое число",
+    "int_type": "ожидается целое число",
+    "int_from_float": "ожидается целое число",
+    "float_parsing": "ожидается число",
+    "float_type": "ожидается число",
+    "bool_parsing": "ожидается да/нет (true/false)",
+    "string_type": "ожидается текст",
+    "date_parsing": "ожидается дата в виде ГГГГ-ММ-ДД",
+    "date_from_datetime_parsing": "ожидается дата в виде ГГГГ-ММ-ДД",
+    "date_type": "ожидается дата в виде ГГГГ-ММ-ДД",
+    "tuple_type": "ожидается список",
+    "list_type": "ожидается список",
+    "dict_type": "ожидается набор полей",
+    "model_type": "ожидается набор полей",
+    "extra_forbidden": "неизвестное поле",
+    "too_short": "список слишком короткий",
+    "string_too_short": "пустое значение",
+}
+_BOUNDS_RU = {
+    "greater_than": "должно быть больше {gt}",
+    "greater_than_equal": "должно быть не меньше {ge}",
+    "less_than": "должно быть меньше {lt}",
+    "less_than_equal": "должно быть не больше {le}",
+}
+
+
+def validation_message_ru(error: Any) -> str:
+    """A pydantic error in Russian: our own validators already speak Russian; the built-in
+    checks are translated, with the allowed values or bounds where pydantic gives them."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in _BOUNDS_RU:
+        return _BOUNDS_RU[kind].format(**ctx)
+    if kind in ("literal_error", "enum"):
+        return f"допустимые значения: {ctx.get('expected', '')}".replace(" or ", ", ")
+    return _PYDANTIC_RU.get(kind, f"недопустимое значение ({kind})")
+
+
+def validation_lines_ru(exc: Any, source: str) -> list[str]:
+    """«file: поле a.b: message» for each error of a pydantic ValidationError."""
+    return [
+        f"{source}: поле {'.'.join(str(p) for p in e['loc'])}: {validation_message_ru(e)}"
+        for e in exc.errors()
+    ]

@@ -1,0 +1,47 @@
+"""The documents of a plan: the assignment order, the workbook, roadmaps and IOM cards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from assign.assignment import AssignmentProblem
+from assign.documents.iom import iom_cards, write_iom_cards
+from assign.documents.order import write_order
+from assign.documents.roadmap import write_roadmaps
+from assign.documents.settings import DocumentSettings
+from assign.documents.workbook import write_workbook
+from assign.events.catalogue import Catalogue
+from assign.events.outline import outline
+
+
+@dataclass
+class WrittenDocuments:
+    order: Path
+    workbook: Path
+    roadmaps: Path
+    iom_cards: list[Path]
+
+
+def write_documents(
+    problem: AssignmentProblem,
+    assignment: Mapping[str, str],
+    unplaced: list[str],
+    settings: DocumentSettings,
+    catalogue: Catalogue,
+    out: Path,
+) -> WrittenDocuments:
+    """All documents of one plan into `out`: order.docx, assignment.xlsx, roadmaps.xlsx and
+    iom/<teacher_id>.docx."""
+    out.mkdir(parents=True, exist_ok=True)
+    region = problem.region
+    planned = outline(region, assignment, catalogue, settings.school_year_start)
+    written = WrittenDocuments(
+        out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", []
+    )
+    write_order(region, assignment, settings, written.order)
+    write_workbook(problem, assignment, unplaced, written.workbook)
+    write_roadmaps(region, planned, written.roadmaps)
+    written.iom_cards = write_iom_cards(region, iom_cards(region, planned), settings, out / "iom")
+    return written

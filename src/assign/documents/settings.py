@@ -1,0 +1,84 @@
+"""What the documents say about the organization: its name, head, city, the order's grounds.
+
+Read from `documents.yaml` in the region's folder (or a file given on the command line), so a
+ЦНППМ changes its details without touching code. Templates may be replaced the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assign.errors import validation_lines_ru
+
+SETTINGS_FILE = "documents.yaml"
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+class DocumentSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    organization: str = "Наименование организации"
+    center: str = (
+        "Центр непрерывного повышения профессионального мастерства педагогических работников"
+    )
+    city: str = "________"
+    head_position: str = "Руководитель ЦНППМ"
+    head_name: str = "________________"
+    order_number: str = "____"
+    order_date: date | None = None
+    school_year_start: int = Field(2026, ge=2000, le=2100)
+    grounds: tuple[str, ...] = (
+        "Федеральным законом от 29 декабря 2012 г. № 273-ФЗ «Об образовании в Российской "
+        "Федерации»",
+        "распоряжением Министерства просвещения Российской Федерации от 16 декабря 2020 г. "
+        "№ Р-174 «Об утверждении Концепции создания единой федеральной системы "
+        "научно-методического сопровождения педагогических работников и управленческих кадров»",
+        "письмом Министерства просвещения Российской Федерации от 10 декабря 2021 г. "
+        "№ АЗ-1061/08 «О формировании методического актива»",
+    )
+    order_template: Path = TEMPLATES / "order.docx"
+    iom_template: Path = TEMPLATES / "iom_card.docx"
+
+    @property
+    def school_year(self) -> str:
+        return f"{self.school_year_start}/{self.school_year_start + 1}"
+
+
+class DocumentSettingsError(ValueError):
+    """A settings file that cannot be used; the message is in Russian and names the field."""
+
+    code = "document_settings_invalid"
+
+
+def load_document_settings(path: Path) -> DocumentSettings:
+    """Settings from a YAML file; template paths are relative to the file's folder."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise DocumentSettingsError(f"{path.name}: ожидается словарь полей")
+        for key in ("order_template", "iom_template"):
+            if key in data:
+                data[key] = path.parent / data[key]
+        settings = DocumentSettings.model_validate(data)
+    except OSError as exc:
+        raise DocumentSettingsError(f"{path.name}: файл не прочитан ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise DocumentSettingsError(f"{path.name}: ошибка YAML: {exc}") from None
+    except ValidationError as exc:
+        raise DocumentSettingsError("; ".join(validation_lines_ru(exc, path.name))) from None
+    for template in (settings.order_template, settings.iom_template):
+        if not template.is_file():
+            raise DocumentSettingsError(f"{path.name}: шаблон {template} не найден")
+    return settings
+
+
+def settings_for_region(folder: Path, explicit: Path | None = None) -> DocumentSettings:
+    """The explicit file, else the region's `documents.yaml`, else the defaults (blank fields)."""
+    if explicit is not None:
+        return load_document_settings(explicit)
+    own = folder / SETTINGS_FILE if folder.is_dir() else folder.with_name(SETTINGS_FILE)
+    return load_document_settings(own) if own.is_file() else DocumentSettings()

@@ -1,0 +1,328 @@
+"""Writes the default DOCX templates (order.docx, iom_card.docx) beside this file.
+
+The templates are what a user edits in Word to change the layout: fonts, margins, wording,
+the order of blocks. Jinja tags in them ({{ ... }}, {%tr for ... %}) are filled by docxtpl;
+the fields they may use are listed in `assign.documents.order` and `assign.documents.iom`.
+This script only recreates the defaults: `python -m assign.documents.templates.build_templates`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+
+HERE = Path(__file__).parent
+ORDER_WIDTHS = [1.1, 4.2, 4.5, 3.2, 4.0]  # cm, 17 cm of an A4 page
+EVENT_WIDTHS = [1.0, 7.0, 4.5, 3.0, 3.5, 3.0, 3.5]  # cm, 25.5 cm of a landscape page
+
+
+def _base(landscape: bool = False) -> DocumentType:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    style.paragraph_format.space_after = Pt(0)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_height, section.page_width = Cm(21.0), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    return doc
+
+
+def _para(
+    doc: DocumentType,
+    text: str = "",
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size: int | None = None,
+    space_after: int = 0,
+    indent: bool = False,
+) -> None:
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(space_after)
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1.25)
+
+
+def _table(doc: DocumentType, header: list[str]) -> Table:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    _repeat_header(table)
+    return table
+
+
+def _fit(table: Table, widths: list[float], size: int = 10) -> None:
+    """Fixed column widths on the grid and every cell (Word and LibreOffice read different
+    ones), and a smaller font, so long lists stay compact."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        cells = row._tr.tc_lst
+        if len(cells) == len(widths):
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+
+
+def _repeat_header(table: Table) -> None:
+    """The header row repeats on every page a long table spans."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _tag_row(table: Table, tag: str) -> None:
+    """A row that holds only a docxtpl row tag ({%tr ... %}); docxtpl removes it."""
+    row = table.add_row()
+    row.cells[0].text = tag
+
+
+def _row(table: Table, texts: list[str]) -> None:
+    row = table.add_row()
+    for cell, text in zip(row.cells, texts, strict=True):
+        cell.text = text
+
+
+def _signature(doc: DocumentType, left: str, right: str) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(17.0), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run(f"{left}\t{right}")
+
+
+def build_order() -> None:
+    doc = _base()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "{{ organization }}", bold=True, align=center)
+    _para(doc, "{{ center }}", align=center, space_after=18)
+    _para(doc, "П Р И К А З", bold=True, align=center, size=14, space_after=12)
+    _signature(doc, "{{ order_date }}", "№ {{ order_number }}")
+    _para(doc, "г. {{ city }}", align=center, space_after=18)
+    _para(
+        doc,
+        "О закреплении региональных методистов за педагогическими работниками",
+        bold=True,
+        space_after=12,
+    )
+    _para(
+        doc,
+        "В соответствии с {{ grounds }}, в целях обеспечения адресного научно-методического "
+        "сопровождения педагогических работников в {{ school_year }} учебном году",
+        indent=True,
+    )
+    _para(doc, "ПРИКАЗЫВАЮ:", bold=True, space_after=6)
+    for number, text in enumerate(
+        [
+            "Закрепить региональных методистов за педагогическими работниками согласно "
+            "приложению к настоящему приказу ({{ n_methodists }} региональных методистов, "
+            "{{ n_teachers }} педагогических работников, {{ n_municipalities }} муниципальных "
+            "образований).",
+            "Региональным методистам организовать методическое сопровождение закреплённых "
+            "педагогических работников, в том числе разработку и реализацию индивидуальных "
+            "образовательных маршрутов.",
+            "Контроль за исполнением настоящего приказа оставляю за собой.",
+        ],
+        start=1,
+    ):
+        _para(doc, f"{number}. {text}", indent=True)
+    _para(doc, space_after=24)
+    _signature(doc, "{{ head_position }}", "{{ head_name }}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    _para(doc, "Приложение", align=right)
+    _para(doc, "к приказу от {{ order_date }} № {{ order_number }}", align=right, space_after=12)
+    _para(
+        doc,
+        "Список педагогических работников, закреплённых за региональными методистами",
+        bold=True,
+        align=center,
+        space_after=12,
+    )
+    table = _table(
+        doc,
+        [
+            "№",
+            "ФИО педагогического работника",
+            "Образовательная организация",
+            "Муниципальное образование",
+            "Предмет",
+        ],
+    )
+    _tag_row(table, "{%tr for m in methodists %}")
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    merged.text = (
+        "{{ m.number }}. Региональный методист: {{ m.name }} ({{ m.subjects }}; "
+        "{{ m.municipality }}); закреплено педагогов: {{ m.count }}"
+    )
+    merged.paragraphs[0].runs[0].bold = True
+    _tag_row(table, "{%tr for t in m.teachers %}")
+    _row(
+        table,
+        [
+            "{{ t.number }}",
+            "{{ t.name }}",
+            "{{ t.school }}",
+            "{{ t.municipality }}",
+            "{{ t.subject }}",
+        ],
+    )
+    _tag_row(table, "{%tr endfor %}")
+    _tag_row(table, "{%tr endfor %}")
+    _fit(table, ORDER_WIDTHS)
+    doc.save(str(HERE / "order.docx"))
+
+
+def build_iom_card() -> None:
+    doc = _base(landscape=True)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(
+        doc,
+        "Карта индивидуального образовательного маршрута педагога",
+        bold=True,
+        align=center,
+        size=14,
+        space_after=12,
+    )
+    _para(doc, "1. Информационная справка о педагоге", bold=True, space_after=6)
+    info = doc.add_table(rows=0, cols=2)
+    info.style = "Table Grid"
+    info.autofit = False
+    for label, value in [
+        ("Название ОО", "{{ school }}"),
+        ("ФИО педагога", "{{ teacher }}"),
+        ("Занимаемая должность", "{{ position }}"),
+        ("Образование", ""),
+        ("Педагогический стаж", ""),
+        ("Квалификационная категория", ""),
+        ("Дата аттестации", ""),
+        ("Курсы повышения квалификации (за последние 3 года)", ""),
+        ("Звание, награды, поощрения", ""),
+        ("Дополнительные сведения", "{{ notes }}"),
+        ("Год реализации ИОМ", "{{ school_year }}"),
+    ]:
+        _row(info, [label, value])
+    _fit(info, [9.0, 16.5], size=11)
+    _para(doc, space_after=6)
+    _para(doc, "2. Результаты входной диагностики профессиональных дефицитов", bold=True)
+    _para(doc, "Входная диагностика: {{ entry_diagnostics }}", space_after=6)
+    diag = _table(doc, ["№", "Задания", "Затруднения"])
+    for number in range(1, 5):
+        _row(diag, [f"{number}.", f"Задание №{number}", ""])
+    _fit(diag, [1.0, 10.0, 14.5], size=11)
+    _para(doc, space_after=6)
+    _para(
+        doc,
+        "3. Перечень мероприятий, обеспечивающих повышение уровня профессиональных компетенций",
+        bold=True,
+        space_after=6,
+    )
+    events = _table(
+        doc,
+        [
+            "№",
+            "Мероприятия, обеспечивающие повышение уровня профессиональных компетенций",
+            "Формируемые компетенции",
+            "Уровень мероприятия",
+            "Организатор мероприятия",
+            "Сроки проведения",
+            "Форма представления результатов",
+        ],
+    )
+    _tag_row(events, "{%tr for e in events %}")
+    _row(
+        events,
+        [
+            "{{ e.number }}",
+            "{{ e.name }}",
+            "{{ e.competences }}",
+            "{{ e.level }}",
+            "{{ e.organizer }}",
+            "{{ e.terms }}",
+            "{{ e.result_form }}",
+        ],
+    )
+    _tag_row(events, "{%tr endfor %}")
+    _fit(events, EVENT_WIDTHS)
+    _para(doc, space_after=6)
+    _para(doc, "4. Заключительное публичное мероприятие", bold=True, space_after=6)
+    final = _table(
+        doc,
+        [
+            "Мероприятие, демонстрирующее повышение уровня профессиональных компетенций",
+            "Уровень проведения",
+            "Сроки проведения",
+        ],
+    )
+    _row(final, ["{{ final.name }}", "{{ final.level }}", "{{ final.terms }}"])
+    _fit(final, [14.5, 5.0, 6.0], size=11)
+    _para(doc, space_after=12)
+    _para(doc, "Начало работы по реализации ИОМ – {{ start }}")
+    _para(doc, "Завершение работы по реализации ИОМ – {{ end }}", space_after=12)
+    _para(doc, "Региональный методист _____________ / {{ methodist }} /", space_after=6)
+    _para(doc, "Педагогический работник _____________ / {{ teacher_short }} /")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(
+        doc,
+        "Итоги прохождения индивидуального образовательного маршрута",
+        bold=True,
+        align=center,
+        space_after=12,
+    )
+    _para(
+        doc,
+        "1. Результаты итоговой диагностики профессиональных компетенций ({{ final_diagnostics }})",
+        bold=True,
+        space_after=6,
+    )
+    results = _table(
+        doc,
+        ["№", "Задания", "Компетенции", "Недостаточный", "Достаточный", "Оптимальный", "Высокий"],
+    )
+    for number in range(1, 5):
+        _row(results, [f"{number}.", f"Задание №{number}", "", "", "", "", ""])
+    _fit(results, [1.0, 5.0, 7.5, 3.0, 3.0, 3.0, 3.0], size=11)
+    _para(doc, space_after=6)
+    _para(doc, "2. Выводы: ________________________________________________", space_after=12)
+    _para(doc, "«___» ____________ 20__ г.", space_after=12)
+    _para(doc, "Региональный методист _____________ / {{ methodist }} /", space_after=6)
+    _para(
+        doc,
+        "Руководитель образовательной организации _____________ / _____________ /",
+        space_after=6,
+    )
+    _para(doc, "С выводами ознакомлен(а) _____________ / {{ teacher_short }} /")
+    doc.save(str(HERE / "iom_card.docx"))
+
+
+if __name__ == "__main__":
+    build_order()
+    build_iom_card()

@@ -1,0 +1,206 @@
+"""The assignment workbook (XLSX): a summary sheet with the KPIs and every methodist's load,
+one sheet per methodist and one per municipality — frozen headers, filters, widths that fit,
+landscape pages one wide, ready to print."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from assign.assignment import AssignmentProblem
+from assign.assignment.kpi import kpis
+from assign.assignment.problem import pair_costs
+from assign.categories import CATEGORY_NAMES_RU
+from assign.documents.context import (
+    by_methodist,
+    short_name,
+    subjects_text,
+)
+from assign.format import ru_sort_key
+from assign.subjects import subject_name
+
+MAX_WIDTH = 36  # characters: a wider column wraps, so a landscape page stays readable
+
+
+class Sheets:
+    """Unique Excel sheet names (≤ 31 characters, no []:*?/\\)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def name(self, text: str) -> str:
+        base = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31]
+        name, n = base, 1
+        while name.lower() in self.used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)] + suffix
+        self.used.add(name.lower())
+        return name
+
+
+def _height(row: Sequence[Any], widths: Sequence[float]) -> float:
+    """Row height for wrapped text: neither Excel nor LibreOffice refits rows on opening."""
+    lines = max(math.ceil(len(str(v)) / max(w - 2, 1)) for v, w in zip(row, widths, strict=True))
+    return 15.0 * max(lines, 1)
+
+
+def write_table(
+    book: Workbook,
+    sheet: Worksheet,
+    first_row: int,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """A table with a bold header that stays in view, a filter, widths that fit the text and
+    print settings: landscape, one page wide, the header repeated on each page."""
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
+    cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    widths = [
+        min(max([len(str(title))] + [len(str(r[c])) for r in rows]) + 2, MAX_WIDTH)
+        for c, title in enumerate(header)
+    ]
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    sheet.write_row(first_row, 0, header, bold)
+    sheet.set_row(first_row, _height(header, widths))
+    for offset, row in enumerate(rows, start=1):
+        sheet.write_row(first_row + offset, 0, row, cell)
+        sheet.set_row(first_row + offset, _height(row, widths))
+    sheet.freeze_panes(first_row + 1, 0)
+    sheet.autofilter(first_row, 0, first_row + len(rows), len(header) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(first_row)
+
+
+def write_workbook(
+    problem: AssignmentProblem, assignment: Mapping[str, str], unplaced: list[str], path: Path
+) -> None:
+    region = problem.region
+    report = kpis(problem, dict(assignment), unplaced)
+    hours, km, _ = pair_costs(problem.travel, problem.settings)
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    municipality = {m.municipality_id: m.name for m in region.municipalities}
+    school = region.school_by_id
+    groups = by_methodist(region, assignment)
+    per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
+    sheets = Sheets()
+    book = xlsxwriter.Workbook(str(path))
+    title = book.add_format({"bold": True, "font_size": 14})
+
+    summary = book.add_worksheet(sheets.name("Сводка"))
+    overall = report["overall"]
+    summary.write(0, 0, f"Закрепление педагогов за региональными методистами: {region.name}", title)
+    facts = [
+        ("Региональных методистов с педагогами", len(groups)),
+        ("Педагогов закреплено", overall["served"]),
+        ("Педагогов не закреплено", overall["unserved"]),
+        ("Изменено закреплений относительно текущего", overall["changed"]),
+        ("Среднее время в пути, ч", overall.get("travel_hours_mean", "—")),
+        ("Наибольшее время в пути, ч", overall.get("travel_hours_max", "—")),
+        ("Среднее расстояние, км", overall.get("travel_km_mean", "—")),
+        ("Доля педагогов в пределах 2 ч, %", round(100 * overall.get("share_within_2h", 0), 1)),
+    ]
+    for row, (label, value) in enumerate(facts, start=2):
+        summary.merge_range(row, 0, row, 2, label)
+        summary.write(row, 3, value)
+    first = len(facts) + 3
+    rows = []
+    for number, group in enumerate(groups, start=1):
+        m = group.methodist
+        kpi = per_methodist[m.methodist_id]
+        trips = [hours[s_index[t.school_id], m_index[m.methodist_id]] for t in group.teachers]
+        rows.append(
+            [
+                number,
+                m.full_name,
+                subjects_text(m),
+                municipality[region.person_base(m)[1]],
+                kpi["teachers"],
+                kpi["load"],
+                kpi["min_load"],
+                kpi["max_load"],
+                round(float(sum(trips)) / len(trips), 2),
+                len({school[t.school_id].municipality_id for t in group.teachers}),
+            ]
+        )
+    write_table(
+        book,
+        summary,
+        first,
+        [
+            "№",
+            "Региональный методист",
+            "Предметы",
+            "Муниципальное образование",
+            "Педагогов",
+            "Нагрузка",
+            "Норма от",
+            "Норма до",
+            "Среднее время в пути, ч",
+            "Муниципальных образований",
+        ],
+        rows,
+    )
+
+    teacher_header = [
+        "№",
+        "ФИО педагога",
+        "Образовательная организация",
+        "Муниципальное образование",
+        "Предмет",
+        "Категории",
+        "Расстояние, км",
+        "Время в пути, ч",
+    ]
+    for group in groups:
+        m = group.methodist
+        sheet = book.add_worksheet(sheets.name(short_name(m.full_name)))
+        sheet.write(0, 0, f"{m.full_name} — {subjects_text(m)}", title)
+        rows = []
+        for number, t in enumerate(group.teachers, start=1):
+            s, j = s_index[t.school_id], m_index[m.methodist_id]
+            rows.append(
+                [
+                    number,
+                    t.full_name,
+                    school[t.school_id].name,
+                    municipality[school[t.school_id].municipality_id],
+                    subject_name(t.subject),
+                    ", ".join(CATEGORY_NAMES_RU[c] for c in region.teacher_categories(t)),
+                    round(float(km[s, j]), 1),
+                    round(float(hours[s, j]), 2),
+                ]
+            )
+        write_table(book, sheet, 2, teacher_header, rows)
+
+    by_municipality: dict[str, list[list[Any]]] = {}
+    for t in sorted(region.teachers, key=lambda t: (ru_sort_key(t.full_name), t.teacher_id)):
+        mid = assignment.get(t.teacher_id)
+        muni = school[t.school_id].municipality_id
+        methodist = region.methodist_by_id[mid].full_name if mid else "не закреплён"
+        by_municipality.setdefault(muni, []).append(
+            [t.full_name, school[t.school_id].name, subject_name(t.subject), methodist]
+        )
+    for muni in sorted(by_municipality, key=lambda m: ru_sort_key(municipality[m])):
+        sheet = book.add_worksheet(sheets.name(municipality[muni]))
+        sheet.write(0, 0, municipality[muni], title)
+        rows = [[n, *row] for n, row in enumerate(by_municipality[muni], start=1)]
+        write_table(
+            book,
+            sheet,
+            2,
+            ["№", "ФИО педагога", "Образовательная организация", "Предмет", "Методист"],
+            rows,
+        )
+    book.close()
