@@ -196,24 +196,43 @@ def _rounded_pool_start(
     integer_solver: ExactSolver,
     time_limit: float,
 ) -> tuple[float, _Hint] | None:
-    """The best plan choosing among the methodists the LP opens at all (a kernel search):
-    (objective in points, {component pair: teachers}), or None when there is none in time."""
+    """A good plan fast, for an upper bound and a start: (objective in points, hint), or None.
+
+    Two restricted models, each started from the one before: the pool fixed to the `count`
+    methodists the LP opens most (an assignment only: quick even at region scale), then a
+    kernel of every methodist the LP opens at all, where the pool itself is chosen (what
+    tight capacities need)."""
     assert pool.count is not None
     score = np.array([lp_values[full.open[m]] for m in range(len(comp.methodists))])
     score[list(pool.always_open)] = np.inf
-    kernel = max(int((score > EPS).sum()), KERNEL_FACTOR * pool.count)
-    chosen = np.argsort(-score, kind="stable")[:kernel]
-    opened = np.zeros(len(comp.methodists), dtype=bool)
-    opened[chosen] = True
+    ranked = np.argsort(-score, kind="stable")
     local = {int(m): i for i, m in enumerate(comp.methodists)}
-    keep = np.array([opened[local[int(m)]] for m in comp.pair_methodist], dtype=bool)
-    f = formulate(comp, np.flatnonzero(keep), problem.settings.allow_partial, (Term.TRAVEL,), pool)
-    outcome = integer_solver(
-        f, _fixed_pool_stages(problem, f), problem.settings, None, None, time_limit
-    )
-    if outcome.values is None:
-        return None
-    return outcome.objective, _hint_of(f, outcome)
+    pair_local = np.array([local[int(m)] for m in comp.pair_methodist], dtype=np.int64)
+    best: tuple[float, _Hint] | None = None
+    start = time.perf_counter()
+    kernels = (pool.count, max(int((score > EPS).sum()), KERNEL_FACTOR * pool.count))
+    for step, size in enumerate(kernels):
+        opened = np.zeros(len(comp.methodists), dtype=bool)
+        opened[ranked[:size]] = True
+        f = formulate(
+            comp,
+            np.flatnonzero(opened[pair_local]),
+            problem.settings.allow_partial,
+            (Term.TRAVEL,),
+            pool,
+        )
+        left = time_limit - (time.perf_counter() - start)
+        outcome = integer_solver(
+            f,
+            _fixed_pool_stages(problem, f),
+            problem.settings,
+            _map_hint(best[1] if best else None, f),
+            None,
+            left / (len(kernels) - step),
+        )
+        if outcome.values is not None and (best is None or outcome.objective < best[0]):
+            best = outcome.objective, _hint_of(f, outcome)
+    return best
 
 
 def _infeasible_reasons(problem: AssignmentProblem, comp: Component) -> list[str]:
