@@ -24,7 +24,13 @@ from assign.documents.roadmap import COLUMNS, write_roadmaps
 from assign.documents.settings import DocumentSettings, load_document_settings
 from assign.documents.workbook import write_workbook
 from assign.domain import Region
-from assign.events.catalogue import EventType, load_catalogue
+from assign.events.catalogue import (
+    DEFAULT_CATALOGUE,
+    IOM_CYCLE,
+    CatalogueError,
+    EventType,
+    load_catalogue,
+)
 from assign.events.outline import outline
 from assign.format import date_ru, fmt_int, ru_sort_key, sorted_ru
 from assign.io import load_region_or_raise
@@ -334,3 +340,41 @@ def test_documents_render_to_pdf(tmp_path: Path) -> None:
             ["pdftotext", str(tmp_path / "order.pdf"), "-"], capture_output=True, text=True
         ).stdout
         assert "ПРИКАЗ" in text.replace(" ", "") and "Список педагогических работников" in text
+
+
+def test_a_bad_catalogue_names_the_entry_and_field(tmp_path: Path) -> None:
+    text = DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+    bad = tmp_path / "catalogue.yaml"
+    bad.write_text(text.replace("months: [10]\n", "months: [13]\n", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"events\.1\.months: .*от 1 до 12"):
+        load_catalogue(bad)
+    done = CliRunner().invoke(
+        app,
+        [
+            "documents",
+            str(DATA / "small_ok"),
+            "--out",
+            str(tmp_path / "d"),
+            "--catalogue",
+            str(bad),
+        ],
+        env={"COLUMNS": "250"},
+    )
+    assert done.exit_code == 2 and "catalogue_invalid" in done.output
+
+
+def test_the_default_catalogue_covers_the_rules_of_the_year() -> None:
+    """Diagnostics twice a year, the IOM cycle in order, reports in June and December."""
+    catalogue = load_catalogue()
+    by_type: dict[EventType, list] = {}
+    for spec in catalogue.events:
+        by_type.setdefault(spec.type, []).append(spec)
+    diagnostics = by_type[EventType.DIAGNOSTICS_ENTRY] + by_type[EventType.DIAGNOSTICS_FINAL]
+    assert len(diagnostics) >= 2 and all(1.5 <= s.hours <= 3 for s in diagnostics)
+    assert all(s.notice_days >= 3 for s in diagnostics)
+    school_order = {m: i for i, m in enumerate(catalogue.school_year_months)}
+    cycle = [min(school_order[m] for s in by_type[t] for m in s.months) for t in IOM_CYCLE]
+    assert cycle == sorted(cycle)
+    report_months = {m for s in by_type[EventType.REPORT] for m in s.months}
+    assert report_months == {6, 12}
+    assert {s.key for s in by_type[EventType.REGIONAL]} >= {"duty_call", "conference"}
