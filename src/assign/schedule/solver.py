@@ -94,6 +94,7 @@ def _options(
             continue
         k = trip_days(travel, e.hours, settings.day_hours)
         occupied: tuple[int, ...]
+        loads: tuple[int, ...]
         if k == 1:
             occupied, event_day = (i,), i
             loads = (round((e.hours + 2 * travel) * TENTHS),)
