@@ -22,6 +22,7 @@ from assign.documents import write_documents
 from assign.documents.settings import DocumentSettings, DocumentSettingsError, settings_for_region
 from assign.domain import Region
 from assign.errors import Report, validation_message_ru
+from assign.events.calendar import CalendarError, SchoolCalendar, load_calendar
 from assign.events.catalogue import Catalogue, CatalogueError, load_catalogue
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
@@ -30,6 +31,8 @@ from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
 from assign.sample.profiles import PROFILES
+from assign.schedule import ScheduleSettings, plan_year
+from assign.schedule.output import write_schedule
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
 
@@ -524,6 +527,86 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
 
 
 @app.command()
+def schedule(
+    path: PathArg,
+    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    solution: Annotated[
+        Path | None,
+        typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
+    ] = None,
+    catalogue_file: Annotated[
+        Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
+    ] = None,
+    calendar_file: Annotated[
+        Path | None, typer.Option("--calendar", help="Календарь учебного года (YAML)")
+    ] = None,
+    hours_per_week: Annotated[
+        float, typer.Option("--hours-per-week", help="Рабочие часы методиста в неделю")
+    ] = 40.0,
+    preset: PresetOpt = "default",
+    time_limit: TimeLimitOpt = 60.0,
+) -> None:
+    """План года: мероприятия по дням и часам для каждого методиста (schedule.csv,
+    unplanned.csv, schedule_kpi.json)."""
+    settings = make_settings(preset, None, None, time_limit)
+    region = _region_or_exit(path)
+    try:
+        catalogue, calendar = load_catalogue(catalogue_file), load_calendar(calendar_file)
+        plan_settings = ScheduleSettings(hours_per_week=hours_per_week, time_limit=time_limit)
+    except (CatalogueError, CalendarError) as exc:
+        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
+        raise typer.Exit(2) from None
+    except ValidationError as exc:
+        for error in exc.errors():
+            err_console.print(f"[red]Неверный параметр: {validation_message_ru(error)}[/red]")
+        raise typer.Exit(2) from None
+    problem, assignment = _plan_or_exit(region, settings, solution)
+    make_schedule(problem, assignment, catalogue, calendar, plan_settings, out)
+
+
+def make_schedule(
+    problem: AssignmentProblem,
+    assignment: dict[str, str],
+    catalogue: Catalogue,
+    calendar: SchoolCalendar,
+    settings: ScheduleSettings,
+    out: Path,
+) -> dict[str, Any]:
+    with console.status("Планирование мероприятий года"):
+        result = plan_year(problem, assignment, catalogue, calendar, settings)
+    payload = write_schedule(result, calendar, settings, out)
+    console.print(
+        f"План года ({STATUS_RU[result.status]}): "
+        f"мероприятий {fmt_int(payload['events_planned'])}, "
+        f"не запланировано {fmt_int(payload['events_unplanned'])}, "
+        f"нарушений жёстких правил {payload['hard_violations']}, "
+        f"дней в поездках {fmt_int(payload['travel_days'])}; записано в {out}"
+    )
+    for reason, count in payload["unplanned_reasons"].items():
+        console.print(f"  не запланировано ({fmt_int(count)}): {reason}")
+    return payload
+
+
+def _plan_or_exit(
+    region: Region, settings: AssignmentSettings, solution: Path | None
+) -> tuple[AssignmentProblem, dict[str, str]]:
+    """A saved plan read back and checked, or a plan solved now."""
+    if solution is not None:
+        assignment, report = read_assignment(solution, region)
+        if not report.ok:
+            render_report(report)
+            err_console.print("[red]План содержит ошибки.[/red]")
+            raise typer.Exit(1)
+        return build_problem(region, settings), assignment
+    problem, result = run_solve(region, settings)
+    if result.status is Status.INFEASIBLE:
+        for line in result.problems:
+            err_console.print(f"[red]{line}[/red]")
+        raise typer.Exit(1)
+    return problem, result.assignment
+
+
+@app.command()
 def documents(
     path: PathArg,
     out: Annotated[Path, typer.Option("--out", help="Папка для документов")] = Path("out"),
@@ -568,27 +651,17 @@ def make_documents(
     solution: Path | None = None,
 ) -> None:
     """Documents from a saved plan, or from a plan solved now."""
-    if solution is not None:
-        problem = build_problem(region, settings)
-        assignment, report = read_assignment(solution, region)
-        if not report.ok:
-            render_report(report)
-            err_console.print("[red]План содержит ошибки: документы не созданы.[/red]")
-            raise typer.Exit(1)
-        unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
-    else:
-        problem, result = run_solve(region, settings)
-        if result.status is Status.INFEASIBLE:
-            for line in result.problems:
-                err_console.print(f"[red]{line}[/red]")
-            raise typer.Exit(1)
-        assignment, unplaced = result.assignment, [u.teacher_id for u in result.unplaced]
+    problem, assignment = _plan_or_exit(region, settings, solution)
+    unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
     with console.status("Подготовка документов"):
         written = write_documents(problem, assignment, unplaced, doc_settings, catalogue, out)
     console.print(
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
     )
+
+
+DEMO_SCHEDULE_SECONDS = 30.0
 
 
 def default_data_dir() -> Path:
@@ -602,8 +675,8 @@ def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
 ) -> None:
-    """Основной сценарий на данных-примерах: проверка, сводка, закрепление, план набора и
-    документы."""
+    """Основной сценарий на данных-примерах: проверка, сводка, закрепление, план набора,
+    план года и документы."""
     data_dir = data or default_data_dir()
     regions = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "teachers.csv").exists())
     if not regions:
@@ -636,6 +709,14 @@ def demo(
         failed |= sized.status is Status.INFEASIBLE
         if solved.status is not Status.INFEASIBLE:
             doc_settings, catalogue = _document_inputs(folder, None, None)
+            make_schedule(
+                problem,
+                solved.assignment,
+                catalogue,
+                load_calendar(),
+                ScheduleSettings(time_limit=DEMO_SCHEDULE_SECONDS),
+                out / folder.name / "schedule",
+            )
             with console.status("Подготовка документов"):
                 written = write_documents(
                     problem,

@@ -3,9 +3,11 @@
 From the month-level outline: a repeated event ("monthly", "months") gives one instance per
 month, "biweekly" two and "weekly" one per week of the month; a single one ("once",
 "yearly") one instance whose window spans its months. School visits and final public events
-happen at schools: one instance per school of the teachers concerned, so one trip serves all
-of a methodist's teachers there. A visit whose school cannot be reached in its month may move
-within the same half-year to a month when it can (a winter-road school is visited in winter).
+happen at schools: one trip per municipality, calling at each school of the teachers
+concerned there (one stop per school), so a far district costs one journey, not one per
+school. A visit that cannot reach its municipality in its months may move within the same
+half-year to a month when it can (a winter-road ulus is visited in winter); a final public
+event keeps its month, since it closes the IOM cycle.
 """
 
 from __future__ import annotations
@@ -25,15 +27,27 @@ SECOND_HALF = (1, 2, 3, 4, 5, 6)
 
 
 @dataclass(frozen=True)
+class Stop:
+    """A school a trip calls at, and the teachers met there."""
+
+    school_id: str
+    teacher_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Instance:
     event_id: str
     planned: PlannedEvent
     teacher_ids: tuple[str, ...]
     months: tuple[date, ...]  # first days of the months it may take place in
-    school_id: str | None  # where it happens, for visits and final events
     municipality_id: str
     travel_hours: tuple[float, ...]  # one way from the methodist's base, per calendar month 1–12
-    moved: bool = False  # a visit moved to another month of its half-year to reach the school
+    stops: tuple[Stop, ...] = ()  # the schools of a trip, in order; none for other events
+    moved: bool = False  # a trip moved to another month of its half-year to reach the schools
+
+    @property
+    def is_trip(self) -> bool:
+        return bool(self.stops)
 
     @property
     def spec_type(self) -> EventType:
@@ -41,7 +55,8 @@ class Instance:
 
     @property
     def hours(self) -> float:
-        return self.planned.spec.hours
+        """The event's own hours: each stop of a trip takes the catalogue's duration."""
+        return self.planned.spec.hours * max(len(self.stops), 1)
 
     @property
     def in_person(self) -> bool:
@@ -95,23 +110,30 @@ def build_instances(
                         event,
                         event.teacher_ids,
                         months,
-                        None,
                         base_municipality,
                         (0.0,) * 12,
                     )
                 )
             continue
-        by_school: dict[str, list[str]] = {}
+        by_municipality: dict[str, dict[str, list[str]]] = {}
         for t in event.teacher_ids:
-            by_school.setdefault(region.teacher_by_id[t].school_id, []).append(t)
-        m = m_index[event.methodist_id]
-        for school_id, teachers in by_school.items():
-            trip = tuple(float(h) for h in hours[:, s_index[school_id], m])
+            school_id = region.teacher_by_id[t].school_id
             municipality = region.school_by_id[school_id].municipality_id
+            by_municipality.setdefault(municipality, {}).setdefault(school_id, []).append(t)
+        m = m_index[event.methodist_id]
+        for municipality, schools in by_municipality.items():
+            stops = tuple(Stop(s, tuple(ts)) for s, ts in schools.items())
+            # the farthest school sets the journey; travel between schools of one district
+            # is left to the stops' order
+            trip = tuple(
+                float(hours[month, [s_index[s.school_id] for s in stops], m].max())
+                for month in range(12)
+            )
+            teachers = tuple(t for stop in stops for t in stop.teacher_ids)
             for suffix, months in _repeats(event):
                 reachable = tuple(mo for mo in months if math.isfinite(trip[mo.month - 1]))
                 moved = False
-                if not reachable:
+                if not reachable and event.spec.type is EventType.VISIT:
                     half = FIRST_HALF if months[0].month in FIRST_HALF else SECOND_HALF
                     reachable = tuple(
                         date(calendar.start_year + (mo < 9), mo, 1)
@@ -121,22 +143,28 @@ def build_instances(
                     moved = bool(reachable)
                 instances.append(
                     Instance(
-                        f"{key}-{school_id}{suffix}",
+                        f"{key}-{municipality}{suffix}",
                         event,
-                        tuple(teachers),
+                        teachers,
                         reachable or months,
-                        school_id,
                         municipality,
                         trip,
+                        stops,
                         moved,
                     )
                 )
     return instances
 
 
-def trip_days(hours_one_way: float, event_hours: float, day_hours: float) -> int:
-    """Working days an event occupies: one when there and back fit the day with the event;
-    else the days out, the event's own day, and the days back."""
-    if hours_one_way * 2 + event_hours <= day_hours:
-        return 1
-    return 2 * math.ceil(hours_one_way / day_hours) + 1
+def trip_days(
+    hours_one_way: float, stop_hours: float, stops: int, day_hours: float
+) -> tuple[int, int, int]:
+    """(days out, event days, days back): all in one day when there, the stops and back fit
+    it; else whole days of travel each way around the days the stops need, as many stops a
+    day as fit."""
+    n = max(stops, 1)
+    if hours_one_way * 2 + stop_hours * n <= day_hours:
+        return 0, 1, 0
+    per_day = max(int(day_hours // stop_hours), 1)
+    out = math.ceil(hours_one_way / day_hours) if hours_one_way > 0 else 0
+    return out, math.ceil(n / per_day), out

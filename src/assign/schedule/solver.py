@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment.result import Status
 from assign.events.calendar import SchoolCalendar
+from assign.events.catalogue import EventType
 from assign.format import month_ru
 from assign.schedule.instances import Instance, trip_days
 
 TENTHS = 10  # hours are counted in tenths in the model
 UNPLACED_WEIGHT = 100_000
-TRIP_WEIGHT = 100
 
 
 class ScheduleSettings(BaseModel):
@@ -44,16 +44,20 @@ class ScheduleSettings(BaseModel):
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     days_off: dict[str, tuple[date, ...]] = Field(default_factory=dict)
     """Per methodist: days they are away (leave, other duties)."""
-    time_limit: float = Field(60.0, gt=0)
+    time_limit: float = Field(45.0, gt=0)
     seed: int = 0
 
 
 @dataclass
 class Placed:
+    """One row of the plan: an event, or one school's stop of a trip."""
+
     instance: Instance
     start: datetime
     end: datetime
     days: tuple[date, ...]  # the working days it occupies, travel included
+    teacher_ids: tuple[str, ...]
+    school_id: str | None = None
 
 
 @dataclass
@@ -71,8 +75,12 @@ class ScheduleResult:
 class _Option:
     day: int  # index of the first working day occupied
     days: tuple[int, ...]
-    event_day: int  # index of the day the event itself is held
+    event_days: tuple[int, ...]  # indices of the days the event itself is held
     loads: tuple[int, ...]  # tenths of hours on each occupied day
+
+    @property
+    def event_day(self) -> int:
+        return self.event_days[0]
 
 
 def _options(
@@ -87,35 +95,36 @@ def _options(
     day_tenths = round(settings.day_hours * TENTHS)
     options = []
     for i, day in enumerate(days):
-        if (day.year, day.month) not in months or day < earliest or not available[i]:
+        if not available[i] or day < earliest:
             continue
         travel = e.travel_hours[day.month - 1]
         if not math.isfinite(travel):
             continue
-        k = trip_days(travel, e.hours, settings.day_hours)
-        occupied: tuple[int, ...]
-        loads: tuple[int, ...]
-        if k == 1:
-            occupied, event_day = (i,), i
-            loads = (round((e.hours + 2 * travel) * TENTHS),)
-        else:
-            occupied = tuple(range(i, i + k))
-            if occupied[-1] >= len(days) or not all(available[j] for j in occupied):
-                continue
-            event_day = i + k // 2
-            loads = (day_tenths,) * k
-        if e.teacher_ids and not calendar.teachers_available(days[event_day]):
+        out, held, back = trip_days(travel, e.planned.spec.hours, len(e.stops), settings.day_hours)
+        occupied = tuple(range(i, i + out + held + back))
+        if occupied[-1] >= len(days) or not all(available[j] for j in occupied):
             continue
-        if loads[0] > day_tenths:
-            continue  # the event does not fit a day at all
-        options.append(_Option(i, occupied, event_day, loads))
+        event_days = occupied[out : out + held]
+        first = days[event_days[0]]
+        if (first.year, first.month) not in months:
+            continue
+        if not math.isfinite(e.travel_hours[first.month - 1]):
+            continue
+        if e.teacher_ids and not all(calendar.teachers_available(days[j]) for j in event_days):
+            continue
+        if len(occupied) == 1:
+            loads: tuple[int, ...] = (math.ceil((e.hours + 2 * travel) * TENTHS - 1e-9),)
+        else:
+            loads = (day_tenths,) * len(occupied)
+        options.append(_Option(i, occupied, event_days, loads))
     return options
 
 
 def _no_day_reason(e: Instance, calendar: SchoolCalendar) -> str:
     months = ", ".join(month_ru(m) for m in e.months)
-    if e.school_id and not any(math.isfinite(e.travel_hours[m.month - 1]) for m in e.months):
-        return f"школа {e.school_id} недоступна для выезда в {months} (и в том же полугодии)"
+    if e.is_trip and not any(math.isfinite(e.travel_hours[m.month - 1]) for m in e.months):
+        also = " (и в другие месяцы полугодия)" if e.spec_type is EventType.VISIT else ""
+        return f"школы муниципалитета {e.municipality_id} недоступны для выезда в {months}{also}"
     return f"нет рабочего дня, когда методист и педагоги свободны: {months}"
 
 
@@ -158,7 +167,6 @@ def schedule_methodist(
         model.add(total <= week_cap)
         model.add(total <= busiest)
     _iom_order(model, instances, choices, skipped)
-    trips = _trips(model, instances, choices, days)
     start = _greedy(
         instances, {n: [o for o, _ in opts] for n, opts in choices.items()}, days, day_cap, week_cap
     )
@@ -166,7 +174,7 @@ def schedule_methodist(
         model.add_hint(skipped[n], n not in start)
         for o, v in opts:
             model.add_hint(v, start.get(n) is o)
-    model.minimize(UNPLACED_WEIGHT * sum(skipped.values()) + TRIP_WEIGHT * sum(trips) + busiest)
+    model.minimize(UNPLACED_WEIGHT * sum(skipped.values()) + busiest)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
     solver.parameters.num_workers = 1
@@ -201,11 +209,9 @@ def _greedy(
 ) -> dict[int, _Option]:
     """A first schedule for CP-SAT to improve: events in IOM-stage and window order, each on
     the allowed day that keeps within the day's and week's hours and after the teacher's
-    earlier stages, preferring a week that already has a trip to the same municipality, then
-    the lightest week."""
+    earlier stages, in the lightest week."""
     day_used: dict[int, int] = defaultdict(int)
     week_used: dict[tuple[int, int], int] = defaultdict(int)
-    trips: set[tuple[str, tuple[int, int]]] = set()
     after: dict[str, int] = defaultdict(lambda: -1)  # teacher → last day of their IOM stage
     chosen: dict[int, _Option] = {}
 
@@ -217,7 +223,7 @@ def _greedy(
         e = instances[n]
         staged = e.cycle_stage is not None
         earliest = max((after[t] for t in e.teacher_ids), default=-1) if staged else -1
-        best: tuple[tuple[int, int, int], _Option] | None = None
+        best: tuple[tuple[int, int], _Option] | None = None
         for o in options[n]:
             if o.event_day <= earliest:
                 continue
@@ -228,9 +234,7 @@ def _greedy(
                 weeks[days[d].isocalendar()[:2]] += load
             if any(week_used[w] + load > week_cap for w, load in weeks.items()):
                 continue
-            week = days[o.event_day].isocalendar()[:2]
-            shared = e.school_id is not None and (e.municipality_id, week) in trips
-            key = (0 if shared else 1, max(week_used[w] for w in weeks), o.day)
+            key = (max(week_used[w] for w in weeks), o.day)
             if best is None or key < best[0]:
                 best = key, o
         if best is None:
@@ -240,8 +244,6 @@ def _greedy(
         for d, load in zip(o.days, o.loads, strict=True):
             day_used[d] += load
             week_used[days[d].isocalendar()[:2]] += load
-        if e.school_id is not None:
-            trips.add((e.municipality_id, days[o.event_day].isocalendar()[:2]))
         if e.cycle_stage is not None:
             for t in e.teacher_ids:
                 after[t] = max(after[t], o.event_day)
@@ -278,49 +280,60 @@ def _iom_order(
         )
 
 
-def _trips(
-    model: cp_model.CpModel,
-    instances: list[Instance],
-    choices: dict[int, list[tuple[_Option, cp_model.IntVar]]],
-    days: list[date],
-) -> list[cp_model.IntVar]:
-    """One variable per (municipality, week) with a visit: visits there that week share it."""
-    trip: dict[tuple[str, tuple[int, int]], cp_model.IntVar] = {}
-    for n, opts in choices.items():
-        e = instances[n]
-        if e.school_id is None:
-            continue
-        for o, v in opts:
-            key = (e.municipality_id, days[o.event_day].isocalendar()[:2])
-            if key not in trip:
-                trip[key] = model.new_bool_var("")
-            model.add_implication(v, trip[key])
-    return list(trip.values())
-
-
 def _clock_times(
     placed: list[tuple[Instance, _Option]], days: list[date], settings: ScheduleSettings
 ) -> list[Placed]:
-    """Events of a day one after another from the day's start; travel frames a visit."""
+    """Events of a day one after another from the day's start; a one-day trip goes there,
+    calls at its schools in turn and comes back; a longer one holds its stops on its event
+    days, as many a day as fit."""
     by_day: dict[int, list[tuple[Instance, _Option]]] = defaultdict(list)
     for e, o in placed:
         by_day[o.event_day].append((e, o))
     out = []
+    step = timedelta
     for d, items in sorted(by_day.items()):
-        cursor = datetime.combine(days[d], datetime.min.time()) + timedelta(
+        cursor = datetime.combine(days[d], datetime.min.time()) + step(
             hours=settings.day_start_hour
         )
         for e, o in sorted(items, key=lambda item: item[0].event_id):
-            travel = e.travel_hours[days[d].month - 1]
+            occupied = tuple(days[i] for i in o.days)
+            if not e.is_trip:
+                out.append(Placed(e, cursor, cursor + step(hours=e.hours), occupied, e.teacher_ids))
+                cursor += step(hours=e.hours)
+                continue
+            each = e.planned.spec.hours
             if len(o.days) == 1:
-                start = cursor + timedelta(hours=travel)
-                cursor = start + timedelta(hours=e.hours + travel)
-            else:  # the event's own day: arrived the day before, leaves the day after
-                start = cursor
-                cursor = start + timedelta(hours=e.hours)
-            out.append(
-                Placed(e, start, start + timedelta(hours=e.hours), tuple(days[i] for i in o.days))
-            )
+                cursor += step(hours=e.travel_hours[days[d].month - 1])
+                for stop in e.stops:
+                    out.append(
+                        Placed(
+                            e,
+                            cursor,
+                            cursor + step(hours=each),
+                            occupied,
+                            stop.teacher_ids,
+                            stop.school_id,
+                        )
+                    )
+                    cursor += step(hours=each)
+                cursor += step(hours=e.travel_hours[days[d].month - 1])
+                continue
+            per_day = max(int(settings.day_hours // each), 1)
+            for n, stop in enumerate(e.stops):
+                day = days[o.event_days[n // per_day]]
+                begin = datetime.combine(day, datetime.min.time()) + step(
+                    hours=settings.day_start_hour + each * (n % per_day)
+                )
+                out.append(
+                    Placed(
+                        e,
+                        begin,
+                        begin + step(hours=each),
+                        occupied,
+                        stop.teacher_ids,
+                        stop.school_id,
+                    )
+                )
     return out
 
 
