@@ -16,7 +16,7 @@ from assign.assignment.output import clean_json
 from assign.events.calendar import SchoolCalendar
 from assign.events.catalogue import IOM_CYCLE
 from assign.format import MONTHS_NOMINATIVE
-from assign.schedule.solver import Placed, ScheduleResult, ScheduleSettings
+from assign.schedule.solver import Placed, ScheduleResult, ScheduleSettings, travel_minutes
 
 HEADER = (
     "event_id",
@@ -69,7 +69,8 @@ def violations(
             if day.weekday() >= 5 or day in holidays:
                 found.append(f"{event_id}: нерабочий день {day}")
         if len(occupied) == 1:
-            travel = timedelta(hours=e.travel_hours[first.month - 1] if e.is_trip else 0)
+            way = e.travel_hours[first.month - 1] if e.is_trip else 0.0
+            travel = timedelta(minutes=travel_minutes(way))
             busy[methodist].append((first - travel, last + travel, event_id))
             day_hours[methodist, occupied[0]] += (last - first + 2 * travel).total_seconds() / 3600
         else:  # a journey of several days takes the methodist's whole days
@@ -119,7 +120,7 @@ def write_schedule(
                     e.municipality_id,
                     p.school_id or "",
                     e.planned.spec.name,
-                    f"{e.travel_hours[p.start.month - 1]:.2f}",
+                    f"{travel_minutes(e.travel_hours[p.start.month - 1]) / 60:.4f}",
                     p.days[0].isoformat(),
                     p.days[-1].isoformat(),
                 ]

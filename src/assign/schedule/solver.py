@@ -174,7 +174,9 @@ def schedule_methodist(
         model.add_hint(skipped[n], n not in start)
         for o, v in opts:
             model.add_hint(v, start.get(n) is o)
-    model.minimize(UNPLACED_WEIGHT * sum(skipped.values()) + busiest)
+    model.minimize(
+        sum(UNPLACED_WEIGHT * _priority(instances[n]) * v for n, v in skipped.items()) + busiest
+    )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
     solver.parameters.num_workers = 1
@@ -200,6 +202,14 @@ def schedule_methodist(
     return status, _clock_times(placed, days, settings), unplaced, objective, bound
 
 
+def _priority(e: Instance) -> int:
+    """How much leaving an event out costs: the obligations of 002 (reports, diagnostics, the
+    IOM cycle) before visits, consultations and the rest."""
+    if e.spec_type in (EventType.REPORT, EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL):
+        return 10
+    return 5 if e.cycle_stage is not None else 1
+
+
 def _greedy(
     instances: list[Instance],
     options: dict[int, list[_Option]],
@@ -209,21 +219,27 @@ def _greedy(
 ) -> dict[int, _Option]:
     """A first schedule for CP-SAT to improve: events in IOM-stage and window order, each on
     the allowed day that keeps within the day's and week's hours and after the teacher's
-    earlier stages, in the lightest week."""
+    earlier stages."""
     day_used: dict[int, int] = defaultdict(int)
     week_used: dict[tuple[int, int], int] = defaultdict(int)
     after: dict[str, int] = defaultdict(lambda: -1)  # teacher → last day of their IOM stage
     chosen: dict[int, _Option] = {}
 
-    def order(n: int) -> tuple[int, int, int]:
+    def order(n: int) -> tuple[bool, int, int, int]:
+        # short fixed events first, the long and flexible trips after them
         stage = instances[n].cycle_stage
-        return (-1 if stage is None else stage, options[n][-1].day, len(options[n]))
+        return (
+            instances[n].is_trip,
+            -1 if stage is None else stage,
+            options[n][-1].day,
+            len(options[n]),
+        )
 
     for n in sorted(options, key=order):
         e = instances[n]
         staged = e.cycle_stage is not None
         earliest = max((after[t] for t in e.teacher_ids), default=-1) if staged else -1
-        best: tuple[tuple[int, int], _Option] | None = None
+        best: tuple[tuple[int, int, int], _Option] | None = None
         for o in options[n]:
             if o.event_day <= earliest:
                 continue
@@ -234,7 +250,10 @@ def _greedy(
                 weeks[days[d].isocalendar()[:2]] += load
             if any(week_used[w] + load > week_cap for w, load in weeks.items()):
                 continue
-            key = (max(week_used[w] for w in weeks), o.day)
+            # short events fill days already begun, keeping whole days free for journeys;
+            # journeys go to the lightest week
+            begun = 0 if e.is_trip or day_used[o.day] else 1
+            key = (begun, max(week_used[w] for w in weeks), o.day)
             if best is None or key < best[0]:
                 best = key, o
         if best is None:
@@ -280,6 +299,11 @@ def _iom_order(
         )
 
 
+def travel_minutes(hours: float) -> int:
+    """Travel in whole minutes, rounded up, so a written plan never shortens a journey."""
+    return math.ceil(hours * 60 - 1e-9)
+
+
 def _clock_times(
     placed: list[tuple[Instance, _Option]], days: list[date], settings: ScheduleSettings
 ) -> list[Placed]:
@@ -302,8 +326,9 @@ def _clock_times(
                 cursor += step(hours=e.hours)
                 continue
             each = e.planned.spec.hours
+            way = step(minutes=travel_minutes(e.travel_hours[days[d].month - 1]))
             if len(o.days) == 1:
-                cursor += step(hours=e.travel_hours[days[d].month - 1])
+                cursor += way
                 for stop in e.stops:
                     out.append(
                         Placed(
@@ -316,7 +341,7 @@ def _clock_times(
                         )
                     )
                     cursor += step(hours=each)
-                cursor += step(hours=e.travel_hours[days[d].month - 1])
+                cursor += way
                 continue
             per_day = max(int(settings.day_hours // each), 1)
             for n, stop in enumerate(e.stops):
