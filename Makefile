@@ -32,6 +32,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/validate_speed.py
 	$(BIN)/python bench/assignment_bench.py
+	$(BIN)/python bench/schedule_bench.py
 
 # Regenerate the committed sample regions from the geography in data/geo/ (deterministic).
 sample-data: $(STAMP)

@@ -7,6 +7,7 @@ import csv
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from assign.domain import Region
@@ -93,7 +94,7 @@ def check_schedule(
             problems.append(f"{event}: мероприятие вне дней поездки")
     for who, spans in [*methodist_spans.items(), *teacher_spans.items()]:
         spans.sort()
-        for (_, end_a, a), (start_b, _, b) in zip(spans, spans[1:], strict=False):
+        for (_, end_a, a), (start_b, _, b) in pairwise(spans):
             if start_b < end_a and a != b:
                 problems.append(f"{who}: пересекаются {a} и {b}")
     week: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
@@ -106,7 +107,7 @@ def check_schedule(
             problems.append(f"{methodist}: неделя {w} — {hours:.2f} ч")
     for t, by_stage in stages.items():
         ordered = sorted(by_stage)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in pairwise(ordered):
             if max(by_stage[a]) >= min(by_stage[b]):
                 problems.append(f"{t}: {CYCLE[b]} не после {CYCLE[a]}")
     return problems

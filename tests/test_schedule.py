@@ -4,10 +4,11 @@ seasonal reachability, holidays, frequencies, and what cannot be scheduled."""
 from __future__ import annotations
 
 import csv
-import shutil
 import json
+import shutil
 from collections import Counter
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,7 @@ def test_the_iom_cycle_runs_in_order_for_every_teacher() -> None:
     assert len(full) > 500  # teachers on an IOM go through all five stages
     for by_stage in stages.values():
         ordered = sorted(by_stage)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in pairwise(ordered):
             assert max(by_stage[a]) < min(by_stage[b])
 
 
