@@ -17,13 +17,14 @@ from typer.testing import CliRunner
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
 from assign.categories import Category
 from assign.cli import app
-from assign.documents.context import short_name
-from assign.documents.iom import iom_cards, write_iom_cards
+from assign.documents.context import ScheduledDates, short_name
+from assign.documents.iom import card_context, iom_cards, write_iom_cards
 from assign.documents.order import write_order
 from assign.documents.roadmap import COLUMNS, write_roadmaps
 from assign.documents.settings import DocumentSettings, load_document_settings
 from assign.documents.workbook import write_workbook
 from assign.domain import Region
+from assign.events.calendar import load_calendar
 from assign.events.catalogue import (
     DEFAULT_CATALOGUE,
     IOM_CYCLE,
@@ -34,6 +35,7 @@ from assign.events.catalogue import (
 from assign.events.outline import outline
 from assign.format import date_ru, fmt_int, ru_sort_key, sorted_ru
 from assign.io import load_region_or_raise
+from assign.schedule import ScheduleSettings, plan_year
 from assign.subjects import subject_name
 from conftest import DATA, SAMPLES
 
@@ -378,3 +380,48 @@ def test_the_default_catalogue_covers_the_rules_of_the_year() -> None:
     report_months = {m for s in by_type[EventType.REPORT] for m in s.months}
     assert report_months == {6, 12}
     assert {s.key for s in by_type[EventType.REGIONAL]} >= {"duty_call", "conference"}
+
+
+def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
+    tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
+) -> None:
+    problem, assignment = tambov
+    region = problem.region
+    calendar = load_calendar()
+    schedule = plan_year(
+        problem, assignment, load_catalogue(), calendar, ScheduleSettings(time_limit=4)
+    )
+    dates = ScheduledDates(schedule.placed)
+    planned = outline(region, assignment, load_catalogue(), calendar.start_year)
+    card = iom_cards(region, planned)[0]
+    tid = card.teacher.teacher_id
+    context = card_context(region, card, SETTINGS, dates)
+    days_of: dict[str, list[date]] = {}
+    for p in schedule.placed:
+        if tid in p.teacher_ids:
+            days_of.setdefault(p.instance.planned.spec.key, []).append(p.start.date())
+    shown_apart = (EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT)
+    listed = [e for e in card.events if e.spec.type not in shown_apart]
+    for row, event in zip(context["events"], listed, strict=True):
+        spec = event.spec
+        assert row["name"] == spec.name
+        expected = "; ".join(date_ru(d) for d in sorted(set(days_of[spec.key])))
+        assert row["terms"] == (expected if len(set(days_of[spec.key])) <= 3 else row["terms"])
+    assert context["start"] == date_ru(min(days_of["iom_development"]))
+    assert context["end"] == date_ru(min(days_of["final_event"]))
+    # the roadmap's report rows carry the report's day
+    path = tmp_path / "roadmaps.xlsx"
+    write_roadmaps(region, planned, path, dates)
+    sheet = openpyxl.load_workbook(path)["Сводная дорожная карта"]
+    report_days = {
+        (p.instance.planned.methodist_id, p.start.date())
+        for p in schedule.placed
+        if p.instance.planned.spec.key == "report_june"
+    }
+    name_of = {m.methodist_id: m.full_name for m in region.methodists}
+    listed = {
+        (r[0].value, r[4].value)
+        for r in sheet.iter_rows(min_row=4)
+        if r[3].value == "Отчёт регионального методиста в ЦНППМ за учебный год"
+    }
+    assert listed == {(name_of[m], date_ru(d)) for m, d in report_days}

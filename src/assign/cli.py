@@ -31,7 +31,7 @@ from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
 from assign.sample.profiles import PROFILES
-from assign.schedule import ScheduleSettings, plan_year
+from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
@@ -571,7 +571,7 @@ def make_schedule(
     calendar: SchoolCalendar,
     settings: ScheduleSettings,
     out: Path,
-) -> dict[str, Any]:
+) -> ScheduleResult:
     with console.status("Планирование мероприятий года"):
         result = plan_year(problem, assignment, catalogue, calendar, settings)
     payload = write_schedule(result, calendar, settings, out)
@@ -584,7 +584,7 @@ def make_schedule(
     )
     for reason, count in payload["unplanned_reasons"].items():
         console.print(f"  не запланировано ({fmt_int(count)}): {reason}")
-    return payload
+    return result
 
 
 def _plan_or_exit(
@@ -621,6 +621,13 @@ def documents(
     catalogue_file: Annotated[
         Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
     ] = None,
+    plan_seconds: Annotated[
+        float,
+        typer.Option(
+            "--plan-seconds",
+            help="Время на план года для дат в дорожных картах и картах ИОМ (0 — только месяцы)",
+        ),
+    ] = 20.0,
     preset: PresetOpt = "default",
     time_limit: TimeLimitOpt = 120.0,
 ) -> None:
@@ -629,7 +636,18 @@ def documents(
     settings = make_settings(preset, None, None, time_limit)
     region = _region_or_exit(path)
     doc_settings, catalogue = _document_inputs(path, settings_file, catalogue_file)
-    make_documents(region, settings, doc_settings, catalogue, out, solution)
+    problem, assignment = _plan_or_exit(region, settings, solution)
+    schedule_result = None
+    if plan_seconds > 0:
+        with console.status("Планирование мероприятий года"):
+            schedule_result = plan_year(
+                problem,
+                assignment,
+                catalogue,
+                load_calendar(),
+                ScheduleSettings(time_limit=plan_seconds),
+            )
+    make_documents(problem, assignment, doc_settings, catalogue, out, schedule_result)
 
 
 def _document_inputs(
@@ -643,18 +661,19 @@ def _document_inputs(
 
 
 def make_documents(
-    region: Region,
-    settings: AssignmentSettings,
+    problem: AssignmentProblem,
+    assignment: dict[str, str],
     doc_settings: DocumentSettings,
     catalogue: Catalogue,
     out: Path,
-    solution: Path | None = None,
+    schedule: ScheduleResult | None = None,
 ) -> None:
-    """Documents from a saved plan, or from a plan solved now."""
-    problem, assignment = _plan_or_exit(region, settings, solution)
+    region = problem.region
     unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
     with console.status("Подготовка документов"):
-        written = write_documents(problem, assignment, unplaced, doc_settings, catalogue, out)
+        written = write_documents(
+            problem, assignment, unplaced, doc_settings, catalogue, out, schedule
+        )
     console.print(
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
@@ -709,7 +728,7 @@ def demo(
         failed |= sized.status is Status.INFEASIBLE
         if solved.status is not Status.INFEASIBLE:
             doc_settings, catalogue = _document_inputs(folder, None, None)
-            make_schedule(
+            year = make_schedule(
                 problem,
                 solved.assignment,
                 catalogue,
@@ -717,18 +736,13 @@ def demo(
                 ScheduleSettings(time_limit=DEMO_SCHEDULE_SECONDS),
                 out / folder.name / "schedule",
             )
-            with console.status("Подготовка документов"):
-                written = write_documents(
-                    problem,
-                    solved.assignment,
-                    [u.teacher_id for u in solved.unplaced],
-                    doc_settings,
-                    catalogue,
-                    out / folder.name / "documents",
-                )
-            console.print(
-                f"Документы: {out / folder.name / 'documents'} "
-                f"(карт ИОМ: {fmt_int(len(written.iom_cards))})"
+            make_documents(
+                problem,
+                solved.assignment,
+                doc_settings,
+                catalogue,
+                out / folder.name / "documents",
+                year,
             )
     raise typer.Exit(1 if failed else 0)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assign.assignment import AssignmentProblem
+from assign.documents.context import ScheduledDates
 from assign.documents.iom import iom_cards, write_iom_cards
 from assign.documents.order import write_order
 from assign.documents.roadmap import write_roadmaps
@@ -14,6 +15,7 @@ from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import write_workbook
 from assign.events.catalogue import Catalogue
 from assign.events.outline import outline
+from assign.schedule import ScheduleResult
 
 
 @dataclass
@@ -31,9 +33,11 @@ def write_documents(
     settings: DocumentSettings,
     catalogue: Catalogue,
     out: Path,
+    schedule: ScheduleResult | None = None,
 ) -> WrittenDocuments:
     """All documents of one plan into `out`: order.docx, assignment.xlsx, roadmaps.xlsx and
-    iom/<teacher_id>.docx."""
+    iom/<teacher_id>.docx; with the year plan's `schedule`, its days in the roadmaps and
+    cards."""
     out.mkdir(parents=True, exist_ok=True)
     region = problem.region
     planned = outline(region, assignment, catalogue, settings.school_year_start)
@@ -42,6 +46,8 @@ def write_documents(
     )
     write_order(region, assignment, settings, written.order)
     write_workbook(problem, assignment, unplaced, written.workbook)
-    write_roadmaps(region, planned, written.roadmaps)
-    written.iom_cards = write_iom_cards(region, iom_cards(region, planned), settings, out / "iom")
+    dates = ScheduledDates(schedule.placed if schedule else ())
+    write_roadmaps(region, planned, written.roadmaps, dates)
+    cards = iom_cards(region, planned)
+    written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written

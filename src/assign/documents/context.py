@@ -6,11 +6,15 @@ methodist are not in the plan's documents but are counted, so totals can be chec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from assign.domain import Methodist, Region, Teacher
-from assign.format import ru_sort_key
+from assign.events.outline import PlannedEvent
+from assign.format import date_ru, ru_sort_key
+from assign.schedule.solver import Placed
 from assign.subjects import subject_name
 
 
@@ -53,3 +57,37 @@ def by_methodist(region: Region, assignment: Mapping[str, str]) -> list[Methodis
         )
         for m in methodists
     ]
+
+
+class ScheduledDates:
+    """The days the year plan gives each event, where a plan exists; documents fall back to
+    the outline's month terms for what it did not place."""
+
+    MAX_LISTED = 3  # more dates than this read better as the month terms
+
+    def __init__(self, placed: Iterable[Placed] = ()) -> None:
+        self.by_event: dict[tuple[str, str], set[date]] = defaultdict(set)
+        self.by_teacher: dict[tuple[str, str, str], set[date]] = defaultdict(set)
+        for p in placed:
+            key = (p.instance.planned.methodist_id, p.instance.planned.spec.key)
+            self.by_event[key].add(p.start.date())
+            for t in p.teacher_ids:
+                self.by_teacher[(*key, t)].add(p.start.date())
+
+    def _text(self, days: set[date], fallback: str) -> str:
+        if not days or len(days) > self.MAX_LISTED:
+            return fallback
+        return "; ".join(date_ru(d) for d in sorted(days))
+
+    def terms(self, event: PlannedEvent) -> str:
+        return self._text(
+            self.by_event.get((event.methodist_id, event.spec.key), set()), event.terms
+        )
+
+    def teacher_terms(self, event: PlannedEvent, teacher_id: str) -> str:
+        key = (event.methodist_id, event.spec.key, teacher_id)
+        return self._text(self.by_teacher.get(key, set()), event.terms)
+
+    def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
+        days = self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id))
+        return min(days) if days else None

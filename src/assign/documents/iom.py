@@ -21,7 +21,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 
 from assign.categories import Category
-from assign.documents.context import short_name
+from assign.documents.context import ScheduledDates, short_name
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
@@ -65,16 +65,21 @@ def _end_of_month(day: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def card_context(region: Region, card: IomCard, settings: DocumentSettings) -> dict[str, Any]:
+def card_context(
+    region: Region, card: IomCard, settings: DocumentSettings, dates: ScheduledDates
+) -> dict[str, Any]:
+    """The card's fields; days from the year plan where it placed the teacher's events."""
     teacher = card.teacher
+    tid = teacher.teacher_id
     entry = card.of_type(EventType.DIAGNOSTICS_ENTRY)
     development = card.of_type(EventType.IOM_DEVELOPMENT)
     final_diag = card.of_type(EventType.DIAGNOSTICS_FINAL)
     finals = card.of_type(EventType.FINAL_EVENT)
     shown = {EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
     listed = [e for e in card.events if e.spec.type not in shown]
-    start = (development or card.events)[0].months[0]
-    end = _end_of_month((finals or card.events)[-1].months[-1])
+    opening, closing = (development or card.events)[0], (finals or card.events)[-1]
+    start = dates.teacher_first(opening, tid) or opening.months[0]
+    end = dates.teacher_first(closing, tid) or _end_of_month(closing.months[-1])
     return {
         "school": region.school_by_id[teacher.school_id].name,
         "teacher": teacher.full_name,
@@ -82,15 +87,15 @@ def card_context(region: Region, card: IomCard, settings: DocumentSettings) -> d
         "position": f"учитель ({subject_name(teacher.subject)})",
         "notes": "Педагог с выявленными профессиональными дефицитами",
         "school_year": settings.school_year,
-        "entry_diagnostics": entry[0].terms if entry else "—",
-        "final_diagnostics": final_diag[0].terms if final_diag else "—",
+        "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",
+        "final_diagnostics": dates.teacher_terms(final_diag[0], tid) if final_diag else "—",
         "methodist": short_name(card.methodist_name),
         "start": date_ru(start),
         "end": date_ru(end),
         "final": {
             "name": finals[0].spec.name if finals else "—",
             "level": LEVEL_RU[finals[0].spec.level] if finals else "—",
-            "terms": finals[0].terms if finals else "—",
+            "terms": dates.teacher_terms(finals[0], tid) if finals else "—",
         },
         "events": [
             {
@@ -99,7 +104,7 @@ def card_context(region: Region, card: IomCard, settings: DocumentSettings) -> d
                 "competences": e.spec.competences,
                 "level": LEVEL_RU[e.spec.level],
                 "organizer": e.spec.organizer,
-                "terms": e.terms,
+                "terms": dates.teacher_terms(e, tid),
                 "result_form": e.spec.result_form,
             }
             for n, e in enumerate(listed, start=1)
@@ -118,13 +123,18 @@ PARALLEL_FROM = 64  # cards; fewer are not worth starting processes for
 
 
 def write_iom_cards(
-    region: Region, cards: list[IomCard], settings: DocumentSettings, folder: Path
+    region: Region,
+    cards: list[IomCard],
+    settings: DocumentSettings,
+    folder: Path,
+    dates: ScheduledDates | None = None,
 ) -> list[Path]:
     """Cards are independent, so a region's thousand are rendered on all cores."""
+    dates = dates or ScheduledDates()
     folder.mkdir(parents=True, exist_ok=True)
     template = settings.iom_template.read_bytes()
     jobs = [
-        (folder / f"{card.teacher.teacher_id}.docx", card_context(region, card, settings))
+        (folder / f"{card.teacher.teacher_id}.docx", card_context(region, card, settings, dates))
         for card in cards
     ]
     workers = min(os.cpu_count() or 1, 4)

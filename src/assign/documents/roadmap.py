@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from assign.documents.context import short_name
+from assign.documents.context import ScheduledDates, short_name
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
 from assign.events.outline import PlannedEvent
@@ -29,7 +29,7 @@ COLUMNS = (
 OWN_ORGANIZER = "ЦНППМ"
 
 
-def roadmap_row(event: PlannedEvent, methodist_name: str) -> list[str]:
+def roadmap_row(event: PlannedEvent, methodist_name: str, dates: ScheduledDates) -> list[str]:
     spec = event.spec
     responsible = f"Региональный методист {short_name(methodist_name)}"
     if spec.organizer != OWN_ORGANIZER:
@@ -37,7 +37,7 @@ def roadmap_row(event: PlannedEvent, methodist_name: str) -> list[str]:
     result = spec.result
     if event.teacher_ids:
         result += f" (охват: {fmt_int(len(event.teacher_ids))} пед.)"
-    return [spec.direction, spec.task, spec.name, event.terms, responsible, result]
+    return [spec.direction, spec.task, spec.name, dates.terms(event), responsible, result]
 
 
 def _ordered(events: list[PlannedEvent]) -> list[PlannedEvent]:
@@ -47,7 +47,14 @@ def _ordered(events: list[PlannedEvent]) -> list[PlannedEvent]:
     return sorted(events, key=lambda e: (directions[e.spec.direction], e.months[0]))
 
 
-def write_roadmaps(region: Region, planned: Iterable[PlannedEvent], path: Path) -> None:
+def write_roadmaps(
+    region: Region,
+    planned: Iterable[PlannedEvent],
+    path: Path,
+    dates: ScheduledDates | None = None,
+) -> None:
+    """`dates` from the year plan, where one was made, replace the month terms."""
+    dates = dates or ScheduledDates()
     events_of: dict[str, list[PlannedEvent]] = {}
     for event in planned:
         events_of.setdefault(event.methodist_id, []).append(event)
@@ -64,7 +71,7 @@ def write_roadmaps(region: Region, planned: Iterable[PlannedEvent], path: Path) 
     )
     all_rows = []
     for m in methodists:
-        rows = [roadmap_row(e, m.full_name) for e in _ordered(events_of[m.methodist_id])]
+        rows = [roadmap_row(e, m.full_name, dates) for e in _ordered(events_of[m.methodist_id])]
         all_rows += [[m.full_name, *row] for row in rows]
         sheet = book.add_worksheet(sheets.name(short_name(m.full_name)))
         sheet.write(0, 0, f"Дорожная карта регионального методиста {m.full_name}", title)
