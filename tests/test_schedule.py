@@ -207,3 +207,45 @@ def test_cli_schedule_writes_the_files(tmp_path: Path) -> None:
     rows = read_rows(out / "schedule.csv")
     assert {r["type"] for r in rows} <= {t.value for t in EventType}
     datetime.fromisoformat(rows[0]["start"])
+
+
+def test_methodist_availability_from_a_file(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    runner = CliRunner()
+    done = runner.invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--out", str(plan), "--min-load", "0", "--max-load", "9"],
+    )
+    assert done.exit_code == 0, done.output
+    availability = tmp_path / "availability.csv"
+    availability.write_text(
+        "methodist_id,hours_per_week,days_off\nP1,6,2026-10-01..2026-10-31;2026-11-05\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "year"
+    args = [
+        "schedule",
+        str(DATA / "small_ok"),
+        "--out",
+        str(out),
+        "--solution",
+        str(plan / "assignments.csv"),
+        "--time-limit",
+        "5",
+        "--availability",
+    ]
+    done = runner.invoke(app, [*args, str(availability)])
+    assert done.exit_code == 0, done.output
+    rows = [r for r in read_rows(out / "schedule.csv") if r["methodist_id"] == "P1"]
+    assert rows
+    weeks: Counter[tuple[int, int]] = Counter()
+    for r in rows:
+        start, end = datetime.fromisoformat(r["start"]), datetime.fromisoformat(r["end"])
+        assert start.month != 10 and start.date() != date(2026, 11, 5)
+        weeks[start.isocalendar()[:2]] += (end - start).total_seconds() / 3600
+    assert max(weeks.values()) <= 6
+    availability.write_text("methodist_id,hours_per_week\nP1,много\nM9,5\n", encoding="utf-8")
+    done = runner.invoke(app, [*args, str(availability)], env={"COLUMNS": "250"})
+    assert done.exit_code == 1
+    assert "hours_per_week" in done.output and "value_invalid" in done.output
+    assert "unknown_reference" in done.output

@@ -26,6 +26,7 @@ from assign.events.calendar import CalendarError, SchoolCalendar, load_calendar
 from assign.events.catalogue import Catalogue, CatalogueError, load_catalogue
 from assign.format import fmt_int, fmt_number
 from assign.io import LoadResult, load_region
+from assign.io.availability import read_availability
 from assign.io.solution import read_assignment
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
@@ -543,6 +544,13 @@ def schedule(
     hours_per_week: Annotated[
         float, typer.Option("--hours-per-week", help="Рабочие часы методиста в неделю")
     ] = 40.0,
+    availability: Annotated[
+        Path | None,
+        typer.Option(
+            "--availability",
+            help="CSV: methodist_id, hours_per_week, days_off (даты через «;», период «a..b»)",
+        ),
+    ] = None,
     preset: PresetOpt = "default",
     time_limit: TimeLimitOpt = 60.0,
 ) -> None:
@@ -560,6 +568,15 @@ def schedule(
         for error in exc.errors():
             err_console.print(f"[red]Неверный параметр: {validation_message_ru(error)}[/red]")
         raise typer.Exit(2) from None
+    if availability is not None:
+        own_hours, days_off, report = read_availability(availability, region)
+        if not report.ok:
+            render_report(report)
+            err_console.print("[red]Файл доступности содержит ошибки.[/red]")
+            raise typer.Exit(1)
+        plan_settings = plan_settings.model_copy(
+            update={"hours_per_week_of": own_hours, "days_off": days_off}
+        )
     problem, assignment = _plan_or_exit(region, settings, solution)
     make_schedule(problem, assignment, catalogue, calendar, plan_settings, out)
 

@@ -84,7 +84,7 @@ def violations(
             found.append(f"{methodist}: {day} — {hours:.1f} ч за день")
         week_hours[methodist, day.isocalendar()[:2]] += hours
     for (methodist, week), hours in week_hours.items():
-        if hours > settings.hours_per_week + 1e-6:
+        if hours > settings.week_hours(methodist) + 1e-6:
             found.append(f"{methodist}: неделя {week} — {hours:.1f} ч")
     for who, spans in busy.items():
         spans.sort()

@@ -44,6 +44,12 @@ class ScheduleSettings(BaseModel):
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     days_off: dict[str, tuple[date, ...]] = Field(default_factory=dict)
     """Per methodist: days they are away (leave, other duties)."""
+    hours_per_week_of: dict[str, float] = Field(default_factory=dict)
+    """Per methodist: their own working week, where it differs from `hours_per_week`."""
+
+    def week_hours(self, methodist_id: str) -> float:
+        return self.hours_per_week_of.get(methodist_id, self.hours_per_week)
+
     time_limit: float = Field(45.0, gt=0)
     seed: int = 0
 
@@ -156,7 +162,7 @@ def schedule_methodist(
             for d, load in zip(o.days, o.loads, strict=True):
                 day_load[d].append((load, v))
     day_cap = round(settings.day_hours * TENTHS)
-    week_cap = round(settings.hours_per_week * TENTHS)
+    week_cap = round(settings.week_hours(methodist_id) * TENTHS)
     weeks: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for d, terms in day_load.items():
         model.add(sum(load * v for load, v in terms) <= day_cap)
