@@ -401,7 +401,10 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
         if tid in p.teacher_ids:
             days_of.setdefault(p.instance.planned.spec.key, []).append(p.start.date())
     shown_apart = (EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT)
-    listed = [e for e in card.events if e.spec.type not in shown_apart]
+    listed = sorted(
+        (e for e in card.events if e.spec.type not in shown_apart),
+        key=lambda e: dates.teacher_first(e, tid) or e.months[0],
+    )
     for row, event in zip(context["events"], listed, strict=True):
         spec = event.spec
         assert row["name"] == spec.name

@@ -76,7 +76,10 @@ def card_context(
     final_diag = card.of_type(EventType.DIAGNOSTICS_FINAL)
     finals = card.of_type(EventType.FINAL_EVENT)
     shown = {EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
-    listed = [e for e in card.events if e.spec.type not in shown]
+    listed = sorted(
+        (e for e in card.events if e.spec.type not in shown),
+        key=lambda e: dates.teacher_first(e, tid) or e.months[0],
+    )
     opening, closing = (development or card.events)[0], (finals or card.events)[-1]
     start = dates.teacher_first(opening, tid) or opening.months[0]
     end = dates.teacher_first(closing, tid) or _end_of_month(closing.months[-1])
