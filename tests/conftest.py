@@ -17,3 +17,19 @@ def small_copy(tmp_path: Path) -> Path:
     target = tmp_path / "region"
     shutil.copytree(DATA / "small_ok", target)
     return target
+
+
+@pytest.fixture
+def small_plan(tmp_path: Path) -> Path:
+    """`assign solve` on small_ok: its assignments.csv, for the commands that take --solution."""
+    from typer.testing import CliRunner
+
+    from assign.cli import app
+
+    out = tmp_path / "plan"
+    done = CliRunner().invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--out", str(out), "--min-load", "0", "--max-load", "9"],
+    )
+    assert done.exit_code == 0, done.output
+    return out / "assignments.csv"

@@ -239,20 +239,8 @@ def test_iom_cards_hold_the_teacher_methodist_and_events_in_cycle_order(
         assert months == sorted(months)
 
 
-def _small_plan(tmp_path: Path) -> Path:
-    """`assign solve` on the small region, its assignments.csv kept for `--solution`."""
-    out = tmp_path / "plan"
-    runner = CliRunner()
-    done = runner.invoke(
-        app,
-        ["solve", str(DATA / "small_ok"), "--out", str(out), "--min-load", "0", "--max-load", "9"],
-    )
-    assert done.exit_code == 0, done.output
-    return out / "assignments.csv"
-
-
-def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path) -> None:
-    solution = _small_plan(tmp_path)
+def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan: Path) -> None:
+    solution = small_plan
     out = tmp_path / "docs"
     done = CliRunner().invoke(
         app, ["documents", str(DATA / "small_ok"), "--out", str(out), "--solution", str(solution)]
@@ -267,8 +255,8 @@ def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path) -> None:
     assert all(t.full_name in names for t in region.teachers)
 
 
-def test_cli_reports_a_bad_plan_by_file_row_and_field(tmp_path: Path) -> None:
-    solution = _small_plan(tmp_path)
+def test_cli_reports_a_bad_plan_by_file_row_and_field(tmp_path: Path, small_plan: Path) -> None:
+    solution = small_plan
     lines = solution.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace(lines[2].split(",")[1], "НЕТ-ТАКОГО", 1)
     solution.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -319,9 +307,9 @@ def test_sample_settings_files_load() -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_documents_render_to_pdf(tmp_path: Path) -> None:
+def test_documents_render_to_pdf(tmp_path: Path, small_plan: Path) -> None:
     """The order and an IOM card open in LibreOffice and keep their text when printed."""
-    solution = _small_plan(tmp_path)
+    solution = small_plan
     out = tmp_path / "docs"
     done = CliRunner().invoke(
         app, ["documents", str(DATA / "small_ok"), "--out", str(out), "--solution", str(solution)]

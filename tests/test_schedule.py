@@ -167,14 +167,8 @@ def test_what_cannot_be_scheduled_is_reported_with_the_reason(tmp_path: Path) ->
     ]
 
 
-def test_cli_schedule_writes_the_files(tmp_path: Path) -> None:
-    plan = tmp_path / "plan"
+def test_cli_schedule_writes_the_files(tmp_path: Path, small_plan: Path) -> None:
     runner = CliRunner()
-    done = runner.invoke(
-        app,
-        ["solve", str(DATA / "small_ok"), "--out", str(plan), "--min-load", "0", "--max-load", "9"],
-    )
-    assert done.exit_code == 0, done.output
     out = tmp_path / "year"
     done = runner.invoke(
         app,
@@ -184,7 +178,7 @@ def test_cli_schedule_writes_the_files(tmp_path: Path) -> None:
             "--out",
             str(out),
             "--solution",
-            str(plan / "assignments.csv"),
+            str(small_plan),
             "--time-limit",
             "5",
         ],
@@ -209,14 +203,8 @@ def test_cli_schedule_writes_the_files(tmp_path: Path) -> None:
     datetime.fromisoformat(rows[0]["start"])
 
 
-def test_methodist_availability_from_a_file(tmp_path: Path) -> None:
-    plan = tmp_path / "plan"
+def test_methodist_availability_from_a_file(tmp_path: Path, small_plan: Path) -> None:
     runner = CliRunner()
-    done = runner.invoke(
-        app,
-        ["solve", str(DATA / "small_ok"), "--out", str(plan), "--min-load", "0", "--max-load", "9"],
-    )
-    assert done.exit_code == 0, done.output
     availability = tmp_path / "availability.csv"
     availability.write_text(
         "methodist_id,hours_per_week,days_off\nP1,6,2026-10-01..2026-10-31;2026-11-05\n",
@@ -229,7 +217,7 @@ def test_methodist_availability_from_a_file(tmp_path: Path) -> None:
         "--out",
         str(out),
         "--solution",
-        str(plan / "assignments.csv"),
+        str(small_plan),
         "--time-limit",
         "5",
         "--availability",

@@ -46,6 +46,13 @@ console = Console()
 err_console = Console(stderr=True)
 
 PathArg = Annotated[Path, typer.Argument(help="Папка с CSV-файлами региона или книга XLSX")]
+SolutionOpt = Annotated[
+    Path | None,
+    typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
+]
+CatalogueOpt = Annotated[
+    Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
+]
 
 
 def _load(path: Path) -> LoadResult:
@@ -531,13 +538,8 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
 def schedule(
     path: PathArg,
     out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
-    solution: Annotated[
-        Path | None,
-        typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
-    ] = None,
-    catalogue_file: Annotated[
-        Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
-    ] = None,
+    solution: SolutionOpt = None,
+    catalogue_file: CatalogueOpt = None,
     calendar_file: Annotated[
         Path | None, typer.Option("--calendar", help="Календарь учебного года (YAML)")
     ] = None,
@@ -627,17 +629,12 @@ def _plan_or_exit(
 def documents(
     path: PathArg,
     out: Annotated[Path, typer.Option("--out", help="Папка для документов")] = Path("out"),
-    solution: Annotated[
-        Path | None,
-        typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
-    ] = None,
+    solution: SolutionOpt = None,
     settings_file: Annotated[
         Path | None,
         typer.Option("--settings", help="Реквизиты организации (по умолчанию documents.yaml)"),
     ] = None,
-    catalogue_file: Annotated[
-        Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
-    ] = None,
+    catalogue_file: CatalogueOpt = None,
     plan_seconds: Annotated[
         float,
         typer.Option(

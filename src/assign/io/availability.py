@@ -6,12 +6,12 @@ Columns: `methodist_id`, then optional `hours_per_week` and `days_off` (dates se
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
 from assign.domain import Region
 from assign.errors import Code, Issue, Report
+from assign.io.solution import read_side_table
 
 
 def _days(text: str) -> list[date]:
@@ -36,18 +36,8 @@ def read_availability(
     name = path.name
     hours: dict[str, float] = {}
     days_off: dict[str, tuple[date, ...]] = {}
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            header = reader.fieldnames or []
-    except OSError:
-        report.add(Issue(Code.FILE_MISSING, "файл доступности не найден или не читается", name))
-        return hours, days_off, report
-    if "methodist_id" not in header:
-        report.add(
-            Issue(Code.COLUMN_MISSING, "нет обязательного столбца", name, None, "methodist_id")
-        )
+    rows = read_side_table(path, ("methodist_id",), "доступности", report)
+    if rows is None:
         return hours, days_off, report
     for number, row in enumerate(rows, start=2):
         methodist = (row.get("methodist_id") or "").strip()

@@ -15,20 +15,30 @@ from assign.errors import Code, Issue, Report
 COLUMNS = ("teacher_id", "methodist_id")
 
 
+def read_side_table(
+    path: Path, required: tuple[str, ...], what: str, report: Report
+) -> list[dict[str, str]] | None:
+    """The rows of a small CSV beside the region (a plan, availability), or None with the
+    problem in `report`: a missing file, or a missing required column."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except OSError:
+        report.add(Issue(Code.FILE_MISSING, f"файл {what} не найден или не читается", path.name))
+        return None
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        report.add(Issue(Code.COLUMN_MISSING, "нет обязательного столбца", path.name, None, column))
+    return None if missing else rows
+
+
 def read_assignment(path: Path, region: Region) -> tuple[dict[str, str], Report]:
     report = Report()
     name = path.name
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else []
-    except OSError:
-        report.add(Issue(Code.FILE_MISSING, "файл плана не найден или не читается", name))
-        return {}, report
-    missing = [c for c in COLUMNS if c not in header]
-    if missing or not rows:
-        for column in missing or COLUMNS:
-            report.add(Issue(Code.COLUMN_MISSING, "нет обязательного столбца", name, None, column))
+    rows = read_side_table(path, COLUMNS, "плана", report)
+    if rows is None:
         return {}, report
     assignment: dict[str, str] = {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
