@@ -15,8 +15,10 @@ start of the working day; a visit is framed by its travel there and back.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -52,6 +54,8 @@ class ScheduleSettings(BaseModel):
 
     time_limit: float = Field(45.0, gt=0)
     seed: int = 0
+    workers: int = Field(0, ge=0)
+    """Processes sharing the methodists; 0 means one per core."""
 
 
 @dataclass
@@ -134,6 +138,9 @@ def _no_day_reason(e: Instance, calendar: SchoolCalendar) -> str:
     return f"нет рабочего дня, когда методист и педагоги свободны: {months}"
 
 
+_Outcome = tuple[Status, list[Placed], list[tuple[Instance, str]], float, float]
+
+
 def schedule_methodist(
     methodist_id: str,
     instances: list[Instance],
@@ -141,7 +148,7 @@ def schedule_methodist(
     calendar: SchoolCalendar,
     settings: ScheduleSettings,
     time_limit: float,
-) -> tuple[Status, list[Placed], list[tuple[Instance, str]], float, float]:
+) -> _Outcome:
     off = set(settings.days_off.get(methodist_id, ()))
     available = [d.weekday() in settings.weekdays and d not in off for d in days]
     model = cp_model.CpModel()
@@ -368,24 +375,49 @@ def _clock_times(
     return out
 
 
+def _schedule_chunk(
+    groups: list[tuple[str, list[Instance]]],
+    days: list[date],
+    calendar: SchoolCalendar,
+    settings: ScheduleSettings,
+) -> list[tuple[str, _Outcome]]:
+    """Methodists one after another, each with an equal share of the time still left."""
+    start = time.perf_counter()
+    done = []
+    for n, (methodist_id, items) in enumerate(groups):
+        left = settings.time_limit - (time.perf_counter() - start)
+        share = left / (len(groups) - n)
+        outcome = schedule_methodist(methodist_id, items, days, calendar, settings, share)
+        done.append((methodist_id, outcome))
+    return done
+
+
 def schedule_year(
     instances: list[Instance], calendar: SchoolCalendar, settings: ScheduleSettings
 ) -> ScheduleResult:
+    """Every methodist's year; methodists are independent, so they are shared among worker
+    processes (one per core), each keeping to the whole time limit."""
     start = time.perf_counter()
     days = calendar.working_days()
     by_methodist: dict[str, list[Instance]] = defaultdict(list)
     for e in instances:
         by_methodist[e.planned.methodist_id].append(e)
+    groups = sorted(by_methodist.items())
+    workers = min(settings.workers or os.cpu_count() or 1, len(groups) or 1)
+    if workers == 1:
+        outcomes = _schedule_chunk(groups, days, calendar, settings)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            chunks = [
+                pool.submit(_schedule_chunk, groups[k::workers], days, calendar, settings)
+                for k in range(workers)
+            ]
+            outcomes = [item for chunk in chunks for item in chunk.result()]
     placed: list[Placed] = []
     unplaced: list[tuple[Instance, str]] = []
     statuses: dict[str, Status] = {}
     objective = bound = 0.0
-    for done, (methodist_id, items) in enumerate(sorted(by_methodist.items())):
-        left = settings.time_limit - (time.perf_counter() - start)
-        share = left / (len(by_methodist) - done)
-        status, got, missed, obj, low = schedule_methodist(
-            methodist_id, items, days, calendar, settings, share
-        )
+    for methodist_id, (status, got, missed, obj, low) in sorted(outcomes, key=lambda o: o[0]):
         statuses[methodist_id] = status
         placed += got
         unplaced += missed
