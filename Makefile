@@ -21,13 +21,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench api
+	$(BIN)/ruff format --check src tests bench api
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench api
+	$(BIN)/ruff check --fix src tests bench api
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate_speed.py

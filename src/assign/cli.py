@@ -34,6 +34,7 @@ from assign.pool.sizing import EXACT
 from assign.sample.profiles import PROFILES
 from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
+from assign.store import ROLES, create_token, database_url, open_database
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
 
@@ -692,6 +693,35 @@ def make_documents(
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
     )
+
+
+token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="Роль: viewer, planner или admin")],
+) -> None:
+    """Создать токен доступа; он печатается последней строкой и больше нигде не хранится."""
+    if role not in ROLES:
+        err_console.print(f"[red]Неизвестная роль «{role}»: viewer, planner или admin.[/red]")
+        raise typer.Exit(2)
+    token = create_token(open_database(), role)
+    console.print(f"Токен с ролью {role} создан (база: {database_url()}). Сохраните его:")
+    print(token)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Адрес")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Порт")] = 8000,
+) -> None:
+    """Запустить API (FastAPI); база — ASSIGN_DATABASE_URL или файл assign.db в текущей папке."""
+    import uvicorn
+    from api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)
 
 
 DEMO_SCHEDULE_SECONDS = 30.0

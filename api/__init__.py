@@ -1,0 +1,1 @@
+"""The HTTP service of assign: regions, scenarios and (next) jobs, over FastAPI."""

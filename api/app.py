@@ -1,0 +1,296 @@
+"""The FastAPI application: regions uploaded and validated, scenarios kept, access by token.
+
+Every error is JSON with a stable `code` and a Russian `message`; validation problems of an
+uploaded region come back as data (`issues`: file, row, column, value, code, message), never as
+a server error. Roles: viewer reads, planner creates and runs scenarios, admin manages regions.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assign.io import load_region
+from assign.store import ROLES, open_database, role_of
+from assign.store.models import RegionRecord, ScenarioRecord
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_ZIP_FILES = 50
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["region_invalid"])
+    message: str = Field(examples=["Данные региона содержат ошибки"])
+
+
+class RegionOut(BaseModel):
+    id: int
+    name: str
+    summary: dict[str, Any] = Field(
+        examples=[{"teachers": 10800, "schools": 490, "municipalities": 30, "methodists": 60}]
+    )
+
+
+class ScenarioIn(BaseModel):
+    region_id: int
+    name: str = Field(min_length=1, max_length=200, examples=["Норма 200–250"])
+    spec: dict[str, Any] = Field(
+        default_factory=dict, examples=[{"assignment": {"preset": "federal"}}]
+    )
+
+
+class ScenarioOut(ScenarioIn):
+    id: int
+
+
+def _region_summary(region: Any) -> dict[str, int]:
+    return {
+        "teachers": len(region.teachers),
+        "schools": len(region.schools),
+        "municipalities": len(region.municipalities),
+        "methodists": len(region.methodists),
+        "candidates": len(region.candidates),
+    }
+
+
+def _extract(data: bytes, folder: Path) -> Path:
+    """The region's files from a zip of CSVs (flattened, only .csv/.yaml) or an XLSX."""
+    if data[:2] != b"PK":
+        raise ApiError(400, "upload_format", "Ожидается архив ZIP с CSV-файлами или книга XLSX")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = archive.namelist()
+    if "[Content_Types].xml" in names:  # an XLSX workbook is a zip too
+        path = folder / "region.xlsx"
+        path.write_bytes(data)
+        return path
+    members = [n for n in names if PurePosixPath(n).suffix.lower() in (".csv", ".yaml")]
+    if not members or len(members) > MAX_ZIP_FILES:
+        raise ApiError(
+            400, "upload_format", "В архиве нет CSV-файлов региона (или их слишком много)"
+        )
+    total = sum(archive.getinfo(n).file_size for n in members)
+    if total > MAX_UPLOAD_BYTES * 4:
+        raise ApiError(413, "upload_too_large", "Распакованные файлы слишком велики")
+    for name in members:
+        (folder / PurePosixPath(name).name).write_bytes(archive.read(name))
+    return folder
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    engine = open_database(database_url)
+    app = FastAPI(
+        title="assign — планирование регионального методического актива",
+        version="0.1.0",
+        description="Регионы, сценарии «что если» и их решения. Доступ по токену "
+        "(`Authorization: Bearer …`); роли viewer, planner, admin.",
+    )
+    app.state.engine = engine
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            {"code": exc.code, "message": exc.message, **exc.extra}, status_code=exc.status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [".".join(str(p) for p in e["loc"]) for e in exc.errors()]
+        return JSONResponse(
+            {
+                "code": "request_invalid",
+                "message": "Неверный запрос: " + ", ".join(fields),
+                "fields": fields,
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {
+            404: ("not_found", "Нет такого адреса"),
+            405: ("method_not_allowed", "Метод не поддерживается"),
+        }
+        code, message = codes.get(exc.status_code, ("http_error", "Ошибка запроса"))
+        return JSONResponse({"code": code, "message": message}, status_code=exc.status_code)
+
+    def require(role: str) -> Callable[..., str]:
+        needed = ROLES.index(role)
+
+        def check(authorization: Annotated[str | None, Header()] = None) -> str:
+            if not authorization or not authorization.startswith("Bearer "):
+                raise ApiError(
+                    401, "auth_required", "Нужен токен доступа (Authorization: Bearer …)"
+                )
+            found = role_of(engine, authorization.removeprefix("Bearer ").strip())
+            if found is None:
+                raise ApiError(401, "auth_invalid", "Токен не найден")
+            if ROLES.index(found) < needed:
+                raise ApiError(403, "forbidden", f"Недостаточно прав: нужна роль {role}")
+            return found
+
+        return check
+
+    errors: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}}
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(
+        "/regions",
+        status_code=201,
+        tags=["regions"],
+        responses={
+            **errors,
+            400: {"model": ErrorBody},
+            413: {"model": ErrorBody},
+            422: {"model": ErrorBody},
+        },
+        dependencies=[Depends(require("admin"))],
+    )
+    async def upload_region(
+        db: SessionDep, file: Annotated[UploadFile, File(description="ZIP с CSV или XLSX")]
+    ) -> RegionOut:
+        data = await file.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ApiError(413, "upload_too_large", "Файл больше 50 МБ")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = _extract(data, Path(tmp))
+            loaded = load_region(path)
+        if loaded.region is None:
+            issues = [
+                {
+                    "file": i.file,
+                    "row": i.row,
+                    "column": i.column,
+                    "value": i.value,
+                    "code": i.code.value,
+                    "message": i.message,
+                }
+                for i in loaded.report.errors
+            ]
+            raise ApiError(422, "region_invalid", "Данные региона содержат ошибки", issues=issues)
+        name = Path(file.filename or "region").stem
+        record = RegionRecord(
+            name=name,
+            source_kind="xlsx" if path.suffix == ".xlsx" else "zip",
+            source=data,
+            summary=_region_summary(loaded.region),
+        )
+        db.add(record)
+        db.commit()
+        return RegionOut(id=record.id, name=record.name, summary=record.summary)
+
+    @app.get(
+        "/regions", tags=["regions"], responses=errors, dependencies=[Depends(require("viewer"))]
+    )
+    def list_regions(db: SessionDep) -> list[RegionOut]:
+        records = db.scalars(select(RegionRecord).order_by(RegionRecord.id))
+        return [RegionOut(id=r.id, name=r.name, summary=r.summary) for r in records]
+
+    @app.get(
+        "/regions/{region_id}",
+        tags=["regions"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def read_region(region_id: int, db: SessionDep) -> RegionOut:
+        record = db.get(RegionRecord, region_id)
+        if record is None:
+            raise ApiError(404, "region_not_found", f"Регион {region_id} не найден")
+        return RegionOut(id=record.id, name=record.name, summary=record.summary)
+
+    def _scenario(db: Session, scenario_id: int) -> ScenarioRecord:
+        record = db.get(ScenarioRecord, scenario_id)
+        if record is None:
+            raise ApiError(404, "scenario_not_found", f"Сценарий {scenario_id} не найден")
+        return record
+
+    def _out(r: ScenarioRecord) -> ScenarioOut:
+        return ScenarioOut(id=r.id, region_id=r.region_id, name=r.name, spec=r.spec)
+
+    @app.post(
+        "/scenarios",
+        status_code=201,
+        tags=["scenarios"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def create_scenario(body: ScenarioIn, db: SessionDep) -> ScenarioOut:
+        if db.get(RegionRecord, body.region_id) is None:
+            raise ApiError(404, "region_not_found", f"Регион {body.region_id} не найден")
+        record = ScenarioRecord(region_id=body.region_id, name=body.name, spec=body.spec)
+        db.add(record)
+        db.commit()
+        return _out(record)
+
+    @app.get(
+        "/scenarios",
+        tags=["scenarios"],
+        responses=errors,
+        dependencies=[Depends(require("viewer"))],
+    )
+    def list_scenarios(db: SessionDep) -> list[ScenarioOut]:
+        return [_out(r) for r in db.scalars(select(ScenarioRecord).order_by(ScenarioRecord.id))]
+
+    @app.get(
+        "/scenarios/{scenario_id}",
+        tags=["scenarios"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def read_scenario(scenario_id: int, db: SessionDep) -> ScenarioOut:
+        return _out(_scenario(db, scenario_id))
+
+    @app.put(
+        "/scenarios/{scenario_id}",
+        tags=["scenarios"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def update_scenario(scenario_id: int, body: ScenarioIn, db: SessionDep) -> ScenarioOut:
+        record = _scenario(db, scenario_id)
+        if db.get(RegionRecord, body.region_id) is None:
+            raise ApiError(404, "region_not_found", f"Регион {body.region_id} не найден")
+        record.region_id, record.name, record.spec = body.region_id, body.name, body.spec
+        db.commit()
+        return _out(record)
+
+    @app.delete(
+        "/scenarios/{scenario_id}",
+        status_code=204,
+        tags=["scenarios"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def delete_scenario(scenario_id: int, db: SessionDep) -> None:
+        db.delete(_scenario(db, scenario_id))
+        db.commit()
+
+    return app

@@ -1,0 +1,206 @@
+"""The API over real HTTP (uvicorn on loopback), against SQLite and, when it answers, the
+PostgreSQL server of this machine: tokens and roles, region upload with validation errors as
+data, scenarios, errors as JSON, and data surviving a restart."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import threading
+import time
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from api.app import create_app
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from assign.cli import app as cli
+from assign.store import create_token, open_database
+from conftest import DATA
+
+PG_ADMIN = os.environ.get("ASSIGN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reachable() -> bool:
+    try:
+        with create_engine(PG_ADMIN).connect() as conn:
+            conn.execute(text("select 1"))
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'assign.db'}"
+        return
+    if not _pg_reachable():
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"assign_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class Server:
+    """The app served by uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, url: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(url), host="127.0.0.1", port=self.port, log_level="error"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            assert time.time() < deadline, "the server did not start"
+            time.sleep(0.02)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(database: str) -> Iterator[Server]:
+    running = Server(database)
+    yield running
+    running.stop()
+
+
+def _tokens(database: str) -> dict[str, str]:
+    engine = open_database(database)
+    tokens = {role: create_token(engine, role) for role in ("viewer", "planner", "admin")}
+    engine.dispose()
+    return tokens
+
+
+def _zip(folder: Path, replace: dict[str, str] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.glob("*.csv")):
+            content = path.read_text(encoding="utf-8")
+            archive.writestr(path.name, (replace or {}).get(path.name, content))
+    return buffer.getvalue()
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Server) -> None:
+    tokens = _tokens(database)
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        missing = client.get("/regions")
+        assert missing.status_code == 401 and missing.json()["code"] == "auth_required"
+        wrong = client.get("/regions", headers=_auth("nope"))
+        assert wrong.status_code == 401 and wrong.json()["code"] == "auth_invalid"
+
+        upload = {"file": ("small_ok.zip", _zip(DATA / "small_ok"), "application/zip")}
+        denied = client.post("/regions", files=upload, headers=_auth(tokens["planner"]))
+        assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
+        created = client.post("/regions", files=upload, headers=_auth(tokens["admin"]))
+        assert created.status_code == 201, created.text
+        region = created.json()
+        assert region["summary"]["teachers"] == 10 and region["summary"]["methodists"] == 3
+
+        body = {
+            "region_id": region["id"],
+            "name": "Норма 200–250",
+            "spec": {"assignment": {"preset": "federal"}},
+        }
+        viewer = client.post("/scenarios", json=body, headers=_auth(tokens["viewer"]))
+        assert viewer.status_code == 403
+        scenario = client.post("/scenarios", json=body, headers=_auth(tokens["planner"]))
+        assert scenario.status_code == 201
+        sid = scenario.json()["id"]
+        body["name"] = "Норма 100–150"
+        updated = client.put(f"/scenarios/{sid}", json=body, headers=_auth(tokens["planner"]))
+        assert updated.json()["name"] == "Норма 100–150"
+        listed = client.get("/scenarios", headers=_auth(tokens["viewer"])).json()
+        assert [s["id"] for s in listed] == [sid]
+        bad_region = client.post(
+            "/scenarios", json={**body, "region_id": 999}, headers=_auth(tokens["planner"])
+        )
+        assert bad_region.status_code == 404 and bad_region.json()["code"] == "region_not_found"
+        bad_body = client.post("/scenarios", json={"name": ""}, headers=_auth(tokens["planner"]))
+        assert bad_body.status_code == 422 and bad_body.json()["code"] == "request_invalid"
+    server.stop()
+
+    again = Server(database)  # a restart: a new process state on the same database
+    try:
+        with httpx.Client(base_url=again.base, timeout=30) as client:
+            regions = client.get("/regions", headers=_auth(tokens["viewer"])).json()
+            assert [r["name"] for r in regions] == ["small_ok"]
+            kept = client.get(f"/scenarios/{sid}", headers=_auth(tokens["viewer"])).json()
+            assert kept["name"] == "Норма 100–150"
+            gone = client.delete(f"/scenarios/{sid}", headers=_auth(tokens["planner"]))
+            assert gone.status_code == 204
+            assert (
+                client.get(f"/scenarios/{sid}", headers=_auth(tokens["viewer"])).json()["code"]
+                == "scenario_not_found"
+            )
+    finally:
+        again.stop()
+
+
+def test_bad_uploads_come_back_as_data(database: str, server: Server) -> None:
+    admin = _tokens(database)["admin"]
+    teachers = (DATA / "small_ok" / "teachers.csv").read_text(encoding="utf-8")
+    broken = teachers.replace(
+        "Иванова Анна Петровна,S1,Математика", "Иванова Анна Петровна,S1,Алхимия"
+    )
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        bad = client.post(
+            "/regions",
+            files={"file": ("r.zip", _zip(DATA / "small_ok", {"teachers.csv": broken}), "x")},
+            headers=_auth(admin),
+        )
+        assert bad.status_code == 422
+        body = bad.json()
+        assert body["code"] == "region_invalid"
+        (issue,) = [i for i in body["issues"] if i["code"] == "unknown_subject"]
+        assert issue["file"] == "teachers.csv" and issue["row"] == 2
+        assert issue["value"] == "Алхимия"
+        not_zip = client.post(
+            "/regions", files={"file": ("r.txt", b"hello", "text/plain")}, headers=_auth(admin)
+        )
+        assert not_zip.status_code == 400 and not_zip.json()["code"] == "upload_format"
+        nowhere = client.get("/no-such-page")
+        assert nowhere.status_code == 404 and nowhere.json()["code"] == "not_found"
+
+
+def test_token_create_prints_the_token_last(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = CliRunner().invoke(
+        cli, ["token", "create", "--role", "planner"], env={"ASSIGN_DATABASE_URL": url}
+    )
+    assert done.exit_code == 0, done.output
+    token = done.output.strip().splitlines()[-1]
+    from assign.store import role_of
+
+    assert role_of(open_database(url), token) == "planner"
+    wrong = CliRunner().invoke(
+        cli, ["token", "create", "--role", "king"], env={"ASSIGN_DATABASE_URL": url}
+    )
+    assert wrong.exit_code == 2
