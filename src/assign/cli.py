@@ -32,6 +32,7 @@ from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
 from assign.sample.profiles import PROFILES
+from assign.scenario import ScenarioError, load_scenario, run_scenario
 from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
 from assign.store import ROLES, create_token, database_url, open_database
@@ -693,6 +694,41 @@ def make_documents(
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
     )
+
+
+scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("run")
+def scenario_run(
+    file: Annotated[Path, typer.Argument(help="Файл сценария (YAML)")],
+    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    region_path: Annotated[
+        Path | None, typer.Option("--region", help="Регион (иначе — поле region сценария)")
+    ] = None,
+) -> None:
+    """Выполнить сценарий: изменить регион, построить закрепление или план набора."""
+    try:
+        scenario = load_scenario(file)
+        base = region_path or (file.parent / scenario.region if scenario.region else None)
+        if base is None:
+            raise ScenarioError(f"{file.name}: не указан регион (поле region или --region)")
+        region = _region_or_exit(base)
+        console.print(f"Сценарий: {scenario.name}")
+        with console.status("Решение сценария"):
+            outcome = run_scenario(region, scenario)
+    except ScenarioError as exc:
+        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
+        raise typer.Exit(2) from None
+    if outcome.pool is not None:
+        print_pool(outcome.pool, write_pool(outcome.pool, out))
+    else:
+        assert outcome.result is not None
+        payload = write_solution(outcome.problem, outcome.result, out)
+        print_result(outcome.problem, outcome.result, payload)
+    console.print(f"Результаты записаны в {out}")
+    raise typer.Exit(1 if outcome.status is Status.INFEASIBLE else 0)
 
 
 token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True)

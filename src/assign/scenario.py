@@ -1,0 +1,158 @@
+"""What-if scenarios: a base region, the changes to it, and the parameters of the plan.
+
+A scenario is data (a YAML file in `scenarios/`, or a JSON body of the API): norms and other
+assignment settings, methodists who leave or join, candidates added, transport links closed in
+some months, teachers removed, and whether to size the pool or plan the year. `apply` makes the
+changed region; `run_scenario` solves it and returns the result with its KPIs. Every change
+that names something the region lacks is an error that names it, never silently skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
+from assign.assignment.kpi import kpis
+from assign.assignment.result import Result, Status
+from assign.domain import Candidate, Methodist, Region, TransportLink
+from assign.errors import validation_lines_ru
+from assign.pool import PoolResult, PoolSettings, size_pool
+
+
+class LinkClosure(BaseModel):
+    """Links closed in some months (a winter road that did not freeze): between two
+    municipalities, or every link of a mode when no ends are given."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    from_municipality: str | None = None
+    to_municipality: str | None = None
+    mode: str | None = None  # only this mode; every mode when absent
+    months: tuple[int, ...] = Field(min_length=1)
+
+    def closes(self, link: TransportLink) -> bool:
+        if self.mode is not None and link.mode.value != self.mode:
+            return False
+        ends = {self.from_municipality, self.to_municipality} - {None}
+        return ends <= {link.from_municipality, link.to_municipality}
+
+
+class Changes(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    remove_methodists: tuple[str, ...] = ()
+    add_methodists: tuple[Methodist, ...] = ()
+    add_candidates: tuple[Candidate, ...] = ()
+    remove_teachers: tuple[str, ...] = ()
+    close_links: tuple[LinkClosure, ...] = ()
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    region: str | None = None
+    """The base region's folder or workbook, relative to the scenario file (CLI only)."""
+    description: str = ""
+    assignment: AssignmentSettings = Field(default_factory=AssignmentSettings)
+    changes: Changes = Field(default_factory=Changes)
+    keep_current: bool = True
+    """Re-plan from the region's current assignment, disturbing it as little as possible."""
+    recruit: bool = False
+    """Size the pool from the candidates (the smallest pool, then least travel) instead of
+    assigning to the methodists as they are."""
+    release_existing: bool = False
+    """When recruiting, existing methodists may be released (a stricter norm may need fewer)."""
+
+
+class ScenarioError(ValueError):
+    code = "scenario_invalid"
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        return Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise ScenarioError(f"{path.name}: файл не прочитан ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path.name}: ошибка YAML: {exc}") from None
+    except ValidationError as exc:
+        raise ScenarioError("; ".join(validation_lines_ru(exc, path.name))) from None
+
+
+def apply(region: Region, scenario: Scenario) -> Region:
+    """The region as the scenario changes it."""
+    changes = scenario.changes
+    unknown = [m for m in changes.remove_methodists if m not in region.methodist_by_id]
+    unknown += [t for t in changes.remove_teachers if t not in region.teacher_by_id]
+    municipalities = {m.municipality_id for m in region.municipalities}
+    unknown += [
+        end
+        for c in changes.close_links
+        for end in (c.from_municipality, c.to_municipality)
+        if end is not None and end not in municipalities
+    ]
+    if unknown:
+        raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {', '.join(unknown)}")
+    gone_m, gone_t = set(changes.remove_methodists), set(changes.remove_teachers)
+    links = []
+    for link in region.transport:
+        for closure in changes.close_links:
+            if closure.closes(link):
+                link = link.model_copy(
+                    update={"months": tuple(m for m in link.months if m not in closure.months)}
+                )
+        if link.months:
+            links.append(link)
+    data: dict[str, Any] = {
+        "methodists": tuple(m for m in region.methodists if m.methodist_id not in gone_m)
+        + changes.add_methodists,
+        "candidates": region.candidates + changes.add_candidates,
+        "teachers": tuple(t for t in region.teachers if t.teacher_id not in gone_t),
+        "transport": tuple(links),
+        "current_assignment": tuple(
+            p
+            for p in region.current_assignment
+            if scenario.keep_current and p.teacher_id not in gone_t and p.methodist_id not in gone_m
+        ),
+    }
+    fields = {name: getattr(region, name) for name in type(region).model_fields}
+    return Region.model_validate(fields | data)
+
+
+def run_scenario(region: Region, scenario: Scenario) -> ScenarioOutcome:
+    """Solve the changed region: assign, or size the pool when the scenario recruits."""
+    changed = apply(region, scenario)
+    if scenario.recruit:
+        settings = PoolSettings(
+            assignment=scenario.assignment, keep_existing=not scenario.release_existing
+        )
+        pool = size_pool(changed, settings)
+        report = kpis(pool.problem, pool.assignment, [])
+        return ScenarioOutcome(changed, pool.problem, None, pool, report)
+    problem = build_problem(changed, scenario.assignment)
+    result = solve(problem)
+    report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
+    return ScenarioOutcome(changed, problem, result, None, report)
+
+
+@dataclass
+class ScenarioOutcome:
+    region: Region
+    problem: AssignmentProblem
+    result: Result | None  # the assignment, when the scenario assigns
+    pool: PoolResult | None  # the pool plan, when it recruits
+    kpi: dict[str, Any]
+
+    @property
+    def status(self) -> Status:
+        return self.pool.status if self.pool else self.result.status  # type: ignore[union-attr]
+
+    @property
+    def assignment(self) -> dict[str, str]:
+        return self.pool.assignment if self.pool else self.result.assignment  # type: ignore[union-attr]
