@@ -125,8 +125,21 @@ def apply(region: Region, scenario: Scenario) -> Region:
     return Region.model_validate(fields | data)
 
 
+def realigned(base: Region, assignment: dict[str, str]) -> list[str]:
+    """Teachers whose methodist differs from the base region's current one — including those
+    whose methodist left, whom the changed region no longer pairs with anyone."""
+    current = base.current_methodist_of
+    return sorted(t for t, m in assignment.items() if current.get(t) not in (None, m))
+
+
 def run_scenario(region: Region, scenario: Scenario) -> ScenarioOutcome:
     """Solve the changed region: assign, or size the pool when the scenario recruits."""
+    outcome = _solve(region, scenario)
+    outcome.kpi["realigned"] = len(realigned(region, outcome.assignment))
+    return outcome
+
+
+def _solve(region: Region, scenario: Scenario) -> ScenarioOutcome:
     changed = apply(region, scenario)
     if scenario.recruit:
         settings = PoolSettings(

@@ -1,0 +1,99 @@
+"""What-if scenarios: changes applied to the region, the examples in scenarios/, the CLI."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assign.assignment import AssignmentSettings, Status
+from assign.cli import app
+from assign.io import load_region_or_raise
+from assign.scenario import (
+    Changes,
+    LinkClosure,
+    Scenario,
+    ScenarioError,
+    apply,
+    load_scenario,
+    run_scenario,
+)
+from assign.transport import TravelModel
+from conftest import DATA, REPO, SAMPLES
+
+SCENARIOS = REPO / "scenarios"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_scenario_loads_and_names_an_existing_region(path: Path) -> None:
+    scenario = load_scenario(path)
+    assert scenario.region and (path.parent / scenario.region).is_dir()
+
+
+def test_a_methodist_leaves_and_the_rest_stay_put() -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    scenario = load_scenario(SCENARIOS / "tambov_methodist_leaves.yaml")
+    (gone,) = scenario.changes.remove_methodists
+    outcome = run_scenario(region, scenario)
+    assert outcome.status is Status.OPTIMAL
+    assert gone not in outcome.region.methodist_by_id
+    assert gone not in set(outcome.assignment.values())
+    current = region.current_methodist_of
+    theirs = [t for t, m in current.items() if m == gone]
+    moved = [t for t, m in outcome.assignment.items() if current.get(t) not in (None, m)]
+    # her teachers must move; changes are ranked first, so few others do
+    assert set(theirs) <= set(moved)
+    assert len(moved) - len(theirs) <= len(theirs)
+    assert outcome.kpi["realigned"] == len(moved)
+
+
+def test_closing_the_winter_road_cuts_the_ulus_off_in_winter() -> None:
+    region = load_region_or_raise(DATA / "small_winter_road")
+    scenario = Scenario(
+        name="тёплая зима",
+        assignment=AssignmentSettings(min_load=0, max_load=50),
+        changes=Changes(close_links=(LinkClosure(mode="winter_road", months=(12, 1, 2, 3, 4)),)),
+    )
+    changed = apply(region, scenario)
+    before = TravelModel(region).matrix(
+        ["SC"], [TravelModel(region).person_place(region.methodists[0])]
+    )
+    after = TravelModel(changed).matrix(
+        ["SC"], [TravelModel(changed).person_place(changed.methodists[0])]
+    )
+    assert math.isfinite(before.hours[0, 0, 0]) and not math.isfinite(after.hours[0, 0, 0])
+    assert after.hours[6, 0, 0] == before.hours[6, 0, 0]  # July: the river route, untouched
+
+
+def test_changes_naming_what_the_region_lacks_are_errors() -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    scenario = Scenario(
+        name="ошибка",
+        changes=Changes(remove_methodists=("P9",), remove_teachers=("T99",)),
+    )
+    with pytest.raises(ScenarioError, match="P9, T99"):
+        apply(region, scenario)
+
+
+def test_cli_runs_a_scenario_file_and_reports_a_bad_one(tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            "run",
+            str(SCENARIOS / "tambov_methodist_leaves.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "assignments.csv").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nregion: ../nowhere\nassignment:\n  preset: марс\n", encoding="utf-8")
+    done = CliRunner().invoke(
+        app, ["scenario", "run", str(bad), "--out", str(tmp_path / "o2")], env={"COLUMNS": "200"}
+    )
+    assert done.exit_code == 2
+    assert "assignment.preset" in done.output and "scenario_invalid" in done.output
