@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -22,9 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.jobs import (
+    JobRunner,
+    ProcessJobRunner,
+    approved_assignment,
+    fail_interrupted,
+    region_of,
+)
 from assign.io import load_region
 from assign.store import ROLES, open_database, role_of
-from assign.store.models import RegionRecord, ScenarioRecord
+from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_ZIP_FILES = 50
@@ -102,9 +110,54 @@ def _session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+class JobOut(BaseModel):
+    id: int
+    scenario_id: int
+    status: str = Field(examples=["running"])
+    progress: dict[str, Any] = Field(examples=[{"done": 3, "total": 19, "current": "Химия"}])
+    error: str | None = None
+
+
+class ResultOut(BaseModel):
+    job_id: int
+    kpi: dict[str, Any]
+    total: int
+    offset: int
+    assignment: list[dict[str, str]] = Field(
+        examples=[[{"teacher_id": "TMB-T00001", "methodist_id": "TMB-MET010"}]]
+    )
+    approved: bool
+
+
+class Realignment(BaseModel):
+    job_id: int
+    changed: int
+    teachers: list[dict[str, str | None]]
+
+
+def _job_out(job: JobRecord) -> JobOut:
+    return JobOut(
+        id=job.id,
+        scenario_id=job.scenario_id,
+        status=job.status,
+        progress=job.progress,
+        error=job.error,
+    )
+
+
+def create_app(database_url: str | None = None, runner: JobRunner | None = None) -> FastAPI:
     engine = open_database(database_url)
+    with Session(engine) as session:
+        fail_interrupted(session)
+    jobs = runner or ProcessJobRunner(engine.url.render_as_string(hide_password=False))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="assign — планирование регионального методического актива",
         version="0.1.0",
         description="Регионы, сценарии «что если» и их решения. Доступ по токену "
@@ -292,5 +345,154 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def delete_scenario(scenario_id: int, db: SessionDep) -> None:
         db.delete(_scenario(db, scenario_id))
         db.commit()
+
+    def _job(db: Session, job_id: int) -> JobRecord:
+        job = db.get(JobRecord, job_id)
+        if job is None:
+            raise ApiError(404, "job_not_found", f"Задание {job_id} не найдено")
+        return job
+
+    def _result(db: Session, job_id: int) -> ResultRecord:
+        job = _job(db, job_id)
+        record = db.scalar(select(ResultRecord).where(ResultRecord.job_id == job_id))
+        if record is None:
+            raise ApiError(
+                409, "result_not_ready", f"У задания {job_id} нет результата: {job.status}"
+            )
+        return record
+
+    @app.post(
+        "/scenarios/{scenario_id}/jobs",
+        status_code=202,
+        tags=["jobs"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def run_job(scenario_id: int, db: SessionDep) -> JobOut:
+        """Запустить сценарий: задание ставится в очередь, ответ — сразу."""
+        _scenario(db, scenario_id)
+        job = JobRecord(scenario_id=scenario_id, status="queued", progress={})
+        db.add(job)
+        db.commit()
+        jobs.submit(job.id)
+        return _job_out(job)
+
+    @app.get(
+        "/jobs/{job_id}",
+        tags=["jobs"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def read_job(job_id: int, db: SessionDep) -> JobOut:
+        return _job_out(_job(db, job_id))
+
+    @app.post(
+        "/jobs/{job_id}/cancel",
+        status_code=202,
+        tags=["jobs"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def cancel_job(job_id: int, db: SessionDep) -> JobOut:
+        job = _job(db, job_id)
+        if job.status == "queued":
+            job.status = "cancelled"
+        elif job.status == "running":
+            job.status = "cancelling"  # the job stops at its next subject group
+        db.commit()
+        return _job_out(job)
+
+    @app.get(
+        "/jobs/{job_id}/result",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def read_result(
+        job_id: int,
+        db: SessionDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    ) -> ResultOut:
+        record = _result(db, job_id)
+        pairs = sorted(record.assignment.items())
+        return ResultOut(
+            job_id=job_id,
+            kpi=record.kpi,
+            total=len(pairs),
+            offset=offset,
+            assignment=[
+                {"teacher_id": t, "methodist_id": m} for t, m in pairs[offset : offset + limit]
+            ],
+            approved=record.approved_at is not None,
+        )
+
+    @app.get(
+        "/compare",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def compare(
+        db: SessionDep, jobs_: Annotated[list[int], Query(alias="jobs", min_length=2)]
+    ) -> dict[str, Any]:
+        """Сравнить решения: показатели рядом и педагоги, у которых разные методисты."""
+        records = [_result(db, j) for j in jobs_]
+        keys = (
+            "served",
+            "unserved",
+            "changed",
+            "travel_hours_mean",
+            "travel_hours_max",
+            "share_within_2h",
+        )
+        table = {
+            str(j): {k: r.kpi.get("overall", {}).get(k) for k in keys}
+            | {"status": r.kpi.get("status"), "realigned": r.kpi.get("realigned")}
+            for j, r in zip(jobs_, records, strict=True)
+        }
+        teachers = sorted(set().union(*(r.assignment for r in records)))
+        differ = [
+            {
+                "teacher_id": t,
+                **{str(j): r.assignment.get(t) for j, r in zip(jobs_, records, strict=True)},
+            }
+            for t in teachers
+            if len({r.assignment.get(t) for r in records}) > 1
+        ]
+        pools = {str(j): r.kpi.get("pool") for j, r in zip(jobs_, records, strict=True)}
+        return {
+            "kpi": table,
+            "differing_teachers": len(differ),
+            "teachers": differ[:1000],
+            "pool": pools,
+        }
+
+    @app.post(
+        "/jobs/{job_id}/approve",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+        dependencies=[Depends(require("planner"))],
+    )
+    def approve(job_id: int, db: SessionDep) -> Realignment:
+        """Утвердить решение: оно становится текущим закреплением региона; прежние остаются
+        снимками, которые можно восстановить тем же запросом. Ответ — отчёт о перезакреплении."""
+        record = _result(db, job_id)
+        job = _job(db, job_id)
+        scenario = _scenario(db, job.scenario_id)
+        before = approved_assignment(db, scenario.region_id)
+        if before is None:
+            region_record = db.get(RegionRecord, scenario.region_id)
+            assert region_record is not None
+            before = dict(region_of(region_record).current_methodist_of)
+        record.approved_at = now()
+        db.commit()
+        after = record.assignment
+        changed = [  # a teacher left without a methodist is a change too (after: null)
+            {"teacher_id": t, "before": before.get(t), "after": after.get(t)}
+            for t in sorted(set(before) | set(after))
+            if before.get(t) != after.get(t)
+        ]
+        return Realignment(job_id=job_id, changed=len(changed), teachers=changed)
 
     return app

@@ -204,3 +204,91 @@ def test_token_create_prints_the_token_last(tmp_path: Path) -> None:
         cli, ["token", "create", "--role", "king"], env={"ASSIGN_DATABASE_URL": url}
     )
     assert wrong.exit_code == 2
+
+
+def _wait(client: httpx.Client, job_id: int, token: str, seconds: float = 60) -> dict[str, object]:
+    deadline = time.time() + seconds
+    while True:
+        job = client.get(f"/jobs/{job_id}", headers=_auth(token)).json()
+        if job["status"] in ("done", "failed", "cancelled"):
+            return job
+        assert time.time() < deadline, job
+        time.sleep(0.1)
+
+
+def test_the_full_flow_jobs_results_compare_approve_restart(database: str, server: Server) -> None:
+    tokens = _tokens(database)
+    planner, viewer = _auth(tokens["planner"]), _auth(tokens["viewer"])
+    with httpx.Client(base_url=server.base, timeout=60) as client:
+        upload = {"file": ("small_ok.zip", _zip(DATA / "small_ok"), "application/zip")}
+        region = client.post("/regions", files=upload, headers=_auth(tokens["admin"])).json()
+        loose = {"assignment": {"min_load": 0, "max_load": 9}}
+        tight = {
+            "assignment": {"min_load": 0, "max_load": 9, "allow_partial": True},
+            "changes": {"remove_methodists": ["P2"]},
+        }
+        ids = []
+        for name, spec in (("как есть", loose), ("без P2", tight)):
+            body = {"region_id": region["id"], "name": name, "spec": spec}
+            ids.append(client.post("/scenarios", json=body, headers=planner).json()["id"])
+        denied = client.post(f"/scenarios/{ids[0]}/jobs", headers=viewer)
+        assert denied.status_code == 403  # a viewer cannot run a job
+        submitted = [client.post(f"/scenarios/{s}/jobs", headers=planner) for s in ids]
+        assert all(r.status_code == 202 for r in submitted)  # two jobs at once
+        jobs = [r.json()["id"] for r in submitted]
+        finished = [_wait(client, j, tokens["viewer"]) for j in jobs]
+        assert [f["status"] for f in finished] == ["done", "done"], finished
+        first = client.get(
+            f"/jobs/{jobs[0]}/result", headers=viewer, params={"offset": 0, "limit": 4}
+        ).json()
+        assert first["total"] == 10 and len(first["assignment"]) == 4
+        assert first["kpi"]["status"] == "optimal"
+        rest = client.get(
+            f"/jobs/{jobs[0]}/result", headers=viewer, params={"offset": 4, "limit": 100}
+        ).json()
+        full = {
+            p["teacher_id"]: p["methodist_id"] for p in first["assignment"] + rest["assignment"]
+        }
+        assert len(full) == 10
+        second = client.get(f"/jobs/{jobs[1]}/result", headers=viewer, params={"limit": 100}).json()
+        other = {p["teacher_id"]: p["methodist_id"] for p in second["assignment"]}
+        assert other and "P2" not in other.values()
+        compared = client.get("/compare", headers=viewer, params=[("jobs", j) for j in jobs]).json()
+        differ = {t for t in full if full[t] != other.get(t)}
+        assert compared["differing_teachers"] == len(differ) > 0
+        assert {row["teacher_id"] for row in compared["teachers"]} == differ
+        assert set(compared["kpi"]) == {str(j) for j in jobs}
+        # approve the first, then the second: the realignment lists exactly the differences
+        client.post(f"/jobs/{jobs[0]}/approve", headers=planner).raise_for_status()
+        report = client.post(f"/jobs/{jobs[1]}/approve", headers=planner).json()
+        assert report["changed"] == len(differ)
+        assert {(r["teacher_id"], r["before"], r["after"]) for r in report["teachers"]} == {
+            (t, full[t], other.get(t)) for t in differ
+        }
+        # a new run starts from the approved plan: disturbing it as little as possible
+        again = client.post(f"/scenarios/{ids[1]}/jobs", headers=planner).json()["id"]
+        assert _wait(client, again, tokens["viewer"])["status"] == "done"
+        kpi = client.get(f"/jobs/{again}/result", headers=viewer).json()["kpi"]
+        assert kpi["overall"]["changed"] == 0
+        not_ready = client.get("/jobs/999/result", headers=viewer)
+        assert not_ready.status_code == 404 and not_ready.json()["code"] == "job_not_found"
+    server.stop()
+    # a job a stopped server left running is marked failed when the server starts again
+    from sqlalchemy.orm import Session
+
+    from assign.store.models import JobRecord
+
+    engine = open_database(database)
+    with Session(engine) as session:
+        session.add(JobRecord(scenario_id=ids[0], status="running", progress={}))
+        session.commit()
+    engine.dispose()
+    restarted = Server(database)
+    try:
+        with httpx.Client(base_url=restarted.base, timeout=30) as client:
+            listed = client.get(f"/jobs/{jobs[0]}/result", headers=viewer).json()
+            assert listed["approved"] is True and listed["total"] == 10
+            interrupted = client.get(f"/jobs/{again + 1}", headers=viewer).json()
+            assert interrupted["status"] == "failed" and "перезапуском" in interrupted["error"]
+    finally:
+        restarted.stop()

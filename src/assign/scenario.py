@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
 from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
+from assign.assignment.solve import ComponentProgress
 from assign.domain import Candidate, Methodist, Region, TransportLink
 from assign.errors import validation_lines_ru
 from assign.pool import PoolResult, PoolSettings, size_pool
@@ -132,14 +133,19 @@ def realigned(base: Region, assignment: dict[str, str]) -> list[str]:
     return sorted(t for t, m in assignment.items() if current.get(t) not in (None, m))
 
 
-def run_scenario(region: Region, scenario: Scenario) -> ScenarioOutcome:
-    """Solve the changed region: assign, or size the pool when the scenario recruits."""
-    outcome = _solve(region, scenario)
+def run_scenario(
+    region: Region, scenario: Scenario, on_component: ComponentProgress | None = None
+) -> ScenarioOutcome:
+    """Solve the changed region: assign, or size the pool when the scenario recruits.
+    `on_component(done, total, name)` reports progress and may raise to stop the run."""
+    outcome = _solve(region, scenario, on_component)
     outcome.kpi["realigned"] = len(realigned(region, outcome.assignment))
     return outcome
 
 
-def _solve(region: Region, scenario: Scenario) -> ScenarioOutcome:
+def _solve(
+    region: Region, scenario: Scenario, on_component: ComponentProgress | None
+) -> ScenarioOutcome:
     changed = apply(region, scenario)
     if scenario.recruit:
         settings = PoolSettings(
@@ -149,7 +155,7 @@ def _solve(region: Region, scenario: Scenario) -> ScenarioOutcome:
         report = kpis(pool.problem, pool.assignment, [])
         return ScenarioOutcome(changed, pool.problem, None, pool, report)
     problem = build_problem(changed, scenario.assignment)
-    result = solve(problem)
+    result = solve(problem, on_component=on_component)
     report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     return ScenarioOutcome(changed, problem, result, None, report)
 
