@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,11 +30,26 @@ from api.jobs import (
     fail_interrupted,
     region_of,
 )
+from assign.assignment import build_problem
+from assign.documents.order import write_order
+from assign.documents.roadmap import write_roadmaps
+from assign.documents.settings import DocumentSettings
+from assign.documents.workbook import write_workbook
+from assign.events.calendar import load_calendar
+from assign.events.catalogue import load_catalogue
+from assign.events.outline import outline
 from assign.io import load_region
+from assign.scenario import Scenario, apply
 from assign.store import ROLES, open_database, role_of
 from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
+DOCUMENTS = {
+    "order.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "assignment.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "roadmaps.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 MAX_ZIP_FILES = 50
 
 
@@ -249,6 +264,8 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
                 for i in loaded.report.errors
             ]
             raise ApiError(422, "region_invalid", "Данные региона содержат ошибки", issues=issues)
+        if len(loaded.region.teachers) > MAX_TEACHERS:
+            raise ApiError(413, "too_many_rows", f"Больше {MAX_TEACHERS} педагогов в регионе")
         name = Path(file.filename or "region").stem
         record = RegionRecord(
             name=name,
@@ -494,5 +511,68 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
             if before.get(t) != after.get(t)
         ]
         return Realignment(job_id=job_id, changed=len(changed), teachers=changed)
+
+    @app.get(
+        "/regions/{region_id}/plans",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def approved_plans(region_id: int, db: SessionDep) -> list[dict[str, Any]]:
+        """Утверждённые планы региона, последний — текущий; прежний восстанавливается
+        повторным утверждением (`POST /jobs/{id}/approve`)."""
+        if db.get(RegionRecord, region_id) is None:
+            raise ApiError(404, "region_not_found", f"Регион {region_id} не найден")
+        rows = db.execute(
+            select(ResultRecord.job_id, ResultRecord.approved_at, ScenarioRecord.name)
+            .join(JobRecord, ResultRecord.job_id == JobRecord.id)
+            .join(ScenarioRecord, JobRecord.scenario_id == ScenarioRecord.id)
+            .where(ScenarioRecord.region_id == region_id, ResultRecord.approved_at.is_not(None))
+            .order_by(ResultRecord.approved_at.desc(), ResultRecord.id.desc())
+        ).all()
+        return [
+            {
+                "job_id": job_id,
+                "scenario": name,
+                "approved_at": when.isoformat() if when else None,
+                "current": n == 0,
+            }
+            for n, (job_id, when, name) in enumerate(rows)
+        ]
+
+    @app.get(
+        "/jobs/{job_id}/documents/{name}",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def download(job_id: int, name: str, db: SessionDep) -> Response:
+        """Документы решения: order.docx, assignment.xlsx или roadmaps.xlsx."""
+        if name not in DOCUMENTS:
+            raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
+        record = _result(db, job_id)
+        scenario = _scenario(db, _job(db, job_id).scenario_id)
+        region_record = db.get(RegionRecord, scenario.region_id)
+        assert region_record is not None
+        spec = Scenario.model_validate({"name": scenario.name, **scenario.spec})
+        region = apply(region_of(region_record), spec)
+        problem = build_problem(region, spec.assignment)
+        assignment = {t: m for t, m in record.assignment.items() if m in region.methodist_by_id}
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            if name == "order.docx":
+                write_order(region, assignment, DocumentSettings(), path)
+            elif name == "assignment.xlsx":
+                unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
+                write_workbook(problem, assignment, unplaced, path)
+            else:
+                planned = outline(region, assignment, load_catalogue(), load_calendar().start_year)
+                write_roadmaps(region, planned, path)
+            content = path.read_bytes()
+        return Response(
+            content,
+            media_type=DOCUMENTS[name],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     return app

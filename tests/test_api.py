@@ -15,13 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 import uvicorn
 from api.app import create_app
+from api.jobs import JobRunner, execute
+from docx import Document
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from assign.cli import app as cli
+from assign.io import load_region_or_raise
 from assign.store import create_token, open_database
 from conftest import DATA
 
@@ -59,12 +63,12 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 class Server:
     """The app served by uvicorn in a thread, on a free loopback port."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, runner: JobRunner | None = None) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         config = uvicorn.Config(
-            create_app(url), host="127.0.0.1", port=self.port, log_level="error"
+            create_app(url, runner), host="127.0.0.1", port=self.port, log_level="error"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -270,6 +274,24 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         assert _wait(client, again, tokens["viewer"])["status"] == "done"
         kpi = client.get(f"/jobs/{again}/result", headers=viewer).json()["kpi"]
         assert kpi["overall"]["changed"] == 0
+        # the approved plans: the last is current; approving an earlier one restores it
+        plans = client.get(f"/regions/{region['id']}/plans", headers=viewer).json()
+        assert [(p["job_id"], p["current"]) for p in plans] == [(jobs[1], True), (jobs[0], False)]
+        client.post(f"/jobs/{jobs[0]}/approve", headers=planner).raise_for_status()
+        plans = client.get(f"/regions/{region['id']}/plans", headers=viewer).json()
+        assert plans[0]["job_id"] == jobs[0] and plans[0]["current"]
+        # documents of a result, re-read: every assigned teacher in the order's appendix
+        order = client.get(f"/jobs/{jobs[0]}/documents/order.docx", headers=viewer)
+        assert order.status_code == 200
+        cells = {
+            c.text for row in Document(io.BytesIO(order.content)).tables[0].rows for c in row.cells
+        }
+        names = {t.full_name for t in load_region_or_raise(DATA / "small_ok").teachers}
+        assert names <= cells
+        book = client.get(f"/jobs/{jobs[0]}/documents/assignment.xlsx", headers=viewer)
+        assert openpyxl.load_workbook(io.BytesIO(book.content))["Сводка"].cell(4, 4).value == 10
+        unknown = client.get(f"/jobs/{jobs[0]}/documents/secret.txt", headers=viewer)
+        assert unknown.status_code == 404 and unknown.json()["code"] == "document_unknown"
         not_ready = client.get("/jobs/999/result", headers=viewer)
         assert not_ready.status_code == 404 and not_ready.json()["code"] == "job_not_found"
     server.stop()
@@ -292,3 +314,38 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
             assert interrupted["status"] == "failed" and "перезапуском" in interrupted["error"]
     finally:
         restarted.stop()
+
+
+class KeepQueued:
+    """A runner that only records what it is given, so a job stays queued."""
+
+    def __init__(self) -> None:
+        self.submitted: list[int] = []
+
+    def submit(self, job_id: int) -> None:
+        self.submitted.append(job_id)
+
+    def shutdown(self) -> None:
+        pass
+
+
+def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    tokens = _tokens(url)
+    runner = KeepQueued()
+    server = Server(url, runner)
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
+        region = client.post("/regions", files=upload, headers=_auth(tokens["admin"])).json()
+        body = {"region_id": region["id"], "name": "s", "spec": {}}
+        sid = client.post("/scenarios", json=body, headers=_auth(tokens["planner"])).json()["id"]
+        job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(tokens["planner"])).json()
+        assert job["status"] == "queued" and runner.submitted == [job["id"]]
+        cancelled = client.post(f"/jobs/{job['id']}/cancel", headers=_auth(tokens["planner"]))
+        assert cancelled.json()["status"] == "cancelled"
+        execute(url, job["id"])  # the worker picks it up late: it must not run
+        after = client.get(f"/jobs/{job['id']}", headers=_auth(tokens["viewer"])).json()
+        assert after["status"] == "cancelled"
+        result = client.get(f"/jobs/{job['id']}/result", headers=_auth(tokens["viewer"]))
+        assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
+    server.stop()
