@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -72,8 +73,15 @@ class RegionOut(BaseModel):
     )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit in every database the service runs on
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RegionId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+ScenarioId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+JobId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+
+
 class ScenarioIn(BaseModel):
-    region_id: int
+    region_id: RowId
     name: str = Field(min_length=1, max_length=200, examples=["Норма 200–250"])
     spec: dict[str, Any] = Field(
         default_factory=dict, examples=[{"assignment": {"preset": "federal"}}]
@@ -290,7 +298,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("viewer"))],
     )
-    def read_region(region_id: int, db: SessionDep) -> RegionOut:
+    def read_region(region_id: RegionId, db: SessionDep) -> RegionOut:
         record = db.get(RegionRecord, region_id)
         if record is None:
             raise ApiError(404, "region_not_found", f"Регион {region_id} не найден")
@@ -335,7 +343,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("viewer"))],
     )
-    def read_scenario(scenario_id: int, db: SessionDep) -> ScenarioOut:
+    def read_scenario(scenario_id: ScenarioId, db: SessionDep) -> ScenarioOut:
         return _out(_scenario(db, scenario_id))
 
     @app.put(
@@ -344,7 +352,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("planner"))],
     )
-    def update_scenario(scenario_id: int, body: ScenarioIn, db: SessionDep) -> ScenarioOut:
+    def update_scenario(scenario_id: ScenarioId, body: ScenarioIn, db: SessionDep) -> ScenarioOut:
         record = _scenario(db, scenario_id)
         if db.get(RegionRecord, body.region_id) is None:
             raise ApiError(404, "region_not_found", f"Регион {body.region_id} не найден")
@@ -359,7 +367,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("planner"))],
     )
-    def delete_scenario(scenario_id: int, db: SessionDep) -> None:
+    def delete_scenario(scenario_id: ScenarioId, db: SessionDep) -> None:
         db.delete(_scenario(db, scenario_id))
         db.commit()
 
@@ -385,7 +393,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("planner"))],
     )
-    def run_job(scenario_id: int, db: SessionDep) -> JobOut:
+    def run_job(scenario_id: ScenarioId, db: SessionDep) -> JobOut:
         """Запустить сценарий: задание ставится в очередь, ответ — сразу."""
         _scenario(db, scenario_id)
         job = JobRecord(scenario_id=scenario_id, status="queued", progress={})
@@ -400,7 +408,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("viewer"))],
     )
-    def read_job(job_id: int, db: SessionDep) -> JobOut:
+    def read_job(job_id: JobId, db: SessionDep) -> JobOut:
         return _job_out(_job(db, job_id))
 
     @app.post(
@@ -410,7 +418,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("planner"))],
     )
-    def cancel_job(job_id: int, db: SessionDep) -> JobOut:
+    def cancel_job(job_id: JobId, db: SessionDep) -> JobOut:
         job = _job(db, job_id)
         if job.status == "queued":
             job.status = "cancelled"
@@ -426,7 +434,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         dependencies=[Depends(require("viewer"))],
     )
     def read_result(
-        job_id: int,
+        job_id: JobId,
         db: SessionDep,
         offset: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
@@ -451,7 +459,8 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         dependencies=[Depends(require("viewer"))],
     )
     def compare(
-        db: SessionDep, jobs_: Annotated[list[int], Query(alias="jobs", min_length=2)]
+        db: SessionDep,
+        jobs_: Annotated[list[RowId], Query(alias="jobs", min_length=2, max_length=10)],
     ) -> dict[str, Any]:
         """Сравнить решения: показатели рядом и педагоги, у которых разные методисты."""
         records = [_result(db, j) for j in jobs_]
@@ -491,7 +500,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
         dependencies=[Depends(require("planner"))],
     )
-    def approve(job_id: int, db: SessionDep) -> Realignment:
+    def approve(job_id: JobId, db: SessionDep) -> Realignment:
         """Утвердить решение: оно становится текущим закреплением региона; прежние остаются
         снимками, которые можно восстановить тем же запросом. Ответ — отчёт о перезакреплении."""
         record = _result(db, job_id)
@@ -518,7 +527,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}},
         dependencies=[Depends(require("viewer"))],
     )
-    def approved_plans(region_id: int, db: SessionDep) -> list[dict[str, Any]]:
+    def approved_plans(region_id: RegionId, db: SessionDep) -> list[dict[str, Any]]:
         """Утверждённые планы региона, последний — текущий; прежний восстанавливается
         повторным утверждением (`POST /jobs/{id}/approve`)."""
         if db.get(RegionRecord, region_id) is None:
@@ -546,7 +555,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
         dependencies=[Depends(require("viewer"))],
     )
-    def download(job_id: int, name: str, db: SessionDep) -> Response:
+    def download(job_id: JobId, name: str, db: SessionDep) -> Response:
         """Документы решения: order.docx, assignment.xlsx или roadmaps.xlsx."""
         if name not in DOCUMENTS:
             raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
