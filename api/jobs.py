@@ -13,6 +13,7 @@ import io
 import tempfile
 import traceback
 import zipfile
+from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 
 from assign.assignment.output import clean_json
+from assign.assignment.solve import ComponentCache
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region
 from assign.scenario import Scenario, ScenarioError, run_scenario
@@ -40,9 +42,28 @@ class Cancelled(Exception):
     pass
 
 
+CACHED_REGIONS = 4
+_regions: OrderedDict[tuple[int, int, int], Region] = OrderedDict()
+_components: ComponentCache = {}  # proven component plans, by fingerprint (exact reuse)
+CACHED_COMPONENTS = 2_000
+
+
 def region_of(record: RegionRecord, approved: dict[str, str] | None = None) -> Region:
     """The stored upload read by the same loader as on the command line; the last approved
-    plan, if any, becomes the current assignment."""
+    plan, if any, becomes the current assignment. A worker keeps the last few regions it read,
+    so a what-if run on the same region skips reading and validating it again."""
+    key = (record.id, hash(record.source), hash(frozenset(approved.items())) if approved else 0)
+    if key in _regions:
+        _regions.move_to_end(key)
+        return _regions[key]
+    region = _read_region(record, approved)
+    _regions[key] = region
+    if len(_regions) > CACHED_REGIONS:
+        _regions.popitem(last=False)
+    return region
+
+
+def _read_region(record: RegionRecord, approved: dict[str, str] | None) -> Region:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if record.source_kind == "xlsx":
@@ -110,13 +131,15 @@ def execute(database_url: str, job_id: int) -> None:
                 s.commit()
 
         try:
-            outcome = run_scenario(region, Scenario.model_validate(spec), progress)
+            outcome = run_scenario(region, Scenario.model_validate(spec), progress, _components)
         except Cancelled:
             _finish(engine, job_id, "cancelled", None)
             return
         except (ScenarioError, ValueError) as exc:
             _finish(engine, job_id, "failed", str(exc))
             return
+        if len(_components) > CACHED_COMPONENTS:
+            _components.clear()
         with Session(engine) as session:
             result = outcome.result
             kpi: dict[str, Any] = {

@@ -97,3 +97,24 @@ def test_cli_runs_a_scenario_file_and_reports_a_bad_one(tmp_path: Path) -> None:
     )
     assert done.exit_code == 2
     assert "assignment.preset" in done.output and "scenario_invalid" in done.output
+
+
+def test_a_what_if_re_solves_only_the_subjects_it_touches() -> None:
+    """With the cache of a baseline run, a methodist leaving re-solves only their subject
+    group, and the plan equals a cold solve of the same scenario."""
+    region = load_region_or_raise(SAMPLES / "tambov")
+    settings = AssignmentSettings()
+    cache: dict = {}
+    baseline = run_scenario(region, Scenario(name="база", assignment=settings), cache=cache)
+    assert baseline.status is Status.OPTIMAL
+    solved_once = len(cache)
+    leave = Scenario(
+        name="уходит", assignment=settings, changes=Changes(remove_methodists=("TMB-MET038",))
+    )
+    warm = run_scenario(region, leave, cache=cache)
+    cold = run_scenario(region, leave)
+    assert warm.assignment == cold.assignment
+    assert warm.status is cold.status is Status.OPTIMAL
+    touched = [c for c in warm.problem.components if "primary" in c.subjects]
+    assert len(touched) == 1
+    assert len(cache) == solved_once + len(touched)  # everything else was reused

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
 from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
-from assign.assignment.solve import ComponentProgress
+from assign.assignment.solve import ComponentCache, ComponentProgress
 from assign.domain import Candidate, Methodist, Region, TransportLink
 from assign.errors import validation_lines_ru
 from assign.pool import PoolResult, PoolSettings, size_pool
@@ -134,17 +134,24 @@ def realigned(base: Region, assignment: dict[str, str]) -> list[str]:
 
 
 def run_scenario(
-    region: Region, scenario: Scenario, on_component: ComponentProgress | None = None
+    region: Region,
+    scenario: Scenario,
+    on_component: ComponentProgress | None = None,
+    cache: ComponentCache | None = None,
 ) -> ScenarioOutcome:
     """Solve the changed region: assign, or size the pool when the scenario recruits.
-    `on_component(done, total, name)` reports progress and may raise to stop the run."""
-    outcome = _solve(region, scenario, on_component)
+    `on_component(done, total, name)` reports progress and may raise to stop the run; with
+    `cache`, subjects the change does not touch keep their earlier proven plans."""
+    outcome = _solve(region, scenario, on_component, cache)
     outcome.kpi["realigned"] = len(realigned(region, outcome.assignment))
     return outcome
 
 
 def _solve(
-    region: Region, scenario: Scenario, on_component: ComponentProgress | None
+    region: Region,
+    scenario: Scenario,
+    on_component: ComponentProgress | None,
+    cache: ComponentCache | None,
 ) -> ScenarioOutcome:
     changed = apply(region, scenario)
     if scenario.recruit:
@@ -155,7 +162,7 @@ def _solve(
         report = kpis(pool.problem, pool.assignment, [])
         return ScenarioOutcome(changed, pool.problem, None, pool, report)
     problem = build_problem(changed, scenario.assignment)
-    result = solve(problem, on_component=on_component)
+    result = solve(problem, on_component=on_component, cache=cache)
     report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     return ScenarioOutcome(changed, problem, result, None, report)
 

@@ -10,6 +10,7 @@ which is valid for the unpruned problem.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -289,12 +290,64 @@ def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:
     return _Plan(counts, unplaced, opened)
 
 
+ComponentCache = dict[str, tuple[ComponentResult, dict[tuple[int, str], int], dict[int, int]]]
+
+
+def fingerprint(problem: AssignmentProblem, comp: Component) -> str:
+    """Everything a component's optimum depends on, by ids rather than positions: the same
+    fingerprint means the same problem, so its earlier plan is still optimal."""
+    ids = problem.methodist_ids
+    digest = hashlib.sha256(problem.settings.model_dump_json().encode())
+    digest.update(repr(comp.subjects).encode())
+    digest.update(repr([ids[m] for m in comp.methodists]).encode())
+    digest.update(repr([[problem.teacher_ids[t] for t in g] for g in comp.group_teachers]).encode())
+    digest.update(repr([ids[m] if m >= 0 else "" for m in comp.group_current]).encode())
+    digest.update(repr([ids[m] for m in comp.pair_methodist]).encode())
+    for array in (
+        comp.group_count,
+        comp.group_weight,
+        comp.pair_group,
+        comp.pair_travel,
+        comp.pair_change,
+        comp.pair_in_person,
+        comp.min_load,
+        comp.max_load,
+    ):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def _solve_or_reuse(
+    problem: AssignmentProblem,
+    comp: Component,
+    progress: Progress | None,
+    time_limit: float,
+    cache: ComponentCache | None,
+) -> tuple[ComponentResult, _Plan | None]:
+    """A component solved, or its plan taken from `cache` when nothing it depends on changed
+    (what-if runs re-solve only the subjects a change touches)."""
+    if cache is None:
+        return solve_component(problem, comp, progress, time_limit)
+    key = fingerprint(problem, comp)
+    index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    if key in cache:
+        result, counts, unplaced = cache[key]
+        return result, _Plan({(g, index[m]): c for (g, m), c in counts.items()}, dict(unplaced))
+    result, plan = solve_component(problem, comp, progress, time_limit)
+    if plan is not None and result.status is Status.OPTIMAL:
+        ids = problem.methodist_ids
+        cache[key] = result, {(g, ids[m]): c for (g, m), c in plan.counts.items()}, plan.unplaced
+    return result, plan
+
+
 def solve(
     problem: AssignmentProblem,
     progress: Progress | None = None,
     on_component: ComponentProgress | None = None,
+    cache: ComponentCache | None = None,
 ) -> Result:
-    """Plan the whole region; an impossible plan is a result with the reasons, not an error."""
+    """Plan the whole region; an impossible plan is a result with the reasons, not an error.
+    With `cache`, components whose data did not change reuse their proven plans."""
     start = time.perf_counter()
     settings = problem.settings
     problems: list[str] = []
@@ -323,7 +376,7 @@ def solve(
         if on_component:
             on_component(done, total, component_name(comp))
         share = time_share(settings.time_limit, start, done, total)
-        result, plan = solve_component(problem, comp, progress, share)
+        result, plan = _solve_or_reuse(problem, comp, progress, share, cache)
         results.append(result)
         problems += result.problems
         if plan is None:
