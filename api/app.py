@@ -41,7 +41,7 @@ from assign.events.catalogue import load_catalogue
 from assign.events.outline import outline
 from assign.io import load_region
 from assign.scenario import Scenario, apply
-from assign.store import ROLES, open_database, role_of
+from assign.store import ROLES, create_token, open_database, role_of
 from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -78,6 +78,10 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 RegionId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 ScenarioId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 JobId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+
+
+class TokenIn(BaseModel):
+    role: str = Field(pattern="^(viewer|planner|admin)$", examples=["planner"])
 
 
 class ScenarioIn(BaseModel):
@@ -137,7 +141,9 @@ class JobOut(BaseModel):
     id: int
     scenario_id: int
     status: str = Field(examples=["running"])
-    progress: dict[str, Any] = Field(examples=[{"done": 3, "total": 19, "current": "Химия"}])
+    progress: dict[str, Any] = Field(
+        examples=[{"done": 3, "total": 19, "current": "Химия", "objective": 812.4, "bound": 812.4}]
+    )
     error: str | None = None
 
 
@@ -233,6 +239,17 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         return check
 
     errors: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}}
+
+    @app.post(
+        "/tokens",
+        status_code=201,
+        tags=["service"],
+        responses=errors,
+        dependencies=[Depends(require("admin"))],
+    )
+    def new_token(body: TokenIn) -> dict[str, str]:
+        """Новый токен (показывается один раз: хранится только его хэш)."""
+        return {"role": body.role, "token": create_token(engine, body.role)}
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:

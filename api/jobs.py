@@ -118,20 +118,24 @@ def execute(database_url: str, job_id: int) -> None:
             region = region_of(region_record, approved_assignment(session, region_record.id))
             spec = {"name": scenario_record.name, **scenario_record.spec}
 
+        state: dict[str, Any] = {}
+
         def progress(done: int, total: int, name: str) -> None:
+            state.update(done=done, total=total, current=name)
             with Session(engine) as s:
                 status = s.scalar(select(JobRecord.status).where(JobRecord.id == job_id))
                 if status == "cancelling":
                     raise Cancelled
-                s.execute(
-                    update(JobRecord)
-                    .where(JobRecord.id == job_id)
-                    .values(progress={"done": done, "total": total, "current": name})
-                )
+                s.execute(update(JobRecord).where(JobRecord.id == job_id).values(progress=state))
                 s.commit()
 
+        def totals(objective: float, bound: float) -> None:
+            state.update(objective=round(objective, 4), bound=round(bound, 4))
+
         try:
-            outcome = run_scenario(region, Scenario.model_validate(spec), progress, _components)
+            outcome = run_scenario(
+                region, Scenario.model_validate(spec), progress, _components, totals
+            )
         except Cancelled:
             _finish(engine, job_id, "cancelled", None)
             return

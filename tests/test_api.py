@@ -147,6 +147,12 @@ def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Ser
             "/scenarios", json={**body, "region_id": 999}, headers=_auth(tokens["planner"])
         )
         assert bad_region.status_code == 404 and bad_region.json()["code"] == "region_not_found"
+        made = client.post("/tokens", json={"role": "planner"}, headers=_auth(tokens["admin"]))
+        assert made.status_code == 201
+        fresh = made.json()["token"]
+        assert client.get("/scenarios", headers=_auth(fresh)).status_code == 200
+        refused = client.post("/tokens", json={"role": "admin"}, headers=_auth(fresh))
+        assert refused.status_code == 403
         bad_body = client.post("/scenarios", json={"name": ""}, headers=_auth(tokens["planner"]))
         assert bad_body.status_code == 422 and bad_body.json()["code"] == "request_invalid"
     server.stop()
@@ -242,6 +248,8 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         jobs = [r.json()["id"] for r in submitted]
         finished = [_wait(client, j, tokens["viewer"]) for j in jobs]
         assert [f["status"] for f in finished] == ["done", "done"], finished
+        assert finished[0]["progress"]["done"] == finished[0]["progress"]["total"]
+        assert finished[0]["progress"]["objective"] >= finished[0]["progress"]["bound"] - 1e-6
         first = client.get(
             f"/jobs/{jobs[0]}/result", headers=viewer, params={"offset": 0, "limit": 4}
         ).json()

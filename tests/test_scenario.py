@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from assign.assignment import AssignmentSettings, Status
 from assign.cli import app
+from assign.domain import TransportLink
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -118,3 +119,27 @@ def test_a_what_if_re_solves_only_the_subjects_it_touches() -> None:
     touched = [c for c in warm.problem.components if "primary" in c.subjects]
     assert len(touched) == 1
     assert len(cache) == solved_once + len(touched)  # everything else was reused
+
+
+def test_schools_merge_and_a_link_opens() -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    moved = tuple(
+        t.model_copy(update={"school_id": "S1"}) for t in region.teachers if t.school_id == "S2"
+    )
+    assert moved
+    scenario = Scenario(
+        name="слияние школ",
+        changes=Changes(remove_schools=("S2",), add_teachers=moved),
+    )
+    changed = apply(region, scenario)
+    assert "S2" not in changed.school_by_id
+    assert len(changed.teachers) == len(region.teachers)
+    assert {changed.teacher_by_id[t.teacher_id].school_id for t in moved} == {"S1"}
+    winter = load_region_or_raise(DATA / "small_winter_road")
+    flight = TransportLink(
+        from_municipality="C", to_municipality="A", hours=2.0, mode="air", months=(10,)
+    )
+    opened = apply(winter, Scenario(name="рейс", changes=Changes(open_links=(flight,))))
+    model = TravelModel(opened)
+    hours = model.matrix(["SC"], [model.person_place(opened.methodists[0])]).hours
+    assert math.isfinite(hours[9, 0, 0]) and not math.isfinite(hours[10, 0, 0])

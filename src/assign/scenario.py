@@ -9,6 +9,7 @@ that names something the region lacks is an error that names it, never silently 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, build_probl
 from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import ComponentCache, ComponentProgress
-from assign.domain import Candidate, Methodist, Region, TransportLink
+from assign.domain import Candidate, Methodist, Region, School, Teacher, TransportLink
 from assign.errors import validation_lines_ru
 from assign.pool import PoolResult, PoolSettings, size_pool
 
@@ -50,7 +51,14 @@ class Changes(BaseModel):
     add_methodists: tuple[Methodist, ...] = ()
     add_candidates: tuple[Candidate, ...] = ()
     remove_teachers: tuple[str, ...] = ()
+    add_teachers: tuple[Teacher, ...] = ()
+    add_schools: tuple[School, ...] = ()
+    remove_schools: tuple[str, ...] = ()
+    """Schools closed or merged away; their teachers go with them unless moved by
+    `add_teachers` (a teacher listed again with the new school replaces the old record)."""
     close_links: tuple[LinkClosure, ...] = ()
+    open_links: tuple[TransportLink, ...] = ()
+    """New links or seasons (a winter road opened early, a new flight)."""
 
 
 class Scenario(BaseModel):
@@ -91,6 +99,7 @@ def apply(region: Region, scenario: Scenario) -> Region:
     changes = scenario.changes
     unknown = [m for m in changes.remove_methodists if m not in region.methodist_by_id]
     unknown += [t for t in changes.remove_teachers if t not in region.teacher_by_id]
+    unknown += [s for s in changes.remove_schools if s not in region.school_by_id]
     municipalities = {m.municipality_id for m in region.municipalities}
     unknown += [
         end
@@ -100,7 +109,11 @@ def apply(region: Region, scenario: Scenario) -> Region:
     ]
     if unknown:
         raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {', '.join(unknown)}")
-    gone_m, gone_t = set(changes.remove_methodists), set(changes.remove_teachers)
+    gone_m, gone_s = set(changes.remove_methodists), set(changes.remove_schools)
+    replaced = {t.teacher_id for t in changes.add_teachers}
+    gone_t = set(changes.remove_teachers) | {
+        t.teacher_id for t in region.teachers if t.school_id in gone_s
+    }
     links = []
     for link in region.transport:
         for closure in changes.close_links:
@@ -110,11 +123,15 @@ def apply(region: Region, scenario: Scenario) -> Region:
                 )
         if link.months:
             links.append(link)
+    links += changes.open_links
     data: dict[str, Any] = {
         "methodists": tuple(m for m in region.methodists if m.methodist_id not in gone_m)
         + changes.add_methodists,
         "candidates": region.candidates + changes.add_candidates,
-        "teachers": tuple(t for t in region.teachers if t.teacher_id not in gone_t),
+        "schools": tuple(s for s in region.schools if s.school_id not in gone_s)
+        + changes.add_schools,
+        "teachers": tuple(t for t in region.teachers if t.teacher_id not in gone_t | replaced)
+        + changes.add_teachers,
         "transport": tuple(links),
         "current_assignment": tuple(
             p
@@ -138,11 +155,12 @@ def run_scenario(
     scenario: Scenario,
     on_component: ComponentProgress | None = None,
     cache: ComponentCache | None = None,
+    on_totals: Callable[[float, float], None] | None = None,
 ) -> ScenarioOutcome:
     """Solve the changed region: assign, or size the pool when the scenario recruits.
     `on_component(done, total, name)` reports progress and may raise to stop the run; with
     `cache`, subjects the change does not touch keep their earlier proven plans."""
-    outcome = _solve(region, scenario, on_component, cache)
+    outcome = _solve(region, scenario, on_component, cache, on_totals)
     outcome.kpi["realigned"] = len(realigned(region, outcome.assignment))
     return outcome
 
@@ -152,6 +170,7 @@ def _solve(
     scenario: Scenario,
     on_component: ComponentProgress | None,
     cache: ComponentCache | None,
+    on_totals: Callable[[float, float], None] | None = None,
 ) -> ScenarioOutcome:
     changed = apply(region, scenario)
     if scenario.recruit:
@@ -162,7 +181,7 @@ def _solve(
         report = kpis(pool.problem, pool.assignment, [])
         return ScenarioOutcome(changed, pool.problem, None, pool, report)
     problem = build_problem(changed, scenario.assignment)
-    result = solve(problem, on_component=on_component, cache=cache)
+    result = solve(problem, on_component=on_component, cache=cache, on_totals=on_totals)
     report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     return ScenarioOutcome(changed, problem, result, None, report)
 

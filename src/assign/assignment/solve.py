@@ -345,9 +345,11 @@ def solve(
     progress: Progress | None = None,
     on_component: ComponentProgress | None = None,
     cache: ComponentCache | None = None,
+    on_totals: Callable[[float, float], None] | None = None,
 ) -> Result:
     """Plan the whole region; an impossible plan is a result with the reasons, not an error.
-    With `cache`, components whose data did not change reuse their proven plans."""
+    With `cache`, components whose data did not change reuse their proven plans;
+    `on_totals(objective, bound)` hears the sums over the components solved so far."""
     start = time.perf_counter()
     settings = problem.settings
     problems: list[str] = []
@@ -378,6 +380,9 @@ def solve(
         share = time_share(settings.time_limit, start, done, total)
         result, plan = _solve_or_reuse(problem, comp, progress, share, cache)
         results.append(result)
+        if on_totals:
+            solved = [r for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE)]
+            on_totals(sum(r.objective for r in solved), sum(r.bound for r in solved))
         problems += result.problems
         if plan is None:
             continue
