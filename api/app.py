@@ -470,6 +470,26 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         )
 
     @app.get(
+        "/jobs/{job_id}/schedule",
+        tags=["results"],
+        responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+        dependencies=[Depends(require("viewer"))],
+    )
+    def read_schedule(
+        job_id: JobId,
+        db: SessionDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    ) -> dict[str, Any]:
+        """План года решения (если сценарий его просил): мероприятия по дням и часам, затем
+        не запланированные — с причиной."""
+        record = _result(db, job_id)
+        if record.schedule is None:
+            raise ApiError(404, "schedule_absent", "Сценарий не просил план года (plan_year)")
+        rows = record.schedule[offset : offset + limit]
+        return {"total": len(record.schedule), "offset": offset, "rows": rows}
+
+    @app.get(
         "/compare",
         tags=["results"],
         responses={**errors, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},

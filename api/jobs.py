@@ -25,8 +25,11 @@ from sqlalchemy.orm import Session
 from assign.assignment.output import clean_json
 from assign.assignment.solve import ComponentCache
 from assign.domain import AssignmentPair, Region
+from assign.events.calendar import load_calendar
+from assign.events.catalogue import load_catalogue
 from assign.io import load_region
-from assign.scenario import Scenario, ScenarioError, run_scenario
+from assign.scenario import Scenario, ScenarioError, ScenarioOutcome, run_scenario
+from assign.schedule import ScheduleSettings, plan_year
 from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
 ACTIVE = ("queued", "running")
@@ -144,6 +147,8 @@ def execute(database_url: str, job_id: int) -> None:
             return
         if len(_components) > CACHED_COMPONENTS:
             _components.clear()
+        scenario = Scenario.model_validate(spec)
+        rows = _year_plan(outcome, scenario) if scenario.plan_year else None
         with Session(engine) as session:
             result = outcome.result
             kpi: dict[str, Any] = {
@@ -162,8 +167,19 @@ def execute(database_url: str, job_id: int) -> None:
                     }
                     for p in outcome.pool.pools
                 ]
+            if rows is not None:
+                kpi["schedule"] = {
+                    "events_planned": len({r["event_id"] for r in rows if r["start"]}),
+                    "rows": sum(1 for r in rows if r["start"]),
+                    "unplanned": sum(1 for r in rows if not r["start"]),
+                }
             session.add(
-                ResultRecord(job_id=job_id, kpi=clean_json(kpi), assignment=outcome.assignment)
+                ResultRecord(
+                    job_id=job_id,
+                    kpi=clean_json(kpi),
+                    assignment=outcome.assignment,
+                    schedule=rows,
+                )
             )
             session.commit()
         _finish(engine, job_id, "done", None)
@@ -171,6 +187,37 @@ def execute(database_url: str, job_id: int) -> None:
         _finish(engine, job_id, "failed", traceback.format_exc(limit=3))
     finally:
         engine.dispose()
+
+
+def _year_plan(outcome: ScenarioOutcome, scenario: Scenario) -> list[dict[str, Any]]:
+    """The year plan's rows for the result: planned events, then the unplanned with reasons."""
+    calendar = load_calendar()
+    result = plan_year(
+        outcome.problem,
+        outcome.assignment,
+        load_catalogue(),
+        calendar,
+        ScheduleSettings(time_limit=scenario.plan_seconds, workers=1),
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "event_id": p.instance.event_id,
+            "type": p.instance.spec_type.value,
+            "methodist_id": p.instance.planned.methodist_id,
+            "teacher_ids": list(p.teacher_ids),
+            "start": p.start.isoformat(timespec="minutes"),
+            "end": p.end.isoformat(timespec="minutes"),
+            "format": p.instance.planned.spec.format,
+            "municipality_id": p.instance.municipality_id,
+            "school_id": p.school_id,
+        }
+        for p in sorted(result.placed, key=lambda p: (p.start, p.instance.event_id))
+    ]
+    rows += [
+        {"event_id": e.event_id, "type": e.spec_type.value, "start": None, "reason": reason}
+        for e, reason in result.unplaced
+    ]
+    return rows
 
 
 def _finish(engine: Any, job_id: int, status: str, error: str | None) -> None:

@@ -232,7 +232,7 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
     with httpx.Client(base_url=server.base, timeout=60) as client:
         upload = {"file": ("small_ok.zip", _zip(DATA / "small_ok"), "application/zip")}
         region = client.post("/regions", files=upload, headers=_auth(tokens["admin"])).json()
-        loose = {"assignment": {"min_load": 0, "max_load": 9}}
+        loose = {"assignment": {"min_load": 0, "max_load": 9}, "plan_year": True, "plan_seconds": 3}
         tight = {
             "assignment": {"min_load": 0, "max_load": 9, "allow_partial": True},
             "changes": {"remove_methodists": ["P2"]},
@@ -270,6 +270,13 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         assert compared["differing_teachers"] == len(differ) > 0
         assert {row["teacher_id"] for row in compared["teachers"]} == differ
         assert set(compared["kpi"]) == {str(j) for j in jobs}
+        # the first scenario asked for its year plan: it is kept with the result
+        year = client.get(f"/jobs/{jobs[0]}/schedule", headers=viewer, params={"limit": 5}).json()
+        assert year.get("total", 0) > 5, year
+        assert len(year["rows"]) == 5
+        assert all(r["start"] and r["methodist_id"] in full.values() for r in year["rows"])
+        absent = client.get(f"/jobs/{jobs[1]}/schedule", headers=viewer)
+        assert absent.status_code == 404 and absent.json()["code"] == "schedule_absent"
         # approve the first, then the second: the realignment lists exactly the differences
         client.post(f"/jobs/{jobs[0]}/approve", headers=planner).raise_for_status()
         report = client.post(f"/jobs/{jobs[1]}/approve", headers=planner).json()

@@ -75,6 +75,9 @@ class Scenario(BaseModel):
     recruit: bool = False
     """Size the pool from the candidates (the smallest pool, then least travel) instead of
     assigning to the methodists as they are."""
+    plan_year: bool = False
+    """Also place the year's events for the plan (the API keeps them with the result)."""
+    plan_seconds: float = Field(20.0, gt=0, le=600)
     release_existing: bool = False
     """When recruiting, existing methodists may be released (a stricter norm may need fewer)."""
 

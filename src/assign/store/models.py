@@ -67,6 +67,8 @@ class ResultRecord(Base):
     kpi: Mapped[dict[str, Any]]
     assignment: Mapped[dict[str, Any]]
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    schedule: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    """The year plan's rows, when the scenario asked for one."""
 
 
 class TokenRecord(Base):
