@@ -32,6 +32,7 @@ from api.jobs import (
     region_of,
 )
 from assign.assignment import build_problem
+from assign.documents.iom import iom_cards, write_iom_cards
 from assign.documents.order import write_order
 from assign.documents.roadmap import write_roadmaps
 from assign.documents.settings import DocumentSettings
@@ -50,6 +51,7 @@ DOCUMENTS = {
     "order.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "assignment.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "roadmaps.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "iom.zip": "application/zip",
 }
 MAX_ZIP_FILES = 50
 
@@ -593,7 +595,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         dependencies=[Depends(require("viewer"))],
     )
     def download(job_id: JobId, name: str, db: SessionDep) -> Response:
-        """Документы решения: order.docx, assignment.xlsx или roadmaps.xlsx."""
+        """Документы решения: order.docx, assignment.xlsx, roadmaps.xlsx или iom.zip (карты ИОМ)."""
         if name not in DOCUMENTS:
             raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
         record = _result(db, job_id)
@@ -613,7 +615,15 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
                 write_workbook(problem, assignment, unplaced, path)
             else:
                 planned = outline(region, assignment, load_catalogue(), load_calendar().start_year)
-                write_roadmaps(region, planned, path)
+                if name == "roadmaps.xlsx":
+                    write_roadmaps(region, planned, path)
+                else:
+                    cards = write_iom_cards(
+                        region, iom_cards(region, planned), DocumentSettings(), Path(tmp) / "iom"
+                    )
+                    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+                        for card in cards:
+                            archive.write(card, card.name)
             content = path.read_bytes()
         return Response(
             content,

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from assign.cli import app as cli
-from assign.io import load_region_or_raise
+from assign.io import load_region_or_raise, region_tables, write_tables
 from assign.store import create_token, open_database
 from conftest import DATA
 
@@ -174,7 +174,9 @@ def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Ser
         again.stop()
 
 
-def test_bad_uploads_come_back_as_data(database: str, server: Server) -> None:
+def test_uploads_xlsx_and_bad_ones_come_back_as_data(
+    database: str, server: Server, tmp_path: Path
+) -> None:
     admin = _tokens(database)["admin"]
     teachers = (DATA / "small_ok" / "teachers.csv").read_text(encoding="utf-8")
     broken = teachers.replace(
@@ -192,6 +194,12 @@ def test_bad_uploads_come_back_as_data(database: str, server: Server) -> None:
         (issue,) = [i for i in body["issues"] if i["code"] == "unknown_subject"]
         assert issue["file"] == "teachers.csv" and issue["row"] == 2
         assert issue["value"] == "Алхимия"
+        book = tmp_path / "small.xlsx"
+        write_tables(region_tables(load_region_or_raise(DATA / "small_ok")), book)
+        xlsx = client.post(
+            "/regions", files={"file": ("small.xlsx", book.read_bytes(), "x")}, headers=_auth(admin)
+        )
+        assert xlsx.status_code == 201 and xlsx.json()["summary"]["teachers"] == 10
         not_zip = client.post(
             "/regions", files={"file": ("r.txt", b"hello", "text/plain")}, headers=_auth(admin)
         )
@@ -305,6 +313,14 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         assert names <= cells
         book = client.get(f"/jobs/{jobs[0]}/documents/assignment.xlsx", headers=viewer)
         assert openpyxl.load_workbook(io.BytesIO(book.content))["Сводка"].cell(4, 4).value == 10
+        cards = client.get(f"/jobs/{jobs[0]}/documents/iom.zip", headers=viewer)
+        on_iom = {
+            t.teacher_id
+            for t in load_region_or_raise(DATA / "small_ok").teachers
+            if "iom" in t.categories
+        }
+        with zipfile.ZipFile(io.BytesIO(cards.content)) as archive:
+            assert {Path(n).stem for n in archive.namelist()} == on_iom
         unknown = client.get(f"/jobs/{jobs[0]}/documents/secret.txt", headers=viewer)
         assert unknown.status_code == 404 and unknown.json()["code"] == "document_unknown"
         not_ready = client.get("/jobs/999/result", headers=viewer)
