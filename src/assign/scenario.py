@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
 from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import ComponentCache, ComponentProgress
 from assign.domain import Candidate, Methodist, Region, School, Teacher, TransportLink
-from assign.errors import validation_lines_ru
 from assign.pool import PoolResult, PoolSettings, size_pool
+from assign.yamlfile import load_yaml_model
 
 
 class LinkClosure(BaseModel):
@@ -87,14 +86,7 @@ class ScenarioError(ValueError):
 
 
 def load_scenario(path: Path) -> Scenario:
-    try:
-        return Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise ScenarioError(f"{path.name}: файл не прочитан ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path.name}: ошибка YAML: {exc}") from None
-    except ValidationError as exc:
-        raise ScenarioError("; ".join(validation_lines_ru(exc, path.name))) from None
+    return load_yaml_model(path, Scenario, ScenarioError)
 
 
 def apply(region: Region, scenario: Scenario) -> Region:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from assign.errors import validation_lines_ru
+from assign.yamlfile import load_yaml_model
 
 DEFAULT_CALENDAR = Path(__file__).with_name("calendar_2026.yaml")
 
@@ -61,12 +60,4 @@ class CalendarError(ValueError):
 
 
 def load_calendar(path: Path | None = None) -> SchoolCalendar:
-    source = path or DEFAULT_CALENDAR
-    try:
-        return SchoolCalendar.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise CalendarError(f"{source.name}: файл не прочитан ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CalendarError(f"{source.name}: ошибка YAML: {exc}") from None
-    except ValidationError as exc:
-        raise CalendarError("; ".join(validation_lines_ru(exc, source.name))) from None
+    return load_yaml_model(path or DEFAULT_CALENDAR, SchoolCalendar, CalendarError)

@@ -11,11 +11,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assign.categories import Category
-from assign.errors import validation_lines_ru
+from assign.yamlfile import load_yaml_model
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.yaml")
 
@@ -125,13 +124,4 @@ class CatalogueError(ValueError):
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
-    source = path or DEFAULT_CATALOGUE
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-        return Catalogue.model_validate(data)
-    except OSError as exc:
-        raise CatalogueError(f"{source.name}: файл не прочитан ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{source.name}: ошибка YAML: {exc}") from None
-    except ValidationError as exc:
-        raise CatalogueError("; ".join(validation_lines_ru(exc, source.name))) from None
+    return load_yaml_model(path or DEFAULT_CATALOGUE, Catalogue, CatalogueError)
