@@ -6,9 +6,7 @@ wall-clock one (`AssignmentSettings.deterministic_time_limit`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -16,8 +14,7 @@ from ortools.sat.python import cp_model
 from assign.assignment.formulation import Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
-
-Progress = Callable[[float, float], None]  # (objective, bound) in points
+from assign.assignment.stages import Outcome, Progress, Stage, StageRun, lexicographic
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -25,15 +22,6 @@ _STATUS = {
     cp_model.INFEASIBLE: Status.INFEASIBLE,
     cp_model.UNKNOWN: Status.TIME_LIMIT,
 }
-
-
-@dataclass
-class Outcome:
-    status: Status
-    values: np.ndarray | None
-    objective: float  # points of the first stage's objective (with its constant)
-    bound: float
-    wall_time: float
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -67,23 +55,9 @@ def _solver(settings: AssignmentSettings, time_left: float) -> cp_model.CpSolver
     return solver
 
 
-class ExactSolver(Protocol):
-    """What the solve loop needs of an integer solver (`solve_cpsat`, `mip.solve_highs`)."""
-
-    def __call__(
-        self,
-        f: Formulation,
-        stages: Sequence[tuple[dict[int, int], int]],
-        settings: AssignmentSettings,
-        hint: dict[int, int] | None = None,
-        progress: Progress | None = None,
-        time_limit: float | None = None,
-    ) -> Outcome: ...
-
-
 def solve_cpsat(
     f: Formulation,
-    stages: Sequence[tuple[dict[int, int], int]],
+    stages: Sequence[Stage],
     settings: AssignmentSettings,
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
@@ -97,34 +71,29 @@ def solve_cpsat(
     if hint:
         for var, value in hint.items():
             model.add_hint(variables[var], value)
-    budget = time_limit if time_limit is not None else settings.time_limit
-    total_time = 0.0
-    first_objective = first_bound = float("nan")
-    status = Status.OPTIMAL
-    values: np.ndarray | None = None
-    for index, (coefs, constant) in enumerate(stages):
+    held: list[cp_model.LinearExpr] = []  # the objective of the stage being solved
+
+    def solve_stage(index: int, stage: Stage, time_left: float) -> StageRun:
+        coefs, constant = stage
         expr = cp_model.LinearExpr.weighted_sum([variables[v] for v in coefs], list(coefs.values()))
+        held[:] = [expr]
         model.minimize(expr)
-        solver = _solver(settings, budget - total_time)
+        solver = _solver(settings, time_left)
         reporter = _Reporter(progress, constant) if progress and index == 0 else None
         code = solver.solve(model, reporter)
-        total_time += solver.wall_time
-        stage_status = _STATUS.get(code, Status.TIME_LIMIT)
-        if stage_status in (Status.INFEASIBLE, Status.TIME_LIMIT):
-            if index == 0:
-                return Outcome(stage_status, None, float("nan"), float("nan"), total_time)
-            break  # keep the plan of the earlier stage
-        values = np.array([solver.value(v) for v in variables], dtype=np.int64)
-        stage_value = solver.objective_value + constant
-        if index == 0:
-            first_objective = stage_value
-            first_bound = solver.best_objective_bound + constant
-        if stage_status is not Status.OPTIMAL:
-            status = Status.FEASIBLE
-            break
+        run = StageRun(_STATUS.get(code, Status.TIME_LIMIT), solver.wall_time)
+        if run.status in (Status.OPTIMAL, Status.FEASIBLE):
+            run.values = np.array([solver.value(v) for v in variables], dtype=np.int64)
+            run.value, run.bound = solver.objective_value, solver.best_objective_bound
+        return run
+
+    def hold(stage: Stage, run: StageRun) -> None:
         # hold this stage at its optimum and warm-start the next from this plan
-        model.add(expr <= round(solver.objective_value))
+        assert run.values is not None
+        model.add(held[0] <= round(run.value))
         model.clear_hints()
-        for var, held in enumerate(values):
-            model.add_hint(variables[var], int(held))
-    return Outcome(status, values, first_objective, first_bound, total_time)
+        for var, value in enumerate(run.values):
+            model.add_hint(variables[var], int(value))
+
+    budget = time_limit if time_limit is not None else settings.time_limit
+    return lexicographic(stages, budget, solve_stage, hold)

@@ -15,10 +15,10 @@ from typing import Any
 import highspy
 import numpy as np
 
-from assign.assignment.cpsat import Outcome, Progress
 from assign.assignment.formulation import UNBOUNDED, Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
+from assign.assignment.stages import Outcome, Progress, Stage, StageRun, lexicographic
 
 _FOUND = {
     highspy.HighsModelStatus.kTimeLimit,
@@ -64,7 +64,7 @@ def _set_objective(h: highspy.Highs, n: int, coefs: dict[int, int]) -> None:
 
 def solve_highs(
     f: Formulation,
-    stages: Sequence[tuple[dict[int, int], int]],
+    stages: Sequence[Stage],
     settings: AssignmentSettings,
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
@@ -79,47 +79,43 @@ def solve_highs(
         if hint
         else None
     )
-    budget = time_limit if time_limit is not None else settings.time_limit
-    total_time = 0.0
-    first_objective = first_bound = float("nan")
-    status = Status.OPTIMAL
-    values: np.ndarray | None = None
-    for index, (coefs, constant) in enumerate(stages):
+    starts = [start]  # the plan HiGHS starts each stage from
+
+    def solve_stage(index: int, stage: Stage, time_left: float) -> StageRun:
+        coefs, constant = stage
         _set_objective(h, n, coefs)
-        if start is not None:  # after the model changes, which drop a start given before
-            h.setSolution(len(start[0]), *start)
-        h.setOptionValue("time_limit", max(budget - total_time, 0.01))
+        if starts[0] is not None:  # after the model changes, which drop a start given before
+            h.setSolution(len(starts[0][0]), *starts[0])
+        h.setOptionValue("time_limit", max(time_left, 0.01))
         if progress and index == 0:
             h.cbMipImprovingSolution.subscribe(_reporter(progress, constant))
         h.run()
         h.cbMipImprovingSolution.clear()
         info = h.getInfo()
-        total_time += h.getRunTime()
         model_status = h.getModelStatus()
         found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
         if model_status == highspy.HighsModelStatus.kOptimal:
-            stage_status = Status.OPTIMAL
+            status = Status.OPTIMAL
         elif model_status == highspy.HighsModelStatus.kInfeasible:
-            stage_status = Status.INFEASIBLE
+            status = Status.INFEASIBLE
         elif model_status in _FOUND and found:
-            stage_status = Status.FEASIBLE
-        else:
-            stage_status = Status.TIME_LIMIT
-        if stage_status in (Status.INFEASIBLE, Status.TIME_LIMIT):
-            if index == 0:
-                return Outcome(stage_status, None, float("nan"), float("nan"), total_time)
-            break  # keep the plan of the earlier stage
-        values = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
-        stage_value = float(sum(coef * values[var] for var, coef in coefs.items())) + constant
-        if index == 0:
-            first_objective = stage_value
-            first_bound = info.mip_dual_bound + constant
-        if stage_status is not Status.OPTIMAL:
             status = Status.FEASIBLE
-            break
+        else:
+            status = Status.TIME_LIMIT
+        run = StageRun(status, h.getRunTime())
+        if status in (Status.OPTIMAL, Status.FEASIBLE):
+            run.values = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
+            run.value = float(sum(coef * run.values[var] for var, coef in coefs.items()))
+            run.bound = info.mip_dual_bound
+        return run
+
+    def hold(stage: Stage, run: StageRun) -> None:
         # hold this stage at its optimum; the plan stays HiGHS's start for the next stage
-        vars_ = np.array(list(coefs), dtype=np.int32)
-        held = float(stage_value - constant)
-        h.addRow(-highspy.kHighsInf, held, len(vars_), vars_, np.array(list(coefs.values()), float))
-        start = np.arange(n, dtype=np.int32), values.astype(np.float64)
-    return Outcome(status, values, first_objective, first_bound, total_time)
+        assert run.values is not None
+        vars_ = np.array(list(stage[0]), dtype=np.int32)
+        coefs = np.array(list(stage[0].values()), float)
+        h.addRow(-highspy.kHighsInf, run.value, len(vars_), vars_, coefs)
+        starts[0] = np.arange(n, dtype=np.int32), run.values.astype(np.float64)
+
+    budget = time_limit if time_limit is not None else settings.time_limit
+    return lexicographic(stages, budget, solve_stage, hold)

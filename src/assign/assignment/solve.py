@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assign.assignment import network
-from assign.assignment.cpsat import ExactSolver, Outcome, Progress, solve_cpsat
+from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.kpi import objective_terms
@@ -26,6 +26,7 @@ from assign.assignment.lp import solve_relaxation
 from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, Component
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
+from assign.assignment.stages import ExactSolver, Outcome, Progress
 
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
-from assign.assignment.cpsat import ExactSolver, solve_cpsat
+from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, unplaceable_messages
 from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
@@ -29,6 +29,7 @@ from assign.assignment.solve import (
     solve_component,
     time_share,
 )
+from assign.assignment.stages import ExactSolver
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
 
