@@ -136,9 +136,8 @@ def execute(database_url: str, job_id: int) -> None:
             state.update(objective=round(objective, 4), bound=round(bound, 4))
 
         try:
-            outcome = run_scenario(
-                region, Scenario.model_validate(spec), progress, _components, totals
-            )
+            scenario = Scenario.model_validate(spec)
+            outcome = run_scenario(region, scenario, progress, _components, totals)
         except Cancelled:
             _finish(engine, job_id, "cancelled", None)
             return
@@ -147,7 +146,6 @@ def execute(database_url: str, job_id: int) -> None:
             return
         if len(_components) > CACHED_COMPONENTS:
             _components.clear()
-        scenario = Scenario.model_validate(spec)
         rows = _year_plan(outcome, scenario) if scenario.plan_year else None
         with Session(engine) as session:
             result = outcome.result

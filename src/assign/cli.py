@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -278,6 +278,13 @@ def make_settings(
             message = validation_message_ru(error) if error.get("type") else error["msg"]
             err_console.print(f"[red]Неверный параметр {where}: {message}[/red]")
         raise typer.Exit(2) from None
+
+
+def _exit_with(exc: Exception, status: int = 2) -> NoReturn:
+    """A bad settings, catalogue, calendar or scenario file: its Russian message and code."""
+    code_text = getattr(exc, "code", "error")
+    err_console.print(f"[red]{escape(f'{exc} [{code_text}]')}[/red]")
+    raise typer.Exit(status) from None
 
 
 def _region_or_exit(path: Path) -> Region:
@@ -566,8 +573,7 @@ def schedule(
         catalogue, calendar = load_catalogue(catalogue_file), load_calendar(calendar_file)
         plan_settings = ScheduleSettings(hours_per_week=hours_per_week, time_limit=time_limit)
     except (CatalogueError, CalendarError) as exc:
-        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
-        raise typer.Exit(2) from None
+        _exit_with(exc)
     except ValidationError as exc:
         for error in exc.errors():
             err_console.print(f"[red]Неверный параметр: {validation_message_ru(error)}[/red]")
@@ -672,8 +678,7 @@ def _document_inputs(
     try:
         return settings_for_region(path, settings_file), load_catalogue(catalogue_file)
     except (DocumentSettingsError, CatalogueError) as exc:
-        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
-        raise typer.Exit(2) from None
+        _exit_with(exc)
 
 
 def make_documents(
@@ -719,8 +724,7 @@ def scenario_run(
         with console.status("Решение сценария"):
             outcome = run_scenario(region, scenario)
     except ScenarioError as exc:
-        err_console.print(f"[red]{escape(f'{exc} [{exc.code}]')}[/red]")
-        raise typer.Exit(2) from None
+        _exit_with(exc)
     if outcome.pool is not None:
         print_pool(outcome.pool, write_pool(outcome.pool, out))
     else:

@@ -330,9 +330,9 @@ def _solve_or_reuse(
     if cache is None:
         return solve_component(problem, comp, progress, time_limit)
     key = fingerprint(problem, comp)
-    index = {m: i for i, m in enumerate(problem.methodist_ids)}
     if key in cache:
         result, counts, unplaced = cache[key]
+        index = {m: i for i, m in enumerate(problem.methodist_ids)}
         return result, _Plan({(g, index[m]): c for (g, m), c in counts.items()}, dict(unplaced))
     result, plan = solve_component(problem, comp, progress, time_limit)
     if plan is not None and result.status is Status.OPTIMAL:
