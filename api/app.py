@@ -7,12 +7,11 @@ a server error. Roles: viewer reads, planner creates and runs scenarios, admin m
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
@@ -31,6 +30,7 @@ from api.jobs import (
     fail_interrupted,
     region_of,
 )
+from api.uploads import MAX_UPLOAD_BYTES, ApiError, unpack_region
 from assign.assignment import build_problem
 from assign.documents.iom import iom_cards, write_iom_cards
 from assign.documents.order import write_order
@@ -45,7 +45,6 @@ from assign.scenario import Scenario, apply
 from assign.store import ROLES, create_token, open_database, role_of
 from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
 DOCUMENTS = {
     "order.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -53,13 +52,6 @@ DOCUMENTS = {
     "roadmaps.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "iom.zip": "application/zip",
 }
-MAX_ZIP_FILES = 50
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
 class ErrorBody(BaseModel):
@@ -106,29 +98,6 @@ def _region_summary(region: Any) -> dict[str, int]:
         "methodists": len(region.methodists),
         "candidates": len(region.candidates),
     }
-
-
-def _extract(data: bytes, folder: Path) -> Path:
-    """The region's files from a zip of CSVs (flattened, only .csv/.yaml) or an XLSX."""
-    if data[:2] != b"PK":
-        raise ApiError(400, "upload_format", "Ожидается архив ZIP с CSV-файлами или книга XLSX")
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    names = archive.namelist()
-    if "[Content_Types].xml" in names:  # an XLSX workbook is a zip too
-        path = folder / "region.xlsx"
-        path.write_bytes(data)
-        return path
-    members = [n for n in names if PurePosixPath(n).suffix.lower() in (".csv", ".yaml")]
-    if not members or len(members) > MAX_ZIP_FILES:
-        raise ApiError(
-            400, "upload_format", "В архиве нет CSV-файлов региона (или их слишком много)"
-        )
-    total = sum(archive.getinfo(n).file_size for n in members)
-    if total > MAX_UPLOAD_BYTES * 4:
-        raise ApiError(413, "upload_too_large", "Распакованные файлы слишком велики")
-    for name in members:
-        (folder / PurePosixPath(name).name).write_bytes(archive.read(name))
-    return folder
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -276,7 +245,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         if len(data) > MAX_UPLOAD_BYTES:
             raise ApiError(413, "upload_too_large", "Файл больше 50 МБ")
         with tempfile.TemporaryDirectory() as tmp:
-            path = _extract(data, Path(tmp))
+            path = unpack_region(data, Path(tmp))
             loaded = load_region(path)
         if loaded.region is None:
             issues = [

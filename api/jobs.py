@@ -9,10 +9,8 @@ Jobs left queued or running by a stopped server are marked failed when the serve
 
 from __future__ import annotations
 
-import io
 import tempfile
 import traceback
-import zipfile
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
@@ -22,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 
+from api.uploads import unpack_region
 from assign.assignment.output import clean_json
 from assign.assignment.solve import ComponentCache
 from assign.domain import AssignmentPair, Region
@@ -68,17 +67,7 @@ def region_of(record: RegionRecord, approved: dict[str, str] | None = None) -> R
 
 def _read_region(record: RegionRecord, approved: dict[str, str] | None) -> Region:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        if record.source_kind == "xlsx":
-            path = folder / "region.xlsx"
-            path.write_bytes(record.source)
-        else:
-            with zipfile.ZipFile(io.BytesIO(record.source)) as archive:
-                for name in archive.namelist():
-                    if name.endswith((".csv", ".yaml")):
-                        (folder / Path(name).name).write_bytes(archive.read(name))
-            path = folder
-        loaded = load_region(path)
+        loaded = load_region(unpack_region(record.source, Path(tmp)))
     assert loaded.region is not None  # it was validated on upload
     region = loaded.region
     if approved:
@@ -87,8 +76,7 @@ def _read_region(record: RegionRecord, approved: dict[str, str] | None) -> Regio
             for t, m in approved.items()
             if t in region.teacher_by_id and m in region.methodist_by_id
         )
-        fields = {name: getattr(region, name) for name in type(region).model_fields}
-        region = Region.model_validate(fields | {"current_assignment": pairs})
+        region = region.changed(current_assignment=pairs)
     return region
 
 

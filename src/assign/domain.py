@@ -431,6 +431,12 @@ class Region(BaseModel):
             raise ValueError("; ".join(str(i) for i in errors[:10]))
         return self
 
+    def changed(self, **fields: Any) -> Region:
+        """This region with some tables replaced, references checked again (a frozen model's
+        `model_copy` would skip that check and keep stale indices)."""
+        current = {name: getattr(self, name) for name in type(self).model_fields}
+        return Region.model_validate(current | fields)
+
     # --- indices --------------------------------------------------------------------------
     @cached_property
     def municipality_by_id(self) -> dict[str, Municipality]:

@@ -134,8 +134,7 @@ def apply(region: Region, scenario: Scenario) -> Region:
             if scenario.keep_current and p.teacher_id not in gone_t and p.methodist_id not in gone_m
         ),
     }
-    fields = {name: getattr(region, name) for name in type(region).model_fields}
-    return Region.model_validate(fields | data)
+    return region.changed(**data)
 
 
 def realigned(base: Region, assignment: dict[str, str]) -> list[str]:

@@ -101,17 +101,9 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             excluded.append((candidate.candidate_id, reason))
         else:
             eligible.append(candidate.candidate_id)
-    pool_region = Region(
-        name=region.name,
-        coordinate_system=region.coordinate_system,
-        municipalities=region.municipalities,
-        schools=region.schools,
-        teachers=region.teachers,
+    pool_region = region.changed(  # eligible candidates become potential methodists
         methodists=region.methodists + tuple(_as_methodist(region, c) for c in eligible),
-        transport=region.transport,
-        travel_times=region.travel_times,
-        current_assignment=region.current_assignment,
-        sources=region.sources,
+        candidates=(),
     )
     problem = build_problem(pool_region, settings.assignment)
     candidate_ids = frozenset(eligible)
