@@ -19,8 +19,10 @@ def load_yaml_model(path: Path, model: type[M], error: type[ValueError]) -> M:
     names the file (and the field, for invalid values)."""
     try:
         return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise error(f"{path.name}: файл не прочитан ({exc.strerror})") from None
+    except FileNotFoundError:
+        raise error(f"{path.name}: файл не найден") from None
+    except OSError:
+        raise error(f"{path.name}: файл не прочитан (нет доступа или это папка)") from None
     except yaml.YAMLError as exc:
         raise error(f"{path.name}: ошибка YAML: {exc}") from None
     except ValidationError as exc:

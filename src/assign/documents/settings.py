@@ -64,8 +64,12 @@ def load_document_settings(path: Path) -> DocumentSettings:
             if key in data:
                 data[key] = path.parent / data[key]
         settings = DocumentSettings.model_validate(data)
-    except OSError as exc:
-        raise DocumentSettingsError(f"{path.name}: файл не прочитан ({exc.strerror})") from None
+    except FileNotFoundError:
+        raise DocumentSettingsError(f"{path.name}: файл не найден") from None
+    except OSError:
+        raise DocumentSettingsError(
+            f"{path.name}: файл не прочитан (нет доступа или это папка)"
+        ) from None
     except yaml.YAMLError as exc:
         raise DocumentSettingsError(f"{path.name}: ошибка YAML: {exc}") from None
     except ValidationError as exc:

@@ -281,9 +281,13 @@ def _read_csv(file: Path, name: str) -> tuple[RawTable | None, list[Issue]]:
                 file=file.name,
             )
         ]
-    except OSError as exc:
+    except OSError:
         return None, [
-            Issue(Code.FILE_UNREADABLE, f"файл не читается: {exc.strerror}", file=file.name)
+            Issue(
+                Code.FILE_UNREADABLE,
+                "файл не читается (нет доступа или это папка)",
+                file=file.name,
+            )
         ]
     lines = text.splitlines()
     if not lines or not lines[0].strip():
