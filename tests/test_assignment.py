@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assign.assignment import AssignmentSettings, Status, Weights, build_problem, solve
+from assign.assignment.settings import DEFAULT_RANKING
 from assign.assignment.explain import explain_teacher
 from assign.assignment.greedy import solve_greedy
 from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
@@ -23,7 +24,14 @@ from assign.io import load_region_or_raise
 from assignment_helpers import brute_force, planar_region, random_region, weighted_brute_force
 from conftest import DATA, SAMPLES
 
-RANKED = ("travel", "changes", "balance")
+
+def strict(**fields: object) -> AssignmentSettings:
+    """Settings that make an impossible plan a result of its own (the product's default is a
+    partial plan), as the engine's own tests need."""
+    return AssignmentSettings.model_validate({"allow_partial": False} | fields)
+
+
+RANKED = tuple(t.value for t in DEFAULT_RANKING)  # the default: changes, travel, balance
 
 
 # --- optimality against independent computations ---------------------------------------------
@@ -31,7 +39,7 @@ RANKED = ("travel", "changes", "balance")
 def test_ranked_heads_optimum_equals_brute_force(seed: int) -> None:
     """The flow path: every term of the lexicographic optimum equals exhaustive search."""
     region = random_region(seed)
-    settings = AssignmentSettings(min_load=1, max_load=3)
+    settings = strict(min_load=1, max_load=3)
     result = solve(build_problem(region, settings))
     expected = brute_force(region, settings, RANKED)
     if expected is None:
@@ -46,7 +54,7 @@ def test_ranked_heads_optimum_equals_brute_force(seed: int) -> None:
 def test_weighted_load_with_split_equals_brute_force(seed: int) -> None:
     """The CP-SAT path (weighted loads, the split term ranked): exhaustive search agrees."""
     region = random_region(seed, weights=(1.0, 1.5))
-    settings = AssignmentSettings(
+    settings = strict(
         min_load=1, max_load=3.5, load_unit="weighted", ranking=("travel", "split", "changes")
     )
     result = solve(build_problem(region, settings))
@@ -65,7 +73,7 @@ def test_weighted_load_with_split_equals_brute_force(seed: int) -> None:
 def test_weighted_objective_equals_brute_force(seed: int) -> None:
     region = random_region(seed)
     weights = Weights(travel=1.0, changes=30.0, split=20.0, balance=5.0)
-    settings = AssignmentSettings(min_load=1, max_load=3, weights=weights)
+    settings = strict(min_load=1, max_load=3, weights=weights)
     result = solve(build_problem(region, settings))
     expected = weighted_brute_force(region, settings)
     if expected is None:
@@ -78,7 +86,7 @@ def test_weighted_objective_equals_brute_force(seed: int) -> None:
 
 def _highs_travel_optimum(region: Region, subject: str) -> float:
     """Travel-only optimum of one subject as a plain MIP over teachers, in HiGHS."""
-    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    settings = strict(weights=Weights(travel=1, changes=0, split=0, balance=0))
     problem = build_problem(region, settings)
     hours, _, in_person = pair_costs(problem.travel, settings)
     s_index = {s: i for i, s in enumerate(problem.school_ids)}
@@ -109,7 +117,7 @@ def _highs_travel_optimum(region: Region, subject: str) -> float:
 @pytest.mark.parametrize("subject", ["physics", "informatics"])
 def test_real_size_travel_optimum_equals_highs(subject: str) -> None:
     region = load_region_or_raise(SAMPLES / "tambov")
-    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    settings = strict(weights=Weights(travel=1, changes=0, split=0, balance=0))
     result = solve(build_problem(region, settings))
     assert result.status is Status.OPTIMAL
     component = next(c for c in result.components if c.subjects == (subject,))
@@ -118,8 +126,8 @@ def test_real_size_travel_optimum_equals_highs(subject: str) -> None:
 
 # --- every constraint on the sample regions ----------------------------------------------------
 SAMPLE_SETTINGS = {
-    "tambov": AssignmentSettings(),
-    "yakutia": AssignmentSettings(preset="yakutia", reach="remote"),
+    "tambov": strict(),
+    "yakutia": strict(preset="yakutia", reach="remote"),
 }
 
 
@@ -147,14 +155,13 @@ def test_sample_plan_keeps_every_constraint(solved) -> None:
         high = methodist.max_load if methodist.max_load is not None else settings.load_max
         assert low <= loads[methodist.methodist_id] <= high, methodist.methodist_id
     # the reported objective is the plan's own first-ranked term, recomputed without the solver
-    assert result.objective == pytest.approx(
-        raw_terms(problem, result.assignment)["travel"], abs=1e-6
-    )
+    first = settings.effective_ranking[0].value
+    assert result.objective == pytest.approx(raw_terms(problem, result.assignment)[first], abs=1e-6)
 
 
 def test_all_year_reach_holds_in_tambov() -> None:
     region = load_region_or_raise(SAMPLES / "tambov")
-    problem = build_problem(region, AssignmentSettings())
+    problem = build_problem(region, strict())
     result = solve(problem)
     s_index = {s: i for i, s in enumerate(problem.school_ids)}
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
@@ -166,11 +173,11 @@ def test_all_year_reach_holds_in_tambov() -> None:
 
 def test_yakutia_all_year_is_infeasible_with_reasons_and_partial_plan() -> None:
     region = load_region_or_raise(SAMPLES / "yakutia")
-    result = solve(build_problem(region, AssignmentSettings(preset="yakutia")))
+    result = solve(build_problem(region, strict(preset="yakutia")))
     assert result.status is Status.INFEASIBLE
     assert result.assignment == {}
     assert any("Кобяйский" in p and "не может доехать" in p for p in result.problems)
-    partial = solve(build_problem(region, AssignmentSettings(preset="yakutia", allow_partial=True)))
+    partial = solve(build_problem(region, strict(preset="yakutia", allow_partial=True)))
     assert partial.assignment
     assert len(partial.assignment) + len(partial.unplaced) == len(region.teachers)
     assert all("не может доехать" in u.reason or "ёмкости" in u.reason for u in partial.unplaced)
@@ -179,7 +186,7 @@ def test_yakutia_all_year_is_infeasible_with_reasons_and_partial_plan() -> None:
 # --- stability, pins, bans, determinism --------------------------------------------------------
 def test_removing_a_methodist_moves_essentially_only_their_teachers() -> None:
     region = load_region_or_raise(SAMPLES / "tambov")
-    settings = AssignmentSettings()
+    settings = strict()
     first = solve(build_problem(region, settings))
     approved = region.model_copy(
         update={
@@ -201,7 +208,7 @@ def test_removing_a_methodist_moves_essentially_only_their_teachers() -> None:
         }
     )
     fewer = Region.model_validate(fewer.model_dump() | {"sources": {}})
-    stability = AssignmentSettings(ranking=("changes", "travel"))
+    stability = strict(ranking=("changes", "travel"))
     second = solve(build_problem(fewer, stability))
     assert second.status is Status.OPTIMAL
     own = {t for t, m in first.assignment.items() if m == leaving}
@@ -213,7 +220,7 @@ def test_removing_a_methodist_moves_essentially_only_their_teachers() -> None:
 
 def test_pins_and_bans_are_hard(tmp_path: Path) -> None:
     region = load_region_or_raise(DATA / "small_ok")
-    base = AssignmentSettings(min_load=0)
+    base = strict(min_load=0)
     plain = solve(build_problem(region, base))
     assert plain.assignment["T01"] == "P1"
     pinned = solve(build_problem(region, base.model_copy(update={"pins": (("T01", "P2"),)})))
@@ -231,10 +238,10 @@ def test_same_input_same_answer() -> None:
     """Both paths: the flow on a sample region, CP-SAT (split ranked) on a mid-size case where
     the deterministic work limit, not the clock, ends the search."""
     cases = [
-        (load_region_or_raise(SAMPLES / "tambov"), AssignmentSettings()),
+        (load_region_or_raise(SAMPLES / "tambov"), strict()),
         (
             random_region(3, n_teachers=120, n_methodists=6, limits=(None, None)),
-            AssignmentSettings(
+            strict(
                 min_load=5,
                 max_load=40,
                 ranking=("travel", "split", "changes"),
@@ -262,7 +269,7 @@ def test_message_too_little_capacity() -> None:
     region = planar_region(
         SCHOOLS, _teachers(13), [(f"P{i}", "Физика", 0, 0, None, None) for i in range(2)]
     )
-    result = solve(build_problem(region, AssignmentSettings(min_load=0, max_load=5)))
+    result = solve(build_problem(region, strict(min_load=0, max_load=5)))
     assert result.status is Status.INFEASIBLE
     assert "Физика: 13 педагогов, ёмкость 2 × 5 = 10: не хватает 1 методиста" in result.problems
 
@@ -271,7 +278,7 @@ def test_message_too_much_minimum_load() -> None:
     region = planar_region(
         SCHOOLS, _teachers(7), [(f"P{i}", "Физика", 0, 0, None, None) for i in range(3)]
     )
-    result = solve(build_problem(region, AssignmentSettings(min_load=4, max_load=10)))
+    result = solve(build_problem(region, strict(min_load=4, max_load=10)))
     assert result.problems == [
         "Физика: 7 педагогов, а минимальная нагрузка методистов — 3 × 4 = 12: на 2 методиста "
         "больше, чем нужно, или снизьте минимальную нагрузку до 2"
@@ -280,7 +287,7 @@ def test_message_too_much_minimum_load() -> None:
 
 def test_message_unreachable_teachers() -> None:
     region = load_region_or_raise(DATA / "small_winter_road")
-    result = solve(build_problem(region, AssignmentSettings(min_load=0)))
+    result = solve(build_problem(region, strict(min_load=0)))
     assert result.status is Status.INFEASIBLE
     assert result.problems == [
         "1 педагогов (Северный улус): ни один из 1 методистов предмета "
@@ -289,7 +296,7 @@ def test_message_unreachable_teachers() -> None:
     ]
     winter = solve(
         build_problem(
-            region, AssignmentSettings(min_load=0, reach="months", reach_months=(1, 2, 3))
+            region, strict(min_load=0, reach="months", reach_months=(1, 2, 3))
         )
     )
     assert winter.status is Status.OPTIMAL and winter.assignment["T3"] == "PA"
@@ -301,7 +308,7 @@ def test_message_pins_over_the_limit() -> None:
         _teachers(4),
         [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 10, 0, None, None)],
     )
-    settings = AssignmentSettings(
+    settings = strict(
         min_load=0, max_load=2, pins=tuple((f"T{i}", "P1") for i in range(3))
     )
     result = solve(build_problem(region, settings))
@@ -317,7 +324,7 @@ def test_message_methodist_cannot_reach_the_minimum() -> None:
         teachers,
         [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 500, 0, None, None)],
     )
-    settings = AssignmentSettings(min_load=2, max_load=5, max_hours=3)
+    settings = strict(min_load=2, max_load=5, max_hours=3)
     result = solve(build_problem(region, settings))
     assert any(
         "P2" in p and "не более 1" in p and "минимальная нагрузка — 2" in p for p in result.problems
@@ -333,7 +340,7 @@ def test_message_reachable_methodists_lack_room() -> None:
         teachers,
         [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 500, 0, None, None)],
     )
-    settings = AssignmentSettings(min_load=0, max_load=2, max_hours=3)
+    settings = strict(min_load=0, max_load=2, max_hours=3)
     result = solve(build_problem(region, settings))
     assert result.status is Status.INFEASIBLE
     assert len(result.problems) == 1 and "3 педагогов" in result.problems[0]
@@ -348,7 +355,7 @@ def test_message_reachable_methodists_lack_room() -> None:
 # --- baseline, explanations, files, CLI -------------------------------------------------------
 def test_greedy_respects_limits_and_is_not_better_than_the_optimum() -> None:
     region = load_region_or_raise(SAMPLES / "tambov")
-    settings = AssignmentSettings(weights=Weights(travel=1, changes=0, split=0, balance=0))
+    settings = strict(weights=Weights(travel=1, changes=0, split=0, balance=0))
     problem = build_problem(region, settings)
     greedy = solve_greedy(problem)
     optimum = solve(problem)
@@ -364,7 +371,7 @@ def test_explanation_of_a_teacher() -> None:
         [(f"T{i}", "S1", "Физика") for i in range(3)],
         [("NEAR", "Физика", 1, 0, None, 2), ("FAR", "Физика", 50, 0, None, 5)],
     )
-    settings = AssignmentSettings(min_load=0)
+    settings = strict(min_load=0)
     problem = build_problem(region, settings)
     result = solve(problem)
     far_teacher = next(t for t, m in result.assignment.items() if m == "FAR")
@@ -383,7 +390,7 @@ def test_explanation_of_a_teacher() -> None:
 
 def test_written_files_match_the_plan(tmp_path: Path) -> None:
     region = load_region_or_raise(DATA / "small_ok")
-    problem = build_problem(region, AssignmentSettings(min_load=0))
+    problem = build_problem(region, strict(min_load=0))
     result = solve(problem)
     payload = write_solution(problem, result, tmp_path)
     rows = (tmp_path / "assignments.csv").read_text(encoding="utf-8").splitlines()
@@ -440,7 +447,7 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
 
 def test_distance_objective_counts_km() -> None:
     region = load_region_or_raise(DATA / "small_ok")
-    settings = AssignmentSettings(min_load=0, objective="distance")
+    settings = strict(min_load=0, objective="distance", ranking=("travel", "changes"))
     problem = build_problem(region, settings)
     result = solve(problem)
     assert result.status is Status.OPTIMAL

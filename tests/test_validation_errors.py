@@ -162,12 +162,21 @@ CASES = [
         "«M9»",
     ),
     Case(
-        Code.UNKNOWN_REFERENCE,
+        # the methodist left: deleted from methodists, the order left as it was
+        Code.ASSIGNMENT_METHODIST_GONE,
         replace_in("current_assignment.csv", "T10,P2", "T10,P7"),
         "current_assignment.csv",
         7,
         "methodist_id",
-        "«P7»",
+        "«P7» нет в таблице methodists: его педагогов закрепят за другими методистами — 1 педагог",
+    ),
+    Case(
+        Code.ASSIGNMENT_TEACHER_GONE,
+        replace_in("current_assignment.csv", "T10,P2", "T99,P2"),
+        "current_assignment.csv",
+        7,
+        "teacher_id",
+        "«T99» нет в таблице teachers",
     ),
     Case(
         Code.UNKNOWN_SUBJECT,

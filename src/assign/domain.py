@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from assign.categories import DEFAULT_WEIGHTS, Category, load_weight, resolve_category
 from assign.errors import Code, Issue
+from assign.format import count_ru
 from assign.geo import distance_matrix_km
 from assign.subjects import resolve_subject, subject_name, suggest_subjects
 
@@ -607,6 +608,7 @@ def check_references(region: Region) -> list[Issue]:
                     )
                 )
     seen_teachers: dict[str, int | None] = {}
+    gone_methodists: dict[str, list[AssignmentPair]] = {}
     for pair in region.current_assignment:
         if pair.teacher_id in seen_teachers:
             issues.append(
@@ -624,10 +626,21 @@ def check_references(region: Region) -> list[Issue]:
         seen_teachers.setdefault(pair.teacher_id, pair.row)
         assigned = teachers.get(pair.teacher_id)
         methodist = methodists.get(pair.methodist_id)
-        if assigned is None:
-            unknown("current_assignment", pair.row, "teacher_id", pair.teacher_id, "teachers")
         if methodist is None:
-            unknown("current_assignment", pair.row, "methodist_id", pair.methodist_id, "methodists")
+            gone_methodists.setdefault(pair.methodist_id, []).append(pair)
+        elif assigned is None:
+            issues.append(
+                _issue(
+                    region,
+                    "current_assignment",
+                    pair.row,
+                    "teacher_id",
+                    pair.teacher_id,
+                    Code.ASSIGNMENT_TEACHER_GONE,
+                    f"педагога «{pair.teacher_id}» нет в таблице teachers: строка закрепления "
+                    "не учитывается",
+                )
+            )
         if (
             assigned is not None
             and methodist is not None
@@ -645,6 +658,21 @@ def check_references(region: Region) -> list[Issue]:
                     f"({subject_name(assigned.subject)}); при перепланировании пара будет изменена",
                 )
             )
+    for methodist_id, pairs in gone_methodists.items():
+        # the plain way to say "she left": the methodist deleted, the order left as it was
+        staying = sum(1 for p in pairs if p.teacher_id in teachers)
+        issues.append(
+            _issue(
+                region,
+                "current_assignment",
+                pairs[0].row,
+                "methodist_id",
+                methodist_id,
+                Code.ASSIGNMENT_METHODIST_GONE,
+                f"методиста «{methodist_id}» нет в таблице methodists: его педагогов закрепят "
+                f"за другими методистами — {count_ru(staying, 'педагог')}",
+            )
+        )
     if not region.methodists and not region.candidates:
         issues.append(
             _issue(

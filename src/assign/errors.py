@@ -48,6 +48,8 @@ class Code(StrEnum):
     SUBJECT_UNCOVERED = "subject_uncovered"
     ELIGIBILITY_UNCHECKED = "eligibility_unchecked"
     ASSIGNMENT_SUBJECT_MISMATCH = "assignment_subject_mismatch"
+    ASSIGNMENT_METHODIST_GONE = "assignment_methodist_gone"
+    ASSIGNMENT_TEACHER_GONE = "assignment_teacher_gone"
 
 
 WARNING_CODES = frozenset(
@@ -57,6 +59,8 @@ WARNING_CODES = frozenset(
         Code.SUBJECT_UNCOVERED,
         Code.ELIGIBILITY_UNCHECKED,
         Code.ASSIGNMENT_SUBJECT_MISMATCH,
+        Code.ASSIGNMENT_METHODIST_GONE,
+        Code.ASSIGNMENT_TEACHER_GONE,
     }
 )
 

@@ -6,9 +6,13 @@ alphabetical order; dates as «15» сентября 2026 г.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cache
 from typing import TypeVar
+
+import pymorphy3
 
 T = TypeVar("T")
 
@@ -18,10 +22,35 @@ def fmt_int(value: int | float) -> str:
 
 
 def fmt_number(value: float, digits: int = 1) -> str:
+    """A decimal number; an unknown one (NaN, infinity) as a dash, never «nan»."""
+    if not math.isfinite(value):
+        return "—"
     text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
     if digits and text.endswith("," + "0" * digits):
         text = text[: -(digits + 1)]
     return text
+
+
+@cache
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@cache
+def agree(noun: str, count: int) -> str:
+    """`noun` in the form a numeral asks for: 1 педагог, 2 педагога, 5 педагогов (pymorphy3's
+    dictionary, so every count and noun agree the same way); an adjective before the noun
+    agrees too: 2 региональных методиста."""
+    agreed = []
+    for word in noun.split():
+        form = _morph().parse(word)[0].make_agree_with_number(abs(count))
+        agreed.append(form.word if form is not None else word)
+    return " ".join(agreed)
+
+
+def count_ru(count: int, noun: str) -> str:
+    """«1 педагог», «1 320 педагогов»: the count with thousands spaced and the noun agreeing."""
+    return f"{fmt_int(count)} {agree(noun, count)}"
 
 
 def ru_sort_key(text: str) -> tuple[int, ...]:

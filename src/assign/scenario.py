@@ -131,7 +131,8 @@ def apply(region: Region, scenario: Scenario) -> Region:
         "current_assignment": tuple(
             p
             for p in region.current_assignment
-            if scenario.keep_current and p.teacher_id not in gone_t and p.methodist_id not in gone_m
+            # pairs of a methodist who left stay: their teachers count as changed
+            if scenario.keep_current and p.teacher_id not in gone_t
         ),
     }
     return region.changed(**data)

@@ -34,7 +34,12 @@ TERM_NAMES_RU = {
 }
 
 
-DEFAULT_RANKING = (Term.TRAVEL, Term.CHANGES, Term.BALANCE)
+# Stability first: a re-plan keeps every teacher with their current methodist unless a hard
+# rule (the methodist left, is over the limit, cannot reach the school) or a pin moves them;
+# travel decides only among the plans that move the fewest. Without a current assignment the
+# changes term is zero and travel leads.
+DEFAULT_RANKING = (Term.CHANGES, Term.TRAVEL, Term.BALANCE)
+TRAVEL_FIRST_RANKING = (Term.TRAVEL, Term.CHANGES, Term.BALANCE)
 
 
 class Preset(StrEnum):
@@ -91,12 +96,14 @@ class AssignmentSettings(BaseModel):
     weights: Weights | None = None
     """A weighted objective (in units of travel). None: the terms are ranked instead."""
     ranking: tuple[Term, ...] | None = None
-    """Lexicographic order of terms; default (travel, changes, balance) when no weights are
+    """Lexicographic order of terms; default (changes, travel, balance) when no weights are
     given. `split` is left out of the default: proving its optimum is much harder (a fixed
     charge per school-subject), so a planner asks for it explicitly."""
     pins: tuple[tuple[str, str], ...] = ()
     bans: tuple[tuple[str, str], ...] = ()
-    allow_partial: bool = False
+    allow_partial: bool = True
+    """An impossible subject is reported with its reason and leaves out as few teachers as
+    possible, while the rest of the region is planned in full."""
     time_limit: float = Field(120.0, gt=0)
     """Wall-clock limit for the whole solve, a safety net."""
     deterministic_time_limit: float = Field(30.0, gt=0)

@@ -356,9 +356,9 @@ def solve(
     problems: list[str] = []
     if problem.unplaceable:
         problems += unplaceable_messages(problem)
+    for comp in problem.components:
+        problems += diagnose_component(problem, comp)
     if not settings.allow_partial:
-        for comp in problem.components:
-            problems += diagnose_component(problem, comp)
         if problems:
             return Result(
                 Status.INFEASIBLE,
