@@ -71,13 +71,12 @@ def solve_by_flow(
 
     ranking = settings.effective_ranking
     if ranking:
-        multiplier = _lexicographic_multipliers(comp, ranking, travel, target, total)
-        if multiplier is None:
+        ranked = _lexicographic_multipliers(comp, ranking, travel, target, total)
+        if ranked is None:
             return None
+        multiplier, penalty = ranked
         pair_cost = multiplier[Term.TRAVEL] * travel + multiplier[Term.CHANGES] * changes
         balance_factor = multiplier[Term.BALANCE]
-        # as in the formulation: the penalty joins the first ranked term, at its price per head
-        penalty = UNPLACED_POINTS * multiplier[ranking[0]]
     else:
         weights = settings.effective_weights
         pair_cost = (
@@ -181,8 +180,14 @@ def solve_by_flow(
 
 def _lexicographic_multipliers(
     comp: Component, ranking: tuple[Term, ...], travel: np.ndarray, target: int, total: int
-) -> dict[Term, int] | None:
-    """Cost multipliers making each ranked term outweigh the whole range of the terms below."""
+) -> tuple[dict[Term, int], int] | None:
+    """Cost multipliers making each ranked term outweigh the whole range of the terms below,
+    and the price of a teacher left out (or a head of minimum load missing).
+
+    As in the formulation, that price joins the first ranked term at UNPLACED_POINTS per
+    head; where that exceeds the term's whole range it is capped at the range, which keeps
+    the same optimum (leaving a teacher out still costs more than any plan's first term) and
+    the costs within integers when changes lead the ranking."""
     group_max = np.zeros(comp.n_groups, dtype=np.int64)
     np.maximum.at(group_max, comp.pair_group, travel)
     spans = {
@@ -203,9 +208,10 @@ def _lexicographic_multipliers(
         factor *= spans[term]
         if factor > COST_LIMIT:
             return None
-    if UNPLACED_POINTS * multiplier[ranking[0]] > COST_LIMIT:
+    penalty = multiplier[ranking[0]] * min(UNPLACED_POINTS, spans[ranking[0]])
+    if penalty > COST_LIMIT:
         return None
-    return multiplier
+    return multiplier, penalty
 
 
 def _term_values(

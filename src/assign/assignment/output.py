@@ -1,16 +1,20 @@
-"""Writing a solved plan: assignments.csv, methodists.csv, unplaced.csv and kpi.json."""
+"""Writing a solved plan: assignments.csv, methodists.csv, unplaced.csv, changes.csv (who
+changes methodist against the current order, and why) and kpi.json."""
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 import json
 import math
 from pathlib import Path
 from typing import Any
 
+from assign.assignment.changes import change_list
 from assign.assignment.kpi import kpis
 from assign.assignment.problem import AssignmentProblem, pair_costs
 from assign.assignment.result import Result
+from assign.subjects import subject_name
 
 
 def clean_json(value: Any) -> Any:
@@ -22,6 +26,21 @@ def clean_json(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_json(v) for v in value]
     return value
+
+
+CHANGES_HEADER = [
+    "teacher_id",
+    "full_name",
+    "school_id",
+    "school",
+    "subject",
+    "from_methodist_id",
+    "from_methodist",
+    "to_methodist_id",
+    "to_methodist",
+    "reason_code",
+    "reason",
+]
 
 
 def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dict[str, Any]:
@@ -90,8 +109,32 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         writer.writerow(["teacher_id", "reason"])
         for item in result.unplaced:
             writer.writerow([item.teacher_id, item.reason])
+    changes = change_list(problem, result.assignment)
+    with (out / "changes.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(CHANGES_HEADER)
+        for c in changes:
+            writer.writerow(
+                [
+                    c.teacher_id,
+                    c.teacher_name,
+                    c.school_id,
+                    c.school_name,
+                    subject_name(c.subject),
+                    c.from_id,
+                    c.from_name,
+                    c.to_id,
+                    c.to_name,
+                    c.reason.value,
+                    c.reason_text,
+                ]
+            )
     payload = {
         **result.summary(),
+        "changes": {
+            "teachers_changed": len(changes),
+            "by_reason": dict(Counter(c.reason.value for c in changes)),
+        },
         "components": [
             {
                 "subjects": list(c.subjects),

@@ -1,0 +1,115 @@
+"""Who changes methodist against the current order, and why — the list a re-plan owes the
+people it moves (the order's second appendix, the planner's «изменения» sheet).
+
+A teacher counts as changed when the current order names a methodist and the plan names
+another, including a methodist no longer in the region. The reason is the first of: the
+methodist left, does not teach the subject, cannot reach the school under the reach rule, the
+pair is banned, the teacher is pinned elsewhere, the methodist was over the load limit, the
+new methodist needed teachers for the minimum load; otherwise the plan's objective moved them
+(shorter travel or a more even load).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assign.assignment.kpi import load_limits, methodist_loads
+from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, pair_costs
+from assign.format import count_ru, fmt_number
+
+
+class ChangeReason(StrEnum):
+    """Stable codes of why a teacher changes methodist."""
+
+    LEFT = "methodist_left"
+    SUBJECT = "subject_not_taught"
+    OUT_OF_REACH = "out_of_reach"
+    BANNED = "banned"
+    PINNED = "pinned"
+    OVERLOADED = "overloaded"
+    MINIMUM_LOAD = "minimum_load"
+    TRAVEL = "shorter_travel"
+    BALANCE = "balance"
+
+
+@dataclass(frozen=True)
+class Change:
+    teacher_id: str
+    teacher_name: str
+    school_id: str
+    school_name: str
+    subject: str
+    from_id: str
+    from_name: str  # blank when the methodist is no longer in the region
+    to_id: str
+    to_name: str
+    reason: ChangeReason
+    reason_text: str  # Russian, for the person who reads the list
+
+
+def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[Change]:
+    """Every teacher whose methodist differs from the current order, in region order."""
+    region = problem.region
+    settings = problem.settings
+    current_of = region.current_methodist_of
+    m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+    s_index = {s: i for i, s in enumerate(problem.school_ids)}
+    hours, _, in_person = pair_costs(problem.travel, settings)
+    limits = load_limits(problem)
+    before = methodist_loads(
+        problem, {t: m for t, m in current_of.items() if t in region.teacher_by_id}
+    )
+    pins = dict(settings.pins)
+    bans = set(settings.bans)
+    changes = []
+    for teacher in region.teachers:
+        old = current_of.get(teacher.teacher_id)
+        new = assignment.get(teacher.teacher_id)
+        if old is None or new is None or old == new:
+            continue
+        s = s_index[teacher.school_id]
+        old_m = region.methodist_by_id.get(old)
+        if old_m is None:
+            reason, text = ChangeReason.LEFT, "методист выбыл (его нет в списке методистов)"
+        elif teacher.subject not in old_m.subjects:
+            reason, text = ChangeReason.SUBJECT, "методист не ведёт предмет педагога"
+        elif not in_person[s, m_index[old]] and settings.required_months:
+            reason, text = ChangeReason.OUT_OF_REACH, "школа вне досягаемости методиста"
+        elif (teacher.teacher_id, old) in bans:
+            reason, text = ChangeReason.BANNED, "закрепление за методистом запрещено"
+        elif pins.get(teacher.teacher_id) == new:
+            reason, text = ChangeReason.PINNED, "закреплён за новым методистом вручную"
+        elif old in limits and before[old] > limits[old][1]:
+            reason = ChangeReason.OVERLOADED
+            text = (
+                f"методист был перегружен: {count_ru(round(before[old] / LOAD_SCALE), 'педагог')}"
+                f" при максимуме {fmt_number(limits[old][1] / LOAD_SCALE, 0)}"
+            )
+        elif new in limits and before[new] < limits[new][0]:
+            reason = ChangeReason.MINIMUM_LOAD
+            text = "новому методисту нужна минимальная нагрузка"
+        else:
+            old_h, new_h = float(hours[s, m_index[old]]), float(hours[s, m_index[new]])
+            if new_h < old_h - 1e-9:
+                reason = ChangeReason.TRAVEL
+                text = f"дорога короче: {fmt_number(new_h, 1)} ч вместо {fmt_number(old_h, 1)} ч"
+            else:
+                reason, text = ChangeReason.BALANCE, "выравнивание нагрузки методистов"
+        school = region.school_by_id[teacher.school_id]
+        changes.append(
+            Change(
+                teacher.teacher_id,
+                teacher.full_name,
+                school.school_id,
+                school.name,
+                teacher.subject,
+                old,
+                old_m.full_name if old_m else "",
+                new,
+                region.methodist_by_id[new].full_name,
+                reason,
+                text,
+            )
+        )
+    return changes
