@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from assign.assignment import AssignmentSettings, Status, Weights, build_problem, solve
-from assign.assignment.settings import DEFAULT_RANKING
 from assign.assignment.explain import explain_teacher
 from assign.assignment.greedy import solve_greedy
 from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, pair_costs
+from assign.assignment.settings import DEFAULT_RANKING
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -295,9 +295,7 @@ def test_message_unreachable_teachers() -> None:
         "(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)"
     ]
     winter = solve(
-        build_problem(
-            region, strict(min_load=0, reach="months", reach_months=(1, 2, 3))
-        )
+        build_problem(region, strict(min_load=0, reach="months", reach_months=(1, 2, 3)))
     )
     assert winter.status is Status.OPTIMAL and winter.assignment["T3"] == "PA"
 
@@ -308,9 +306,7 @@ def test_message_pins_over_the_limit() -> None:
         _teachers(4),
         [("P1", "Физика", 0, 0, None, None), ("P2", "Физика", 10, 0, None, None)],
     )
-    settings = strict(
-        min_load=0, max_load=2, pins=tuple((f"T{i}", "P1") for i in range(3))
-    )
+    settings = strict(min_load=0, max_load=2, pins=tuple((f"T{i}", "P1") for i in range(3)))
     result = solve(build_problem(region, settings))
     assert result.status is Status.INFEASIBLE
     assert any("P1" in p and "больше его максимальной нагрузки 2" in p for p in result.problems)

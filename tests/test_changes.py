@@ -16,7 +16,6 @@ from assign.assignment.output import write_solution
 from assign.errors import Code
 from assign.io import load_region, load_region_or_raise
 from assign.sample.profiles import PROFILES
-
 from conftest import SAMPLES
 
 

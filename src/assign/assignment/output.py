@@ -4,9 +4,9 @@ changes methodist against the current order, and why) and kpi.json."""
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 

@@ -358,19 +358,18 @@ def solve(
         problems += unplaceable_messages(problem)
     for comp in problem.components:
         problems += diagnose_component(problem, comp)
-    if not settings.allow_partial:
-        if problems:
-            return Result(
-                Status.INFEASIBLE,
-                float("nan"),
-                float("nan"),
-                time.perf_counter() - start,
-                {},
-                _unplaced(problem, {}),
-                [],
-                {},
-                problems,
-            )
+    if not settings.allow_partial and problems:
+        return Result(
+            Status.INFEASIBLE,
+            float("nan"),
+            float("nan"),
+            time.perf_counter() - start,
+            {},
+            _unplaced(problem, {}),
+            [],
+            {},
+            problems,
+        )
     assignment: dict[str, str] = {}
     partial_out: dict[int, str] = {}
     results: list[ComponentResult] = []
