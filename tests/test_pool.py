@@ -174,7 +174,7 @@ def test_an_unreachable_municipality_forces_a_local_methodist(tmp_path: Path) ->
                 "pedagogical_education": "нет",
                 "experience_years": 3,
             },
-            "нет высшего педагогического образования, стаж меньше 5 лет",
+            "нет высшего педагогического образования, стаж 3 года, нужно не менее 5 лет",
         ),
         ({}, None),
     ],
