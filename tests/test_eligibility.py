@@ -33,6 +33,7 @@ def _candidate(**facts: object) -> Candidate:
         ("член предметной секции регионального учебно-методического объединения", "umo"),
         ("ведущий эксперт предметной комиссии ЕГЭ", "exam_expert"),
         ("старший эксперт ОГЭ по математике", "exam_expert"),
+        ("эксперт предметной комиссии ЕГЭ (статус: ведущий)", "exam_expert"),
         ("тьютор", "mentor"),
         ("педагог-наставник", "mentor"),
         ("руководитель профессионального сообщества", "community_leader"),
@@ -136,6 +137,14 @@ def test_the_municipal_school_teacher_of_the_bug_report_is_excluded() -> None:
                 "qualification_category": "Высшая категория",
                 "pedagogical_education": "да",
                 "experience_years": 30,
+            },
+            None,
+        ),
+        (
+            {
+                "qualification_category": "педагог-методист",
+                "pedagogical_education": "да",
+                "experience_years": 9,
             },
             None,
         ),

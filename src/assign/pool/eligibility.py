@@ -24,6 +24,9 @@ from assign.format import fmt_number
 from assign.subjects import normalize
 
 MIN_EXPERIENCE_YEARS = 5
+# Categories since 2023 (order 196 of the Ministry of Enlightenment) given only to teachers who
+# already hold the highest one, so they meet item 2's category.
+ABOVE_HIGHEST = frozenset({"педагог методист", "педагог наставник"})
 SOURCE = "002 §3.4"
 
 
@@ -122,7 +125,7 @@ def experienced_teacher(candidate: Candidate) -> Verdict:
     category = normalize(candidate.qualification_category or "")
     if not category:
         missing.append("нет сведений о квалификационной категории")
-    elif not category.startswith("высш"):
+    elif not (category.startswith("высш") or words(category) in ABOVE_HIGHEST):
         missing.append(
             f"нет высшей квалификационной категории (указана «{candidate.qualification_category}»)"
         )
@@ -183,7 +186,10 @@ RULES: tuple[Rule, ...] = (
         "exam_expert",
         "ведущий или старший эксперт предметной комиссии ЕГЭ или ОГЭ",
         5,
-        (r"\b(ведущ|старш)\w* эксперт\w*( \w+){0,3} (егэ|огэ|гиа)\b",),
+        (
+            r"\b(ведущ|старш)\w* эксперт\w*( \w+){0,3} (егэ|огэ|гиа)\b",
+            r"\bэксперт\w*( \w+){0,3} (егэ|огэ|гиа)( \w+){0,3} (ведущ|старш)\w*",
+        ),
         "не ведущий и не старший эксперт комиссии ЕГЭ или ОГЭ",
         near=(
             (
