@@ -133,3 +133,15 @@ def test_info_and_the_recruitment_plan_agree_on_tambov(settings: AssignmentSetti
     else:
         assert item.load > 242  # every weight is at least 1
         assert item.need == math.ceil(item.load / 150)
+
+
+def test_numerals_agree_in_the_problem_text() -> None:
+    """5 260 under 245–250: 21 carry at most 21 × 250 = 5 250, 22 need at least 22 × 245 = 5 390."""
+    text = need(5260, 245, 250).problem()
+    assert text is not None
+    assert text.startswith(
+        "5 260 педагогов не делятся по норме 245–250: 21 методист возьмёт не более 5 250, "
+        "22 — не менее 5 390; варианты: снизить минимум до 239 (22 методиста по 239–240), "
+        "поднять максимум до 251 (21 методист по 250–251) или дать 21 методисту по 250, "
+        "а остаток — 10 педагогов — закрепить"
+    )

@@ -116,8 +116,9 @@ class Need:
             )
         few, many = self.most, self.fewest
         verb = plural(few, "возьмёт", "возьмут", "возьмут")
-        lower = math.floor(load / many) if unit == "heads" else math.floor(load / many * 100) / 100
-        upper = math.ceil(load / few) if unit == "heads" else math.ceil(load / few * 100) / 100
+        scale = 1 if unit == "heads" else 100  # whole teachers, or hundredths of a weight
+        lower = math.floor(load / many * scale + EPS) / scale
+        upper = math.ceil(load / few * scale - EPS) / scale
         rest = load - few * self.max_load
         divide = (
             "делятся"
@@ -138,7 +139,7 @@ class Need:
         """« (3 методиста по 193–194)»: the even split of a head count; weights split unevenly."""
         if self.unit != "heads":
             return ""
-        low, high = math.floor(self.load / n), math.ceil(self.load / n)
+        low, high = math.floor(self.load / n + EPS), math.ceil(self.load / n - EPS)
         share = fmt_int(low) if low == high else f"{fmt_int(low)}–{fmt_int(high)}"
         return f" ({methodists_ru(n)} по {share})"
 
