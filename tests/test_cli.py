@@ -54,7 +54,9 @@ def test_info_prints_subjects_norms_and_writes_the_cross_table(tmp_path: Path) -
     )
     assert result.exit_code == 0, result.output
     assert "Математика" in result.output
-    assert "Нужно 100–150" in result.output and "Нужно 200–250" in result.output
+    assert "Нужно 100–250" in result.output  # the settings' norm; the sources' for comparison
+    assert "для сравнения 100–150" in result.output and "для сравнения 200–250" in result.output
+    assert "Математика: 5 педагогов — меньше минимальной нагрузки" in result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].split(",")[1:] == [
         "Иностранный язык (английский)",

@@ -139,10 +139,15 @@ def test_an_unreachable_municipality_forces_a_local_methodist(tmp_path: Path) ->
     assert pool.recruited == ["CC"] and pool.pool_size == 2
     assert result.assignment["T3"] == "CC"
     (need,) = recruitment_plan(result)
-    assert (need.have, need.need_optimal, need.deficit) == (1, 2, 1)
+    # 4 teachers fit one methodist by the norm 0–10: no deficit, yet reach needs a second
+    assert (need.need, need.have, need.deficit, need.need_optimal) == (1, 1, 0, 2)
     assert need.recruit == [("CC", "Северный улус")]
     assert need.out_of_reach == ["Северный улус"]
-    assert "не хватает 1: пригласить CC (Северный улус)" in need.text()
+    assert need.text() == (
+        "Химия: 4 педагога; по норме 0–10 нужно 1, есть 1, дефицита по норме нет; "
+        "пул по расчёту — 2: пригласить CC (Северный улус); "
+        "без методиста в пределах досягаемости: Северный улус"
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,7 +179,7 @@ def test_an_unreachable_municipality_forces_a_local_methodist(tmp_path: Path) ->
                 "pedagogical_education": "нет",
                 "experience_years": 3,
             },
-            "нет высшего педагогического образования, стаж меньше 5 лет",
+            "нет высшего педагогического образования, стаж 3 года, нужно не менее 5 лет",
         ),
         ({}, None),
     ],
@@ -232,11 +237,10 @@ def test_norm_figures_and_cli_files(tmp_path: Path) -> None:
     kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
     assert kpi["status"] == "optimal" and kpi["objective_kind"] == "pool_size"
     math_plan = next(p for p in kpi["recruitment_plan"] if p["subject"] == "math")
-    assert (math_plan["teachers"], math_plan["need_federal"], math_plan["need_yakutia"]) == (
-        5,
-        1,
-        1,
-    )
+    # the CLI's default norm 100–250 with --min-load 0: 5 teachers need one methodist
+    assert (math_plan["teachers"], math_plan["norm"], math_plan["need"]) == (5, "0–250", 1)
+    assert (math_plan["have"], math_plan["deficit"]) == (2, 0)
+    assert "дефицита по норме нет" in math_plan["text"]
     assert (out / "assignments.csv").exists()
     unknown = runner.invoke(
         app, ["pool", str(DATA / "small_ok"), "--subject", "Астрология"], env={"COLUMNS": "200"}

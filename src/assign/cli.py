@@ -37,7 +37,13 @@ from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
 from assign.store import ROLES, create_token, database_url, open_database
 from assign.subjects import resolve_subject, subject_name
-from assign.summary import NORMS, municipality_table, subject_by_municipality, subject_capacity
+from assign.summary import (
+    NORMS,
+    decimal_ru,
+    municipality_table,
+    subject_by_municipality,
+    subject_capacity,
+)
 
 app = typer.Typer(
     help="Планирование регионального методического актива ЦНППМ.",
@@ -138,7 +144,10 @@ def info(
         console.print(f"Таблица «муниципалитет × предмет» записана в {out}")
 
 
-def print_info(result: LoadResult) -> None:
+def print_info(result: LoadResult, settings: AssignmentSettings | None = None) -> None:
+    """The region's summary; the need is counted in the unit and norm of `settings`, the same
+    that `assign solve` and `assign pool` use, so its deficit is the recruitment plan's."""
+    settings = settings or AssignmentSettings()
     region = result.region
     assert region is not None
     counts = {
@@ -154,34 +163,39 @@ def print_info(result: LoadResult) -> None:
         f"[bold]Регион «{region.name}»[/bold]: "
         + ", ".join(f"{what} {fmt_int(n)}" for what, n in counts.items())
     )
-    capacity = subject_capacity(region)
+    capacity = subject_capacity(region, settings)
+    weighted = settings.load_unit == "weighted"
+    norm = f"{decimal_ru(settings.load_min)}–{decimal_ru(settings.load_max)}"
+    unit = "во взвешенных единицах нагрузки" if weighted else "в педагогах"
     table = Table(
-        title="Предметы: педагоги, нагрузка и методисты по нормам",
-        caption="Нужно — методистов при максимальной нагрузке нормы: "
-        + "; ".join(norm.title for norm in NORMS),
+        title=f"Предметы: педагоги, методисты и потребность по норме {norm}",
+        caption=f"Нужно — от наименьшего до наибольшего числа методистов по норме {norm} "
+        f"(нагрузка {unit}), как в закреплении и подборе пула; для сравнения — нормы "
+        + "; ".join(n.title for n in NORMS),
     )
-    for column in ("Предмет", "Педагогов", "Нагрузка", "Методистов", "Кандидатов"):
+    columns = ["Предмет", "Педагогов", *(["Нагрузка"] if weighted else [])]
+    columns += ["Методистов", "Кандидатов", f"Нужно {norm}", "Не хватает"]
+    columns += [f"для сравнения {fmt_int(n.min_load)}–{fmt_int(n.max_load)}" for n in NORMS]
+    for column in columns:
         table.add_column(column, justify="right" if column != "Предмет" else "left")
-    for norm in NORMS:
-        table.add_column(
-            f"Нужно {fmt_int(norm.min_load)}–{fmt_int(norm.max_load)}", justify="right"
-        )
+    notes = []
     for row in capacity.to_dict("records"):
-        cells = [
-            row["subject_name"],
-            fmt_int(row["teachers"]),
-            fmt_number(row["load"], 1),
+        cells = [row["subject_name"], fmt_int(row["teachers"])]
+        if weighted:
+            cells.append(decimal_ru(row["load"]))
+        cells += [
             fmt_int(row["methodists"]) + (f" ({row['shared']} общ.)" if row["shared"] else ""),
             fmt_int(row["candidates"]),
+            row["need_text"] + ("" if row["fits"] else " [yellow]![/yellow]"),
+            f"[red]{row['deficit']}[/red]" if row["deficit"] else "[green]—[/green]",
+            *(str(row[f"need_{n.key}"]) for n in NORMS),
         ]
-        for norm in NORMS:
-            need = row[f"need_{norm.key}"]
-            deficit = row[f"deficit_{norm.key}"]
-            cells.append(
-                f"{need}" + (f" [red](−{deficit})[/red]" if deficit else " [green]✓[/green]")
-            )
         table.add_row(*cells)
+        if row["note"]:
+            notes.append(f"[yellow]![/yellow] {row['subject_name']}: {escape(row['note'])}")
     console.print(table)
+    for note in notes:
+        console.print(note)
     munis = municipality_table(region)
     table = Table(title="Муниципалитеты")
     for column in ("Муниципалитет", "Школ", "Педагогов", "Методистов (база)"):

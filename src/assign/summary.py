@@ -1,4 +1,8 @@
-"""What a region holds, per subject and per municipality, and its capacity against the norms."""
+"""What a region holds, per subject and per municipality, and how many methodists it needs.
+
+`need()` is the one answer to "how many": `assign info` and the pool's recruitment plan both
+use it with the unit and norm of the same `AssignmentSettings`, so their figures agree.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assign.domain import Region
-from assign.format import ru_sort_key
+from assign.assignment.diagnose import plural
+from assign.assignment.settings import PRESET_LOADS, AssignmentSettings, Preset
+from assign.domain import Region, Teacher
+from assign.format import fmt_int, fmt_number, ru_sort_key
 from assign.subjects import subject_name
 
 
 @dataclass(frozen=True)
 class Norm:
-    """A load norm: how many teachers (in load units) one methodist serves."""
+    """A load norm of a source: how many teachers (in load units) one methodist serves."""
 
     key: str
     title: str
@@ -22,9 +28,158 @@ class Norm:
     max_load: float
 
 
-YAKUTIA_NORM = Norm("yakutia", "Якутия, 100–150 (002 §3.7)", 100.0, 150.0)
-FEDERAL_NORM = Norm("federal", "федеральная, 200–250 (АЗ-1061/08)", 200.0, 250.0)
+YAKUTIA_NORM = Norm("yakutia", "Якутия, 100–150 (002 §3.7)", *PRESET_LOADS[Preset.YAKUTIA])
+FEDERAL_NORM = Norm("federal", "федеральная, 200–250 (АЗ-1061/08)", *PRESET_LOADS[Preset.FEDERAL])
 NORMS = (YAKUTIA_NORM, FEDERAL_NORM)
+"""The sources' norms, for comparison only: the need a person acts on is the settings' one."""
+
+EPS = 1e-9
+
+
+def amount_ru(value: float, unit: str = "heads") -> str:
+    """«580 педагогов», «1 педагог»; a weighted load as «6,25 ед. нагрузки»."""
+    if unit == "weighted":
+        return f"{decimal_ru(value)} ед. нагрузки"
+    n = round(value)
+    return f"{fmt_int(n)} {plural(n, 'педагог', 'педагога', 'педагогов')}"
+
+
+def decimal_ru(value: float) -> str:
+    """Up to two decimals without trailing zeros: «2,5», «6,25», «250»."""
+    text = fmt_number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _load_ru(value: float, unit: str) -> str:
+    return fmt_int(value) if unit == "heads" else decimal_ru(value)
+
+
+def methodists_ru(n: int) -> str:
+    """Nominative: «1 методист», «2 методиста», «5 методистов»."""
+    return f"{fmt_int(n)} {plural(n, 'методист', 'методиста', 'методистов')}"
+
+
+def methodists_dat(n: int) -> str:
+    """Dative: «1 методисту», «2 методистам»."""
+    return f"{fmt_int(n)} {plural(n, 'методисту', 'методистам', 'методистам')}"
+
+
+@dataclass(frozen=True)
+class Need:
+    """How many methodists a subject's load calls for under a norm (min–max per methodist).
+
+    `fewest` is the fewest whose maximum covers the load; `most` the most whose minimum the
+    load still fills (None when the norm has no minimum). When fewest > most no number of
+    methodists keeps every one within the norm, and `problem()` says so with the options.
+    """
+
+    load: float
+    min_load: float
+    max_load: float
+    fewest: int
+    most: int | None
+    unit: str = "heads"
+
+    @property
+    def fits(self) -> bool:
+        return self.most is None or self.fewest <= self.most
+
+    def deficit(self, have: int) -> int:
+        """Methodists to add to `have` to reach the fewest that carry the load."""
+        return max(0, self.fewest - have)
+
+    @property
+    def norm_text(self) -> str:
+        return f"{_load_ru(self.min_load, self.unit)}–{_load_ru(self.max_load, self.unit)}"
+
+    def range_text(self) -> str:
+        """«3», «3–5», or «3 и больше» when the norm has no minimum."""
+        if self.most is None:
+            return f"{self.fewest} и больше" if self.fewest else "0"
+        if not self.fits or self.most == self.fewest:
+            return str(self.fewest)
+        return f"{self.fewest}–{self.most}"
+
+    def problem(self) -> str | None:
+        """Why the norm cannot divide the load, with the honest ways out; None when it can."""
+        if self.fits:
+            return None
+        assert self.most is not None
+        unit, load = self.unit, self.load
+        amount = amount_ru(load, unit)
+        if self.most == 0:
+            return (
+                f"{amount} — меньше минимальной нагрузки одного методиста по норме "
+                f"{self.norm_text}; варианты: снизить минимум до {_load_ru(load, unit)} "
+                f"(хватит 1 методиста) или закрепить этих педагогов за методистом другого "
+                f"предмета либо совместителем с индивидуальной нормой"
+            )
+        few, many = self.most, self.fewest
+        verb = plural(few, "возьмёт", "возьмут", "возьмут")
+        scale = 1 if unit == "heads" else 100  # whole teachers, or hundredths of a weight
+        lower = math.floor(load / many * scale + EPS) / scale
+        upper = math.ceil(load / few * scale - EPS) / scale
+        rest = load - few * self.max_load
+        divide = (
+            "делятся"
+            if unit == "weighted"
+            else plural(round(load), "делится", "делятся", "делятся")
+        )
+        return (
+            f"{amount} не {divide} по норме {self.norm_text}: {methodists_ru(few)} {verb} "
+            f"не более {_load_ru(few * self.max_load, unit)}, {many} — не менее "
+            f"{_load_ru(many * self.min_load, unit)}; варианты: снизить минимум до "
+            f"{_load_ru(lower, unit)}{self._split(many)}, поднять максимум до "
+            f"{_load_ru(upper, unit)}{self._split(few)} или дать {methodists_dat(few)} по "
+            f"{_load_ru(self.max_load, unit)}, а остаток — {amount_ru(rest, unit)} — закрепить "
+            f"за методистом другого предмета либо совместителем с индивидуальной нормой"
+        )
+
+    def _split(self, n: int) -> str:
+        """« (3 методиста по 193–194)»: the even split of a head count; weights split unevenly."""
+        if self.unit != "heads":
+            return ""
+        low, high = math.floor(self.load / n + EPS), math.ceil(self.load / n - EPS)
+        share = fmt_int(low) if low == high else f"{fmt_int(low)}–{fmt_int(high)}"
+        return f" ({methodists_ru(n)} по {share})"
+
+
+def need(load: float, min_load: float, max_load: float, unit: str = "heads") -> Need:
+    """The fewest and the most methodists a load allows under the norm min_load–max_load."""
+    if load <= EPS:
+        return Need(0.0, min_load, max_load, 0, 0, unit)
+    fewest = math.ceil(load / max_load - EPS)
+    most = math.floor(load / min_load + EPS) if min_load > EPS else None
+    return Need(load, min_load, max_load, fewest, most, unit)
+
+
+def need_note(found: Need, shared: int = 0) -> str:
+    """The plain words for a norm that cannot divide the load ('' when it can), softened when
+    methodists of several subjects serve it: their load is counted over all their subjects."""
+    text = found.problem()
+    if text is None:
+        return ""
+    if shared:
+        text += (
+            f" (у предмета {methodists_ru(shared)} "
+            "нескольких предметов: их нагрузка считается по всем предметам, и норма может "
+            "выполняться)"
+        )
+    return text
+
+
+def teacher_load(region: Region, teacher: Teacher, settings: AssignmentSettings) -> float:
+    """A teacher's load as the settings count it, the same way the assignment model does."""
+    if settings.load_unit == "weighted":
+        return region.teacher_weight(teacher, settings.category_weights)
+    return 1.0
+
+
+def subject_need(region: Region, subject: str, settings: AssignmentSettings) -> Need:
+    """The subject's need under the settings' norm and unit: the one figure info and the
+    recruitment plan both show."""
+    load = sum(teacher_load(region, t, settings) for t in region.teachers_by_subject[subject])
+    return need(load, settings.load_min, settings.load_max, settings.load_unit)
 
 
 def teacher_frame(region: Region) -> pd.DataFrame:
@@ -44,32 +199,37 @@ def teacher_frame(region: Region) -> pd.DataFrame:
     )
 
 
-def subject_capacity(region: Region) -> pd.DataFrame:
-    """Per subject: teachers, weighted load, methodists, and the need under each norm.
+def subject_capacity(region: Region, settings: AssignmentSettings | None = None) -> pd.DataFrame:
+    """Per subject: teachers, load, methodists, and the need and deficit under the settings.
 
-    `need_<norm>` is the fewest methodists whose maximum load covers the weighted load;
-    a methodist of several subjects counts in each of them (`shared` says how many are).
+    `need` / `need_most` are the fewest / most methodists of `need()` under the settings' norm
+    and unit, `deficit` the methodists to add, `note` the plain words when the norm cannot
+    divide the load. `need_<norm>` compare with the sources' norms in the same unit. A
+    methodist of several subjects counts in each of them (`shared` says how many are).
     """
-    teachers = teacher_frame(region)
-    heads = teachers.groupby("subject").size().to_dict()
-    loads = teachers.groupby("subject")["weight"].sum().to_dict()
+    settings = settings or AssignmentSettings()
     rows = []
-    for subject in heads:
-        code = str(subject)
-        covering = [m for m in region.methodists if code in m.subjects]
+    for subject in region.teachers_by_subject:
+        covering = [m for m in region.methodists if subject in m.subjects]
+        found = subject_need(region, subject, settings)
+        shared = sum(1 for m in covering if len(m.subjects) > 1)
         row: dict[str, object] = {
-            "subject": code,
-            "subject_name": subject_name(code),
-            "teachers": int(heads[subject]),
-            "load": float(loads[subject]),
+            "subject": subject,
+            "subject_name": subject_name(subject),
+            "teachers": len(region.teachers_by_subject[subject]),
+            "load": found.load,
             "methodists": len(covering),
-            "shared": sum(1 for m in covering if len(m.subjects) > 1),
-            "candidates": sum(1 for c in region.candidates if code in c.subjects),
+            "shared": shared,
+            "candidates": sum(1 for c in region.candidates if subject in c.subjects),
+            "need": found.fewest,
+            "need_most": found.most,
+            "need_text": found.range_text(),
+            "deficit": found.deficit(len(covering)),
+            "fits": found.fits,
+            "note": need_note(found, shared),
         }
         for norm in NORMS:
-            need = math.ceil(float(loads[subject]) / norm.max_load - 1e-9)
-            row[f"need_{norm.key}"] = need
-            row[f"deficit_{norm.key}"] = max(0, need - len(covering))
+            row[f"need_{norm.key}"] = need(found.load, norm.min_load, norm.max_load).fewest
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.sort_values("teachers", ascending=False, kind="stable").reset_index(drop=True)

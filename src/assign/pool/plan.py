@@ -1,47 +1,64 @@
-"""The recruitment plan: per subject, the need by the norms and by the optimiser, what the region
-has, the deficit, whom to recruit and which municipalities have no methodist within reach."""
+"""The recruitment plan: per subject, the need under the settings' norm, what the region has,
+the deficit, what the optimised pool adds and which municipalities have no methodist within reach.
+
+The need and the deficit come from `summary.subject_need` with the pool's own settings, so they
+are the figures `assign info` shows for the same settings; the optimised pool may need more
+(reach: a remote district wants its own methodist) and says so apart.
+"""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from assign.format import fmt_int
+from assign.assignment import Status
 from assign.pool.sizing import PoolResult
 from assign.subjects import subject_name
-from assign.summary import FEDERAL_NORM, YAKUTIA_NORM
+from assign.summary import amount_ru, need_note, subject_need
 
 
 @dataclass
 class SubjectNeed:
     subject: str
     teachers: int
-    need_federal: int  # teachers / 250
-    need_yakutia: int  # teachers / 150
+    load: float  # in the settings' unit
+    load_unit: str
+    norm: str  # «100–250»
+    need: int  # the fewest methodists the norm allows (summary.need)
+    need_most: int | None  # the most the norm's minimum allows; None: no minimum
     need_optimal: int  # methodists of the subject in the optimised pool
     have: int
-    deficit: int
+    deficit: int  # need − have, as `assign info` shows it
     recruit: list[tuple[str, str]]  # candidate id, municipality name
     out_of_reach: list[str]  # municipalities with no existing methodist within reach
+    note: str = ""  # why the norm cannot divide the load, and the options
+    pool_found: bool = True  # False: the optimiser found no pool for this subject
 
     def text(self) -> str:
+        amount = amount_ru(self.teachers)
+        if self.load_unit == "weighted":
+            amount += f", {amount_ru(self.load, 'weighted')}"
         line = (
-            f"{subject_name(self.subject)}: {fmt_int(self.teachers)} педагогов; по нормам "
-            f"нужно {self.need_federal} (200–250) – {self.need_yakutia} (100–150), по расчёту "
-            f"{self.need_optimal}, есть {self.have}"
+            f"{subject_name(self.subject)}: {amount}; по норме {self.norm} нужно "
+            f"{self.need}, есть {self.have}"
         )
-        if self.deficit:
+        line += f", не хватает {self.deficit}" if self.deficit else ", дефицита по норме нет"
+        if not self.pool_found:
+            line += "; пул подобрать не удалось (причины — ниже)"
+        elif self.recruit:
             who = ", ".join(f"{cid} ({muni})" for cid, muni in self.recruit)
-            line += f"; не хватает {self.deficit}: пригласить {who}"
+            line += f"; пул по расчёту — {self.need_optimal}: пригласить {who}"
         else:
-            line += "; дефицита нет"
+            line += f"; пул по расчёту — {self.need_optimal}, набор не нужен"
         if self.out_of_reach:
             line += "; без методиста в пределах досягаемости: " + ", ".join(self.out_of_reach)
+        if self.note:
+            line += f". {self.note}"  # it opens with a number
         return line
 
 
 def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
+    """Per planned subject, the need under the pool's settings and what the pool adds."""
     problem = result.problem
     region = problem.region
     opened = {m for pool in result.pools for m in (*pool.kept, *pool.recruited)}
@@ -55,10 +72,10 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
             g = int(comp.pair_group[p])
             school = region.schools[int(comp.group_school[g])]
             reached[comp.group_subject[g]].add(school.municipality_id)
-    planned = {s for pool in result.pools for s in pool.subjects}
+    pool_of = {s: pool for pool in result.pools for s in pool.subjects}
     needs = []
     for subject in region.subjects:
-        if subject not in planned:
+        if subject not in pool_of:
             continue
         teachers = region.teachers_by_subject[subject]
         members = [m for m in region.methodists if subject in m.subjects]
@@ -66,19 +83,25 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
         in_pool = [m for m in members if m.methodist_id in opened]
         recruit = [m for m in in_pool if m.methodist_id in result.candidate_ids]
         munis = {region.school_municipality(t.school_id) for t in teachers}
+        found = subject_need(region, subject, problem.settings)
         needs.append(
             SubjectNeed(
                 subject=subject,
                 teachers=len(teachers),
-                need_federal=math.ceil(len(teachers) / FEDERAL_NORM.max_load),
-                need_yakutia=math.ceil(len(teachers) / YAKUTIA_NORM.max_load),
+                load=found.load,
+                load_unit=found.unit,
+                norm=found.norm_text,
+                need=found.fewest,
+                need_most=found.most,
                 need_optimal=len(in_pool),
                 have=len(existing),
-                deficit=len(recruit),
+                deficit=found.deficit(len(existing)),
                 recruit=[
                     (m.methodist_id, municipality_name[region.person_base(m)[1]]) for m in recruit
                 ],
                 out_of_reach=sorted(municipality_name[m] for m in munis - reached[subject]),
+                note=need_note(found, sum(1 for m in existing if len(m.subjects) > 1)),
+                pool_found=pool_of[subject].status in (Status.OPTIMAL, Status.FEASIBLE),
             )
         )
     return needs
