@@ -18,6 +18,8 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, build_probl
 from assign.categories import Category
 from assign.cli import app
 from assign.documents.context import ScheduledDates, short_name
+from assign.pipeline.settings import load_region_settings
+from assign.schedule.output import write_schedule
 from assign.documents.iom import card_context, iom_cards, write_iom_cards
 from assign.documents.order import write_order
 from assign.documents.roadmap import COLUMNS, write_roadmaps
@@ -302,8 +304,9 @@ def test_bad_settings_file_is_a_russian_message_with_a_code(tmp_path: Path) -> N
 
 def test_sample_settings_files_load() -> None:
     for region in ("tambov", "yakutia"):
-        settings = load_document_settings(SAMPLES / region / "documents.yaml")
+        settings = load_region_settings(SAMPLES / region).documents_for(SAMPLES / region)
         assert settings.school_year == "2026/2027" and settings.grounds
+        assert settings.organization.startswith(("ТОГОАУ", "АОУ"))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -379,7 +382,8 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
     schedule = plan_year(
         problem, assignment, load_catalogue(), calendar, ScheduleSettings(time_limit=4)
     )
-    dates = ScheduledDates(schedule.placed)
+    write_schedule(schedule, calendar, ScheduleSettings(time_limit=4), tmp_path / "year")
+    dates = ScheduledDates.from_folder(tmp_path / "year")  # the saved plan, read back
     planned = outline(region, assignment, load_catalogue(), calendar.start_year)
     card = iom_cards(region, planned)[0]
     tid = card.teacher.teacher_id

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -14,27 +19,38 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Result, build_problem, solve
+from assign.assignment.changes import ChangeReason
 from assign.assignment.explain import explain_teacher
 from assign.assignment.output import write_solution
 from assign.assignment.result import STATUS_RU, Status
-from assign.assignment.settings import SCHOOL_YEAR, TERM_NAMES_RU, Term
-from assign.documents import write_documents
-from assign.documents.settings import DocumentSettings, DocumentSettingsError, settings_for_region
+from assign.assignment.settings import TERM_NAMES_RU, Term
+from assign.assignment.solve import ComponentProgress
+from assign.documents import WrittenDocuments
+from assign.documents.settings import DocumentSettingsError, load_document_settings
 from assign.domain import Region
-from assign.errors import Report, validation_message_ru
-from assign.events.calendar import CalendarError, SchoolCalendar, load_calendar
-from assign.events.catalogue import Catalogue, CatalogueError, load_catalogue
-from assign.format import fmt_int, fmt_number
+from assign.errors import Code, Report, validation_message_ru
+from assign.events.calendar import CalendarError
+from assign.events.catalogue import CatalogueError
+from assign.format import count_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
-from assign.io.availability import read_availability
-from assign.io.solution import read_assignment
+from assign.pipeline import (
+    ASSIGNMENT_DIR,
+    DOCUMENTS_DIR,
+    POOL_DIR,
+    SCHEDULE_DIR,
+    StageError,
+    assignment_stage,
+    documents_stage,
+    run_plan,
+    schedule_stage,
+)
+from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
-from assign.sample.profiles import PROFILES
 from assign.scenario import ScenarioError, load_scenario, run_scenario
-from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
-from assign.schedule.output import write_schedule
+from assign.schedule import ScheduleResult
+from assign.schedule.saved import SavedScheduleError
 from assign.store import ROLES, create_token, database_url, open_database
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import (
@@ -44,6 +60,8 @@ from assign.summary import (
     subject_by_municipality,
     subject_capacity,
 )
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Планирование регионального методического актива ЦНППМ.",
@@ -58,14 +76,11 @@ SolutionOpt = Annotated[
     Path | None,
     typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
 ]
-CatalogueOpt = Annotated[
-    Path | None, typer.Option("--catalogue", help="Каталог мероприятий года (YAML)")
-]
 
 
-def _load(path: Path) -> LoadResult:
+def _load(path: Path, name: str | None = None) -> LoadResult:
     with console.status(f"Читаю и проверяю данные: {path}"):
-        return load_region(path)
+        return load_region(path, name)
 
 
 def render_report(report: Report, limit: int = 50) -> None:
@@ -93,6 +108,239 @@ def render_report(report: Report, limit: int = 50) -> None:
         console.print(table)
         if len(issues) > limit:
             console.print(f"… и ещё {fmt_int(len(issues) - limit)} (полный список: --json)")
+
+
+# --- the plan options every planning command shares ---------------------------------------
+@dataclass(frozen=True)
+class PlanFlags:
+    """The plan options as given on the command line; None is "not given": the region's
+    region.yaml (or the default) holds."""
+
+    config: Path | None = None
+    preset: str | None = None
+    min_load: float | None = None
+    max_load: float | None = None
+    load_unit: str | None = None
+    objective: str | None = None
+    reach: str | None = None
+    reach_months: str | None = None
+    max_hours: float | None = None
+    rank: str | None = None
+    weights: str | None = None
+    partial: bool | None = None
+    time_limit: float | None = None
+    hours_per_week: float | None = None
+    year_time_limit: float | None = None
+    catalogue: Path | None = None
+    calendar: Path | None = None
+    availability: Path | None = None
+
+
+_PLAN_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "config": (Path | None, typer.Option("--config", help="Настройки региона (region.yaml)")),
+    "preset": (
+        str | None,
+        typer.Option("--preset", help="Норма: default (100–250), federal (200–250), yakutia"),
+    ),
+    "min_load": (float | None, typer.Option("--min-load", help="Мин. нагрузка методиста")),
+    "max_load": (float | None, typer.Option("--max-load", help="Макс. нагрузка методиста")),
+    "load_unit": (
+        str | None,
+        typer.Option("--load-unit", help="heads (педагоги) или weighted (веса категорий)"),
+    ),
+    "objective": (str | None, typer.Option("--objective", help="time (часы) или distance (км)")),
+    "reach": (str | None, typer.Option("--reach", help="Досягаемость: all_year, months, remote")),
+    "reach_months": (
+        str | None,
+        typer.Option("--reach-months", help="Месяцы для --reach months, например 12,1,2,3"),
+    ),
+    "max_hours": (
+        float | None,
+        typer.Option("--max-hours", help="Поездка дольше — вне досягаемости, ч"),
+    ),
+    "rank": (
+        str | None,
+        typer.Option(
+            "--rank",
+            help="Порядок целей (по умолчанию changes,travel,balance: сначала стабильность)",
+        ),
+    ),
+    "weights": (
+        str | None,
+        typer.Option("--weights", help="Веса целей вместо порядка: travel=1,changes=2,split=1"),
+    ),
+    "partial": (
+        bool | None,
+        typer.Option(
+            "--partial/--strict",
+            help="Частичный план при невозможном предмете (по умолчанию) или отказ",
+        ),
+    ),
+    "time_limit": (
+        float | None,
+        typer.Option("--time-limit", help="Предел времени закрепления, с"),
+    ),
+    "hours_per_week": (
+        float | None,
+        typer.Option("--hours-per-week", help="Часы методиста в неделю на методическую работу"),
+    ),
+    "year_time_limit": (
+        float | None,
+        typer.Option("--year-time-limit", help="Предел времени плана года, с"),
+    ),
+    "catalogue": (Path | None, typer.Option("--catalogue", help="Каталог мероприятий (YAML)")),
+    "calendar": (Path | None, typer.Option("--calendar", help="Календарь учебного года (YAML)")),
+    "availability": (
+        Path | None,
+        typer.Option(
+            "--availability",
+            help="CSV: methodist_id, hours_per_week, days_off (даты через «;», период «a..b»)",
+        ),
+    ),
+}
+
+
+def plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the shared plan options; it receives them as `flags: PlanFlags`. Typer
+    has no option groups, so the options join the command's signature here, once."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "flags"]
+    shared = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind, option]
+        )
+        for name, (kind, option) in _PLAN_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        flags = PlanFlags(**{name: kwargs.pop(name) for name in _PLAN_OPTIONS})
+        command(*args, flags=flags, **kwargs)
+
+    del wrapper.__wrapped__  # typer must see the new signature, not the command's own
+    wrapper.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
+    return wrapper
+
+
+def _settings_errors(exc: Exception) -> NoReturn:
+    errors = exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc), "loc": ()}]
+    for error in errors:
+        where = ".".join(str(p) for p in error["loc"])
+        message = validation_message_ru(error) if error.get("type") else str(error["msg"])
+        err_console.print(f"[red]Неверный параметр {escape(where)}: {escape(message)}[/red]")
+    raise typer.Exit(2) from None
+
+
+def region_settings(path: Path, flags: PlanFlags) -> RegionSettings:
+    """The region's region.yaml with the flags given on top; a wrong value is a Russian
+    message and exit code 2."""
+    try:
+        base = load_region_settings(path, flags.config)
+    except RegionSettingsError as exc:
+        _exit_with(exc)
+    assignment: dict[str, Any] = {
+        "preset": flags.preset,
+        "min_load": flags.min_load,
+        "max_load": flags.max_load,
+        "load_unit": flags.load_unit,
+        "objective": flags.objective,
+        "reach": flags.reach,
+        "max_hours": flags.max_hours,
+        "allow_partial": flags.partial,
+        "time_limit": flags.time_limit,
+        "deterministic_time_limit": flags.time_limit,
+    }
+    try:
+        if flags.reach_months:
+            assignment["reach_months"] = tuple(
+                int(m) for m in flags.reach_months.split(",") if m.strip()
+            )
+        if flags.rank:
+            assignment["ranking"] = tuple(t.strip() for t in flags.rank.split(",") if t.strip())
+        if flags.weights:
+            assignment["weights"] = {
+                k.strip(): float(v)
+                for k, v in (item.split("=", 1) for item in flags.weights.split(",") if item)
+            }
+        settings = base.override(
+            assignment=assignment,
+            year_plan={"hours_per_week": flags.hours_per_week, "time_limit": flags.year_time_limit},
+        )
+    except (ValueError, ValidationError) as exc:
+        _settings_errors(exc)
+    paths = {"catalogue": flags.catalogue, "availability": flags.availability}
+    update: dict[str, Any] = {k: v for k, v in paths.items() if v is not None}
+    if flags.calendar is not None:
+        update["calendar"] = settings.calendar.model_copy(update={"file": flags.calendar})
+    return settings.model_copy(update=update) if update else settings
+
+
+def _exit_with(exc: Exception, status: int = 2) -> NoReturn:
+    """A bad settings, catalogue, calendar or scenario file: its Russian message and code."""
+    code_text = getattr(exc, "code", "error")
+    err_console.print(f"[red]{escape(f'{exc} [{code_text}]')}[/red]")
+    raise typer.Exit(status) from None
+
+
+def _region_or_exit(path: Path, settings: RegionSettings | None = None) -> Region:
+    result = _load(path, settings.name if settings else None)
+    if result.region is None:
+        render_report(result.report)
+        err_console.print("[red]Данные содержат ошибки: план не построен.[/red]")
+        raise typer.Exit(1)
+    warnings = result.report.warnings
+    if warnings:
+        console.print(
+            f"[yellow]Предупреждений: {fmt_int(len(warnings))}[/yellow] "
+            f"(подробно: assign validate {path})"
+        )
+        for issue in warnings:
+            if issue.code is Code.ASSIGNMENT_METHODIST_GONE:
+                console.print(f"[yellow]•[/yellow] {escape(issue.message)}")
+    return result.region
+
+
+def _stage_or_exit(run: Callable[[], T]) -> T:
+    """A stage's own failure (a saved file or setting that does not fit) as its message."""
+    try:
+        return run()
+    except StageError as exc:
+        render_report(exc.report)
+        _exit_with(exc, 1)
+    except (CatalogueError, CalendarError, SavedScheduleError) as exc:
+        _exit_with(exc)
+
+
+@contextmanager
+def component_progress() -> Iterator[ComponentProgress]:
+    """A progress bar over the subject groups of a solve."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Подготовка задачи", total=None)
+
+        def on_component(done: int, total: int, name: str) -> None:
+            bar.update(
+                task,
+                total=total,
+                completed=done,
+                description=f"Решение: {name}" if name else "Готово",
+            )
+
+        yield on_component
+
+
+def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentProblem, Result]:
+    """Build and solve with a progress bar over the subject groups."""
+    with component_progress() as on_component:
+        problem = build_problem(region, settings)
+        return problem, solve(problem, on_component=on_component)
 
 
 @app.command()
@@ -126,19 +374,24 @@ def validate(
 
 
 @app.command()
+@plan_options
 def info(
     path: PathArg,
     out: Annotated[
         Path | None, typer.Option(help="Записать таблицу «муниципалитет × предмет» в CSV")
     ] = None,
+    *,
+    flags: PlanFlags,
 ) -> None:
-    """Сводка по региону: педагоги по предметам и муниципалитетам, методисты, ёмкость по нормам."""
-    result = _load(path)
+    """Сводка по региону: педагоги по предметам и муниципалитетам, методисты и потребность в
+    них по норме региона (region.yaml или --preset)."""
+    settings = region_settings(path, flags)
+    result = _load(path, settings.name)
     if result.region is None:
         render_report(result.report)
         err_console.print("[red]Данные содержат ошибки: сводка не построена.[/red]")
         raise typer.Exit(1)
-    print_info(result)
+    print_info(result, settings.assignment)
     if out is not None:
         subject_by_municipality(result.region).to_csv(out, encoding="utf-8")
         console.print(f"Таблица «муниципалитет × предмет» записана в {out}")
@@ -210,130 +463,17 @@ def print_info(result: LoadResult, settings: AssignmentSettings | None = None) -
     console.print(table)
 
 
-# --- assignment ---------------------------------------------------------------------------
-SCHOOL_YEAR_TEXT = ",".join(map(str, SCHOOL_YEAR))
-PresetOpt = Annotated[
-    str,
-    typer.Option("--preset", help="Норма: default (100–250), federal (200–250), yakutia (100–150)"),
-]
-MinLoadOpt = Annotated[float | None, typer.Option("--min-load", help="Мин. нагрузка методиста")]
-MaxLoadOpt = Annotated[float | None, typer.Option("--max-load", help="Макс. нагрузка методиста")]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Предел времени решения, с")]
-ObjectiveOpt = Annotated[
-    str, typer.Option("--objective", help="Цель: time (часы) или distance (км)")
-]
-ReachOpt = Annotated[str, typer.Option("--reach", help="Досягаемость: all_year, months, remote")]
-MonthsOpt = Annotated[
-    str, typer.Option("--reach-months", help="Месяцы для --reach months, например 12,1,2,3")
-]
-MaxHoursOpt = Annotated[
-    float | None, typer.Option("--max-hours", help="Поездка дольше — вне досягаемости")
-]
-LoadUnitOpt = Annotated[
-    str, typer.Option("--load-unit", help="heads (педагоги) или weighted (веса категорий)")
-]
-RankOpt = Annotated[
-    str | None, typer.Option("--rank", help="Порядок целей, например travel,changes,split,balance")
-]
-WeightsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--weights", help="Веса целей вместо порядка, например travel=1,changes=2,split=1"
-    ),
-]
-PartialOpt = Annotated[
-    bool, typer.Option("--partial", help="Вернуть частичный план, если полный невозможен")
-]
-
-
-def make_settings(
-    preset: str = "default",
-    min_load: float | None = None,
-    max_load: float | None = None,
-    time_limit: float = 60.0,
-    objective: str = "time",
-    reach: str = "all_year",
-    reach_months: str = SCHOOL_YEAR_TEXT,
-    max_hours: float | None = None,
-    load_unit: str = "heads",
-    rank: str | None = None,
-    weights: str | None = None,
-    partial: bool = False,
-) -> AssignmentSettings:
-    """Settings from the command line; a wrong value is a Russian message and exit code 2."""
-    data: dict[str, Any] = {
-        "preset": preset,
-        "min_load": min_load,
-        "max_load": max_load,
-        "time_limit": time_limit,
-        "deterministic_time_limit": time_limit,
-        "objective": objective,
-        "reach": reach,
-        "max_hours": max_hours,
-        "load_unit": load_unit,
-        "allow_partial": partial,
-    }
-    try:
-        data["reach_months"] = tuple(int(m) for m in reach_months.split(",") if m.strip())
-        if rank:
-            data["ranking"] = tuple(t.strip() for t in rank.split(",") if t.strip())
-        if weights:
-            data["weights"] = {
-                k.strip(): float(v)
-                for k, v in (item.split("=", 1) for item in weights.split(",") if item.strip())
-            }
-        return AssignmentSettings(**data)
-    except (ValueError, ValidationError) as exc:
-        errors = (
-            exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc), "loc": ()}]
-        )
-        for error in errors:
-            where = ".".join(str(p) for p in error["loc"])
-            message = validation_message_ru(error) if error.get("type") else error["msg"]
-            err_console.print(f"[red]Неверный параметр {where}: {message}[/red]")
-        raise typer.Exit(2) from None
-
-
-def _exit_with(exc: Exception, status: int = 2) -> NoReturn:
-    """A bad settings, catalogue, calendar or scenario file: its Russian message and code."""
-    code_text = getattr(exc, "code", "error")
-    err_console.print(f"[red]{escape(f'{exc} [{code_text}]')}[/red]")
-    raise typer.Exit(status) from None
-
-
-def _region_or_exit(path: Path) -> Region:
-    result = _load(path)
-    if result.region is None:
-        render_report(result.report)
-        err_console.print("[red]Данные содержат ошибки: план не построен.[/red]")
-        raise typer.Exit(1)
-    return result.region
-
-
-def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentProblem, Result]:
-    """Build and solve with a progress bar over the subject groups."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Подготовка задачи", total=None)
-        problem = build_problem(region, settings)
-
-        def on_component(done: int, total: int, name: str) -> None:
-            bar.update(
-                task,
-                total=total,
-                completed=done,
-                description=f"Решение: {name}" if name else "Готово",
-            )
-
-        result = solve(problem, on_component=on_component)
-    return problem, result
-
+CHANGE_REASONS_RU = {
+    ChangeReason.LEFT.value: "методист выбыл",
+    ChangeReason.SUBJECT.value: "методист не ведёт предмет",
+    ChangeReason.OUT_OF_REACH.value: "школа вне досягаемости методиста",
+    ChangeReason.BANNED.value: "закрепление запрещено",
+    ChangeReason.PINNED.value: "закреплены вручную",
+    ChangeReason.OVERLOADED.value: "методист был перегружен",
+    ChangeReason.MINIMUM_LOAD.value: "другому методисту нужна минимальная нагрузка",
+    ChangeReason.TRAVEL.value: "дорога короче",
+    ChangeReason.BALANCE.value: "выравнивание нагрузки",
+}
 
 OBJECTIVE_NAMES_RU: dict[str, str] = {
     **{term.value: name for term, name in TERM_NAMES_RU.items()},
@@ -373,7 +513,7 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
                     f"{fmt_number(100 * kpi[f'share_within_{h}h'], 1)} %" for h in (2, 4, 8)
                 ),
             ),
-            ("Изменено относительно текущего", fmt_int(kpi["changed"])),
+            ("Сменили методиста относительно текущего", fmt_int(kpi["changed"])),
             ("Только дистанционно", fmt_int(kpi["remote_only"])),
         ]
     for term, amount in result.terms.items():
@@ -387,110 +527,61 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+    for reason, count in payload.get("changes", {}).get("by_reason", {}).items():
+        console.print(
+            f"  сменили методиста: {count_ru(count, 'педагог')} — {CHANGE_REASONS_RU[reason]}"
+        )
     for problem_text in result.problems[:20]:
         console.print(f"[red]•[/red] {problem_text}")
     if len(result.problems) > 20:
         console.print(f"… и ещё {fmt_int(len(result.problems) - 20)}")
 
 
+OutOpt = Annotated[Path, typer.Option("--out", help="Папка для результатов")]
+
+
 @app.command("solve")
-def solve_command(
-    path: PathArg,
-    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
-    preset: PresetOpt = "default",
-    min_load: MinLoadOpt = None,
-    max_load: MaxLoadOpt = None,
-    time_limit: TimeLimitOpt = 120.0,
-    objective: ObjectiveOpt = "time",
-    reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
-    max_hours: MaxHoursOpt = None,
-    load_unit: LoadUnitOpt = "heads",
-    rank: RankOpt = None,
-    weights: WeightsOpt = None,
-    partial: PartialOpt = False,
-) -> None:
-    """Закрепить педагогов за методистами: assignments.csv, methodists.csv, kpi.json."""
-    settings = make_settings(
-        preset,
-        min_load,
-        max_load,
-        time_limit,
-        objective,
-        reach,
-        reach_months,
-        max_hours,
-        load_unit,
-        rank,
-        weights,
-        partial,
-    )
-    region = _region_or_exit(path)
-    problem, result = run_solve(region, settings)
-    payload = write_solution(problem, result, out)
+@plan_options
+def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
+    """Закрепить педагогов за методистами: assignments.csv, methodists.csv, changes.csv,
+    kpi.json."""
+    settings = region_settings(path, flags)
+    region = _region_or_exit(path, settings)
+    with component_progress() as on_component:
+        problem, result, payload = assignment_stage(region, settings, out, on_component)
     print_result(problem, result, payload)
     console.print(f"Результаты записаны в {out}")
     raise typer.Exit(1 if result.status is Status.INFEASIBLE else 0)
 
 
 @app.command()
+@plan_options
 def explain(
     path: PathArg,
     teacher: Annotated[str, typer.Option("--teacher", help="Код педагога")],
-    preset: PresetOpt = "default",
-    min_load: MinLoadOpt = None,
-    max_load: MaxLoadOpt = None,
-    time_limit: TimeLimitOpt = 120.0,
-    objective: ObjectiveOpt = "time",
-    reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
-    max_hours: MaxHoursOpt = None,
-    load_unit: LoadUnitOpt = "heads",
-    rank: RankOpt = None,
-    weights: WeightsOpt = None,
-    partial: PartialOpt = False,
+    *,
+    flags: PlanFlags,
 ) -> None:
     """Почему педагог закреплён за этим методистом и во что обошёлся бы другой выбор."""
-    settings = make_settings(
-        preset,
-        min_load,
-        max_load,
-        time_limit,
-        objective,
-        reach,
-        reach_months,
-        max_hours,
-        load_unit,
-        rank,
-        weights,
-        partial,
-    )
-    region = _region_or_exit(path)
+    settings = region_settings(path, flags)
+    region = _region_or_exit(path, settings)
     if teacher not in region.teacher_by_id:
-        err_console.print(f"[red]Педагог «{teacher}» не найден в таблице teachers.[/red]")
+        err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в таблице teachers.[/red]")
         raise typer.Exit(1)
-    problem, result = run_solve(region, settings)
+    problem, result = run_solve(region, settings.assignment)
     for line in explain_teacher(problem, result, teacher).lines():
         console.print(line)
 
 
 @app.command()
+@plan_options
 def pool(
     path: PathArg,
-    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    out: OutOpt = Path("out"),
     subject: Annotated[str | None, typer.Option("--subject", help="Только этот предмет")] = None,
     count: Annotated[
         int | None, typer.Option("--count", help="Фиксированный размер пула вместо наименьшего")
     ] = None,
-    preset: PresetOpt = "default",
-    min_load: MinLoadOpt = None,
-    max_load: MaxLoadOpt = None,
-    time_limit: TimeLimitOpt = 120.0,
-    objective: ObjectiveOpt = "time",
-    reach: ReachOpt = "all_year",
-    reach_months: MonthsOpt = SCHOOL_YEAR_TEXT,
-    max_hours: MaxHoursOpt = None,
-    load_unit: LoadUnitOpt = "heads",
     release: Annotated[
         bool,
         typer.Option("--release-existing", help="Разрешить освобождать действующих методистов"),
@@ -501,26 +592,26 @@ def pool(
     solver: Annotated[
         str, typer.Option("--solver", help="Целочисленный решатель: highs или cpsat")
     ] = "highs",
+    *,
+    flags: PlanFlags,
 ) -> None:
     """Подобрать пул методистов по предметам и план набора: pool.csv, assignments.csv, kpi.json."""
-    settings = make_settings(
-        preset, min_load, max_load, time_limit, objective, reach, reach_months, max_hours, load_unit
-    )
+    settings = region_settings(path, flags)
     if solver not in EXACT:
-        err_console.print(f"[red]Неизвестный решатель «{solver}»: highs или cpsat.[/red]")
+        err_console.print(f"[red]Неизвестный решатель «{escape(solver)}»: highs или cpsat.[/red]")
         raise typer.Exit(2)
     code = None
     if subject is not None:
         code = resolve_subject(subject)
         if code is None:
-            err_console.print(f"[red]Неизвестный предмет «{subject}».[/red]")
+            err_console.print(f"[red]Неизвестный предмет «{escape(subject)}».[/red]")
             raise typer.Exit(2)
-    region = _region_or_exit(path)
+    region = _region_or_exit(path, settings)
     with console.status("Подбор пула методистов"):
         result = size_pool(
             region,
             PoolSettings(
-                assignment=settings,
+                assignment=settings.assignment,
                 subject=code,
                 count=count,
                 keep_existing=not release,
@@ -558,64 +649,26 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
 
 
 @app.command()
+@plan_options
 def schedule(
     path: PathArg,
-    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    out: OutOpt = Path("out"),
     solution: SolutionOpt = None,
-    catalogue_file: CatalogueOpt = None,
-    calendar_file: Annotated[
-        Path | None, typer.Option("--calendar", help="Календарь учебного года (YAML)")
-    ] = None,
-    hours_per_week: Annotated[
-        float, typer.Option("--hours-per-week", help="Рабочие часы методиста в неделю")
-    ] = 40.0,
-    availability: Annotated[
-        Path | None,
-        typer.Option(
-            "--availability",
-            help="CSV: methodist_id, hours_per_week, days_off (даты через «;», период «a..b»)",
-        ),
-    ] = None,
-    preset: PresetOpt = "default",
-    time_limit: TimeLimitOpt = 60.0,
+    *,
+    flags: PlanFlags,
 ) -> None:
     """План года: мероприятия по дням и часам для каждого методиста (schedule.csv,
-    unplanned.csv, schedule_kpi.json)."""
-    settings = make_settings(preset, None, None, time_limit)
-    region = _region_or_exit(path)
-    try:
-        catalogue, calendar = load_catalogue(catalogue_file), load_calendar(calendar_file)
-        plan_settings = ScheduleSettings(hours_per_week=hours_per_week, time_limit=time_limit)
-    except (CatalogueError, CalendarError) as exc:
-        _exit_with(exc)
-    except ValidationError as exc:
-        for error in exc.errors():
-            err_console.print(f"[red]Неверный параметр: {validation_message_ru(error)}[/red]")
-        raise typer.Exit(2) from None
-    if availability is not None:
-        own_hours, days_off, report = read_availability(availability, region)
-        if not report.ok:
-            render_report(report)
-            err_console.print("[red]Файл доступности содержит ошибки.[/red]")
-            raise typer.Exit(1)
-        plan_settings = plan_settings.model_copy(
-            update={"hours_per_week_of": own_hours, "days_off": days_off}
-        )
-    problem, assignment = _plan_or_exit(region, settings, solution)
-    make_schedule(problem, assignment, catalogue, calendar, plan_settings, out)
-
-
-def make_schedule(
-    problem: AssignmentProblem,
-    assignment: dict[str, str],
-    catalogue: Catalogue,
-    calendar: SchoolCalendar,
-    settings: ScheduleSettings,
-    out: Path,
-) -> ScheduleResult:
+    unplanned.csv, schedule_kpi.json). Без --solution сначала строит закрепление
+    (out/assignment) и планирует год по нему."""
+    settings = region_settings(path, flags)
+    region = _region_or_exit(path, settings)
+    plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
     with console.status("Планирование мероприятий года"):
-        result = plan_year(problem, assignment, catalogue, calendar, settings)
-    payload = write_schedule(result, calendar, settings, out)
+        result, payload = _stage_or_exit(lambda: schedule_stage(region, settings, plan_file, out))
+    print_schedule(result, payload, out)
+
+
+def print_schedule(result: ScheduleResult, payload: dict[str, Any], out: Path) -> None:
     console.print(
         f"План года ({STATUS_RU[result.status]}): "
         f"мероприятий {fmt_int(payload['events_planned'])}, "
@@ -624,95 +677,122 @@ def make_schedule(
         f"дней в поездках {fmt_int(payload['travel_days'])}; записано в {out}"
     )
     for reason, count in payload["unplanned_reasons"].items():
-        console.print(f"  не запланировано ({fmt_int(count)}): {reason}")
-    return result
+        console.print(f"  не запланировано ({fmt_int(count)}): {escape(reason)}")
 
 
-def _plan_or_exit(
-    region: Region, settings: AssignmentSettings, solution: Path | None
-) -> tuple[AssignmentProblem, dict[str, str]]:
-    """A saved plan read back and checked, or a plan solved now."""
-    if solution is not None:
-        assignment, report = read_assignment(solution, region)
-        if not report.ok:
-            render_report(report)
-            err_console.print("[red]План содержит ошибки.[/red]")
-            raise typer.Exit(1)
-        return build_problem(region, settings), assignment
-    problem, result = run_solve(region, settings)
+def _solve_into(region: Region, settings: RegionSettings, out: Path) -> Path:
+    """Solve and save the assignment the next stage reads; an impossible one ends the run."""
+    with component_progress() as on_component:
+        _, result, _ = assignment_stage(region, settings, out, on_component)
     if result.status is Status.INFEASIBLE:
         for line in result.problems:
-            err_console.print(f"[red]{line}[/red]")
+            err_console.print(f"[red]{escape(line)}[/red]")
         raise typer.Exit(1)
-    return problem, result.assignment
+    return out / "assignments.csv"
 
 
 @app.command()
+@plan_options
 def documents(
     path: PathArg,
     out: Annotated[Path, typer.Option("--out", help="Папка для документов")] = Path("out"),
     solution: SolutionOpt = None,
+    schedule_dir: Annotated[
+        Path | None,
+        typer.Option("--schedule", help="Папка сохранённого плана года (schedule.csv)"),
+    ] = None,
+    no_year: Annotated[
+        bool, typer.Option("--no-year-plan", help="Без плана года: в документах только месяцы")
+    ] = False,
     settings_file: Annotated[
         Path | None,
-        typer.Option("--settings", help="Реквизиты организации (по умолчанию documents.yaml)"),
+        typer.Option("--settings", help="Реквизиты организации (по умолчанию из region.yaml)"),
     ] = None,
-    catalogue_file: CatalogueOpt = None,
-    plan_seconds: Annotated[
-        float,
-        typer.Option(
-            "--plan-seconds",
-            help="Время на план года для дат в дорожных картах и картах ИОМ (0 — только месяцы)",
-        ),
-    ] = 20.0,
-    preset: PresetOpt = "default",
-    time_limit: TimeLimitOpt = 120.0,
+    *,
+    flags: PlanFlags,
 ) -> None:
     """Документы плана: приказ (order.docx), книга закрепления (assignment.xlsx), дорожные карты
-    (roadmaps.xlsx) и карты ИОМ (iom/<код педагога>.docx)."""
-    settings = make_settings(preset, None, None, time_limit)
-    region = _region_or_exit(path)
-    doc_settings, catalogue = _document_inputs(path, settings_file, catalogue_file)
-    problem, assignment = _plan_or_exit(region, settings, solution)
-    schedule_result = None
-    if plan_seconds > 0:
-        with console.status("Планирование мероприятий года"):
-            schedule_result = plan_year(
-                problem,
-                assignment,
-                catalogue,
-                load_calendar(),
-                ScheduleSettings(time_limit=plan_seconds),
+    (roadmaps.xlsx) и карты ИОМ (iom/<код педагога>.docx). Без --solution и --schedule
+    сначала строит и сохраняет закрепление и план года (out/assignment, out/schedule) —
+    документы читают именно их."""
+    settings = region_settings(path, flags)
+    if settings_file is not None:
+        try:
+            settings = settings.model_copy(
+                update={"documents": load_document_settings(settings_file)}
             )
-    make_documents(problem, assignment, doc_settings, catalogue, out, schedule_result)
-
-
-def _document_inputs(
-    path: Path, settings_file: Path | None, catalogue_file: Path | None
-) -> tuple[DocumentSettings, Catalogue]:
-    try:
-        return settings_for_region(path, settings_file), load_catalogue(catalogue_file)
-    except (DocumentSettingsError, CatalogueError) as exc:
-        _exit_with(exc)
-
-
-def make_documents(
-    problem: AssignmentProblem,
-    assignment: dict[str, str],
-    doc_settings: DocumentSettings,
-    catalogue: Catalogue,
-    out: Path,
-    schedule: ScheduleResult | None = None,
-) -> None:
-    region = problem.region
-    unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
+        except DocumentSettingsError as exc:
+            _exit_with(exc)
+    region = _region_or_exit(path, settings)
+    plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
+    if schedule_dir is None and not no_year:
+        schedule_dir = out / SCHEDULE_DIR
+        with console.status("Планирование мероприятий года"):
+            result, payload = _stage_or_exit(
+                lambda: schedule_stage(region, settings, plan_file, schedule_dir)
+            )
+        print_schedule(result, payload, schedule_dir)
     with console.status("Подготовка документов"):
-        written = write_documents(
-            problem, assignment, unplaced, doc_settings, catalogue, out, schedule
+        written = _stage_or_exit(
+            lambda: documents_stage(region, path, settings, plan_file, schedule_dir, out)
         )
+    print_documents(written, out)
+
+
+def print_documents(written: WrittenDocuments, out: Path) -> None:
     console.print(
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
     )
+
+
+@app.command()
+@plan_options
+def plan(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
+    """Весь план один раз: закрепление → пул и набор → план года → документы; каждый этап
+    читает сохранённые файлы предыдущего (out/assignment, out/pool, out/schedule,
+    out/documents)."""
+    settings = region_settings(path, flags)
+    region = _region_or_exit(path, settings)
+    failed = run_and_print_plan(region, path, settings, out)
+    raise typer.Exit(1 if failed else 0)
+
+
+STAGE_NAMES_RU = {
+    ASSIGNMENT_DIR: "Закрепление педагогов",
+    POOL_DIR: "Пул методистов и план набора",
+    SCHEDULE_DIR: "План года",
+    DOCUMENTS_DIR: "Документы",
+}
+
+
+def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out: Path) -> bool:
+    """`run_plan` with what each stage made on screen; True when a stage failed."""
+    assignment = settings.assignment
+    console.print(
+        f"Норма {fmt_int(assignment.load_min)}–{fmt_int(assignment.load_max)}, "
+        f"досягаемость «{assignment.reach}», порядок целей: "
+        + ", ".join(
+            OBJECTIVE_NAMES_RU.get(t.value, t.value) for t in assignment.effective_ranking or ()
+        )
+    )
+    with console.status("План") as status:
+
+        def on_stage(name: str) -> None:
+            status.update(STAGE_NAMES_RU[name])
+
+        run = _stage_or_exit(lambda: run_plan(region, path, settings, out, on_stage))
+    assert run.problem is not None and run.result is not None
+    print_result(run.problem, run.result, run.kpi)
+    if run.pool is not None:
+        print_pool(run.pool, run.pool_kpi)
+    if run.schedule is not None:
+        print_schedule(run.schedule, run.schedule_kpi, out / SCHEDULE_DIR)
+    if run.documents is not None:
+        print_documents(run.documents, out / DOCUMENTS_DIR)
+    console.print(f"План записан в {out}")
+    statuses = [run.result.status] + ([run.pool.status] if run.pool else [])
+    return Status.INFEASIBLE in statuses
 
 
 scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True)
@@ -778,9 +858,6 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port)
 
 
-DEMO_SCHEDULE_SECONDS = 30.0
-
-
 def default_data_dir() -> Path:
     """The repository's data/ folder (an editable install), else ./data."""
     repo_data = Path(__file__).resolve().parents[2] / "data"
@@ -792,8 +869,8 @@ def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
 ) -> None:
-    """Основной сценарий на данных-примерах: проверка, сводка, закрепление, план набора,
-    план года и документы."""
+    """Основной сценарий на данных-примерах: проверка, сводка, затем `assign plan` для каждого
+    региона — закрепление, план набора, план года и документы (out/<регион>/)."""
     data_dir = data or default_data_dir()
     regions = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "teachers.csv").exists())
     if not regions:
@@ -801,47 +878,15 @@ def demo(
         raise typer.Exit(1)
     failed = False
     for folder in regions:
-        console.rule(f"Регион: {folder.name}")
-        result = _load(folder)
+        settings = region_settings(folder, PlanFlags())
+        console.rule(f"Регион: {settings.name or folder.name}")
+        result = _load(folder, settings.name)
         if result.region is None:
             render_report(result.report)
             failed = True
             continue
-        print_info(result)
-        profile = PROFILES.get(folder.name)
-        settings = AssignmentSettings(**(profile.demo_settings if profile else {}))
-        console.print(
-            f"Закрепление: норма {fmt_int(settings.load_min)}–"
-            f"{fmt_int(settings.load_max)}, досягаемость «{settings.reach}» "
-            f"{', '.join(map(str, settings.required_months))}"
-        )
-        problem, solved = run_solve(result.region, settings)
-        payload = write_solution(problem, solved, out / folder.name)
-        print_result(problem, solved, payload)
-        console.print(f"Результаты записаны в {out / folder.name}")
-        failed |= solved.status is Status.INFEASIBLE
-        console.print("План набора методистов:")
-        sized = size_pool(result.region, PoolSettings(assignment=settings))
-        print_pool(sized, write_pool(sized, out / folder.name / "pool"))
-        failed |= sized.status is Status.INFEASIBLE
-        if solved.status is not Status.INFEASIBLE:
-            doc_settings, catalogue = _document_inputs(folder, None, None)
-            year = make_schedule(
-                problem,
-                solved.assignment,
-                catalogue,
-                load_calendar(),
-                ScheduleSettings(time_limit=DEMO_SCHEDULE_SECONDS),
-                out / folder.name / "schedule",
-            )
-            make_documents(
-                problem,
-                solved.assignment,
-                doc_settings,
-                catalogue,
-                out / folder.name / "documents",
-                year,
-            )
+        print_info(result, settings.assignment)
+        failed |= run_and_print_plan(result.region, folder, settings, out / folder.name)
     raise typer.Exit(1 if failed else 0)
 
 

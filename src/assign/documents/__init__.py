@@ -15,7 +15,6 @@ from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import write_workbook
 from assign.events.catalogue import Catalogue
 from assign.events.outline import outline
-from assign.schedule import ScheduleResult
 
 
 @dataclass
@@ -33,11 +32,12 @@ def write_documents(
     settings: DocumentSettings,
     catalogue: Catalogue,
     out: Path,
-    schedule: ScheduleResult | None = None,
+    dates: ScheduledDates | None = None,
 ) -> WrittenDocuments:
     """All documents of one plan into `out`: order.docx, assignment.xlsx, roadmaps.xlsx and
-    iom/<teacher_id>.docx; with the year plan's `schedule`, its days in the roadmaps and
-    cards."""
+    iom/<teacher_id>.docx; with the saved year plan's `dates`
+    (`ScheduledDates.from_folder`), its days — and what it left unplanned — in the roadmaps
+    and cards."""
     out.mkdir(parents=True, exist_ok=True)
     region = problem.region
     planned = outline(region, assignment, catalogue, settings.school_year_start)
@@ -46,7 +46,7 @@ def write_documents(
     )
     write_order(region, assignment, settings, written.order)
     write_workbook(problem, assignment, unplaced, written.workbook)
-    dates = ScheduledDates(schedule.placed if schedule else ())
+    dates = dates or ScheduledDates()
     write_roadmaps(region, planned, written.roadmaps, dates)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)

@@ -10,11 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from assign.domain import Methodist, Region, Teacher
 from assign.events.outline import PlannedEvent
 from assign.format import date_ru, ru_sort_key
-from assign.schedule.solver import Placed
+from assign.schedule.saved import ScheduleRow, read_saved_schedule
 from assign.subjects import subject_name
 
 
@@ -60,33 +61,58 @@ def by_methodist(region: Region, assignment: Mapping[str, str]) -> list[Methodis
 
 
 class ScheduledDates:
-    """The days the year plan gives each event, where a plan exists; documents fall back to
-    the outline's month terms for what it did not place."""
+    """The days the saved year plan (schedule.csv, unplanned.csv) gives each event; documents
+    fall back to the outline's month terms only where no plan was made, and show an event
+    the plan left out as unplanned, with its reason — never as if it had a date."""
 
     MAX_LISTED = 3  # more dates than this read better as the month terms
 
-    def __init__(self, placed: Iterable[Placed] = ()) -> None:
+    def __init__(
+        self,
+        placed: Iterable[ScheduleRow] = (),
+        unplanned: Iterable[ScheduleRow] = (),
+    ) -> None:
         self.by_event: dict[tuple[str, str], set[date]] = defaultdict(set)
         self.by_teacher: dict[tuple[str, str, str], set[date]] = defaultdict(set)
-        for p in placed:
-            key = (p.instance.planned.methodist_id, p.instance.planned.spec.key)
-            self.by_event[key].add(p.start.date())
-            for t in p.teacher_ids:
-                self.by_teacher[(*key, t)].add(p.start.date())
+        self.missed_event: dict[tuple[str, str], str] = {}
+        self.missed_teacher: dict[tuple[str, str, str], str] = {}
+        for row in placed:
+            key = (row.methodist_id, row.event_key)
+            assert row.start is not None
+            self.by_event[key].add(row.start.date())
+            for t in row.teacher_ids:
+                self.by_teacher[(*key, t)].add(row.start.date())
+        for row in unplanned:
+            key = (row.methodist_id, row.event_key)
+            self.missed_event.setdefault(key, row.reason)
+            for t in row.teacher_ids:
+                self.missed_teacher.setdefault((*key, t), row.reason)
 
-    def _text(self, days: set[date], fallback: str) -> str:
-        if not days or len(days) > self.MAX_LISTED:
-            return fallback
-        return "; ".join(date_ru(d) for d in sorted(days))
+    @classmethod
+    def from_folder(cls, folder: Path) -> ScheduledDates:
+        """The year plan `assign schedule` (or `assign plan`) wrote into `folder`."""
+        saved = read_saved_schedule(folder)
+        return cls(saved.placed, saved.unplanned)
+
+    def _text(self, days: set[date], fallback: str, missed: str | None) -> str:
+        if missed is not None and not days:
+            return f"не запланировано: {missed}"
+        text = (
+            fallback
+            if not days or len(days) > self.MAX_LISTED
+            else "; ".join(date_ru(d) for d in sorted(days))
+        )
+        return text if missed is None else f"{text} (частично не запланировано: {missed})"
 
     def terms(self, event: PlannedEvent) -> str:
-        return self._text(
-            self.by_event.get((event.methodist_id, event.spec.key), set()), event.terms
-        )
+        key = (event.methodist_id, event.spec.key)
+        return self._text(self.by_event.get(key, set()), event.terms, self.missed_event.get(key))
 
     def teacher_terms(self, event: PlannedEvent, teacher_id: str) -> str:
         key = (event.methodist_id, event.spec.key, teacher_id)
-        return self._text(self.by_teacher.get(key, set()), event.terms)
+        return self._text(
+            self.by_teacher.get(key, set()), event.terms, self.missed_teacher.get(key)
+        )
 
     def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
         days = self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id))

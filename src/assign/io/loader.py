@@ -74,9 +74,12 @@ class LoadResult:
     report: Report
 
 
-def load_region(path: str | Path) -> LoadResult:
-    """Read and validate a region folder or workbook; `region` is None when there are errors."""
+def load_region(path: str | Path, name: str | None = None) -> LoadResult:
+    """Read and validate a region folder or workbook; `region` is None when there are errors.
+    `name` is the region's Russian name (its region.yaml); default: the folder's name."""
     raw = read_tables(Path(path))
+    if name:
+        raw.name = name
     return build_region(raw)
 
 

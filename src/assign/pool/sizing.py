@@ -105,7 +105,10 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         methodists=region.methodists + tuple(_as_methodist(region, c) for c in eligible),
         candidates=(),
     )
-    problem = build_problem(pool_region, settings.assignment)
+    # a pool serves every teacher: leaving some out is not a smaller pool
+    problem = build_problem(
+        pool_region, settings.assignment.model_copy(update={"allow_partial": False})
+    )
     candidate_ids = frozenset(eligible)
     components = [
         c for c in problem.components if settings.subject is None or settings.subject in c.subjects
