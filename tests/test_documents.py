@@ -18,8 +18,6 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, build_probl
 from assign.categories import Category
 from assign.cli import app
 from assign.documents.context import ScheduledDates, short_name
-from assign.pipeline.settings import load_region_settings
-from assign.schedule.output import write_schedule
 from assign.documents.iom import card_context, iom_cards, write_iom_cards
 from assign.documents.order import write_order
 from assign.documents.roadmap import COLUMNS, write_roadmaps
@@ -37,7 +35,9 @@ from assign.events.catalogue import (
 from assign.events.outline import outline
 from assign.format import date_ru, fmt_int, ru_sort_key, sorted_ru
 from assign.io import load_region_or_raise
+from assign.pipeline.settings import load_region_settings
 from assign.schedule import ScheduleSettings, plan_year
+from assign.schedule.output import write_schedule
 from assign.subjects import subject_name
 from conftest import DATA, SAMPLES
 

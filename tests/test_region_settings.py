@@ -61,7 +61,7 @@ def test_bad_settings_name_the_file_and_field(tmp_path: Path, text: str, expecte
     region = tmp_path / "r"
     shutil.copytree(DATA / "small_ok", region)
     (region / "region.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(RegionSettingsError, match="region.yaml") as caught:
+    with pytest.raises(RegionSettingsError, match=r"region\.yaml") as caught:
         load_region_settings(region)
     assert expected in str(caught.value)
     done = CliRunner().invoke(app, ["solve", str(region), "--out", str(tmp_path / "o")])
