@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
@@ -42,6 +42,7 @@ from assign.schedule.instances import (
 
 TENTHS = 10  # hours are counted in tenths in the model
 UNPLACED_WEIGHT = 100_000
+REMOTE_WEIGHT = 2_000  # an in-person event held remotely for lack of time
 
 
 class ScheduleSettings(BaseModel):
@@ -132,6 +133,7 @@ class _Option:
     loads: tuple[int, ...]  # tenths of hours actually spent on each occupied day
     caps: tuple[int, ...]  # tenths counted against the day's limit (a whole day when away)
     plan: DayPlan
+    variant: Instance | None = None  # the event as held remotely, when this option is that
 
     @property
     def event_day(self) -> int:
@@ -179,6 +181,18 @@ def _options(
             continue
         event_days = tuple(i + k for k, (_, held) in enumerate(plan) if held)
         first, last = days[event_days[0]], days[event_days[-1]]
+        there = e.travel_hours[first.month - 1]
+        if there != travel:  # the journey is counted with the road of the event's month
+            if not math.isfinite(there):
+                continue
+            if there not in plans:
+                plans[there] = _plan_of(e, there, settings)
+            if [bool(h) for _, h in plans[there]] != [bool(h) for _, h in plan]:
+                continue
+            plan = plans[there]
+            occupied = tuple(range(i, i + len(plan)))
+            if occupied[-1] >= len(days) or not all(available[j] for j in occupied):
+                continue
         if (first.year, first.month) not in months or last > latest:
             continue
         if fixed_day is not None and first != fixed_day:
@@ -192,6 +206,34 @@ def _options(
         whole = len(plan) > 1 or e.region_wide
         caps = (day_tenths,) * len(plan) if whole else loads
         options.append(_Option(i, occupied, event_days, loads, caps, plan))
+    return options
+
+
+TIME_REMOTE_REASON = "очный выезд не помещается в рабочее время методиста"
+
+
+def remote_variant(e: Instance) -> Instance | None:
+    """The event held remotely (002 §5.4) when the methodist's time cannot carry the
+    journey: no travel, same days and teachers; None for an event without travel."""
+    if not e.in_person or not (e.is_trip or e.region_wide):
+        return None
+    return replace(e, format="remote", format_reason=TIME_REMOTE_REASON, travel_hours=(0.0,) * 12)
+
+
+def _all_options(
+    e: Instance,
+    days: list[date],
+    calendar: SchoolCalendar,
+    settings: ScheduleSettings,
+    available: list[bool],
+    fixed_day: date | None,
+) -> list[_Option]:
+    """In person where it can be, and the remote fallback beside it (penalised)."""
+    options = _options(e, days, calendar, settings, available, fixed_day)
+    remote = remote_variant(e)
+    if remote is not None:
+        fallback = _options(remote, days, calendar, settings, available, fixed_day)
+        options += [replace(o, variant=remote) for o in fallback]
     return options
 
 
@@ -303,7 +345,7 @@ def schedule_methodist(
     skipped: dict[int, cp_model.IntVar] = {}
     for n, e in enumerate(instances):
         fixed = common_days.get(e.common_key) if e.common_key else None
-        options = _options(e, days, calendar, settings, available, fixed)
+        options = _all_options(e, days, calendar, settings, available, fixed)
         all_options[n] = options
         if not options:
             unplaced.append((e, _no_day_reason(e, calendar, fixed)))
@@ -344,8 +386,11 @@ def schedule_methodist(
         model.add_hint(skipped[n], n not in start)
         for o, v in opts:
             model.add_hint(v, start.get(n) is o)
+    remote_terms = [v for opts in choices.values() for o, v in opts if o.variant is not None]
     model.minimize(
-        sum(UNPLACED_WEIGHT * _priority(instances[n]) * v for n, v in skipped.items()) + busiest
+        sum(UNPLACED_WEIGHT * _priority(instances[n]) * v for n, v in skipped.items())
+        + REMOTE_WEIGHT * sum(remote_terms)
+        + busiest
     )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
@@ -376,7 +421,7 @@ def schedule_methodist(
     for n in choices:
         if n not in picked:
             unplaced.append((instances[n], _time_reason(all_options[n], days, found)))
-    placed = [(instances[n], o) for n, o in sorted(picked.items())]
+    placed = [(o.variant or instances[n], o) for n, o in sorted(picked.items())]
     return status, _clock_times(placed, days, settings), unplaced, objective, bound, found
 
 
@@ -457,16 +502,19 @@ def _greedy(
     week_used: dict[tuple[int, int], int] = defaultdict(int)
     chosen: dict[int, _Option] = {}
     before: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    after: dict[int, list[tuple[int, bool]]] = defaultdict(list)
     for x, y, strict in pairs:
         before[y].append((x, strict))
+        after[x].append((y, strict))
 
     def order(n: int) -> tuple[bool, bool, bool, int, int, int]:
-        # the region's fixed days first, short fixed events next, the long and flexible
-        # trips after them, reports last (they close the half-year)
+        # reports first, on the latest day they can take (they close the half-year, so
+        # the rest must end by then), the region's fixed days next, short fixed events
+        # next, the long and flexible trips after them
         e = instances[n]
         stage = e.cycle_stage
         return (
-            e.spec_type is EventType.REPORT,
+            e.spec_type is not EventType.REPORT,
             not e.region_wide,
             e.is_trip,
             -1 if stage is None else stage,
@@ -476,13 +524,17 @@ def _greedy(
 
     for n in sorted(options, key=order):
         e = instances[n]
-        earliest = -1
+        earliest, latest = -1, len(days)
         for x, strict in before[n]:
             if x in chosen:
                 earliest = max(earliest, chosen[x].last_day + strict - 1)
-        best: tuple[tuple[int, int, int], _Option] | None = None
+        for y, strict in after[n]:
+            if y in chosen:
+                latest = min(latest, chosen[y].event_day - strict)
+        late = e.spec_type is EventType.REPORT
+        best: tuple[tuple[bool, int, int, int], _Option] | None = None
         for o in options[n]:
-            if o.event_day <= earliest:
+            if o.event_day <= earliest or o.last_day > latest:
                 continue
             if any(day_used[d] + cap > day_cap[d] for d, cap in zip(o.days, o.caps, strict=True)):
                 continue
@@ -494,7 +546,10 @@ def _greedy(
             # short events fill days already begun, keeping whole days free for journeys;
             # journeys go to the lightest week
             begun = 0 if e.is_trip or day_used[o.day] else 1
-            key = (begun, max(week_used[w] for w in weeks), o.day)
+            when = -o.day if late else o.day
+            key = (o.variant is not None, begun, max(week_used[w] for w in weeks), when)
+            if late:
+                key = (o.variant is not None, 0, 0, when)
             if best is None or key < best[0]:
                 best = key, o
         if best is None:
