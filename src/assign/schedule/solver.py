@@ -241,15 +241,15 @@ def _no_day_reason(e: Instance, calendar: SchoolCalendar, fixed_day: date | None
     months = ", ".join(month_ru(m) for m in e.months)
     if fixed_day is not None:
         return (
-            f"в общий день мероприятия {fixed_day:%d.%m.%Y} методист занят "
-            "(или нет свободных дней на дорогу до места проведения)"
+            f"в общий для всех методистов день {fixed_day:%d.%m.%Y} нет рабочего дня "
+            "методиста (или свободных дней на дорогу до места проведения)"
         )
     if e.is_trip and not any(math.isfinite(e.travel_hours[m.month - 1]) for m in e.months):
         also = " (и в другие месяцы полугодия)" if e.spec_type is EventType.VISIT else ""
         return f"школы муниципалитета {e.municipality_id} недоступны для выезда в {months}{also}"
     if e.not_before is not None and e.spec_type is EventType.REPORT:
         return (
-            f"нет свободного рабочего дня в последние две недели: {months} "
+            f"нет рабочего дня методиста в последние две рабочие недели: {months} "
             f"({e.not_before:%d.%m}–{(e.not_after or e.not_before):%d.%m})"
         )
     return f"нет рабочего дня, когда методист и педагоги свободны: {months}"
