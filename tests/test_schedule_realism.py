@@ -23,7 +23,7 @@ from assign.events.catalogue import load_catalogue
 from assign.io import load_region_or_raise
 from assign.sample.profiles import PROFILES
 from assign.schedule import Placed, ScheduleResult, ScheduleSettings, plan_year, replan_from
-from assign.schedule.instances import journey
+from assign.schedule.instances import VenueError, journey
 from assign.schedule.output import HEADER, violations, write_schedule
 from conftest import DATA, SAMPLES
 from schedule_checker import check_schedule, read_rows
@@ -300,6 +300,18 @@ def test_beyond_the_remote_threshold_events_are_remote(tmp_path: Path) -> None:
     )
     kpi = json.loads((plan.out / "schedule_kpi.json").read_text(encoding="utf-8"))
     assert kpi["formats"]["remote"] > 0 and kpi["format_reasons"]
+    # the congress: those more than an hour from the venue take part remotely, and say so
+    congress = [r for r in rows if r["name"] == "Съезд региональных методистов"]
+    far = [r for r in congress if r["format"] == "remote"]
+    assert far and all("больше порога" in r["format_reason"] for r in far)
+    assert len({r["start"] for r in congress}) == 1
+
+
+def test_an_unknown_venue_is_refused() -> None:
+    problem, assignment = _assignment("tambov")
+    settings = ScheduleSettings(venue_municipality="нигде")
+    with pytest.raises(VenueError, match="нет такого муниципалитета"):
+        plan_year(problem, assignment, load_catalogue(), school_calendar(2026), settings)
 
 
 def test_a_given_venue_is_the_place_for_everyone(tmp_path: Path) -> None:

@@ -95,6 +95,12 @@ class Instance:
         return IOM_CYCLE.index(kind) if kind in IOM_CYCLE else None
 
 
+class VenueError(ValueError):
+    """A venue for region-wide events that is not a municipality of the region."""
+
+    code = "venue_unknown"
+
+
 def is_region_wide(spec: EventSpec) -> bool:
     """An in-person event for the methodists themselves: one date and place for all."""
     return spec.format == IN_PERSON and spec.participants == ("methodist",)
@@ -195,6 +201,8 @@ def build_instances(
     hours = problem.travel.hours  # [month, school, methodist]
     names = {k: v.name for k, v in region.municipality_by_id.items()}
     venue = venue_municipality
+    if venue is not None and venue not in names:
+        raise VenueError(f"место проведения общих мероприятий «{venue}»: нет такого муниципалитета")
     if venue is None and any(is_region_wide(e.spec) for e in planned):
         venue = default_venue(problem, {e.methodist_id for e in planned})
     instances: list[Instance] = []

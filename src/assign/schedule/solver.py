@@ -1,15 +1,23 @@
 """Placing the year's events on days with CP-SAT, one methodist at a time.
 
 Why per methodist: every event is led by one methodist and each teacher has one methodist, so
-no constraint links two methodists — teachers cannot be double-booked by someone else.
+no constraint links two methodists — teachers cannot be double-booked by someone else. The one
+link, region-wide events (congress, conference), is cut before the models run: their common
+date is chosen first for everybody (`common_dates`), and each model holds it on that day.
 
 Hard: each event on one allowed day (a working day in its window; teachers' events outside
-vacations and after the notice period; a school reachable that month), a methodist's hours per
-day and per week including travel, trips that take several days blocking them, and the IOM
-cycle in order for every teacher. An event that cannot be placed is reported with the reason.
-Soft: as few trips as possible (visits to one municipality in one week share the trip), then
-the busiest week as light as possible. Within a day, events follow one another from the
-start of the working day; a visit is framed by its travel there and back.
+vacations and after the notice period; a school reachable that month; reports in the last two
+working weeks of the half-year, after the methodist's other events of it), a methodist's hours
+per day and per week including travel, and the IOM cycle in order for every teacher, with
+monitoring visits after the teacher's IOM is developed. Travel is counted in hours: a journey
+takes the working days its hours need (`journey`), each day loaded with the hours spent on it;
+a journey of several days, and a region-wide event's day, is the methodist's whole day (they
+are away). An in-person event may be held remotely when the methodist's time cannot carry the
+journey, at a cost; one that cannot be placed at all is reported with the reason, and where
+a window's events need more hours than the methodist has there, with that certificate.
+Soft: as few events left out as possible (by priority), then as few held remotely for lack
+of time, then the busiest week as light as possible. Within a day, events follow one another
+from the start of the working day; a visit is framed by its travel there and back.
 """
 
 from __future__ import annotations
