@@ -18,7 +18,13 @@ import holidays
 import pytest
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
-from assign.events.calendar import CalendarError, SchoolCalendar, load_calendar, school_calendar
+from assign.events.calendar import (
+    CalendarError,
+    SchoolCalendar,
+    load_calendar,
+    production_holidays,
+    school_calendar,
+)
 from assign.events.catalogue import load_catalogue
 from assign.io import load_region_or_raise
 from assign.sample.profiles import PROFILES
@@ -112,6 +118,8 @@ def test_regional_holidays_by_region_and_by_list() -> None:
         school_calendar(2026, regional_holidays=[(2, 30)])
     with pytest.raises(CalendarError, match="2030"):
         school_calendar(2030)
+    with pytest.raises(CalendarError, match="переносов выходных на 2030, 2031 годы"):
+        production_holidays(date(2030, 12, 1), date(2031, 1, 31))
 
 
 # --- travel in hours ---------------------------------------------------------------------

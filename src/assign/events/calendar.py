@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import holidays as holidays_lib
+from holidays.countries.russia import RussiaStaticHolidays
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from assign.errors import validation_lines_ru
@@ -96,9 +97,16 @@ def production_holidays(first: date, last: date) -> set[date]:
     government's transfers) from the `holidays` package, weekends aside."""
     years = range(first.year, last.year + 1)
     found = holidays_lib.country_holidays("RU", years=years)
-    missing = [y for y in years if not any(d.year == y for d in found)]
+    # the transfers are published a year ahead; a package without them for a year would
+    # give a calendar that looks right and is not
+    known = getattr(RussiaStaticHolidays, "special_public_holidays", {})
+    missing = [str(y) for y in years if y not in known]
     if missing:
-        raise CalendarError(f"нет производственного календаря на {missing} год")
+        raise CalendarError(
+            f"пакет holidays {holidays_lib.__version__} не знает переносов выходных на "
+            f"{', '.join(missing)} {'год' if len(missing) == 1 else 'годы'}: обновите его "
+            "(pip install -U holidays)"
+        )
     return {d for d in found if first <= d <= last}
 
 
