@@ -112,11 +112,15 @@ class Shortfall:
         return self.need_hours - self.available_hours
 
     def text(self) -> str:
+        def ru(hours: float) -> str:
+            return f"{hours:.1f}".replace(".", ",")
+
         return (
-            f"не хватает часов методиста: {self.window} мероприятиям нужно "
-            f"{self.need_hours:.1f} ч, доступно {self.available_hours:.1f} ч "
-            f"(недостаёт {self.missing_hours:.1f} ч)"
-        ).replace(".", ",")
+            f"не хватает часов методиста: за период «{self.window}» "
+            f"({self.first:%d.%m.%Y}–{self.last:%d.%m.%Y}) мероприятиям нужно "
+            f"{ru(self.need_hours)} ч, доступно {ru(self.available_hours)} ч "
+            f"(недостаёт {ru(self.missing_hours)} ч)"
+        )
 
 
 @dataclass
