@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from assign.assignment import AssignmentProblem
 from assign.events.calendar import SchoolCalendar, school_calendar
@@ -88,6 +88,12 @@ def replan_from(
             if day >= from_date:
                 had, was_alone = booked[e.planned.methodist_id].get(day, (0.0, False))
                 booked[e.planned.methodist_id][day] = (had + hours, was_alone or alone)
+    # a kept journey may still call at a school after the date: its teachers are busy then
+    busy_until: dict[str, date] = {}
+    for p in kept:
+        if p.start.date() >= from_date:
+            for t in p.teacher_ids:
+                busy_until[t] = max(busy_until.get(t, p.start.date()), p.start.date())
     common = {k: d for k, d in previous.common_days.items() if d >= from_date}
     instances = []
     for e in year_instances(problem, assignment, catalogue, calendar, settings):
@@ -97,6 +103,9 @@ def replan_from(
         if (last_month.year, last_month.month) < (from_date.year, from_date.month):
             continue
         start = max(e.not_before, from_date) if e.not_before else from_date
+        for t in e.teacher_ids:
+            if t in busy_until:
+                start = max(start, busy_until[t] + timedelta(days=1))
         if e.not_after is not None and start > e.not_after:
             continue
         instances.append(replace(e, not_before=start))
