@@ -31,6 +31,14 @@ def write(file: str, text: str, encoding: str = "utf-8") -> Callable[[Path], Pat
     return edit
 
 
+def write_bytes(file: str, data: bytes) -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        (folder / file).write_bytes(data)
+        return folder
+
+    return edit
+
+
 def delete(file: str) -> Callable[[Path], Path]:
     def edit(folder: Path) -> Path:
         (folder / file).unlink()
@@ -65,11 +73,7 @@ CASES = [
     Case(Code.FILE_MISSING, delete("teachers.csv"), "teachers.csv"),
     Case(
         Code.FILE_ENCODING,
-        write(
-            "teachers.csv",
-            "teacher_id,full_name,school_id,subject\nT1,Иванова,S1,Химия\n",
-            encoding="cp1251",
-        ),
+        write_bytes("teachers.csv", b"teacher_id,full_name\nT1,\x00\xff\xfe\x81\x00\x9f\n"),
         "teachers.csv",
         in_message="UTF-8",
     ),
