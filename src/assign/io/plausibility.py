@@ -19,9 +19,10 @@ from assign.format import fmt_int
 from assign.geo import distance_matrix_km
 from assign.subjects import fix_lookalikes, normalize, subject_name
 
-FAR_FACTOR = 3.0
-"""A distance this many times the region's 90th percentile is far above the usual."""
+FAR_FACTOR = 5.0
+"""A trip this many times the region's usual one (its 75th percentile) is far above it."""
 SCHOOL_FAR_MIN_KM = 50.0
+"""A school's distance from its centre is judged against the region's own span."""
 TRAVEL_FAR_MIN_KM = 100.0
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -48,7 +49,8 @@ def _far_schools(region: Region) -> dict[str, tuple[Issue, School]]:
     system = region.coordinate_system
     rows = np.arange(len(located))
     distance = distance_matrix_km(points, centres, system)[rows, own]
-    limit = max(FAR_FACTOR * float(np.percentile(distance, 90)), SCHOOL_FAR_MIN_KM)
+    # farther from its own centre than any two centres are apart: outside the region
+    limit = max(float(distance_matrix_km(centres, centres, system).max()), SCHOOL_FAR_MIN_KM)
     swapped_points = points[:, ::-1]
     valid = (np.abs(swapped_points[:, 0]) <= 90) if system == "geographic" else np.ones(len(rows))
     swapped = distance_matrix_km(np.where(valid[:, None] > 0, swapped_points, points), centres, system)
@@ -70,8 +72,8 @@ def _far_schools(region: Region) -> dict[str, tuple[Issue, School]]:
                 f"{school.lat}; {school.lon}",
                 Code.SCHOOL_FAR,
                 f"школа «{school.name}» ({school.school_id}) в {fmt_int(distance[i])} км от "
-                f"центра муниципалитета «{municipality.name}», обычно — не дальше "
-                f"{fmt_int(limit / FAR_FACTOR)} км: {cause}",
+                f"центра муниципалитета «{municipality.name}» — дальше, чем любые два центра "
+                f"муниципалитетов региона друг от друга ({fmt_int(limit)} км): {cause}",
             ),
             school,
         )
@@ -203,7 +205,7 @@ def _far_travel(region: Region, skip_schools: set[str]) -> list[Issue]:
     if len(nearest) < 2:
         return []
     distances = np.repeat([n[0] for n in nearest], [n[3] for n in nearest])
-    usual = float(np.percentile(distances, 90))
+    usual = float(np.percentile(distances, 75))
     limit = max(FAR_FACTOR * usual, TRAVEL_FAR_MIN_KM)
     issues = []
     for distance, subject, school_id, teachers, row in nearest:
