@@ -73,7 +73,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
             current = region.current_methodist_of.get(teacher.teacher_id)
             writer.writerow(
                 [
-                    teacher.teacher_id,
+                    teacher.person_id,  # as the planner wrote it; subject tells records apart
                     methodist_id,
                     teacher.subject,
                     teacher.school_id,

@@ -630,6 +630,8 @@ def _cell_text(value: object) -> str:
         return "да" if value else "нет"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

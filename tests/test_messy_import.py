@@ -1,0 +1,294 @@
+"""Files as planners have them: each messy case gives its finding once, where it is, and
+nothing is dropped without a word. Fixtures are built from the clean samples into tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assign.assignment import AssignmentSettings, build_problem, solve
+from assign.errors import Code, Issue
+from assign.io import load_region
+from assign.io.availability import read_availability
+from assign.io.solution import read_assignment
+from conftest import DATA, SAMPLES
+from messy import messy_tables, messy_workbook, read_csv_folder, write_workbook
+
+SMALL = DATA / "small_ok"
+
+
+def only(issues: list[Issue], code: Code) -> Issue:
+    found = [i for i in issues if i.code is code]
+    assert len(found) == 1, [str(i) for i in issues]
+    return found[0]
+
+
+def small_tables() -> dict[str, list[list[str]]]:
+    return read_csv_folder(SMALL)
+
+
+def teacher_rows(tables: dict[str, list[list[str]]]) -> int:
+    return len(tables["teachers"]) - 1
+
+
+def test_title_rows_and_merged_title_are_skipped(tmp_path: Path) -> None:
+    path = write_workbook(small_tables(), tmp_path / "r.xlsx")
+    result = load_region(path)
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    teachers = [i for i in result.report.issues if i.file == "r.xlsx, лист «Педагоги»"]
+    issue = only(teachers, Code.HEADER_ROW_FOUND)
+    assert issue.row == 3
+    clean = load_region(SMALL).region
+    assert clean is not None
+    assert [t.model_dump() for t in result.region.teachers] == [
+        t.model_dump() for t in clean.teachers
+    ]
+    assert result.region.teachers[0].row == 4  # rows as the spreadsheet shows them
+
+
+def test_split_names_become_one_full_name(tmp_path: Path) -> None:
+    tables = small_tables()
+    header = tables["teachers"][0]
+    i = header.index("full_name")
+    tables["teachers"] = [
+        [*header[:i], "Фамилия", "Имя", "Отчество", *header[i + 1 :]],
+        *([*r[:i], *r[i].split(" "), *r[i + 1 :]] for r in tables["teachers"][1:]),
+    ]
+    result = load_region(write_workbook(tables, tmp_path / "r.xlsx", title_rows=False))
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    assert result.region.teacher_by_id["T01"].full_name == "Иванова Анна Петровна"
+    assert not result.report.warnings or all(
+        i.code is Code.ELIGIBILITY_UNCHECKED for i in result.report.warnings
+    )
+
+
+def test_schools_and_municipalities_by_name(tmp_path: Path) -> None:
+    tables = small_tables()
+    names = {r[0]: r[1] for r in tables["schools"][1:]}
+    munis = {r[0]: r[1] for r in tables["municipalities"][1:]}
+    tables["teachers"] = [tables["teachers"][0]] + [
+        [r[0], r[1], names[r[2]], *r[3:]] for r in tables["teachers"][1:]
+    ]
+    tables["schools"][0][2] = "Муниципальное образование"
+    for r in tables["schools"][1:]:
+        r[2] = munis[r[2]]
+    result = load_region(write_workbook(tables, tmp_path / "r.xlsx", title_rows=False))
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    by_name = [i for i in result.report.issues if i.code is Code.MATCHED_BY_NAME]
+    assert [(i.file, i.row, i.column) for i in by_name] == [
+        ("r.xlsx, лист «Школы»", 2, "Муниципальное образование"),
+        ("r.xlsx, лист «Педагоги»", 2, "Код ОО"),
+    ]
+    assert result.region.teacher_by_id["T05"].school_id == "S4"
+
+
+def test_an_unknown_school_name_gets_suggestions(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["teachers"][5][2] = "СОШ с. Южная"  # T05: a typo for «СОШ с. Южное»
+    result = load_region(write_workbook(tables, tmp_path / "r.xlsx", title_rows=False))
+    issue = only(result.report.errors, Code.UNKNOWN_REFERENCE)
+    assert (issue.row, issue.column) == (6, "Код ОО")
+    assert "«СОШ с. Южное» (S4)" in issue.message
+
+
+def test_cp1251_and_semicolons_are_detected(small_copy: Path) -> None:
+    for file, separator in (("teachers.csv", ","), ("schools.csv", ";")):
+        path = small_copy / file
+        text = path.read_text(encoding="utf-8").replace(",", separator)
+        path.write_bytes(text.encode("cp1251"))
+    result = load_region(small_copy)
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    guessed = [i for i in result.report.issues if i.code is Code.FILE_ENCODING_GUESSED]
+    assert sorted(i.file for i in guessed) == ["schools.csv", "teachers.csv"]
+    assert "Windows-1251" in guessed[0].message
+    assert result.region.teacher_by_id["T01"].full_name == "Иванова Анна Петровна"
+
+
+def test_side_files_share_the_reader(tmp_path: Path) -> None:
+    """An availability file in cp1251 with `;` and Russian headers; a plan as XLSX."""
+    region = load_region(SMALL).region
+    assert region is not None
+    path = tmp_path / "доступность.csv"
+    path.write_bytes(
+        "Код методиста;Часов в неделю;Дни отсутствия\nP1;12,5;2026-11-09..2026-11-10\n".encode(
+            "cp1251"
+        )
+    )
+    hours, days, report = read_availability(path, region)
+    assert hours == {"P1": 12.5}
+    assert len(days["P1"]) == 2
+    assert [i.code for i in report.issues] == [Code.FILE_ENCODING_GUESSED]
+    plan = {"assignments": [["teacher_id", "methodist_id"], ["T01", "P1"], ["T02", "P9"]]}
+    book = write_workbook(plan, tmp_path / "plan.xlsx")
+    assignment, report = read_assignment(book, region)
+    assert assignment == {"T01": "P1"}
+    issue = only(report.errors, Code.UNKNOWN_REFERENCE)
+    assert (issue.row, issue.column, issue.value) == (5, "methodist_id", "P9")
+
+
+def test_lookalike_letters_are_fixed_and_said(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8").replace("S3,Физика", "S3,\u0424изикa")
+    path.write_text(text.replace("Зайцев", "Зaйцев"), encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is not None
+    latin = [i for i in result.report.issues if i.code is Code.LATIN_LETTERS]
+    assert [(i.row, i.column) for i in latin] == [(10, "full_name"), (11, "subject")]
+    assert result.region.teacher_by_id["T10"].subject == "physics"
+    assert result.region.teacher_by_id["T09"].full_name.startswith("Зайцев")
+
+
+def test_unknown_subject_says_a_latin_letter_is_inside() -> None:
+    from assign.domain import Teacher
+
+    with pytest.raises(ValueError, match="латинские буквы: X"):
+        Teacher(teacher_id="T", full_name="А", school_id="S", subject="Xимия и физика")
+
+
+def test_staff_are_skipped_and_counted(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    rows = "T11,Белова Нина Ивановна,S1,учитель-логопед,,\nT12,Орлов Илья Ильич,S2,Психолог,,\n"
+    path.write_text(path.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is not None
+    issue = only(result.report.issues, Code.STAFF_SKIPPED)
+    assert (issue.file, issue.row, issue.column) == ("teachers.csv", 12, "subject")
+    assert "логопед — 1 (строка 12); психолог — 1 (строка 13)" in issue.message
+    read = {t.row for t in result.region.teachers}
+    assert len(read) + len(result.skipped["teachers"]) == 12  # rows in the file
+
+
+def test_primary_school_lines_go_to_primary(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8").replace("учитель начальных классов", "Лит. чтение")
+    path.write_text(text.replace("S2,Лит. чтение", "S2,Литературное чтение"), encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is not None
+    issue = only(result.report.issues, Code.PRIMARY_SUBJECT)
+    assert (issue.row, issue.column) == (8, "subject")
+    assert result.region.teacher_by_id["T07"].subject == "primary"
+
+
+@pytest.mark.parametrize("how", ["list in a cell", "row per subject"])
+def test_a_teacher_of_two_subjects(small_copy: Path, how: str) -> None:
+    """T10 teaches physics and mathematics: one record per subject, one person."""
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8")
+    if how == "list in a cell":
+        text = text.replace("S3,Физика,", "S3,Физика; Математика,")
+    else:
+        text += "T10,Фролов Павел Сергеевич,S3,Математика,,\n"
+    path.write_text(text, encoding="utf-8")
+    result = load_region(small_copy)
+    region = result.region
+    assert region is not None, [str(i) for i in result.report.errors]
+    records = [t for t in region.teachers if t.person_id == "T10"]
+    assert sorted(t.teacher_id for t in records) == ["T10#math", "T10#physics"]
+    assert region.current_methodist_of == {
+        **{k: v for k, v in region.current_methodist_of.items() if not k.startswith("T10")},
+        # the current pair (T10, P2): P2 teaches both, so the first of T10's subjects
+        "T10#physics": "P2",
+    }
+    settings = AssignmentSettings(min_load=0, max_load=9)
+    plan = solve(build_problem(region, settings))
+    assert {"T10#math", "T10#physics"} <= set(plan.assignment)
+    math = [t for t in region.teachers_by_subject["math"] if t.person_id == "T10"]
+    assert len(math) == 1  # counted once in each subject's load
+
+
+def test_two_rows_with_one_id_and_different_people_are_a_duplicate(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "T10,Другой Человек,S3,Математика,,\n",
+        encoding="utf-8",
+    )
+    issue = only(load_region(small_copy).report.errors, Code.DUPLICATE_ID)
+    assert (issue.row, issue.value) == (12, "T10")
+
+
+def test_swapped_coordinates_are_said(small_copy: Path) -> None:
+    path = small_copy / "schools.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("M2,53.21,41.52", "M2,41.52,53.21"),
+        encoding="utf-8",
+    )
+    result = load_region(small_copy)
+    issue = only(result.report.issues, Code.SCHOOL_FAR)
+    assert (issue.file, issue.row, issue.column) == ("schools.csv", 4, "lat")
+    assert "переставлены" in issue.message
+
+
+def test_same_person_under_two_ids_with_yo(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8").replace("Козлова Вера", "Королёва Вера")
+    path.write_text(text + "T11,Королева Вера Николаевна,S4,Математика,,\n", encoding="utf-8")
+    result = load_region(small_copy)
+    issue = only(result.report.issues, Code.DUPLICATE_PERSON)
+    assert (issue.row, issue.column, issue.value) == (12, "teacher_id", "T11")
+    assert "T05" in issue.message
+
+
+def test_methodist_without_teachers_is_said(small_copy: Path) -> None:
+    path = small_copy / "methodists.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "P4,Белов Пётр Ильич,Химия,M1,,,,,\n", encoding="utf-8"
+    )
+    issue = only(load_region(small_copy).report.issues, Code.METHODIST_IDLE)
+    assert (issue.row, issue.column) == (5, "subjects")
+
+
+def test_a_missing_column_is_one_error_not_ten_thousand(tmp_path: Path) -> None:
+    target = tmp_path / "tambov"
+    shutil.copytree(SAMPLES / "tambov", target)
+    path = target / "teachers.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("teacher_id,", "Таб. №,", 1), encoding="utf-8")
+    report = load_region(target).report
+    assert len(report.errors) == 1, [str(i) for i in report.errors[:5]]
+    issue = report.errors[0]
+    assert (issue.code, issue.file, issue.row, issue.column) == (
+        Code.COLUMN_MISSING,
+        "teachers.csv",
+        1,
+        "teacher_id",
+    )
+    assert "«Таб. №»" in issue.message and issue.value == "Таб. №"
+    assert len(report.warnings) < 40  # no flood of «teacher gone» from the current order
+
+
+def test_a_flood_of_one_cause_is_summarised(tmp_path: Path) -> None:
+    target = tmp_path / "tambov"
+    shutil.copytree(SAMPLES / "tambov", target)
+    path = target / "teachers.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",TMB-OO", ",XX-OO"), encoding="utf-8")
+    errors = load_region(target).report.errors
+    assert len(errors) <= 6
+    assert "и ещё 10 795 таких же" in errors[-1].message.replace("10795", "10 795")
+
+
+def test_messy_tambov_loads_with_warnings_and_solves_to_the_same_optimum(
+    tmp_path: Path,
+) -> None:
+    clean = load_region(SAMPLES / "tambov")
+    messy = load_region(messy_workbook(SAMPLES / "tambov", tmp_path / "тамбов.xlsx"))
+    assert messy.region is not None, [str(i) for i in messy.report.errors[:10]]
+    assert clean.region is not None
+    assert messy.report.errors == []
+    codes = {i.code for i in messy.report.warnings}
+    assert {
+        Code.HEADER_ROW_FOUND,
+        Code.LATIN_LETTERS,
+        Code.STAFF_SKIPPED,
+        Code.MATCHED_BY_NAME,
+    } <= codes
+    rows = teacher_rows(messy_tables(read_csv_folder(SAMPLES / "tambov")))
+    assert len(messy.region.teachers) + len(messy.skipped["teachers"]) == rows
+    key = lambda r: sorted((t.teacher_id, t.school_id, t.subject) for t in r.teachers)  # noqa: E731
+    assert key(messy.region) == key(clean.region)
+    settings = AssignmentSettings()
+    a = solve(build_problem(clean.region, settings))
+    b = solve(build_problem(messy.region, settings))
+    assert (a.status, a.objective) == (b.status, b.objective)
+    assert a.terms == pytest.approx(b.terms)
