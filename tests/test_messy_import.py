@@ -292,3 +292,86 @@ def test_messy_tambov_loads_with_warnings_and_solves_to_the_same_optimum(
     b = solve(build_problem(messy.region, settings))
     assert (a.status, a.objective) == (b.status, b.objective)
     assert a.terms == pytest.approx(b.terms)
+
+
+def test_template_loads_and_its_headers_are_recognised(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from assign.io.tables import SPEC_BY_NAME, canonical_column
+    from assign.io.template import HEADERS_RU, template_columns, write_template
+
+    for spec in SPEC_BY_NAME.values():
+        for column in template_columns(spec):
+            assert canonical_column(spec, HEADERS_RU[column]) == column, (spec.name, column)
+    path = write_template(tmp_path / "region.xlsx")
+    report = load_region(path).report
+    assert {i.code for i in report.issues} <= {
+        Code.TABLE_EMPTY,
+        Code.FILE_MISSING,
+        Code.NO_METHODISTS,
+    }, [str(i) for i in report.issues]
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Инструкция"
+    teachers = book["Педагоги"]
+    assert [c.value for c in teachers[1]][:4] == ["Код педагога", "ФИО", "Код ОО", "Предмет"]
+    assert any("Справочники" in v.formula1 for v in teachers.data_validations.dataValidation)
+    # filled with the small region, it loads as the CSVs do
+    for name, rows in small_tables().items():
+        sheet = book[SHEETS_RU[name]]
+        header = [c.value for c in sheet[1]]
+        by_column = {canonical_column(SPEC_BY_NAME[name], h): i for i, h in enumerate(header)}
+        for row in rows[1:]:
+            cells: list[object] = [None] * len(header)
+            for column, value in zip(rows[0], row, strict=True):
+                cells[by_column[column]] = value
+            sheet.append(cells)
+    book.save(path)
+    filled = load_region(path)
+    clean = load_region(SMALL).region
+    assert filled.region is not None and clean is not None, [str(i) for i in filled.report.errors]
+    assert {t.teacher_id: t.subject for t in filled.region.teachers} == {
+        t.teacher_id: t.subject for t in clean.teachers
+    }
+
+
+SHEETS_RU = {
+    "municipalities": "Муниципалитеты",
+    "schools": "Школы",
+    "teachers": "Педагоги",
+    "methodists": "Методисты",
+    "candidates": "Кандидаты",
+    "current_assignment": "Текущее закрепление",
+}
+
+
+def test_validate_out_writes_the_findings_in_russian(small_copy: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from assign.cli import app
+
+    path = small_copy / "teachers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("S1,Математика", "S1,Матиматика"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "отчёт.xlsx"
+    done = CliRunner().invoke(app, ["validate", str(small_copy), "--out", str(out)])
+    assert done.exit_code == 1, done.output
+    sheet = load_workbook(out)["Находки"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:6] == ["Лист или файл", "Строка", "Столбец", "Значение", "Что не так", "Как исправить"]
+    assert rows[1][:4] == ["teachers.csv", 2, "subject", "Матиматика"]
+    assert "Возможно, имелось в виду: Математика" in rows[1][4]
+    assert rows[1][5] and rows[1][6] == "ошибка"
+    assert rows[-1][6] == "предупреждение"
+
+
+def test_template_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assign.cli import app
+
+    done = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "r.xlsx")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "r.xlsx").exists()
