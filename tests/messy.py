@@ -94,7 +94,7 @@ def messy_tables(clean: dict[str, list[list[str]]]) -> dict[str, list[list[str]]
         ]
     ]
     for row in teachers[1:]:
-        parts = (row[name_col].split(" ") + ["", "", ""])[:3]
+        parts = [*row[name_col].split(" "), "", "", ""][:3]
         school = row[school_col]
         subject = SPELLINGS.get(row[subject_col], row[subject_col])
         rest = [

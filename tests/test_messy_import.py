@@ -360,7 +360,14 @@ def test_validate_out_writes_the_findings_in_russian(small_copy: Path, tmp_path:
     assert done.exit_code == 1, done.output
     sheet = load_workbook(out)["Находки"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[0][:6] == ["Лист или файл", "Строка", "Столбец", "Значение", "Что не так", "Как исправить"]
+    assert rows[0][:6] == [
+        "Лист или файл",
+        "Строка",
+        "Столбец",
+        "Значение",
+        "Что не так",
+        "Как исправить",
+    ]
     assert rows[1][:4] == ["teachers.csv", 2, "subject", "Матиматика"]
     assert "Возможно, имелось в виду: Математика" in rows[1][4]
     assert rows[1][5] and rows[1][6] == "ошибка"

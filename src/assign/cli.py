@@ -349,7 +349,9 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Отчёт в формате JSON")] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Записать находки в книгу XLSX (лист, строка, столбец, как исправить)"),
+        typer.Option(
+            "--out", help="Записать находки в книгу XLSX (лист, строка, столбец, как исправить)"
+        ),
     ] = None,
 ) -> None:
     """Проверить данные региона: код выхода 0 — ошибок нет, 1 — есть ошибки."""

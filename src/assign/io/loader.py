@@ -612,4 +612,3 @@ def _current_pairs_to_records(records: dict[str, list[Any]]) -> None:
         taken.add(chosen.teacher_id)
         pairs.append(pair.model_copy(update={"teacher_id": chosen.teacher_id}))
     records["current_assignment"] = pairs
-

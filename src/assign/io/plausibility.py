@@ -53,7 +53,9 @@ def _far_schools(region: Region) -> dict[str, tuple[Issue, School]]:
     limit = max(float(distance_matrix_km(centres, centres, system).max()), SCHOOL_FAR_MIN_KM)
     swapped_points = points[:, ::-1]
     valid = (np.abs(swapped_points[:, 0]) <= 90) if system == "geographic" else np.ones(len(rows))
-    swapped = distance_matrix_km(np.where(valid[:, None] > 0, swapped_points, points), centres, system)
+    swapped = distance_matrix_km(
+        np.where(valid[:, None] > 0, swapped_points, points), centres, system
+    )
     swapped_own = swapped[rows, own]
     found: dict[str, tuple[Issue, School]] = {}
     for i in np.flatnonzero(distance > limit):
@@ -208,7 +210,7 @@ def _far_travel(region: Region, skip_schools: set[str]) -> list[Issue]:
     usual = float(np.percentile(distances, 75))
     limit = max(FAR_FACTOR * usual, TRAVEL_FAR_MIN_KM)
     issues = []
-    for distance, subject, school_id, teachers, row in nearest:
+    for distance, subject, school_id, count, row in nearest:
         if distance <= limit or school_id in skip_schools:
             continue
         issues.append(
@@ -219,7 +221,7 @@ def _far_travel(region: Region, skip_schools: set[str]) -> list[Issue]:
                 "school_id",
                 school_id,
                 Code.TRAVEL_FAR,
-                f"«{subject_name(subject)}», школа {school_id} ({teachers} пед.): ближайший "
+                f"«{subject_name(subject)}», школа {school_id} ({count} пед.): ближайший "
                 f"методист в {fmt_int(distance)} км, обычно в регионе — до {fmt_int(usual)} км; "
                 "проверьте координаты школы и базы методистов",
             )

@@ -52,7 +52,9 @@ def _record_id(region: Region, teacher: str, subject: str, methodist: str) -> st
         return teacher
     records = [t for t in region.teachers if t.person_id == teacher]
     code = resolve_subject(subject) if subject else None
-    teaches = region.methodist_by_id[methodist].subjects if methodist in region.methodist_by_id else ()
+    teaches = (
+        region.methodist_by_id[methodist].subjects if methodist in region.methodist_by_id else ()
+    )
     for record in records:
         if record.subject == code or (code is None and record.subject in teaches):
             return record.teacher_id

@@ -378,11 +378,9 @@ def read_side_table(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         grids, issues = _workbook_grids(path)
         if not grids:
-            return None, issues or [
-                Issue(Code.TABLE_EMPTY, "в книге нет листов", file=path.name)
-            ]
-        title, grid = grids[0]
-        table, more = _make_table(spec, f"{path.name}, лист «{title}»", grid)
+            return None, issues or [Issue(Code.TABLE_EMPTY, "в книге нет листов", file=path.name)]
+        title, sheet_grid = grids[0]
+        table, more = _make_table(spec, f"{path.name}, лист «{title}»", sheet_grid)
         return table, issues + more
     grid, issues = _csv_grid(path)
     if grid is None:
@@ -502,7 +500,9 @@ def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issu
         data = file.read_bytes()
     except OSError:
         return None, [
-            Issue(Code.FILE_UNREADABLE, "файл не читается (нет доступа или это папка)", file=file.name)
+            Issue(
+                Code.FILE_UNREADABLE, "файл не читается (нет доступа или это папка)", file=file.name
+            )
         ]
     text, issues = decode_text(data, file.name)
     if text is None:
@@ -701,7 +701,9 @@ def _open_workbook(file: Path) -> tuple[object | None, list[Issue]]:
         ]
 
 
-def _workbook_grids(file: Path) -> tuple[list[tuple[str, list[tuple[int, list[str]]]]], list[Issue]]:
+def _workbook_grids(
+    file: Path,
+) -> tuple[list[tuple[str, list[tuple[int, list[str]]]]], list[Issue]]:
     workbook, issues = _open_workbook(file)
     if workbook is None:
         return [], issues
@@ -754,4 +756,3 @@ def _read_workbook(file: Path) -> RawRegion:
         if table is not None:
             tables[name] = table
     return RawRegion(file.stem, tables, issues)
-
