@@ -382,3 +382,70 @@ def test_template_command(tmp_path: Path) -> None:
     done = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "r.xlsx")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "r.xlsx").exists()
+
+
+def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
+    small_copy: Path, tmp_path: Path
+) -> None:
+    """T02 (on an IOM) teaches mathematics and physics: a methodist in each subject, a line
+    under each in the order, the id as written in assignments.csv, one IOM card."""
+    import csv
+
+    from assign.assignment.output import write_solution
+    from assign.documents.context import by_methodist
+    from assign.documents.iom import iom_cards
+    from assign.events.catalogue import load_catalogue
+    from assign.events.outline import outline
+
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("S1,математика,iom", "S1,математика; физика,iom"), "utf-8")
+    region = load_region(small_copy).region
+    assert region is not None
+    problem = build_problem(region, AssignmentSettings(min_load=0, max_load=9))
+    plan = solve(problem)
+    write_solution(problem, plan, tmp_path / "plan")
+    with (tmp_path / "plan" / "assignments.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["teacher_id"] == "T02"]
+    assert sorted(r["subject"] for r in rows) == ["math", "physics"]
+    back, report = read_assignment(tmp_path / "plan" / "assignments.csv", region)
+    assert report.ok and back == plan.assignment
+    lines = [t for block in by_methodist(region, plan.assignment) for t in block.teachers]
+    assert sorted(t.subject for t in lines if t.person_id == "T02") == ["math", "physics"]
+    cards = iom_cards(region, outline(region, plan.assignment, load_catalogue(), 2026))
+    assert [c.teacher.person_id for c in cards].count("T02") == 1
+
+
+def test_category_errors_name_the_categories_in_russian(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",iom,", ",отличник,"), "utf-8")
+    issue = only(load_region(small_copy).report.errors, Code.UNKNOWN_CATEGORY)
+    assert "«ИОМ»" in issue.message and "iom" not in issue.message
+
+
+def test_a_two_row_header_with_merged_cells(tmp_path: Path) -> None:
+    """«ФИО» merged over Фамилия/Имя/Отчество, the other headers merged down two rows."""
+    from openpyxl import Workbook
+
+    tables = small_tables()
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(name)
+        if name != "teachers":
+            for row in rows:
+                sheet.append(row)
+            continue
+        sheet.append(["Код педагога", "ФИО", None, None, "Код ОО", "Предмет", "Категория"])
+        sheet.append([None, "Фамилия", "Имя", "Отчество"])
+        for column in "AEFG":
+            sheet.merge_cells(f"{column}1:{column}2")
+        sheet.merge_cells("B1:D1")
+        for r in rows[1:]:
+            sheet.append([r[0], *r[1].split(" "), r[2], r[3], r[4]])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    result = load_region(path)
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    assert result.region.teacher_by_id["T04"].full_name == "Орлова Мария Сергеевна"
+    assert result.region.teacher_by_id["T04"].row == 6  # two header rows, T01 on row 3
