@@ -10,7 +10,6 @@ region.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -69,13 +68,13 @@ def messy_tables(clean: dict[str, list[list[str]]]) -> dict[str, list[list[str]]
     municipality_name = {row[0]: row[1] for row in tables["municipalities"][1:]}
     schools = tables["schools"]
     school_name = {row[0]: row[1] for row in schools[1:]}
-    unique_names = {n for n, k in Counter(school_name.values()).items() if k == 1}
+    school_municipality = {row[0]: row[2] for row in schools[1:]}
     # schools: municipalities by name under «Муниципальное образование»
     m_col = schools[0].index("municipality_id")
     schools[0][m_col] = "Муниципальное образование"
     for row in schools[1:]:
         row[m_col] = municipality_name[row[m_col]]
-    # teachers: split names, schools by name where the name is unique, spellings, staff
+    # teachers: split names, schools and their districts by name, spellings, staff
     teachers = tables["teachers"]
     header = teachers[0]
     name_col, school_col, subject_col = (
@@ -91,6 +90,7 @@ def messy_tables(clean: dict[str, list[list[str]]]) -> dict[str, list[list[str]]
             "Отчество",
             "Образовательная организация",
             *(HEADERS.get(h, h) for h in header[name_col + 1 :] if h != "school_id"),
+            "Муниципальное образование",
         ]
     ]
     for row in teachers[1:]:
@@ -102,8 +102,9 @@ def messy_tables(clean: dict[str, list[list[str]]]) -> dict[str, list[list[str]]
             for i, v in enumerate(row)
             if i > name_col and i != school_col
         ]
-        written_school = school_name[school] if school_name[school] in unique_names else school
-        out.append([*row[:name_col], *parts, written_school, *rest])
+        # by name; a name shared by schools of several districts is told apart by the district
+        municipality = municipality_name[school_municipality[school]]
+        out.append([*row[:name_col], *parts, school_name[school], *rest, municipality])
     first_school = teachers[1][school_col]
     for i, role in enumerate(STAFF):
         width = len(out[0])

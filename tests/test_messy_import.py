@@ -449,3 +449,36 @@ def test_a_two_row_header_with_merged_cells(tmp_path: Path) -> None:
     assert result.region is not None, [str(i) for i in result.report.errors]
     assert result.region.teacher_by_id["T04"].full_name == "Орлова Мария Сергеевна"
     assert result.region.teacher_by_id["T04"].row == 6  # two header rows, T01 on row 3
+
+
+def test_a_school_name_shared_by_districts_is_told_apart_by_the_district(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["schools"][3][1] = "СОШ № 1"  # S3 in Северный район, like S1 in the Центральный
+    tables["teachers"][4][2] = "СОШ № 1"  # T04 works at S3
+    ambiguous = load_region(write_workbook(tables, tmp_path / "a.xlsx", title_rows=False))
+    issue = only(ambiguous.report.errors, Code.UNKNOWN_REFERENCE)
+    assert (issue.row, issue.value) == (5, "СОШ № 1")
+    assert "есть у нескольких записей (S1, S3)" in issue.message
+    header = tables["teachers"][0]
+    tables["teachers"] = [[*header, "Муниципальное образование"]] + [
+        [*r, "Северный район" if r[0] == "T04" else ""] for r in tables["teachers"][1:]
+    ]
+    told = load_region(write_workbook(tables, tmp_path / "b.xlsx", title_rows=False))
+    assert told.region is not None, [str(i) for i in told.report.errors]
+    assert told.region.teacher_by_id["T04"].school_id == "S3"
+
+
+def test_lists_with_commas_for_methodist_subjects_and_categories(small_copy: Path) -> None:
+    path = small_copy / "methodists.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Математика;Физика", '"Математика, физика"'),
+        "utf-8",
+    )
+    path = small_copy / "teachers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("young;iom", '"молодой, ИОМ"'), "utf-8"
+    )
+    region = load_region(small_copy).region
+    assert region is not None
+    assert region.methodist_by_id["P2"].subjects == ("math", "physics")
+    assert [c.value for c in region.teacher_by_id["T04"].categories] == ["young", "iom"]

@@ -29,7 +29,13 @@ from assign.categories import (
 from assign.errors import Code, Issue
 from assign.format import count_ru
 from assign.geo import distance_matrix_km
-from assign.subjects import lookalike_letters, resolve_subject, subject_name, suggest_subjects
+from assign.subjects import (
+    lookalike_letters,
+    resolve_subject,
+    split_subjects,
+    subject_name,
+    suggest_subjects,
+)
 
 MONTHS: tuple[int, ...] = tuple(range(1, 13))
 CoordinateSystem = Literal["geographic", "planar"]
@@ -214,6 +220,8 @@ def _subject_code(value: Any) -> Any:
 
 
 def _categories(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.replace(",", ";")
     value = _split_list(value)
     if isinstance(value, tuple):
         result = []
@@ -273,6 +281,11 @@ class Teacher(Record):
 
 
 def _subject_codes(value: Any) -> Any:
+    """«Математика; Физика» or «Физика, информатика»: a comma inside a catalogue name or
+    brackets («Математика (алгебра, геометрия)») does not split."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        value = tuple(split_subjects(value))
     value = _split_list(value)
     if isinstance(value, tuple):
         return tuple(dict.fromkeys(_subject_code(v) for v in value))

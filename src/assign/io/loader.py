@@ -159,7 +159,7 @@ def _build_region(raw: RawRegion) -> LoadResult:
         for i in report.errors
     ):
         return LoadResult(None, report, skipped)
-    hints = _resolve_names(raw, records, report)
+    hints = _resolve_names(raw, records, report, _teacher_municipalities(raw))
     _join_persons(records)
     _current_pairs_to_records(records)
 
@@ -276,7 +276,9 @@ def _records(
                     column=written,
                 )
             )
-    allowed.discard("position")  # read for skipping staff, not a record field
+    if table.name == "teachers":
+        # read for skipping staff and for telling schools of one name apart; not record fields
+        allowed -= {"position", "municipality_id"}
     record_type = RECORD_TYPES[table.name]
     column_of_field = {"lat": point_columns[0], "lon": point_columns[1]}
     records = []
@@ -478,11 +480,22 @@ _NAME_REFERENCES = (
 )
 
 
+def _teacher_municipalities(raw: RawRegion) -> dict[int, str]:
+    table = raw.tables.get("teachers")
+    if table is None or "municipality_id" not in table.headers:
+        return {}
+    return {n: v["municipality_id"] for n, v in table.rows if v.get("municipality_id", "").strip()}
+
+
 def _resolve_names(
-    raw: RawRegion, records: dict[str, list[Any]], report: Report
+    raw: RawRegion,
+    records: dict[str, list[Any]],
+    report: Report,
+    teacher_municipality: dict[int, str],
 ) -> dict[tuple[str | None, int | None, str | None], str]:
     """Schools and municipalities given by name become their codes (one warning per column);
-    an unknown or ambiguous name gets a hint for its unknown-reference error."""
+    a school name shared by several schools is told apart by the teacher's municipality
+    column when there is one; an unknown or ambiguous name gets a hint for its error."""
     indices: dict[str, tuple[set[str], dict[str, list[str]], dict[str, str]]] = {}
     for target, id_column in (("schools", "school_id"), ("municipalities", "municipality_id")):
         ids = {getattr(r, id_column) for r in records.get(target, ())}
@@ -518,6 +531,13 @@ def _resolve_names(
             found = by_name.get(key) or (
                 by_name.get(_municipality_key(value)) if target == "municipalities" else None
             )
+            if (
+                found
+                and len(found) > 1
+                and table == "teachers"
+                and record.row in teacher_municipality
+            ):
+                found = _in_municipality(found, teacher_municipality[record.row], records)
             if found and len(found) == 1:
                 matched.append((record.row, value, found[0]))
                 updated.append(record.model_copy(update={column: found[0]}))
@@ -550,6 +570,19 @@ def _resolve_names(
                 )
             )
     return hints
+
+
+def _in_municipality(
+    school_ids: list[str], written: str, records: dict[str, list[Any]]
+) -> list[str]:
+    """The schools among `school_ids` in the municipality written by code or by name."""
+    wanted = {written.strip()}
+    key, short = name_key(written), _municipality_key(written)
+    for m in records.get("municipalities", ()):
+        if name_key(m.name) == key or (short and _municipality_key(m.name) == short):
+            wanted.add(m.municipality_id)
+    municipality_of = {s.school_id: s.municipality_id for s in records.get("schools", ())}
+    return [s for s in school_ids if municipality_of.get(s) in wanted]
 
 
 def _suggest_names(value: str, names: dict[str, str]) -> str:

@@ -135,7 +135,7 @@ TABLES: tuple[TableSpec, ...] = (
         "teachers",
         ("педагоги", "учителя", "педагогические работники"),
         ("teacher_id", "full_name", "school_id", "subject"),
-        ("category", "load_weight", "phone", "position"),
+        ("category", "load_weight", "phone", "position", "municipality_id"),
         required_table=True,
         aliases={
             "код": "teacher_id",
