@@ -482,3 +482,17 @@ def test_lists_with_commas_for_methodist_subjects_and_categories(small_copy: Pat
     assert region is not None
     assert region.methodist_by_id["P2"].subjects == ("math", "physics")
     assert [c.value for c in region.teacher_by_id["T04"].categories] == ["young", "iom"]
+
+
+def test_a_qualification_category_column_is_set_aside(small_copy: Path) -> None:
+    path = small_copy / "teachers.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0].replace("category,load_weight", "Категория")]
+    for i, line in enumerate(lines[1:]):
+        rows.append(",".join(line.split(",")[:4] + [("высшая", "первая", "")[i % 3]]))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is not None, [str(i) for i in result.report.errors]
+    issue = only(result.report.issues, Code.COLUMN_UNKNOWN)
+    assert (issue.row, issue.column) == (1, "Категория")
+    assert "квалификационные" in issue.message

@@ -370,6 +370,19 @@ def _prepared_rows(
 ) -> list[tuple[int, dict[str, str]]]:
     """Latin look-alikes fixed (each reported); for teachers, non-subject staff set aside (one
     warning) and a cell of several subjects split into one row per subject."""
+    if table.name == "teachers" and _holds_qualification(table):
+        written = table.headers.pop("category")
+        table.rows = [(n, {k: v for k, v in r.items() if k != "category"}) for n, r in table.rows]
+        report.add(
+            Issue(
+                Code.COLUMN_UNKNOWN,
+                f"в столбце «{written}» квалификационные категории (высшая, первая…), а не "
+                "категории сопровождения (ИОМ, молодой педагог…): столбец не используется",
+                table.source,
+                table.header_row,
+                written,
+            )
+        )
     rows: list[tuple[int, dict[str, str]]] = []
     staff: dict[str, list[int]] = defaultdict(list)
     primary: dict[str, list[int]] = defaultdict(list)
@@ -446,6 +459,20 @@ def _prepared_rows(
             )
         )
     return rows
+
+
+_QUALIFICATION = re.compile(
+    r"^(высшая|первая|вкк|1 ?кк|без категории|нет категории|соответствие занимаемой должности|сзд)"
+)
+
+
+def _holds_qualification(table: RawTable) -> bool:
+    """A registry's «Категория» is often the qualification category, not the support one."""
+    values = [v["category"] for _, v in table.rows if v.get("category", "").strip()]
+    if not values:
+        return False
+    hits = sum(1 for v in values if _QUALIFICATION.match(normalize(v)))
+    return hits * 2 > len(values)
 
 
 def _rows_text(numbers: list[int], limit: int = 10) -> str:
