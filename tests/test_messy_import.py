@@ -489,7 +489,7 @@ def test_a_qualification_category_column_is_set_aside(small_copy: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     rows = [lines[0].replace("category,load_weight", "Категория")]
     for i, line in enumerate(lines[1:]):
-        rows.append(",".join(line.split(",")[:4] + [("высшая", "первая", "")[i % 3]]))
+        rows.append(",".join([*line.split(",")[:4], ("высшая", "первая", "")[i % 3]]))
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = load_region(small_copy)
     assert result.region is not None, [str(i) for i in result.report.errors]
