@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate_messy.py
 	$(BIN)/python bench/assignment_bench.py
 	$(BIN)/python bench/schedule_bench.py
+	$(BIN)/python bench/replan_bench.py
 
 # Regenerate the committed sample regions from the geography in data/geo/ (deterministic).
 sample-data: $(STAMP)
