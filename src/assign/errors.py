@@ -228,7 +228,7 @@ class Report:
             out.append(
                 Issue(
                     issue.code,
-                    f"и ещё {len(rest)} таких же находок ({issue.code.value})"
+                    f"и ещё таких же находок ({issue.code.value}): {len(rest):,}".replace(",", " ")
                     + (f" в строках {shown}" if rows else "")
                     + f"; первая: {group[0].message}",
                     issue.file,

@@ -30,6 +30,7 @@ from assign.domain import (
     teacher_key,
 )
 from assign.errors import Code, Issue, RegionInvalidError, Report
+from assign.format import count_ru
 from assign.io.tables import (
     LOCATED_TABLES,
     LOCATION,
@@ -588,8 +589,9 @@ def _resolve_names(
             report.add(
                 Issue(
                     Code.MATCHED_BY_NAME,
-                    f"в столбце «{written}» названия вместо кодов: {len(matched)} сопоставлено "
-                    f"с таблицей {target} по названию (например, «{value}» → {code})",
+                    f"в столбце «{written}» названия вместо кодов, сопоставлены с таблицей "
+                    f"{target} по названию: {count_ru(len(matched), 'строка')} "
+                    f"(например, «{value}» → {code})",
                     source,
                     row,
                     written,
