@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ def test_no_trip_that_fits_a_day_takes_two(sample: Plan) -> None:
         if r["school_id"] and r["format"] == "in_person":
             by_event[r["event_id"]].append(r)
     assert by_event
+    days_now = days_before = 0
     for event, items in by_event.items():
         work = sum(
             (datetime.fromisoformat(r["end"]) - datetime.fromisoformat(r["start"])).seconds / 3600
@@ -154,8 +156,14 @@ def test_no_trip_that_fits_a_day_takes_two(sample: Plan) -> None:
             assert items[0]["trip_first_day"] == items[0]["trip_last_day"], event
         hours = [float(h) for h in items[0]["trip_day_hours"].split(";")]
         assert sum(hours) == pytest.approx(whole, abs=0.01)
-    # median travel days per methodist well below the whole-day count of before (53 / 59)
-    assert sample.kpi["travel_days_per_methodist"]["median"] < 50
+        # the rule of before: a trip that did not fit one day cost whole days out and back
+        travel, stop = float(items[0]["travel_hours"]), work / len(items)
+        out = math.ceil(travel / 8.0 - 1e-9) if travel > 0 else 0
+        whole_days = 1 if whole <= 8.0 + 1e-3 else 2 * out + math.ceil(len(items) / (8 // stop))
+        assert len(hours) <= whole_days, event
+        days_now += len(hours)
+        days_before += whole_days
+    assert days_now < days_before
 
 
 # --- the independent checker on both samples ---------------------------------------------

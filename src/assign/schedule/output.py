@@ -35,10 +35,12 @@ HEADER = (
     "trip_last_day",
     "format_reason",
     "trip_day_hours",
+    "event_key",
 )
 """The first thirteen columns are the stable contract; `format_reason` says (in Russian) why
 the format differs from the catalogue's, `trip_day_hours` the hours the event's journey takes
-on each of its working days, `;`-separated."""
+on each of its working days, `;`-separated, `event_key` the catalogue entry the event comes
+from (what the documents look it up by)."""
 
 
 def _iso(moment: datetime) -> str:
@@ -133,11 +135,12 @@ def write_schedule(
                     p.days[-1].isoformat(),
                     e.format_reason,
                     ";".join(f"{h:.4f}" for h in p.day_hours),
+                    e.planned.spec.key,
                 ]
             )
     with (out / "unplanned.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["event_id", "type", "methodist_id", "teacher_ids", "reason"])
+        writer.writerow(["event_id", "type", "methodist_id", "teacher_ids", "reason", "event_key"])
         for e, reason in result.unplaced:
             writer.writerow(
                 [
@@ -146,6 +149,7 @@ def write_schedule(
                     e.planned.methodist_id,
                     ";".join(e.teacher_ids),
                     reason,
+                    e.planned.spec.key,
                 ]
             )
     broken = violations(result.placed, calendar, settings)
