@@ -349,10 +349,20 @@ def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentP
 def validate(
     path: PathArg,
     as_json: Annotated[bool, typer.Option("--json", help="Отчёт в формате JSON")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Записать находки в книгу XLSX (лист, строка, столбец, как исправить)"
+        ),
+    ] = None,
 ) -> None:
     """Проверить данные региона: код выхода 0 — ошибок нет, 1 — есть ошибки."""
     result = _load(path) if not as_json else load_region(path)
     report = result.report
+    if out is not None:
+        from assign.io.template import write_findings
+
+        write_findings(report, out)
     if as_json:
         print(
             json.dumps(
@@ -372,7 +382,22 @@ def validate(
                 f"[red]Найдено ошибок: {fmt_int(len(report.errors))}.[/red] "
                 "Исправьте их и запустите проверку снова."
             )
+        if out is not None:
+            console.print(f"Находки записаны: {out}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("--out", help="Куда записать книгу XLSX")] = Path(
+        "region.xlsx"
+    ),
+) -> None:
+    """Пустая книга региона: листы, русские заголовки, списки предметов и категорий, инструкция."""
+    from assign.io.template import write_template
+
+    write_template(out)
+    console.print(f"Шаблон записан: {out}. Заполните листы и проверьте: assign validate {out}")
 
 
 @app.command()

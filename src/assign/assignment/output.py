@@ -73,7 +73,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
             current = region.current_methodist_of.get(teacher.teacher_id)
             writer.writerow(
                 [
-                    teacher.teacher_id,
+                    teacher.person_id,  # as the planner wrote it; subject tells records apart
                     methodist_id,
                     teacher.subject,
                     teacher.school_id,
@@ -108,7 +108,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["teacher_id", "reason"])
         for item in result.unplaced:
-            writer.writerow([item.teacher_id, item.reason])
+            writer.writerow([region.teacher_by_id[item.teacher_id].person_id, item.reason])
     changes = change_list(problem, result.assignment)
     with (out / "changes.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -116,7 +116,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         for c in changes:
             writer.writerow(
                 [
-                    c.teacher_id,
+                    region.teacher_by_id[c.teacher_id].person_id,
                     c.teacher_name,
                     c.school_id,
                     c.school_name,
