@@ -750,6 +750,12 @@ def documents(
             )
         except DocumentSettingsError as exc:
             _exit_with(exc)
+    if schedule_dir is not None and solution is None:
+        err_console.print(
+            "[red]С --schedule укажите и --solution: план года и документы должны "
+            "опираться на одно закрепление.[/red]"
+        )
+        raise typer.Exit(2)
     region = _region_or_exit(path, settings)
     plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
     if schedule_dir is None and not no_year:
