@@ -906,9 +906,12 @@ def default_data_dir() -> Path:
 
 
 @app.command()
+@plan_options
 def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
+    *,
+    flags: PlanFlags,
 ) -> None:
     """Основной сценарий на данных-примерах: проверка, сводка, затем `assign plan` для каждого
     региона — закрепление, план набора, план года и документы (out/<регион>/)."""
@@ -919,7 +922,7 @@ def demo(
         raise typer.Exit(1)
     failed = False
     for folder in regions:
-        settings = region_settings(folder, PlanFlags())
+        settings = region_settings(folder, flags)
         console.rule(f"Регион: {settings.name or folder.name}")
         result = _load(folder, settings.name)
         if result.region is None:
