@@ -420,3 +420,41 @@ def test_replan_from_keeps_every_earlier_event(tmp_path: Path) -> None:
     assert {k: d for k, d in again.common_days.items() if d >= cut} == {
         k: d for k, d in previous.common_days.items() if d >= cut
     }
+
+
+def test_short_journeys_are_day_trips_and_never_span_a_weekend(sample: Plan) -> None:
+    """A methodist comes home every evening where that takes no more days than staying out;
+    a journey of a few days runs on consecutive days (no weekend or holiday inside)."""
+    rows = read_rows(sample.out / "schedule.csv")
+    trips: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        if r["school_id"] and r["format"] == "in_person":
+            trips[r["event_id"]].append(r)
+    for event, items in trips.items():
+        first = date.fromisoformat(items[0]["trip_first_day"])
+        last = date.fromisoformat(items[0]["trip_last_day"])
+        used = len(items[0]["trip_day_hours"].split(";"))
+        if used == 1:
+            continue
+        if used <= 5:
+            assert (last - first).days + 1 == used, event
+        travel = float(items[0]["travel_hours"])
+        stop = (
+            datetime.fromisoformat(items[0]["end"]) - datetime.fromisoformat(items[0]["start"])
+        ).seconds / 3600
+        per_day = int((8.0 - 2 * travel + 1e-9) // stop)
+        if per_day >= 1:  # coming home each evening would take more days than staying
+            assert math.ceil(len(items) / per_day) > used, event
+
+
+def test_the_same_input_gives_the_same_year_plan() -> None:
+    """CP-SAT's work limit binds before the clock, so a busy machine gives the same plan."""
+    problem, assignment = _assignment("tambov")
+    calendar = school_calendar(2026)
+    settings = ScheduleSettings(time_limit=10)
+    runs = [plan_year(problem, assignment, load_catalogue(), calendar, settings) for _ in range(2)]
+    first, second = (
+        sorted((p.instance.event_id, p.start, p.school_id or "") for p in run.placed)
+        for run in runs
+    )
+    assert first == second and first

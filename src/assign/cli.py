@@ -31,7 +31,7 @@ from assign.domain import Region
 from assign.errors import Code, Report, validation_message_ru
 from assign.events.calendar import CalendarError
 from assign.events.catalogue import CatalogueError
-from assign.format import count_ru, date_ru, fmt_int, fmt_number
+from assign.format import MONTHS_NOMINATIVE, count_ru, date_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
 from assign.pipeline import (
     ASSIGNMENT_DIR,
@@ -490,6 +490,12 @@ def print_info(result: LoadResult, settings: AssignmentSettings | None = None) -
     console.print(table)
 
 
+REACH_RU = {
+    "all_year": "очно весь год",
+    "months": "очно в заданные месяцы",
+    "remote": "допускается только дистанционная поддержка",
+}
+
 CHANGE_REASONS_RU = {
     ChangeReason.LEFT.value: "методист выбыл",
     ChangeReason.SUBJECT.value: "методист не ведёт предмет",
@@ -497,7 +503,7 @@ CHANGE_REASONS_RU = {
     ChangeReason.BANNED.value: "закрепление запрещено",
     ChangeReason.PINNED.value: "закреплены вручную",
     ChangeReason.OVERLOADED.value: "методист был перегружен",
-    ChangeReason.MINIMUM_LOAD.value: "другому методисту нужна минимальная нагрузка",
+    ChangeReason.MINIMUM_LOAD.value: "у нового методиста было меньше минимальной нагрузки",
     ChangeReason.TRAVEL.value: "дорога короче",
     ChangeReason.BALANCE.value: "выравнивание нагрузки",
 }
@@ -697,7 +703,7 @@ def schedule(
 
 def print_schedule(result: ScheduleResult, payload: dict[str, Any], out: Path) -> None:
     console.print(
-        f"План года ({STATUS_RU[result.status]}): "
+        f"План года — {STATUS_RU[result.status]}: "
         f"мероприятий {fmt_int(payload['events_planned'])}, "
         f"не запланировано {fmt_int(payload['events_unplanned'])}, "
         f"нарушений жёстких правил {payload['hard_violations']}, "
@@ -804,7 +810,13 @@ def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out
     assignment = settings.assignment
     console.print(
         f"Норма {fmt_int(assignment.load_min)}–{fmt_int(assignment.load_max)}, "
-        f"досягаемость «{assignment.reach}», порядок целей: "
+        f"досягаемость: {REACH_RU[assignment.reach]}"
+        + (
+            " (" + ", ".join(MONTHS_NOMINATIVE[m - 1] for m in assignment.required_months) + ")"
+            if assignment.reach == "months"
+            else ""
+        )
+        + ", порядок целей: "
         + ", ".join(
             OBJECTIVE_NAMES_RU.get(t.value, t.value) for t in assignment.effective_ranking or ()
         )

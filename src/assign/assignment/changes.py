@@ -88,7 +88,11 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
             )
         elif new in limits and before[new] < limits[new][0]:
             reason = ChangeReason.MINIMUM_LOAD
-            text = "новому методисту нужна минимальная нагрузка"
+            text = (
+                f"у методиста {region.methodist_by_id[new].full_name} было "
+                f"{count_ru(round(before[new] / LOAD_SCALE), 'педагог')} при минимуме "
+                f"{fmt_number(limits[new][0] / LOAD_SCALE, 0)}"
+            )
         else:
             old_h, new_h = float(hours[s, m_index[old]]), float(hours[s, m_index[new]])
             if new_h < old_h - 1e-9:

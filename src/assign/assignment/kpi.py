@@ -68,7 +68,7 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
             / OBJECTIVE_SCALE
         )
         current = region.current_methodist_of.get(teacher_id)
-        if current is not None and current in m_index and current != methodist_id:
+        if current is not None and current != methodist_id:  # a methodist who left counts too
             changes += 1
         served[teacher.school_id, teacher.subject].add(methodist_id)
     split = sum(len(ms) - 1 for ms in served.values())

@@ -26,6 +26,7 @@ FloatArray = npt.NDArray[np.float64]
 
 OBJECTIVE_SCALE = 100  # points per unit of travel: trips count to 0.01 h (36 s) or 0.01 km
 LOAD_SCALE = 100  # load units per teacher of weight 1
+GONE = -2  # a current methodist no longer in the region: every plan changes the teacher
 
 
 class GroupKey(NamedTuple):
@@ -34,7 +35,7 @@ class GroupKey(NamedTuple):
     school: int
     subject: str
     weight: int
-    current: int  # global methodist index, -1 if none
+    current: int  # global methodist index, -1 if none, GONE if no longer in the region
     special: str | None  # the teacher's own id when pinned or banned
 
 
@@ -211,7 +212,7 @@ def build_problem(
                     s_index[teacher.school_id],
                     subject,
                     round(weight * LOAD_SCALE),
-                    m_index.get(current, -1) if current else -1,
+                    m_index.get(current, GONE) if current else -1,
                     special,
                 )
                 groups[key].append(t_index[teacher.teacher_id])

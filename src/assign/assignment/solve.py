@@ -23,7 +23,7 @@ from assign.assignment.diagnose import component_name, diagnose_component, unpla
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lp import solve_relaxation
-from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, Component
+from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
 from assign.assignment.stages import ExactSolver, Outcome, Progress
@@ -302,7 +302,11 @@ def fingerprint(problem: AssignmentProblem, comp: Component) -> str:
     digest.update(repr(comp.subjects).encode())
     digest.update(repr([ids[m] for m in comp.methodists]).encode())
     digest.update(repr([[problem.teacher_ids[t] for t in g] for g in comp.group_teachers]).encode())
-    digest.update(repr([ids[m] if m >= 0 else "" for m in comp.group_current]).encode())
+    digest.update(
+        repr(
+            [ids[m] if m >= 0 else ("<gone>" if m == GONE else "") for m in comp.group_current]
+        ).encode()
+    )
     digest.update(repr([ids[m] for m in comp.pair_methodist]).encode())
     for array in (
         comp.group_count,

@@ -32,7 +32,12 @@ def year_instances(
     """Catalogue → events per methodist by month → instances with their windows and formats."""
     planned = outline(problem.region, assignment, catalogue, calendar.start_year)
     return build_instances(
-        problem, planned, calendar, settings.venue_municipality, settings.remote_beyond_hours
+        problem,
+        planned,
+        calendar,
+        settings.venue_municipality,
+        settings.remote_beyond_hours,
+        settings.day_hours,
     )
 
 

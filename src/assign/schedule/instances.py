@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -193,6 +194,7 @@ def build_instances(
     calendar: SchoolCalendar,
     venue_municipality: str | None = None,
     remote_beyond_hours: float | None = None,
+    day_hours: float = 8.0,
 ) -> list[Instance]:
     """Every occurrence of the planned events, with its window, place, travel and format."""
     region = problem.region
@@ -260,55 +262,93 @@ def build_instances(
         m = m_index[event.methodist_id]
         in_person = event.spec.format == IN_PERSON
         for municipality, schools in by_municipality.items():
-            stops = tuple(Stop(s, tuple(ts)) for s, ts in schools.items())
-            # the farthest school sets the journey; travel between schools of one district
-            # is left to the stops' order
-            trip = tuple(
-                float(hours[month, [s_index[s.school_id] for s in stops], m].max())
-                for month in range(12)
-            )
-            teachers = tuple(t for stop in stops for t in stop.teacher_ids)
-            for suffix, months in _repeats(event):
-                ok = tuple(
-                    mo for mo in months if _eligible(trip[mo.month - 1], remote_beyond_hours)
+            every = tuple(Stop(s, tuple(ts)) for s, ts in schools.items())
+            each = event.spec.hours
+            for label, stops in day_trips(
+                municipality, every, hours, s_index, m, each, day_hours, event.months
+            ):
+                # the farthest school sets the journey; travel between schools of one district
+                # is left to the stops' order
+                trip = tuple(
+                    float(hours[month, [s_index[s.school_id] for s in stops], m].max())
+                    for month in range(12)
                 )
-                moved = False
-                if in_person and not ok and event.spec.type is EventType.VISIT:
-                    half = FIRST_HALF if months[0].month in FIRST_HALF else SECOND_HALF
+                teachers = tuple(t for stop in stops for t in stop.teacher_ids)
+                for suffix, months in _repeats(event):
                     ok = tuple(
-                        date(calendar.start_year + (mo < 9), mo, 1)
-                        for mo in half
-                        if _eligible(trip[mo - 1], remote_beyond_hours)
+                        mo for mo in months if _eligible(trip[mo.month - 1], remote_beyond_hours)
                     )
-                    moved = bool(ok)
-                fmt, reason, travel = "", "", trip
-                if in_person and not ok:
-                    place = f"школы муниципалитета «{names.get(municipality, municipality)}»"
-                    trips = [trip[mo.month - 1] for mo in months]
-                    fmt, reason = REMOTE, _remote_reason(trips, months, remote_beyond_hours, place)
-                    travel = (0.0,) * 12
-                elif not in_person:
-                    travel = (0.0,) * 12
-                instances.append(
-                    Instance(
-                        f"{key}-{municipality}{suffix}",
-                        event,
-                        teachers,
-                        ok or months,
-                        municipality,
-                        travel,
-                        stops,
-                        moved,
-                        format=fmt,
-                        format_reason=reason,
+                    moved = False
+                    if in_person and not ok and event.spec.type is EventType.VISIT:
+                        half = FIRST_HALF if months[0].month in FIRST_HALF else SECOND_HALF
+                        ok = tuple(
+                            date(calendar.start_year + (mo < 9), mo, 1)
+                            for mo in half
+                            if _eligible(trip[mo - 1], remote_beyond_hours)
+                        )
+                        moved = bool(ok)
+                    fmt, reason, travel = "", "", trip
+                    if in_person and not ok:
+                        place = f"школы муниципалитета «{names.get(municipality, municipality)}»"
+                        trips = [trip[mo.month - 1] for mo in months]
+                        fmt, reason = (
+                            REMOTE,
+                            _remote_reason(trips, months, remote_beyond_hours, place),
+                        )
+                        travel = (0.0,) * 12
+                    elif not in_person:
+                        travel = (0.0,) * 12
+                    instances.append(
+                        Instance(
+                            f"{key}-{label}{suffix}",
+                            event,
+                            teachers,
+                            ok or months,
+                            municipality,
+                            travel,
+                            stops,
+                            moved,
+                            format=fmt,
+                            format_reason=reason,
+                        )
                     )
-                )
     return instances
 
 
 DayPlan = tuple[tuple[float, tuple[tuple[int, float], ...]], ...]
 """Per working day of a journey: the hours spent that day and the stops held (index, hour
 offset from the start of the day)."""
+
+
+def day_trips(
+    municipality: str,
+    stops: tuple[Stop, ...],
+    hours: np.ndarray,
+    s_index: Mapping[str, int],
+    methodist: int,
+    each: float,
+    day_hours: float,
+    months: tuple[date, ...] = (),
+) -> list[tuple[str, tuple[Stop, ...]]]:
+    """A district's schools as the trips a methodist makes: one trip when it fits a day, or
+    when the district is too far to come back each evening, or commuting would take more
+    days than staying (a journey of several days); else day trips, home every evening, each
+    with as many schools as a day holds — a methodist in her own city does not spend a week
+    «away» for twelve schools."""
+    rows = [m.month - 1 for m in months] or list(range(12))  # the months it may be held in
+    travel = hours[rows][:, [s_index[s.school_id] for s in stops], methodist].max(axis=1)
+    finite = travel[np.isfinite(travel)]
+    if not len(finite):
+        return [(municipality, stops)]
+    way = float(finite.max())
+    fits_all = 2 * way + each * len(stops) <= day_hours + 1e-9
+    per_day = int((day_hours - 2 * way + 1e-9) // each)
+    if fits_all or per_day < 1:
+        return [(municipality, stops)]
+    if math.ceil(len(stops) / per_day) > len(journey(way, each, len(stops), day_hours)):
+        return [(municipality, stops)]  # commuting would take more days than staying
+    chunks = [stops[k : k + per_day] for k in range(0, len(stops), per_day)]
+    return [(f"{municipality}.{n}", chunk) for n, chunk in enumerate(chunks, start=1)]
 
 
 def journey(way: float, each: float, stops: int, day_hours: float) -> DayPlan:

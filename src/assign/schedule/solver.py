@@ -50,6 +50,8 @@ from assign.schedule.instances import (
 
 TENTHS = 10  # hours are counted in tenths in the model
 UNPLACED_WEIGHT = 100_000
+DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
+WORKING_WEEK = 5  # days; a longer journey (far uluses) may stay out over a weekend
 REMOTE_WEIGHT = 2_000  # an in-person event held remotely for lack of time
 
 
@@ -207,6 +209,9 @@ def _options(
                 continue
         if (first.year, first.month) not in months or last > latest:
             continue
+        span = (days[occupied[-1]] - days[occupied[0]]).days + 1
+        if 1 < len(occupied) <= WORKING_WEEK and span != len(occupied):
+            continue  # a journey of a few days is not spread over a weekend or a holiday
         if fixed_day is not None and first != fixed_day:
             continue
         if not math.isfinite(e.travel_hours[first.month - 1]):
@@ -335,7 +340,10 @@ def schedule_methodist(
     time_limit: float,
     common_days: Mapping[str, date] | None = None,
     booked: Booked | None = None,
+    methodists: int = 1,
 ) -> _Outcome:
+    """One methodist's year. `methodists` is how many share the time limit in this process:
+    each gets the same deterministic work budget."""
     common_days = common_days or {}
     booked = booked or {}
     off = set(settings.days_off.get(methodist_id, ()))
@@ -406,6 +414,11 @@ def schedule_methodist(
     )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
+    # the work limit binds before the clock on an ordinary day, so the same input gives the
+    # same plan however busy the machine is; the clock stays the safety net
+    solver.parameters.max_deterministic_time = max(
+        DETERMINISTIC_SHARE * settings.time_limit / max(methodists, 1), 0.01
+    )
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
@@ -711,7 +724,15 @@ def _schedule_chunk(
         left = settings.time_limit - (time.perf_counter() - start)
         share = left / (len(groups) - n)
         outcome = schedule_methodist(
-            methodist_id, items, days, calendar, settings, share, common, booked.get(methodist_id)
+            methodist_id,
+            items,
+            days,
+            calendar,
+            settings,
+            share,
+            common,
+            booked.get(methodist_id),
+            len(groups),
         )
         done.append((methodist_id, outcome))
     return done
