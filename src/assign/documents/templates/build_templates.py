@@ -21,7 +21,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 HERE = Path(__file__).parent
-ORDER_WIDTHS = [1.1, 4.2, 4.5, 3.2, 4.0]  # cm, 17 cm of an A4 page
+ORDER_WIDTHS = [1.4, 14.0, 1.6]  # cm, 17 cm of an A4 page; «12.10» fits in 1.4 cm
+CHANGE_WIDTHS = [1.4, 4.8, 3.4, 3.4, 4.0]
 EVENT_WIDTHS = [1.0, 7.0, 4.5, 3.0, 3.5, 3.0, 3.5]  # cm, 25.5 cm of a landscape page
 
 
@@ -118,8 +119,55 @@ def _signature(doc: DocumentType, left: str, right: str) -> None:
     p.add_run(f"{left}\t{right}")
 
 
+def _no_split(table: Table) -> None:
+    """Every row of the table stays on one page (w:cantSplit)."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        cant = OxmlElement("w:cantSplit")
+        cant.set(qn("w:val"), "true")
+        tr_pr.append(cant)
+
+
+def _page_numbers(doc: DocumentType) -> None:
+    """A page number (a PAGE field) in the middle of every footer but the first page's: the
+    first page of an order carries no number."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _keep_with_next(doc: DocumentType, count: int) -> None:
+    """The last `count` paragraphs hold together with what follows (a heading, a signature)."""
+    for paragraph in doc.paragraphs[-count:]:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def _appendix_heading(doc: DocumentType, number: str, title: str) -> None:
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(doc, f"Приложение {number}", align=right)
+    _para(doc, "к приказу {{ organization_short }}", align=right)
+    _para(doc, "от {{ order_date }} № {{ order_number }}", align=right, space_after=12)
+    _para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+
+
 def build_order() -> None:
+    """An order as a распорядительный акт (ГОСТ Р 7.0.97-2016): the organization, the kind
+    of document, date and number, place, title to the text, the preamble, ПРИКАЗЫВАЮ and
+    numbered points (built in `order.py`, so their count follows the plan), the signature;
+    appendix 1 — the methodists' teachers, a row per methodist and municipality with a
+    paragraph per school; appendix 2 — the changes against the previous order."""
     doc = _base()
+    _page_numbers(doc)
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "{{ organization }}", bold=True, align=center)
     _para(doc, "{{ center }}", align=center, space_after=18)
@@ -139,65 +187,63 @@ def build_order() -> None:
         indent=True,
     )
     _para(doc, "ПРИКАЗЫВАЮ:", bold=True, space_after=6)
-    for number, text in enumerate(
-        [
-            "Закрепить региональных методистов за педагогическими работниками согласно "
-            "приложению к настоящему приказу ({{ n_methodists }} региональных методистов, "
-            "{{ n_teachers }} педагогических работников, {{ n_municipalities }} муниципальных "
-            "образований).",
-            "Региональным методистам организовать методическое сопровождение закреплённых "
-            "педагогических работников, в том числе разработку и реализацию индивидуальных "
-            "образовательных маршрутов.",
-            "Контроль за исполнением настоящего приказа оставляю за собой.",
-        ],
-        start=1,
-    ):
-        _para(doc, f"{number}. {text}", indent=True)
+    _para(doc, "{%p for point in points[:-1] %}")
+    _para(doc, "{{ loop.index }}. {{ point }}", indent=True)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{{ points|length }}. {{ points[-1] }}", indent=True)
     _para(doc, space_after=24)
+    _keep_with_next(doc, 2)  # the last point and the signature share a page
     _signature(doc, "{{ head_position }}", "{{ head_name }}")
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    _para(doc, "Приложение", align=right)
-    _para(doc, "к приказу от {{ order_date }} № {{ order_number }}", align=right, space_after=12)
-    _para(
+    _appendix_heading(
         doc,
-        "Список педагогических работников, закреплённых за региональными методистами",
-        bold=True,
-        align=center,
-        space_after=12,
+        "1",
+        "Закрепление педагогических работников за региональными методистами "
+        "на {{ school_year }} учебный год",
     )
     table = _table(
         doc,
         [
             "№",
-            "ФИО педагогического работника",
-            "Образовательная организация",
-            "Муниципальное образование",
-            "Предмет",
+            "Муниципальное образование, образовательные организации, педагогические работники",
+            "Всего",
         ],
     )
     _tag_row(table, "{%tr for m in methodists %}")
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[-1])
-    merged.text = (
-        "{{ m.number }}. Региональный методист: {{ m.name }} ({{ m.subjects }}; "
-        "{{ m.municipality }}); закреплено педагогов: {{ m.count }}"
-    )
+    merged.text = "{{ m.heading }}"
     merged.paragraphs[0].runs[0].bold = True
-    _tag_row(table, "{%tr for t in m.teachers %}")
-    _row(
-        table,
-        [
-            "{{ t.number }}",
-            "{{ t.name }}",
-            "{{ t.school }}",
-            "{{ t.municipality }}",
-            "{{ t.subject }}",
-        ],
-    )
+    _tag_row(table, "{%tr for r in m.rows %}")
+    _row(table, ["{{ r.number }}", "{{r r.schools }}", "{{ r.count }}"])
     _tag_row(table, "{%tr endfor %}")
     _tag_row(table, "{%tr endfor %}")
     _fit(table, ORDER_WIDTHS)
+    _no_split(table)
+    _para(doc, "{%p if changes %}")
+    _appendix_heading(
+        doc,
+        "2",
+        "Изменения закрепления относительно {{ changes_against }}",
+    )
+    changes = _table(
+        doc,
+        [
+            "№",
+            "ФИО педагогического работника, образовательная организация",
+            "Был закреплён за",
+            "Закреплён за",
+            "Причина изменения",
+        ],
+    )
+    _tag_row(changes, "{%tr for c in changes %}")
+    _row(
+        changes,
+        ["{{ c.number }}", "{{ c.teacher }}", "{{ c.was }}", "{{ c.now }}", "{{ c.reason }}"],
+    )
+    _tag_row(changes, "{%tr endfor %}")
+    _fit(changes, CHANGE_WIDTHS)
+    _no_split(changes)
+    _para(doc, "{%p endif %}")
     doc.save(str(HERE / "order.docx"))
 
 
