@@ -47,7 +47,7 @@ def write_documents(
     write_order(problem, assignment, settings, written.order)
     write_workbook(problem, assignment, unplaced, written.workbook)
     dates = dates or ScheduledDates()
-    write_roadmaps(region, planned, written.roadmaps, dates)
+    write_roadmaps(region, planned, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written

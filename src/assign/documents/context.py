@@ -114,6 +114,15 @@ class ScheduledDates:
             self.by_teacher.get(key, set()), event.terms, self.missed_teacher.get(key)
         )
 
+    def teacher_days(self, event: PlannedEvent, teacher_id: str) -> set[date]:
+        return self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id), set())
+
+    def is_missed(self, event: PlannedEvent, teacher_id: str) -> bool:
+        return (event.methodist_id, event.spec.key, teacher_id) in self.missed_teacher
+
+    def missed_reason(self, event: PlannedEvent, teacher_id: str) -> str:
+        return self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id), "")
+
     def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
         days = self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id))
         return min(days) if days else None
