@@ -25,6 +25,7 @@ from assign.cli import app
 from assign.documents.context import ScheduledDates, short_name
 from assign.documents.iom import card_context, iom_cards, position_ru, write_iom_cards
 from assign.documents.order import write_order
+from assign.documents.plan_workbook import SHEETS as PLAN_SHEETS
 from assign.documents.roadmap import (
     COLUMNS,
     CONTENT,
@@ -575,6 +576,54 @@ def test_sample_settings_files_load() -> None:
         assert settings.organization.startswith(("ТОГОАУ", "АОУ"))
 
 
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`assign plan` on small_ok: every stage, the documents and plan.xlsx."""
+    run = tmp_path_factory.mktemp("run")
+    done = CliRunner().invoke(
+        app,
+        ["plan", str(DATA / "small_ok"), "--out", str(run), "--min-load", "0", "--max-load", "9"],
+    )
+    assert done.exit_code == 0, done.output
+    return run
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def test_plan_workbook_is_russian_with_names_not_ids(small_run: Path) -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    book = openpyxl.load_workbook(small_run / "plan.xlsx")
+    assert book.sheetnames == list(PLAN_SHEETS)
+    ids = {
+        *(t.teacher_id for t in region.teachers),
+        *(m.methodist_id for m in region.methodists),
+        *(c.candidate_id for c in region.candidates),
+        *(s.school_id for s in region.schools),
+        *(m.municipality_id for m in region.municipalities),
+    }
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[3] if c.value]
+        assert header and not any(LATIN.search(str(h)) for h in header), sheet.title
+        values = [c.value for row in sheet.iter_rows(min_row=4) for c in row if c.value]
+        assert not ids & {str(v) for v in values}, sheet.title  # no ID in place of a name
+        assert not any(  # nor an English code (subjects, formats, kinds)
+            isinstance(v, str) and re.fullmatch(r"[a-z_;]+", v) for v in values
+        ), sheet.title
+    assignment = book["Закрепление"]
+    rows = [[c.value for c in row] for row in assignment.iter_rows(min_row=4)]
+    assert len(rows) == len(region.teachers)
+    names = {t.full_name for t in region.teachers}
+    assert {r[1] for r in rows} == names
+    assert {r[4] for r in rows} <= {subject_name(t.subject) for t in region.teachers}
+    assert {r[6] for r in rows} <= {m.full_name for m in region.methodists}
+    need = [[c.value for c in row] for row in book["Потребность"].iter_rows(min_row=4)]
+    assert {r[1] for r in need} == {subject_name(s) for s in region.teachers_by_subject}
+    year = [[c.value for c in row] for row in book["План года"].iter_rows(min_row=4)]
+    assert year and all(r[1] in {m.full_name for m in region.methodists} for r in year)
+    assert all(r[5] in {"очно", "дистанционно"} for r in year)
+
+
 def _pdf(source: Path, folder: Path) -> Path:
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
@@ -614,15 +663,10 @@ def _smallest_font(pdf: Path) -> float:
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
     reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed",
 )
-def test_documents_render_to_pdf(tmp_path: Path) -> None:
+def test_documents_render_to_pdf(small_run: Path, tmp_path: Path) -> None:
     """The order, an IOM card, the roadmaps and plan.xlsx as LibreOffice prints them: page
     numbers from page 2, no page of the card with signatures alone, roadmaps at ≥ 9 pt."""
-    run = tmp_path / "run"
-    done = CliRunner().invoke(
-        app,
-        ["plan", str(DATA / "small_ok"), "--out", str(run), "--min-load", "0", "--max-load", "9"],
-    )
-    assert done.exit_code == 0, done.output
+    run = small_run
     docs = run / "documents"
     order = _pages(_pdf(docs / "order.docx", tmp_path))
     assert "ПРИКАЗ" in order[0].replace(" ", "") and "Приложение 1" in order[1]

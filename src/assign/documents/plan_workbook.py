@@ -27,9 +27,11 @@ from assign.documents.context import short_name
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
 from assign.events.catalogue import FORMAT_RU
-from assign.format import date_ru, fmt_number, ru_sort_key
+from assign.format import count_ru, date_ru, fmt_int, fmt_number, ru_sort_key
 from assign.subjects import subject_name
 from assign.summary import subject_capacity
+
+NAMES_LISTED = 12  # teachers named in one row of the year plan
 
 SHEETS = (
     "Сводка",
@@ -74,8 +76,15 @@ class _Names:
         self.school = region.school_by_id
 
     def teacher_names(self, ids: str) -> str:
-        return ", ".join(
-            short_name(self.teacher[t].full_name) for t in ids.split(";") if t in self.teacher
+        """Short names; a long list (a diagnostics of every teacher) names the first ones and
+        counts the rest, so a row stays a few lines tall."""
+        names = [short_name(self.teacher[t].full_name) for t in ids.split(";") if t in self.teacher]
+        if len(names) <= NAMES_LISTED:
+            return ", ".join(names)
+        rest = len(names) - NAMES_LISTED
+        return (
+            f"{count_ru(len(names), 'педагог')}: {', '.join(names[:NAMES_LISTED])} "
+            f"и ещё {fmt_int(rest)}"
         )
 
 
@@ -367,6 +376,9 @@ def write_plan_workbook(
     summary.write(0, 0, heading, title)
     summary.set_column(0, 0, 60)
     summary.set_column(1, 1, 16)
+    summary.set_landscape()
+    summary.set_paper(9)
+    summary.fit_to_pages(1, 1)
     facts = [
         ("Педагогов в регионе", len(region.teachers)),
         ("Региональных методистов", len(region.methodists)),
@@ -380,11 +392,16 @@ def write_plan_workbook(
     for row, (label, value) in enumerate(facts, start=2):
         summary.write(row, 0, label)
         summary.write(row, 1, value)
-    summary.write(
+    note = book.add_format({"text_wrap": True, "valign": "top"})
+    summary.merge_range(
         len(facts) + 3,
         0,
+        len(facts) + 3,
+        1,
         "Листы: " + ", ".join(SHEETS[1:]) + ". CSV-файлы в папках этапов — для программ.",
+        note,
     )
+    summary.set_row(len(facts) + 3, 45)
     for sheet_name, caption, header, rows, widths in tables:
         sheet = book.add_worksheet(sheets.name(sheet_name))
         sheet.write(0, 0, caption, title)
