@@ -154,7 +154,7 @@ def test_order_is_a_gost_act_with_every_teacher_once_and_the_changes(
     problem, assignment = tambov
     region = problem.region
     path = tmp_path / "order.docx"
-    write_order(problem, assignment, PREVIOUS, path)
+    write_order(problem.region, assignment, PREVIOUS, path, problem)
     doc = Document(str(path))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "«15» сентября 2026 г." in text and "№ 125-о" in text and "г. Тамбов" in text
@@ -217,7 +217,7 @@ def test_order_without_changes_has_no_second_appendix(
     current = dict(problem.region.current_methodist_of)
     kept = {t: current.get(t, m) for t, m in assignment.items()}  # the current order itself
     path = tmp_path / "order.docx"
-    write_order(problem, kept, SETTINGS, path)
+    write_order(problem.region, kept, SETTINGS, path, problem)
     doc = Document(str(path))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert len(doc.tables) == 1 and "Приложение 2" not in text

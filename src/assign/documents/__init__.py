@@ -44,7 +44,7 @@ def write_documents(
     written = WrittenDocuments(
         out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", []
     )
-    write_order(problem, assignment, settings, written.order)
+    write_order(region, assignment, settings, written.order, problem)
     write_workbook(problem, assignment, unplaced, written.workbook)
     dates = dates or ScheduledDates()
     write_roadmaps(region, planned, written.roadmaps, dates, settings)

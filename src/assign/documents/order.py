@@ -86,13 +86,17 @@ def methodist_rows(region: Region, group: MethodistTeachers, index: int) -> list
     for t in group.teachers:
         by_muni.setdefault(region.school_municipality(t.school_id), []).append(t)
     with_subject = len(group.methodist.subjects) > 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for muni in sorted(by_muni, key=lambda m: ru_sort_key(municipality[m])):
         chunk: list[tuple[str, str]] = []
         count = 0
         parts: list[tuple[list[tuple[str, str]], int]] = []
-        for school_id in dict.fromkeys(t.school_id for t in by_muni[muni]):
-            teachers = [t for t in by_muni[muni] if t.school_id == school_id]
+        of_school: dict[str, list[Teacher]] = {}
+        for t in by_muni[muni]:
+            of_school.setdefault(t.school_id, []).append(t)
+        school = region.school_by_id
+        for school_id in sorted(of_school, key=lambda s: (ru_sort_key(school[s].name), s)):
+            teachers = of_school[school_id]
             (paragraph,) = _school_paragraphs(region, teachers, with_subject)
             if chunk and _lines([*chunk, paragraph]) > ROW_LINES:
                 parts.append((chunk, count))
@@ -101,7 +105,6 @@ def methodist_rows(region: Region, group: MethodistTeachers, index: int) -> list
             count += len(teachers)
         parts.append((chunk, count))
         for k, (paragraphs, n) in enumerate(parts):
-            paragraphs.sort(key=lambda p: ru_sort_key(p[0]))
             rows.append(
                 {
                     "number": f"{index}.{len(rows) + 1}",
@@ -174,11 +177,13 @@ def order_points(
 
 
 def order_context(
-    problem: AssignmentProblem,
+    region: Region,
     assignment: Mapping[str, str],
     settings: DocumentSettings,
+    problem: AssignmentProblem | None = None,
 ) -> dict[str, Any]:
-    region = problem.region
+    """The order's fields; with the plan's `problem`, appendix 2 lists the changes against
+    the current order (without it — a caller that has only the region — there is none)."""
     groups = by_methodist(region, assignment)
     methodists = []
     for index, group in enumerate(groups, start=1):
@@ -196,7 +201,7 @@ def order_context(
         )
     n_teachers = sum(len(g.teachers) for g in groups)
     served = {region.school_municipality(t.school_id) for g in groups for t in g.teachers}
-    changes = change_list(problem, dict(assignment))
+    changes = change_list(problem, dict(assignment)) if problem is not None else []
     return {
         "organization": settings.organization,
         "organization_short": settings.organization_short or settings.organization,
@@ -217,11 +222,12 @@ def order_context(
 
 
 def write_order(
-    problem: AssignmentProblem,
+    region: Region,
     assignment: Mapping[str, str],
     settings: DocumentSettings,
     path: Path,
+    problem: AssignmentProblem | None = None,
 ) -> None:
     template = DocxTemplate(settings.order_template)
-    template.render(order_context(problem, assignment, settings))
+    template.render(order_context(region, assignment, settings, problem))
     template.save(path)

@@ -223,7 +223,7 @@ def year_rows(names: _Names, folder: Path) -> list[list[Any]]:
                 _number(r.get("travel_hours", ""), 1) if r.get("travel_hours") else "—",
             ]
         )
-    rows.sort(key=lambda r: (ru_sort_key(r[0]), r[1]))
+    rows.sort(key=lambda r: (ru_sort_key(str(r[0])), r[1]))
     return [[n, r[0], *r[2:]] for n, r in enumerate(rows, start=1)]
 
 
