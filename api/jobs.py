@@ -27,8 +27,14 @@ from assign.domain import AssignmentPair, Region
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import load_catalogue
 from assign.io import load_region
-from assign.scenario import Scenario, ScenarioError, ScenarioOutcome, run_scenario
-from assign.schedule import ScheduleSettings, plan_year
+from assign.scenario import (
+    Scenario,
+    ScenarioError,
+    ScenarioOutcome,
+    plan_scenario_year,
+    run_scenario,
+)
+from assign.schedule import ScheduleSettings
 from assign.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord, now
 
 ACTIVE = ("queued", "running")
@@ -134,7 +140,7 @@ def execute(database_url: str, job_id: int) -> None:
             return
         if len(_components) > CACHED_COMPONENTS:
             _components.clear()
-        rows = _year_plan(outcome, scenario) if scenario.plan_year else None
+        rows = _year_plan(region, outcome, scenario) if scenario.plan_year else None
         with Session(engine) as session:
             result = outcome.result
             kpi: dict[str, Any] = {
@@ -175,14 +181,17 @@ def execute(database_url: str, job_id: int) -> None:
         engine.dispose()
 
 
-def _year_plan(outcome: ScenarioOutcome, scenario: Scenario) -> list[dict[str, Any]]:
-    """The year plan's rows for the result: planned events, then the unplanned with reasons."""
-    calendar = load_calendar()
-    result = plan_year(
-        outcome.problem,
-        outcome.assignment,
+def _year_plan(
+    region: Region, outcome: ScenarioOutcome, scenario: Scenario
+) -> list[dict[str, Any]]:
+    """The year plan's rows for the result: planned events, then the unplanned with reasons
+    (the scenario's effective date kept, as the CLI keeps it)."""
+    result = plan_scenario_year(
+        region,
+        scenario,
+        outcome,
         load_catalogue(),
-        calendar,
+        load_calendar(),
         ScheduleSettings(time_limit=scenario.plan_seconds, workers=1),
     )
     rows: list[dict[str, Any]] = [
@@ -193,7 +202,8 @@ def _year_plan(outcome: ScenarioOutcome, scenario: Scenario) -> list[dict[str, A
             "teacher_ids": list(p.teacher_ids),
             "start": p.start.isoformat(timespec="minutes"),
             "end": p.end.isoformat(timespec="minutes"),
-            "format": p.instance.planned.spec.format,
+            "format": p.instance.used_format,
+            "format_reason": p.instance.format_reason,
             "municipality_id": p.instance.municipality_id,
             "school_id": p.school_id,
         }

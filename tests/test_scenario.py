@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 from assign.assignment import AssignmentSettings, Status
 from assign.cli import app
 from assign.domain import TransportLink
+from assign.events.calendar import load_calendar
+from assign.events.catalogue import load_catalogue
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -19,8 +22,10 @@ from assign.scenario import (
     ScenarioError,
     apply,
     load_scenario,
+    plan_scenario_year,
     run_scenario,
 )
+from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.transport import TravelModel
 from conftest import DATA, REPO, SAMPLES
 
@@ -143,3 +148,36 @@ def test_schools_merge_and_a_link_opens() -> None:
     model = TravelModel(opened)
     hours = model.matrix(["SC"], [model.person_place(opened.methodists[0])]).hours
     assert math.isfinite(hours[9, 0, 0]) and not math.isfinite(hours[10, 0, 0])
+
+
+def test_an_effective_date_keeps_the_year_plan_before_it() -> None:
+    """A methodist leaves on 11 January: every event before that day is the base plan's, row
+    for row; from that day her teachers' events are with their new methodists."""
+    region = load_region_or_raise(DATA / "small_ok")
+    assignment = AssignmentSettings(min_load=0, max_load=9)
+    settings = ScheduleSettings(time_limit=10, workers=1)
+    calendar, catalogue = load_calendar(), load_catalogue()
+    leaver = "P1"
+    scenario = Scenario(
+        name="P1 уходит в январе",
+        assignment=assignment,
+        changes=Changes(remove_methodists=(leaver,)),
+        effective_from=date(2027, 1, 11),
+        plan_year=True,
+    )
+    outcome = run_scenario(region, scenario)
+    planned = plan_scenario_year(region, scenario, outcome, catalogue, calendar, settings)
+    base = run_scenario(region, Scenario(name="база", assignment=assignment))
+    before = plan_year(base.problem, base.assignment, catalogue, calendar, settings)
+
+    def rows(result: ScheduleResult) -> set[tuple[str, str, tuple[str, ...]]]:
+        return {
+            (p.instance.event_id, p.start.isoformat(), p.teacher_ids)
+            for p in result.placed
+            if p.start.date() < date(2027, 1, 11)
+        }
+
+    assert rows(planned) == rows(before) and rows(before)
+    later = [p for p in planned.placed if p.start.date() >= date(2027, 1, 11)]
+    assert later and all(p.instance.planned.methodist_id != leaver for p in later)
+    assert any(p.instance.planned.methodist_id == leaver for p in planned.placed)

@@ -31,7 +31,7 @@ from assign.domain import Region
 from assign.errors import Code, Report, validation_message_ru
 from assign.events.calendar import CalendarError
 from assign.events.catalogue import CatalogueError
-from assign.format import count_ru, fmt_int, fmt_number
+from assign.format import count_ru, date_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
 from assign.pipeline import (
     ASSIGNMENT_DIR,
@@ -43,13 +43,15 @@ from assign.pipeline import (
     documents_stage,
     run_plan,
     schedule_stage,
+    year_inputs,
 )
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
-from assign.scenario import ScenarioError, load_scenario, run_scenario
+from assign.scenario import ScenarioError, load_scenario, plan_scenario_year, run_scenario
 from assign.schedule import ScheduleResult
+from assign.schedule.output import write_schedule
 from assign.schedule.saved import SavedScheduleError
 from assign.store import ROLES, create_token, database_url, open_database
 from assign.subjects import resolve_subject, subject_name
@@ -815,7 +817,8 @@ def scenario_run(
         base = region_path or (file.parent / scenario.region if scenario.region else None)
         if base is None:
             raise ScenarioError(f"{file.name}: не указан регион (поле region или --region)")
-        region = _region_or_exit(base)
+        settings = region_settings(base, PlanFlags())
+        region = _region_or_exit(base, settings)
         console.print(f"Сценарий: {scenario.name}")
         with console.status("Решение сценария"):
             outcome = run_scenario(region, scenario)
@@ -827,6 +830,13 @@ def scenario_run(
         assert outcome.result is not None
         payload = write_solution(outcome.problem, outcome.result, out)
         print_result(outcome.problem, outcome.result, payload)
+    if scenario.plan_year:
+        catalogue, calendar, year = _stage_or_exit(lambda: year_inputs(region, settings))
+        year = year.model_copy(update={"time_limit": scenario.plan_seconds})
+        when = f" с {date_ru(scenario.effective_from)}" if scenario.effective_from else ""
+        with console.status(f"План года{when}"):
+            planned = plan_scenario_year(region, scenario, outcome, catalogue, calendar, year)
+        print_schedule(planned, write_schedule(planned, calendar, year, out / SCHEDULE_DIR), out)
     console.print(f"Результаты записаны в {out}")
     raise typer.Exit(1 if outcome.status is Status.INFEASIBLE else 0)
 

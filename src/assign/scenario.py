@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import ComponentCache, ComponentProgress
 from assign.domain import Candidate, Methodist, Region, School, Teacher, TransportLink
+from assign.events.calendar import SchoolCalendar
+from assign.events.catalogue import Catalogue
 from assign.pool import PoolResult, PoolSettings, size_pool
+from assign.schedule import ScheduleResult, ScheduleSettings, plan_year, replan_from
 from assign.yamlfile import load_yaml_model
 
 
@@ -77,6 +81,9 @@ class Scenario(BaseModel):
     plan_year: bool = False
     """Also place the year's events for the plan (the API keeps them with the result)."""
     plan_seconds: float = Field(20.0, gt=0, le=600)
+    effective_from: date | None = None
+    """The day the changes take effect (a methodist leaves in January): the year plan before
+    it stays as the base plan had it, and only the rest of the year is planned again."""
     release_existing: bool = False
     """When recruiting, existing methodists may be released (a stricter norm may need fewer)."""
 
@@ -196,3 +203,30 @@ class ScenarioOutcome:
     @property
     def assignment(self) -> dict[str, str]:
         return self.pool.assignment if self.pool else self.result.assignment  # type: ignore[union-attr]
+
+
+def plan_scenario_year(
+    base: Region,
+    scenario: Scenario,
+    outcome: ScenarioOutcome,
+    catalogue: Catalogue,
+    calendar: SchoolCalendar,
+    settings: ScheduleSettings,
+) -> ScheduleResult:
+    """The year plan of a scenario's plan. With `effective_from`, the base region's plan (the
+    order as it stands, re-planned only to fill its gaps) is kept before that day and the
+    scenario's plan takes over from it."""
+    if scenario.effective_from is None:
+        return plan_year(outcome.problem, outcome.assignment, catalogue, calendar, settings)
+    base_scenario = Scenario(name=f"{scenario.name}: до изменений", assignment=scenario.assignment)
+    before = _solve(base, base_scenario, None, None)
+    previous = plan_year(before.problem, before.assignment, catalogue, calendar, settings)
+    return replan_from(
+        previous,
+        scenario.effective_from,
+        outcome.problem,
+        outcome.assignment,
+        catalogue,
+        calendar,
+        settings,
+    )

@@ -23,7 +23,7 @@ from assign.documents.context import ScheduledDates
 from assign.documents.plan_workbook import write_plan_workbook
 from assign.domain import Region
 from assign.errors import Report
-from assign.events.calendar import SchoolCalendar, load_calendar
+from assign.events.calendar import SchoolCalendar, school_calendar
 from assign.events.catalogue import Catalogue, load_catalogue
 from assign.io.availability import read_availability
 from assign.io.solution import read_assignment
@@ -60,7 +60,10 @@ def year_inputs(
     """The catalogue, the calendar and the scheduler's settings the region's file names, with
     the methodists' own hours from its availability file."""
     catalogue = load_catalogue(settings.catalogue)
-    calendar = load_calendar(settings.calendar.file)
+    choice = settings.calendar
+    calendar = school_calendar(
+        settings.school_year, choice.region_key, choice.regional_holidays, choice.file
+    )
     plan = settings.year_plan
     if settings.availability is not None:
         own_hours, days_off, report = read_availability(settings.availability, region)
@@ -232,4 +235,5 @@ __all__ = [
     "load_region_settings",
     "run_plan",
     "schedule_stage",
+    "year_inputs",
 ]

@@ -44,7 +44,8 @@ class CalendarChoice(BaseModel):
     file: Path | None = None
     region_key: str | None = None
     """A region with built-in regional holidays (e.g. "sakha": 27 April)."""
-    regional_holidays: tuple[date, ...] = ()
+    regional_holidays: tuple[date | tuple[int, int], ...] = ()
+    """Further days off: a date, or [month, day] for every year."""
 
 
 class RegionSettings(BaseModel):

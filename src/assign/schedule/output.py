@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import statistics
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -32,7 +33,14 @@ HEADER = (
     "travel_hours",
     "trip_first_day",
     "trip_last_day",
+    "format_reason",
+    "trip_day_hours",
+    "event_key",
 )
+"""The first thirteen columns are the stable contract; `format_reason` says (in Russian) why
+the format differs from the catalogue's, `trip_day_hours` the hours the event's journey takes
+on each of its working days, `;`-separated, `event_key` the catalogue entry the event comes
+from (what the documents look it up by)."""
 
 
 def _iso(moment: datetime) -> str:
@@ -68,16 +76,18 @@ def violations(
         for day in occupied:
             if day.weekday() >= 5 or day in holidays:
                 found.append(f"{event_id}: нерабочий день {day}")
+        travels = e.in_person and (e.is_trip or e.region_wide)
         if len(occupied) == 1:
-            way = e.travel_hours[first.month - 1] if e.is_trip else 0.0
+            way = e.travel_hours[first.month - 1] if travels else 0.0
             travel = timedelta(minutes=travel_minutes(way))
             busy[methodist].append((first - travel, last + travel, event_id))
             day_hours[methodist, occupied[0]] += (last - first + 2 * travel).total_seconds() / 3600
-        else:  # a journey of several days takes the methodist's whole days
-            for day in occupied:
+        else:  # a journey of several days takes the methodist's whole days, each its hours
+            spent = rows[0].day_hours or (settings.day_hours,) * len(occupied)
+            for day, hours in zip(occupied, spent, strict=True):
                 midnight = datetime.combine(day, datetime.min.time())
                 busy[methodist].append((midnight, midnight + timedelta(days=1), event_id))
-                day_hours[methodist, day] += settings.day_hours
+                day_hours[methodist, day] += hours
     week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
     for (methodist, day), hours in day_hours.items():
         if hours > settings.day_hours + 1e-6:
@@ -116,18 +126,21 @@ def write_schedule(
                     ";".join(p.teacher_ids),
                     _iso(p.start),
                     _iso(p.end),
-                    e.planned.spec.format,
+                    e.used_format,
                     e.municipality_id,
                     p.school_id or "",
                     e.planned.spec.name,
                     f"{travel_minutes(e.travel_hours[p.start.month - 1]) / 60:.4f}",
                     p.days[0].isoformat(),
                     p.days[-1].isoformat(),
+                    e.format_reason,
+                    ";".join(f"{h:.4f}" for h in p.day_hours),
+                    e.planned.spec.key,
                 ]
             )
     with (out / "unplanned.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["event_id", "type", "methodist_id", "teacher_ids", "reason"])
+        writer.writerow(["event_id", "type", "methodist_id", "teacher_ids", "reason", "event_key"])
         for e, reason in result.unplaced:
             writer.writerow(
                 [
@@ -136,15 +149,19 @@ def write_schedule(
                     e.planned.methodist_id,
                     ";".join(e.teacher_ids),
                     reason,
+                    e.planned.spec.key,
                 ]
             )
     broken = violations(result.placed, calendar, settings)
     travel_days = {
         (p.instance.planned.methodist_id, day)
         for p in result.placed
-        if p.instance.is_trip
+        if p.instance.in_person and p.instance.travel_hours[p.start.month - 1] > 0
         for day in p.days
     }
+    per_methodist = Counter(m for m, _ in travel_days)
+    methodists = sorted({p.instance.planned.methodist_id for p in result.placed})
+    counts = sorted(per_methodist.get(m, 0) for m in methodists)
     per_month: dict[str, dict[str, float]] = {}
     teacher_events: Counter[tuple[str, int]] = Counter()
     for p in result.placed:
@@ -170,6 +187,28 @@ def write_schedule(
             "hard_violations": len(broken),
             "violations": broken[:50],
             "travel_days": len(travel_days),
+            "travel_days_per_methodist": {
+                "median": statistics.median(counts) if counts else 0,
+                "max": counts[-1] if counts else 0,
+            },
+            "formats": dict(Counter(p.instance.used_format for p in result.placed)),
+            "format_reasons": dict(
+                Counter(p.instance.format_reason for p in result.placed if p.instance.format_reason)
+            ),
+            "region_wide_dates": {k: d.isoformat() for k, d in sorted(result.common_days.items())},
+            "hours_shortfalls": [
+                {
+                    "methodist_id": f.methodist_id,
+                    "window": f.window,
+                    "first": f.first.isoformat(),
+                    "last": f.last.isoformat(),
+                    "need_hours": round(f.need_hours, 1),
+                    "available_hours": round(f.available_hours, 1),
+                    "missing_hours": round(f.missing_hours, 1),
+                    "text": f.text(),
+                }
+                for f in result.shortfalls
+            ],
             "planned_by_type": dict(Counter(p.instance.spec_type.value for p in result.placed)),
             "load_per_month": per_month,
             "settings": json.loads(settings.model_dump_json()),
