@@ -230,7 +230,9 @@ def year_rows(names: _Names, folder: Path) -> list[list[Any]]:
 def unplanned_rows(names: _Names, folder: Path, catalogue_names: dict[str, str]) -> list[list[Any]]:
     rows = []
     for r in _rows(folder / "unplanned.csv"):
-        key = r["event_id"].removeprefix(r["methodist_id"] + "-").split("-", 1)[0]
+        key = (
+            r.get("event_key") or r["event_id"].removeprefix(r["methodist_id"] + "-").split("-")[0]
+        )
         rows.append(
             [
                 names.person.get(r["methodist_id"], "—"),
