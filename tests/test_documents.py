@@ -507,6 +507,20 @@ def test_an_unplanned_event_is_marked_on_the_card(
     assert row["terms"] == "не запланировано: неделя методиста занята поездками"
     assert row["done_mark"] == "не запланировано"
     assert row["missed_reason"] == "неделя методиста занята поездками"
+    # a reason that names a municipality by its id reads with its name
+    muni = region.municipalities[0]
+    coded = ScheduleRow(
+        missed.event_id,
+        missed.event_key,
+        missed.type,
+        missed.methodist_id,
+        (tid,),
+        reason=f"школы муниципалитета {muni.municipality_id} недоступны для выезда",
+    )
+    named = ScheduledDates(unplanned=[coded]).with_names(region)
+    context = card_context(region, card, SETTINGS, named)
+    (row,) = [e for e in context["events"] if e["name"] == seminar.spec.name]
+    assert row["missed_reason"] == f"школы муниципалитета {muni.name} недоступны для выезда"
 
 
 def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan: Path) -> None:

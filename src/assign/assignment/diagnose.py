@@ -138,7 +138,7 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     load = sum(int(comp.group_count[g] * comp.group_weight[g]) for g in groups)
     room = int(sum(comp.max_load[i] for i in methodists))
     where = ", ".join(sorted(munis))
-    ids = ", ".join(region.methodists[int(comp.methodists[i])].methodist_id for i in methodists)
+    ids = ", ".join(region.methodists[int(comp.methodists[i])].full_name for i in methodists)
     return (
         [
             f"{component_name(comp)}: {count_ru(heads, 'педагог')} ({_load(load)} {unit}; "

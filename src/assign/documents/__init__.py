@@ -46,7 +46,7 @@ def write_documents(
     )
     write_order(region, assignment, settings, written.order, problem)
     write_workbook(problem, assignment, unplaced, written.workbook)
-    dates = dates or ScheduledDates()
+    dates = (dates or ScheduledDates()).with_names(region)
     write_roadmaps(region, planned, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)

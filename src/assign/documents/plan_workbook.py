@@ -23,7 +23,7 @@ import xlsxwriter
 
 from assign.assignment.settings import AssignmentSettings
 from assign.categories import CATEGORY_NAMES_RU
-from assign.documents.context import short_name
+from assign.documents.context import ID_TOKEN, short_name
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
 from assign.events.catalogue import FORMAT_RU
@@ -74,6 +74,11 @@ class _Names:
         self.person |= {c.candidate_id: c.full_name for c in region.candidates}
         self.teacher = region.teacher_by_id
         self.school = region.school_by_id
+
+    def readable(self, text: str) -> str:
+        """A reason with the ids it names replaced by names."""
+        known = {**self.municipality, **{s: x.name for s, x in self.school.items()}, **self.person}
+        return ID_TOKEN.sub(lambda m: known.get(m.group(0), m.group(0)), text)
 
     def teacher_names(self, ids: str) -> str:
         """Short names; a long list (a diagnostics of every teacher) names the first ones and
@@ -238,7 +243,7 @@ def unplanned_rows(names: _Names, folder: Path, catalogue_names: dict[str, str])
                 names.person.get(r["methodist_id"], "—"),
                 catalogue_names.get(key, key),
                 names.teacher_names(r["teacher_ids"]),
-                r["reason"],
+                names.readable(r["reason"]),
             ]
         )
     rows.sort(key=lambda r: ru_sort_key(r[0]))
