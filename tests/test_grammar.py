@@ -14,7 +14,7 @@ import pytest
 from assign.assignment.diagnose import methodists_acc, methodists_ins, methodists_word
 from assign.documents.order import order_points
 from assign.documents.settings import DocumentSettings
-from assign.format import agree_verb, count_ru
+from assign.format import agree_verb, count_ru, months_after_v
 from assign.pool.eligibility import years_ru
 from assign.summary import amount_ru, methodists_dat, methodists_ru
 
@@ -110,3 +110,10 @@ def test_no_template_agrees_a_count_by_hand() -> None:
                     continue
                 found.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_months_after_v_take_the_prepositional() -> None:
+    text = "школы недоступны для выезда в май 2027 г., июнь 2027 г.; сентябрь 2026 г. — начало"
+    assert months_after_v(text) == (
+        "школы недоступны для выезда в мае 2027 г., июне 2027 г.; сентябрь 2026 г. — начало"
+    )

@@ -7,6 +7,7 @@ alphabetical order; dates as «15» сентября 2026 г.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
@@ -210,6 +211,42 @@ def date_ru(day: date | None) -> str:
     if day is None:
         return "«___» ____________ 20__ г."
     return f"«{day.day:02d}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+MONTHS_PREPOSITIONAL = (
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+)
+_MONTH = "(?:" + "|".join(MONTHS_NOMINATIVE) + r") \d{4} г\."
+_MONTH_LIST_AFTER_V = re.compile(rf"\bв ({_MONTH}(?:, {_MONTH})*)")
+
+
+def month_in_ru(day: date) -> str:
+    """«в мае 2027 г.»: a month after «в» takes the prepositional."""
+    return f"в {MONTHS_PREPOSITIONAL[day.month - 1]} {day.year} г."
+
+
+def months_after_v(text: str) -> str:
+    """Months listed after «в» put in the prepositional: «недоступны в май 2027 г., июнь
+    2027 г.» → «недоступны в мае 2027 г., июне 2027 г.» (for texts made with `month_ru`)."""
+
+    def fix(match: re.Match[str]) -> str:
+        listed = match.group(1)
+        for n, name in enumerate(MONTHS_NOMINATIVE):
+            listed = re.sub(rf"\b{name}\b", MONTHS_PREPOSITIONAL[n], listed)
+        return "в " + listed
+
+    return _MONTH_LIST_AFTER_V.sub(fix, text)
 
 
 def month_ru(day: date) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assign.domain import Methodist, Region, Teacher
 from assign.events.outline import PlannedEvent
-from assign.format import date_ru, ru_sort_key
+from assign.format import date_ru, months_after_v, ru_sort_key
 from assign.schedule.saved import ScheduleRow, read_saved_schedule
 from assign.subjects import subject_name
 
@@ -102,7 +102,7 @@ class ScheduledDates:
             return self
 
         def readable(text: str) -> str:
-            return ID_TOKEN.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+            return months_after_v(ID_TOKEN.sub(lambda m: names.get(m.group(0), m.group(0)), text))
 
         named = ScheduledDates()
         named.by_event, named.by_teacher = self.by_event, self.by_teacher

@@ -27,7 +27,7 @@ from assign.documents.context import ID_TOKEN, short_name
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
 from assign.events.catalogue import FORMAT_RU
-from assign.format import count_ru, date_ru, fmt_int, fmt_number, ru_sort_key
+from assign.format import count_ru, date_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
 from assign.subjects import subject_name
 from assign.summary import subject_capacity
 
@@ -78,7 +78,7 @@ class _Names:
     def readable(self, text: str) -> str:
         """A reason with the ids it names replaced by names."""
         known = {**self.municipality, **{s: x.name for s, x in self.school.items()}, **self.person}
-        return ID_TOKEN.sub(lambda m: known.get(m.group(0), m.group(0)), text)
+        return months_after_v(ID_TOKEN.sub(lambda m: known.get(m.group(0), m.group(0)), text))
 
     def teacher_names(self, ids: str) -> str:
         """Short names; a long list (a diagnostics of every teacher) names the first ones and
