@@ -25,7 +25,7 @@ HERE = Path(__file__).parent
 ORDER_WIDTHS = [1.4, 14.0, 1.6]  # cm, 17 cm of an A4 page; «12.10» fits in 1.4 cm
 CHANGE_WIDTHS = [1.4, 4.8, 3.4, 3.4, 4.0]
 EVENT_WIDTHS = [1.0, 7.0, 4.5, 3.0, 3.5, 3.0, 3.5]  # cm, 25.5 cm of a landscape page
-MONITOR_WIDTHS = [0.9, 5.0, 3.2, 2.9, 3.0, 2.8, 2.3, 2.3, 3.1]
+MONITOR_WIDTHS = [0.9, 4.8, 3.0, 3.4, 3.0, 2.8, 2.2, 2.2, 3.2]
 
 
 def _base(landscape: bool = False) -> DocumentType:
