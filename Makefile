@@ -31,6 +31,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate_speed.py
+	$(BIN)/python bench/validate_messy.py
 	$(BIN)/python bench/assignment_bench.py
 	$(BIN)/python bench/schedule_bench.py
 	$(BIN)/python bench/replan_bench.py

@@ -434,8 +434,20 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "минимальная нагрузка 300" in bad.output
-    impossible = runner.invoke(
+    # partial by default: the impossible subject is reported, the rest of the region planned
+    partial = runner.invoke(
         app, ["solve", str(DATA / "small_ok"), "--out", str(out)], env={"COLUMNS": "200"}
+    )
+    assert partial.exit_code == 0, partial.output
+    assert "минимальная нагрузка методистов — 100" in partial.output  # the reason, said
+    assert "nan" not in partial.output
+    unplaced = (out / "unplaced.csv").read_text(encoding="utf-8").splitlines()[1:]
+    placed = (out / "assignments.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert placed and len(unplaced) + len(placed) == 10
+    impossible = runner.invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--out", str(out), "--strict"],
+        env={"COLUMNS": "200"},
     )
     assert impossible.exit_code == 1
     assert "план невозможен" in impossible.output

@@ -644,7 +644,7 @@ def _pdf(source: Path, folder: Path) -> Path:
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=600,  # a first start of LibreOffice on a busy machine is slow
     )
     pdf = folder / f"{source.stem}.pdf"
     assert pdf.stat().st_size > 1000

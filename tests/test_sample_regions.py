@@ -104,7 +104,13 @@ def test_current_assignment_is_consistent(sample: tuple[str, Region]) -> None:
 def test_warnings_are_only_the_expected_ones(sample: tuple[str, Region]) -> None:
     key, _ = sample
     report = load_region(SAMPLES / key).report
-    assert {i.code for i in report.warnings} == {Code.ELIGIBILITY_UNCHECKED}
+    # the generator draws names at random: a few namesakes share a school (likely duplicates
+    # to a planner), and a few of Yakutia's far schools have no methodist of a subject nearby
+    expected = {Code.ELIGIBILITY_UNCHECKED, Code.DUPLICATE_PERSON}
+    if key == "yakutia":
+        expected.add(Code.TRAVEL_FAR)
+    assert {i.code for i in report.warnings} == expected
+    assert len([i for i in report.warnings if i.code is Code.DUPLICATE_PERSON]) <= 3
 
 
 def test_yakutia_is_seasonal() -> None:

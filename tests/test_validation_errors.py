@@ -31,6 +31,29 @@ def write(file: str, text: str, encoding: str = "utf-8") -> Callable[[Path], Pat
     return edit
 
 
+def write_bytes(file: str, data: bytes) -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        (folder / file).write_bytes(data)
+        return folder
+
+    return edit
+
+
+def append(file: str, line: str) -> Callable[[Path], Path]:
+    def edit(folder: Path) -> Path:
+        path = folder / file
+        path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+        return folder
+
+    return edit
+
+
+def cp1251_teachers(folder: Path) -> Path:
+    path = folder / "teachers.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1251"))
+    return folder
+
+
 def delete(file: str) -> Callable[[Path], Path]:
     def edit(folder: Path) -> Path:
         (folder / file).unlink()
@@ -65,11 +88,7 @@ CASES = [
     Case(Code.FILE_MISSING, delete("teachers.csv"), "teachers.csv"),
     Case(
         Code.FILE_ENCODING,
-        write(
-            "teachers.csv",
-            "teacher_id,full_name,school_id,subject\nT1,Иванова,S1,Химия\n",
-            encoding="cp1251",
-        ),
+        write_bytes("teachers.csv", b"teacher_id,full_name\nT1,\x00\xff\xfe\x81\x00\x9f\n"),
         "teachers.csv",
         in_message="UTF-8",
     ),
@@ -286,6 +305,98 @@ CASES = [
         "current_assignment.csv",
         6,
         "methodist_id",
+    ),
+    # what people have: read with a warning that says what was done
+    Case(
+        Code.FILE_ENCODING_GUESSED,
+        cp1251_teachers,
+        "teachers.csv",
+        in_message="Windows-1251",
+    ),
+    Case(
+        Code.HEADER_ROW_FOUND,
+        lambda f: write(
+            "teachers.csv",
+            "Список педагогов на 01.09.2026,,,\n"
+            + (f / "teachers.csv").read_text(encoding="utf-8"),
+        )(f),
+        "teachers.csv",
+        2,
+        None,
+        "строке 2",
+    ),
+    Case(
+        Code.LATIN_LETTERS,
+        replace_in("teachers.csv", "S3,Физика", "S3,Физикa"),
+        "teachers.csv",
+        11,
+        "subject",
+        "латинские буквы (a)",
+    ),
+    Case(
+        Code.STAFF_SKIPPED,
+        append("teachers.csv", "T11,Белова Нина Ивановна,S1,учитель-логопед,,"),
+        "teachers.csv",
+        12,
+        "subject",
+        "логопед — 1 (строка 12)",
+    ),
+    Case(
+        Code.PRIMARY_SUBJECT,
+        replace_in("teachers.csv", "S2,учитель начальных классов", "S2,Литературное чтение"),
+        "teachers.csv",
+        8,
+        "subject",
+        "«Начальные классы»",
+    ),
+    Case(
+        Code.MATCHED_BY_NAME,
+        replace_in("teachers.csv", "Петровна,S1,", "Петровна,сош №1,"),
+        "teachers.csv",
+        2,
+        "school_id",
+        "«сош №1» → S1",
+    ),
+    # plausibility
+    Case(
+        Code.SCHOOL_FAR,
+        replace_in("schools.csv", "M1,52.72,41.45", "M1,41.45,52.72"),
+        "schools.csv",
+        2,
+        "lat",
+        "переставлены",
+    ),
+    Case(
+        Code.DUPLICATE_PERSON,
+        append("teachers.csv", "T11,ИВАНОВА  Анна Петровна,S1,Математика,,"),
+        "teachers.csv",
+        12,
+        "teacher_id",
+        "T01",
+    ),
+    Case(
+        Code.METHODIST_IDLE,
+        append("methodists.csv", "P4,Белов Пётр Ильич,Химия,M1,,,,,"),
+        "methodists.csv",
+        5,
+        "subjects",
+        "Химия",
+    ),
+    Case(
+        Code.METHODISTS_EXCESS,
+        replace_in("methodists.csv", "Математика,M1,,,,,", "Математика,M1,,,,50,"),
+        "methodists.csv",
+        2,
+        "min_load",
+        "педагогов 5",
+    ),
+    Case(
+        Code.TRAVEL_FAR,
+        replace_in("municipalities.csv", "52.20,41.60", "60.20,41.60"),
+        "teachers.csv",
+        6,
+        "school_id",
+        "ближайший методист",
     ),
 ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from assign.subjects import normalize
+from assign.subjects import fix_lookalikes, normalize
 
 
 class Category(StrEnum):
@@ -30,6 +30,16 @@ CATEGORY_NAMES_RU: dict[Category, str] = {
     Category.CONTEST: "участник профессиональных конкурсов",
     Category.EXPERT: "эксперт",
 }
+
+CATEGORY_SHORT_RU: dict[Category, str] = {
+    Category.GENERAL: "общая",
+    Category.IOM: "ИОМ",
+    Category.YOUNG: "молодой педагог",
+    Category.LOW_RESULTS: "ШНОР",
+    Category.CONTEST: "конкурсант",
+    Category.EXPERT: "эксперт",
+}
+"""The names a planner types and picks from the template's list."""
 
 DEFAULT_WEIGHTS: Mapping[Category, float] = {
     Category.GENERAL: 1.0,
@@ -57,12 +67,20 @@ _ALIASES.update(
         "конкурс": Category.CONTEST,
         "конкурсант": Category.CONTEST,
         "эксперт": Category.EXPERT,
+        "педагог на иом": Category.IOM,
+        "молодой учитель": Category.YOUNG,
+        "молодые педагоги": Category.YOUNG,
+        "участник конкурсов": Category.CONTEST,
+        "шнор/нор": Category.LOW_RESULTS,
+        "нор": Category.LOW_RESULTS,
     }
 )
 
 
 def resolve_category(text: str) -> Category | None:
-    return _ALIASES.get(normalize(text))
+    return _ALIASES.get(normalize(fix_lookalikes(text))) or _ALIASES.get(
+        normalize(fix_lookalikes(text)).rstrip(".")
+    )
 
 
 def load_weight(

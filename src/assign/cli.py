@@ -349,10 +349,20 @@ def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentP
 def validate(
     path: PathArg,
     as_json: Annotated[bool, typer.Option("--json", help="Отчёт в формате JSON")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Записать находки в книгу XLSX (лист, строка, столбец, как исправить)"
+        ),
+    ] = None,
 ) -> None:
     """Проверить данные региона: код выхода 0 — ошибок нет, 1 — есть ошибки."""
     result = _load(path) if not as_json else load_region(path)
     report = result.report
+    if out is not None:
+        from assign.io.template import write_findings
+
+        write_findings(report, out)
     if as_json:
         print(
             json.dumps(
@@ -372,7 +382,22 @@ def validate(
                 f"[red]Найдено ошибок: {fmt_int(len(report.errors))}.[/red] "
                 "Исправьте их и запустите проверку снова."
             )
+        if out is not None:
+            console.print(f"Находки записаны: {out}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("--out", help="Куда записать книгу XLSX")] = Path(
+        "region.xlsx"
+    ),
+) -> None:
+    """Пустая книга региона: листы, русские заголовки, списки предметов и категорий, инструкция."""
+    from assign.io.template import write_template
+
+    write_template(out)
+    console.print(f"Шаблон записан: {out}. Заполните листы и проверьте: assign validate {out}")
 
 
 @app.command()
@@ -727,6 +752,12 @@ def documents(
             )
         except DocumentSettingsError as exc:
             _exit_with(exc)
+    if schedule_dir is not None and solution is None:
+        err_console.print(
+            "[red]С --schedule укажите и --solution: план года и документы должны "
+            "опираться на одно закрепление.[/red]"
+        )
+        raise typer.Exit(2)
     region = _region_or_exit(path, settings)
     plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
     if schedule_dir is None and not no_year:
@@ -877,9 +908,12 @@ def default_data_dir() -> Path:
 
 
 @app.command()
+@plan_options
 def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,
     out: Annotated[Path, typer.Option(help="Папка для результатов")] = Path("out"),
+    *,
+    flags: PlanFlags,
 ) -> None:
     """Основной сценарий на данных-примерах: проверка, сводка, затем `assign plan` для каждого
     региона — закрепление, план набора, план года и документы (out/<регион>/)."""
@@ -890,7 +924,7 @@ def demo(
         raise typer.Exit(1)
     failed = False
     for folder in regions:
-        settings = region_settings(folder, PlanFlags())
+        settings = region_settings(folder, flags)
         console.rule(f"Регион: {settings.name or folder.name}")
         result = _load(folder, settings.name)
         if result.region is None:

@@ -19,11 +19,23 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from assign.categories import DEFAULT_WEIGHTS, Category, load_weight, resolve_category
+from assign.categories import (
+    CATEGORY_SHORT_RU,
+    DEFAULT_WEIGHTS,
+    Category,
+    load_weight,
+    resolve_category,
+)
 from assign.errors import Code, Issue
 from assign.format import count_ru
 from assign.geo import distance_matrix_km
-from assign.subjects import resolve_subject, subject_name, suggest_subjects
+from assign.subjects import (
+    lookalike_letters,
+    resolve_subject,
+    split_subjects,
+    subject_name,
+    suggest_subjects,
+)
 
 MONTHS: tuple[int, ...] = tuple(range(1, 13))
 CoordinateSystem = Literal["geographic", "planar"]
@@ -196,6 +208,9 @@ def _subject_code(value: Any) -> Any:
     if code is None:
         suggestions = suggest_subjects(value)
         hint = f" Возможно, имелось в виду: {', '.join(suggestions)}." if suggestions else ""
+        latin = lookalike_letters(value)
+        if latin:
+            hint += f" В названии есть латинские буквы: {', '.join(dict.fromkeys(latin))}."
         raise PydanticCustomError(
             Code.UNKNOWN_SUBJECT.value,
             "неизвестный предмет «{value}».{hint}",
@@ -205,13 +220,15 @@ def _subject_code(value: Any) -> Any:
 
 
 def _categories(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.replace(",", ";")
     value = _split_list(value)
     if isinstance(value, tuple):
         result = []
         for item in value:
             category = resolve_category(item) if isinstance(item, str) else item
             if category is None:
-                names = ", ".join(c.value for c in Category)
+                names = ", ".join(f"«{n}»" for n in CATEGORY_SHORT_RU.values())
                 raise PydanticCustomError(
                     Code.UNKNOWN_CATEGORY.value,
                     "неизвестная категория «{value}»: допустимы {names}",
@@ -225,13 +242,31 @@ def _categories(value: Any) -> Any:
 SubjectCode = Annotated[str, BeforeValidator(_subject_code)]
 
 
+def teacher_key(person_id: str, subject: str) -> str:
+    """The record id of one subject of a teacher who teaches several: «T01#physics»."""
+    return f"{person_id}#{subject}"
+
+
 class Teacher(Record):
+    """One teacher in one subject. A person who teaches several subjects is one record per
+    subject (`teacher_id` = `teacher_key(person_id, subject)`), so the solver sees independent
+    teachers; `person_id` keeps the id as the planner wrote it, for documents and output."""
+
     teacher_id: Text
     full_name: Text
     school_id: Text
     subject: SubjectCode
     categories: Annotated[tuple[Category, ...], BeforeValidator(_categories)] = ()
     load_weight: OptionalNumber = None
+    person_id: Text = ""
+    phone: OptionalText = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _person_is_the_teacher(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("person_id"):
+            return {**data, "person_id": data.get("teacher_id", "")}
+        return data
 
     @field_validator("load_weight")
     @classmethod
@@ -246,6 +281,11 @@ class Teacher(Record):
 
 
 def _subject_codes(value: Any) -> Any:
+    """«Математика; Физика» or «Физика, информатика»: a comma inside a catalogue name or
+    brackets («Математика (алгебра, геометрия)») does not split."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        value = tuple(split_subjects(value))
     value = _split_list(value)
     if isinstance(value, tuple):
         return tuple(dict.fromkeys(_subject_code(v) for v in value))

@@ -50,6 +50,17 @@ class Code(StrEnum):
     ASSIGNMENT_SUBJECT_MISMATCH = "assignment_subject_mismatch"
     ASSIGNMENT_METHODIST_GONE = "assignment_methodist_gone"
     ASSIGNMENT_TEACHER_GONE = "assignment_teacher_gone"
+    FILE_ENCODING_GUESSED = "file_encoding_guessed"
+    HEADER_ROW_FOUND = "header_row_found"
+    LATIN_LETTERS = "latin_letters"
+    STAFF_SKIPPED = "staff_skipped"
+    PRIMARY_SUBJECT = "primary_subject"
+    MATCHED_BY_NAME = "matched_by_name"
+    SCHOOL_FAR = "school_far"
+    DUPLICATE_PERSON = "duplicate_person"
+    METHODIST_IDLE = "methodist_idle"
+    METHODISTS_EXCESS = "methodists_excess"
+    TRAVEL_FAR = "travel_far"
 
 
 WARNING_CODES = frozenset(
@@ -61,8 +72,63 @@ WARNING_CODES = frozenset(
         Code.ASSIGNMENT_SUBJECT_MISMATCH,
         Code.ASSIGNMENT_METHODIST_GONE,
         Code.ASSIGNMENT_TEACHER_GONE,
+        Code.FILE_ENCODING_GUESSED,
+        Code.HEADER_ROW_FOUND,
+        Code.LATIN_LETTERS,
+        Code.STAFF_SKIPPED,
+        Code.PRIMARY_SUBJECT,
+        Code.MATCHED_BY_NAME,
+        Code.SCHOOL_FAR,
+        Code.DUPLICATE_PERSON,
+        Code.METHODIST_IDLE,
+        Code.METHODISTS_EXCESS,
+        Code.TRAVEL_FAR,
     }
 )
+
+FIX_RU: dict[Code, str] = {
+    Code.FILE_MISSING: "Добавьте файл или лист с таким названием (или его русским названием).",
+    Code.FILE_UNREADABLE: "Откройте файл в Excel и сохраните заново как XLSX или «CSV UTF-8».",
+    Code.FILE_ENCODING: "Сохраните файл как «CSV UTF-8 (разделитель — запятая)».",
+    Code.TABLE_EMPTY: "Заполните таблицу: первая строка — заголовки, ниже — данные.",
+    Code.TABLE_DUPLICATE: "Оставьте одну таблицу, вторую удалите или переименуйте.",
+    Code.TABLE_UNKNOWN: "Если это данные региона, переименуйте лист или файл по шаблону.",
+    Code.COLUMN_MISSING: "Добавьте столбец или переименуйте похожий по шаблону (assign template).",
+    Code.COLUMN_UNKNOWN: "Ничего не нужно, если столбец не нужен программе.",
+    Code.COLUMN_DUPLICATE: "Удалите повторный столбец или переименуйте его.",
+    Code.VALUE_MISSING: "Заполните ячейку.",
+    Code.VALUE_INVALID: "Исправьте значение в ячейке.",
+    Code.DUPLICATE_ID: "Дайте каждой записи свой код; один человек — один код.",
+    Code.UNKNOWN_REFERENCE: "Укажите код (или точное название) из связанной таблицы.",
+    Code.UNKNOWN_SUBJECT: "Выберите предмет из списка шаблона.",
+    Code.UNKNOWN_CATEGORY: "Выберите категорию из списка шаблона.",
+    Code.UNKNOWN_MODE: "Укажите автодорога, зимник, река или авиа.",
+    Code.COORDINATES_OUT_OF_RANGE: "Проверьте координаты: широта −90…90, долгота −180…180.",
+    Code.COORDINATES_MIXED: "Задайте координаты везде одинаково: lat, lon или x, y.",
+    Code.COORDINATES_MISSING: "Укажите обе координаты или ни одной.",
+    Code.BASE_MISSING: "Укажите муниципалитет, школу или координаты базирования.",
+    Code.NO_SUBJECT: "Укажите хотя бы один предмет.",
+    Code.LOAD_RANGE_INVALID: "Минимальная нагрузка должна быть не больше максимальной.",
+    Code.MONTHS_INVALID: "Укажите номера месяцев 1–12 через «;» или диапазон «12-4».",
+    Code.NO_METHODISTS: "Добавьте методистов или кандидатов.",
+    Code.DUPLICATE_ASSIGNMENT: "Оставьте одну строку закрепления для педагога.",
+    Code.SUBJECT_UNCOVERED: "Добавьте методиста или кандидата по этому предмету.",
+    Code.ELIGIBILITY_UNCHECKED: "Заполните роль, категорию, образование и стаж кандидата.",
+    Code.ASSIGNMENT_SUBJECT_MISMATCH: "Проверьте пару; при перепланировании она изменится.",
+    Code.ASSIGNMENT_METHODIST_GONE: "Ничего не нужно, если методист действительно выбыл.",
+    Code.ASSIGNMENT_TEACHER_GONE: "Удалите строку закрепления, если педагог выбыл.",
+    Code.FILE_ENCODING_GUESSED: "Проверьте буквы; надёжнее сохранить файл как «CSV UTF-8».",
+    Code.HEADER_ROW_FOUND: "Ничего не нужно, если заголовок найден верно.",
+    Code.LATIN_LETTERS: "Замените латинские буквы русскими (исправлено при чтении).",
+    Code.STAFF_SKIPPED: "Ничего не нужно, если это не учителя-предметники.",
+    Code.PRIMARY_SUBJECT: "Проверьте: учитель начальных классов или учитель литературы.",
+    Code.MATCHED_BY_NAME: "Надёжнее указывать коды; проверьте сопоставление.",
+    Code.SCHOOL_FAR: "Проверьте координаты школы (широту и долготу, их порядок).",
+    Code.DUPLICATE_PERSON: "Если это один человек, оставьте один код.",
+    Code.METHODIST_IDLE: "Проверьте предметы методиста или добавьте его педагогов.",
+    Code.METHODISTS_EXCESS: "Уменьшите минимальную нагрузку или число методистов предмета.",
+    Code.TRAVEL_FAR: "Проверьте координаты школы и базы методистов предмета.",
+}
 
 
 @dataclass(frozen=True)
@@ -136,6 +202,42 @@ class Report:
 
     def codes(self) -> set[str]:
         return {i.code.value for i in self.issues}
+
+    def summarised(self, keep: int = 5, above: int = 20) -> Report:
+        """The same findings with floods cut: past `above` findings of one code in one column
+        of one file, the first `keep` are listed and one more finding counts the rest, so a
+        single cause (a wrong column, a table given by names) does not bury the others."""
+        groups: dict[tuple[Code, str | None, str | None], list[Issue]] = {}
+        for issue in self.issues:
+            groups.setdefault((issue.code, issue.file, issue.column), []).append(issue)
+        out: list[Issue] = []
+        emitted: set[tuple[Code, str | None, str | None]] = set()
+        for issue in self.issues:
+            key = (issue.code, issue.file, issue.column)
+            group = groups[key]
+            if len(group) <= above:
+                out.append(issue)
+                continue
+            if key in emitted:
+                continue
+            emitted.add(key)
+            out += group[:keep]
+            rest = group[keep:]
+            rows = [str(i.row) for i in rest if i.row is not None]
+            shown = ", ".join(rows[:10]) + (", …" if len(rows) > 10 else "")
+            out.append(
+                Issue(
+                    issue.code,
+                    f"и ещё таких же находок ({issue.code.value}): {len(rest):,}".replace(",", " ")
+                    + (f" в строках {shown}" if rows else "")
+                    + f"; первая: {group[0].message}",
+                    issue.file,
+                    None,
+                    issue.column,
+                    None,
+                )
+            )
+        return Report(out)
 
 
 class RegionInvalidError(Exception):

@@ -93,7 +93,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
             current = region.current_methodist_of.get(teacher.teacher_id)
             writer.writerow(
                 [
-                    teacher.teacher_id,
+                    teacher.person_id,  # as the planner wrote it; subject tells records apart
                     methodist_id,
                     teacher.subject,
                     teacher.school_id,
@@ -127,7 +127,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         ["teacher_id", "full_name", "school", "subject", "reason"],
         (
             [
-                u.teacher_id,
+                region.teacher_by_id[u.teacher_id].person_id,
                 region.teacher_by_id[u.teacher_id].full_name,
                 region.school_by_id[region.teacher_by_id[u.teacher_id].school_id].name,
                 subject_name(region.teacher_by_id[u.teacher_id].subject),
@@ -142,7 +142,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
         CHANGES_HEADER,
         (
             [
-                c.teacher_id,
+                region.teacher_by_id[c.teacher_id].person_id,
                 c.teacher_name,
                 c.school_id,
                 c.school_name,

@@ -52,11 +52,13 @@ def iom_cards(region: Region, planned: Iterable[PlannedEvent]) -> list[IomCard]:
             events_of.setdefault(t, []).append(event)
             methodist_of[t] = event.methodist_id
     cards = []
+    carded: set[str] = set()  # one card per person, even for a teacher of two subjects
     for teacher in region.teachers:
         if Category.IOM not in region.teacher_categories(teacher):
             continue
-        if teacher.teacher_id not in events_of:
+        if teacher.teacher_id not in events_of or teacher.person_id in carded:
             continue
+        carded.add(teacher.person_id)
         events = sorted(events_of[teacher.teacher_id], key=lambda e: e.months[0])
         methodist = region.methodist_by_id[methodist_of[teacher.teacher_id]]
         cards.append(IomCard(teacher, methodist.full_name, tuple(events)))
@@ -189,7 +191,7 @@ def write_iom_cards(
     folder.mkdir(parents=True, exist_ok=True)
     template = settings.iom_template.read_bytes()
     jobs = [
-        (folder / f"{card.teacher.teacher_id}.docx", card_context(region, card, settings, dates))
+        (folder / f"{card.teacher.person_id}.docx", card_context(region, card, settings, dates))
         for card in cards
     ]
     workers = min(os.cpu_count() or 1, 4)

@@ -25,7 +25,7 @@ from assign.assignment.settings import AssignmentSettings
 from assign.categories import CATEGORY_NAMES_RU
 from assign.documents.context import ID_TOKEN, short_name
 from assign.documents.workbook import Sheets, write_table
-from assign.domain import Region
+from assign.domain import Region, Teacher
 from assign.events.catalogue import FORMAT_RU
 from assign.format import count_ru, date_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
 from assign.subjects import subject_name
@@ -74,6 +74,20 @@ class _Names:
         self.person |= {c.candidate_id: c.full_name for c in region.candidates}
         self.teacher = region.teacher_by_id
         self.school = region.school_by_id
+        # files name a teacher by the id as written (person_id) and the subject
+        self.by_person: dict[str, list[Teacher]] = {}
+        for t in region.teachers:
+            self.by_person.setdefault(t.person_id, []).append(t)
+
+    def find(self, teacher_id: str, subject: str = "") -> Teacher:
+        """The teacher a file's row names: by the internal id, else by the id as written and
+        the subject (a code or its Russian name)."""
+        if teacher_id in self.teacher:
+            return self.teacher[teacher_id]
+        records = self.by_person[teacher_id]
+        return next(
+            (t for t in records if subject in (t.subject, subject_name(t.subject))), records[0]
+        )
 
     def readable(self, text: str) -> str:
         """A reason with the ids it names replaced by names."""
@@ -96,7 +110,7 @@ class _Names:
 def assignment_rows(region: Region, names: _Names, folder: Path) -> list[list[Any]]:
     rows = []
     for row in _rows(folder / "assignments.csv"):
-        teacher = names.teacher[row["teacher_id"]]
+        teacher = names.find(row["teacher_id"], row.get("subject", ""))
         school = names.school[teacher.school_id]
         methodist = region.methodist_by_id.get(row["methodist_id"])
         rows.append(
@@ -179,7 +193,7 @@ def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
 def unplaced_rows(names: _Names, folder: Path) -> list[list[Any]]:
     rows = []
     for row in _rows(folder / "unplaced.csv"):
-        teacher = names.teacher[row["teacher_id"]]
+        teacher = names.find(row["teacher_id"], row.get("subject", ""))
         school = names.school[teacher.school_id]
         rows.append(
             [

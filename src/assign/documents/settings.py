@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from assign.errors import validation_lines_ru
+from assign.yamlfile import load_yaml_model
 
 SETTINGS_FILE = "documents.yaml"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -69,24 +69,13 @@ class DocumentSettingsError(ValueError):
 
 def load_document_settings(path: Path) -> DocumentSettings:
     """Settings from a YAML file; template paths are relative to the file's folder."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise DocumentSettingsError(f"{path.name}: ожидается словарь полей")
+
+    def relative_templates(data: dict[str, Any]) -> None:
         for key in ("order_template", "iom_template"):
             if key in data:
                 data[key] = path.parent / data[key]
-        settings = DocumentSettings.model_validate(data)
-    except FileNotFoundError:
-        raise DocumentSettingsError(f"{path.name}: файл не найден") from None
-    except OSError:
-        raise DocumentSettingsError(
-            f"{path.name}: файл не прочитан (нет доступа или это папка)"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise DocumentSettingsError(f"{path.name}: ошибка YAML: {exc}") from None
-    except ValidationError as exc:
-        raise DocumentSettingsError("; ".join(validation_lines_ru(exc, path.name))) from None
+
+    settings = load_yaml_model(path, DocumentSettings, DocumentSettingsError, relative_templates)
     for template in (settings.order_template, settings.iom_template):
         if not template.is_file():
             raise DocumentSettingsError(f"{path.name}: шаблон {template} не найден")

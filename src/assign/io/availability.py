@@ -12,6 +12,7 @@ from pathlib import Path
 from assign.domain import Region
 from assign.errors import Code, Issue, Report
 from assign.io.solution import read_side_table
+from assign.io.tables import AVAILABILITY
 
 
 def _days(text: str) -> list[date]:
@@ -33,13 +34,13 @@ def read_availability(
     path: Path, region: Region
 ) -> tuple[dict[str, float], dict[str, tuple[date, ...]], Report]:
     report = Report()
-    name = path.name
     hours: dict[str, float] = {}
     days_off: dict[str, tuple[date, ...]] = {}
-    rows = read_side_table(path, ("methodist_id",), "доступности", report)
-    if rows is None:
+    read = read_side_table(path, AVAILABILITY, "доступности", report)
+    if read is None:
         return hours, days_off, report
-    for number, row in enumerate(rows, start=2):
+    name, rows = read
+    for number, row in rows:
         methodist = (row.get("methodist_id") or "").strip()
         if methodist not in region.methodist_by_id:
             report.add(

@@ -77,6 +77,11 @@ def region_tables(region: Region) -> dict[str, list[dict[str, Any]]]:
                 row["x"], row["y"] = row.pop("lat"), row.pop("lon")
             if "categories" in row:
                 row["category"] = row.pop("categories")
+            if name == "teachers":
+                # a teacher of several subjects: one row per subject under the id as written
+                row["teacher_id"] = row.pop("person_id")
+                if row.get("phone") is None:
+                    row.pop("phone", None)
             rows.append(row)
         tables[name] = rows
     return tables

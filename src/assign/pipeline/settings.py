@@ -17,17 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment.settings import AssignmentSettings
-from assign.documents.settings import (
-    DocumentSettings,
-    DocumentSettingsError,
-    settings_for_region,
-)
-from assign.errors import validation_lines_ru
+from assign.documents.settings import DocumentSettings, settings_for_region
 from assign.schedule import ScheduleSettings
+from assign.yamlfile import load_yaml_model
 
 SETTINGS_FILE = "region.yaml"
 PATH_FIELDS = ("catalogue", "availability")
@@ -110,24 +105,12 @@ def load_region_settings(region_path: Path, explicit: Path | None = None) -> Reg
     path = explicit or settings_path(region_path)
     if explicit is None and not path.is_file():
         return RegionSettings()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise RegionSettingsError(f"{path.name}: ожидается словарь настроек")
-        _resolve_paths(data, path.parent)
-        return RegionSettings.model_validate(data)
-    except FileNotFoundError:
-        raise RegionSettingsError(f"{path.name}: файл не найден") from None
-    except OSError:
-        raise RegionSettingsError(
-            f"{path.name}: файл не прочитан (нет доступа или это папка)"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise RegionSettingsError(f"{path.name}: ошибка YAML: {exc}") from None
-    except ValidationError as exc:
-        raise RegionSettingsError("; ".join(validation_lines_ru(exc, path.name))) from None
-    except DocumentSettingsError as exc:
-        raise RegionSettingsError(str(exc)) from None
+    return load_yaml_model(
+        path,
+        RegionSettings,
+        RegionSettingsError,
+        lambda data: _resolve_paths(data, path.parent),
+    )
 
 
 def _resolve_paths(data: dict[str, Any], folder: Path) -> None:

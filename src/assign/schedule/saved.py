@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,17 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
+def _row(row: dict[str, str], **more: Any) -> ScheduleRow:
+    return ScheduleRow(
+        row["event_id"],
+        _event_key(row),
+        row["type"],
+        row["methodist_id"],
+        tuple(t for t in row["teacher_ids"].split(";") if t),
+        **more,
+    )
+
+
 def read_saved_schedule(folder: Path) -> SavedSchedule:
     """The plan in `folder`; a missing file or column is a SavedScheduleError in Russian."""
     required = ("event_id", "type", "methodist_id", "teacher_ids")
@@ -69,26 +81,9 @@ def read_saved_schedule(folder: Path) -> SavedSchedule:
             raise SavedScheduleError(
                 f"schedule.csv, строка {number}, поле «start»: не дата и время «{row['start']}»"
             ) from None
-        placed.append(
-            ScheduleRow(
-                row["event_id"],
-                _event_key(row),
-                row["type"],
-                row["methodist_id"],
-                tuple(t for t in row["teacher_ids"].split(";") if t),
-                start,
-                row.get("format", ""),
-            )
-        )
+        placed.append(_row(row, start=start, format=row.get("format", "")))
     unplanned = [
-        ScheduleRow(
-            row["event_id"],
-            _event_key(row),
-            row["type"],
-            row["methodist_id"],
-            tuple(t for t in row["teacher_ids"].split(";") if t),
-            reason=row.get("reason", ""),
-        )
+        _row(row, reason=row.get("reason", ""))
         for row in _rows(folder / "unplanned.csv", (*required, "reason"))
     ]
     return SavedSchedule(tuple(placed), tuple(unplanned))
