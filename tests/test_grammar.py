@@ -93,15 +93,16 @@ def test_every_message_template_agrees(n: int) -> None:
 
 # a number written straight before a counted noun: «{len(x)} педагогов» agrees with no count
 HAND_AGREEMENT = re.compile(
-    r"\{[^{}]*\}\s+(педагог|методист|кандидат|школ|мероприят|муниципальн|региональн|пед\.)\w*"
-)
-OTHER_ISSUES = {"domain.py"}  # not this issue's files: reported, left to their owners
+    r"\{[^{}]*\}\s+(педагог|методист|кандидат|школ|мероприят|муниципальн|региональн)\w*"
+)  # («пед.» is an abbreviation: it agrees with any count)
+# not this issue's files (domain.py, io/): reported, left to their owners
+OTHER_ISSUES = {"domain.py", "io/plausibility.py"}
 
 
 def test_no_template_agrees_a_count_by_hand() -> None:
     found = []
     for path in SRC.rglob("*.py"):
-        if path.name in OTHER_ISSUES:
+        if path.relative_to(SRC).as_posix() in OTHER_ISSUES:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for match in HAND_AGREEMENT.finditer(line):
