@@ -45,7 +45,7 @@ def write_documents(
         out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", []
     )
     write_order(region, assignment, settings, written.order, problem)
-    write_workbook(problem, assignment, unplaced, written.workbook)
+    write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)
     dates = (dates or ScheduledDates()).with_names(region)
     write_roadmaps(region, planned, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)

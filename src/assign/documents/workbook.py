@@ -146,8 +146,14 @@ def write_table(
 
 
 def write_workbook(
-    problem: AssignmentProblem, assignment: Mapping[str, str], unplaced: list[str], path: Path
+    problem: AssignmentProblem,
+    assignment: Mapping[str, str],
+    unplaced: list[str],
+    path: Path,
+    region_name: str = "",
 ) -> None:
+    """`region_name`: the Russian name region.yaml gives (the data's own name is often the
+    folder's)."""
     region = problem.region
     report = kpis(problem, dict(assignment), unplaced)
     hours, km, _ = pair_costs(problem.travel, problem.settings)
@@ -163,7 +169,8 @@ def write_workbook(
 
     summary = book.add_worksheet(sheets.name("Сводка"))
     overall = report["overall"]
-    summary.write(0, 0, f"Закрепление педагогов за региональными методистами: {region.name}", title)
+    title_text = "Закрепление педагогов за региональными методистами"
+    summary.write(0, 0, title_text + (f": {region_name}" if region_name else ""), title)
     facts = [
         ("Региональных методистов с педагогами", len(groups)),
         ("Педагогов закреплено", overall["served"]),
