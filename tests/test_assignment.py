@@ -290,7 +290,7 @@ def test_message_unreachable_teachers() -> None:
     result = solve(build_problem(region, strict(min_load=0)))
     assert result.status is Status.INFEASIBLE
     assert result.problems == [
-        "1 педагогов (Северный улус): ни один из 1 методистов предмета "
+        "1 педагог (Северный улус): ни один из 1 методиста предмета "
         "«Химия» не может доехать до школы в требуемые месяцы "
         "(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)"
     ]
@@ -400,8 +400,8 @@ def test_written_files_match_the_plan(tmp_path: Path) -> None:
     assert kpi["status"] == "optimal" and kpi["gap"] == 0.0
     assert kpi["kpi"]["overall"]["served"] == 10
     loads = {
-        line.split(",")[0]: float(line.split(",")[4])
-        for line in (tmp_path / "methodists.csv").read_text(encoding="utf-8").splitlines()[1:]
+        line.split(";")[0]: float(line.split(";")[4])
+        for line in (tmp_path / "methodists.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     }
     expected = Counter(result.assignment.values())
     assert loads == {m: float(expected[m]) for m in ("P1", "P2", "P3")}

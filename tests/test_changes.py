@@ -20,8 +20,12 @@ from conftest import SAMPLES
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """A program file (assignments.csv: `,`) or one for people too (changes.csv: a BOM and
+    `;`, for Russian Excel)."""
+    person = path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert person == (path.name == "changes.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";" if person else ","))
 
 
 @pytest.mark.parametrize("name", ["tambov", "yakutia"])

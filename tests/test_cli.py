@@ -57,14 +57,17 @@ def test_info_prints_subjects_norms_and_writes_the_cross_table(tmp_path: Path) -
     assert "Нужно 100–250" in result.output  # the settings' norm; the sources' for comparison
     assert "для сравнения 100–150" in result.output and "для сравнения 200–250" in result.output
     assert "Математика: 5 педагогов — меньше минимальной нагрузки" in result.output
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].split(",")[1:] == [
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Russian Excel opens it by a double click
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[0] == "Муниципальное образование"
+    assert lines[0].split(";")[1:] == [
         "Иностранный язык (английский)",
         "Математика",
         "Начальные классы",
         "Физика",
     ]  # Russian order
-    assert lines[1] == "Городской округ Центральный,0,3,2,0"
+    assert lines[1] == "Городской округ Центральный;0;3;2;0"
 
 
 def test_demo_on_the_sample_regions(tmp_path: Path) -> None:

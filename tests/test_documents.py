@@ -3,26 +3,39 @@ the IOM cards; Russian conventions; the CLI; a PDF render with LibreOffice where
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from docx import Document
+from docx.shared import Cm
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
+from assign.assignment.changes import change_list
 from assign.categories import Category
 from assign.cli import app
 from assign.documents.context import ScheduledDates, short_name
-from assign.documents.iom import card_context, iom_cards, write_iom_cards
+from assign.documents.iom import card_context, iom_cards, position_ru, write_iom_cards
 from assign.documents.order import write_order
-from assign.documents.roadmap import COLUMNS, write_roadmaps
+from assign.documents.plan_workbook import SHEETS as PLAN_SHEETS
+from assign.documents.roadmap import (
+    COLUMNS,
+    CONTENT,
+    GROWTH,
+    MANAGEMENT,
+    TABLE_ROW,
+    write_roadmaps,
+)
 from assign.documents.settings import DocumentSettings, load_document_settings
-from assign.documents.workbook import write_workbook
+from assign.documents.workbook import Sheets, write_workbook
 from assign.domain import Region
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import (
@@ -33,11 +46,21 @@ from assign.events.catalogue import (
     load_catalogue,
 )
 from assign.events.outline import outline
-from assign.format import date_ru, fmt_int, ru_sort_key, sorted_ru
+from assign.format import (
+    MONTHS_GENITIVE,
+    MONTHS_NOMINATIVE,
+    count_ru,
+    date_ru,
+    fmt_int,
+    name_case,
+    ru_sort_key,
+    sorted_ru,
+)
 from assign.io import load_region_or_raise
 from assign.pipeline.settings import load_region_settings
 from assign.schedule import ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
+from assign.schedule.saved import ScheduleRow
 from assign.subjects import subject_name
 from conftest import DATA, SAMPLES
 
@@ -81,41 +104,125 @@ def test_russian_conventions() -> None:
     assert short_name("Иванова Анна Петровна") == "Иванова А.П."
 
 
-def test_order_lists_every_teacher_once_under_their_methodist(
+def _order_rows(table: Any) -> tuple[dict[str, Counter[tuple]], dict[str, int], list[str]]:
+    """Appendix 1 read back: per methodist, (teacher, school, municipality) rows; the count
+    each heading declares; the methodists in order."""
+    found: dict[str, Counter[tuple]] = {}
+    declared: dict[str, int] = {}
+    order: list[str] = []
+    current = ""
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        if len(set(cells)) == 1:  # a merged heading row
+            heading = cells[0]
+            current = heading.split("Региональный методист ")[1].split(" (")[0]
+            declared[current] = int(heading.rsplit(" — ", 1)[1].split(" ")[0])
+            order.append(current)
+            continue
+        number, text, count = cells
+        assert number.startswith(f"{len(order)}.")
+        municipality, *schools = text.split("\n")
+        municipality = municipality.removesuffix(" (продолжение)")
+        listed = 0
+        for line in schools:
+            school, names = line.split(": ", 1)
+            for name in names.removesuffix(".").split(", "):
+                found.setdefault(current, Counter())[(name, school, municipality)] += 1
+                listed += 1
+        assert listed == int(count.replace(" ", ""))
+    return found, declared, order
+
+
+def _has(element: Any, tag: str) -> bool:
+    return element.find(f".//{{{W}}}{tag}") is not None
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PREVIOUS = SETTINGS.model_copy(
+    update={
+        "previous_order_number": "87-о",
+        "previous_order_date": date(2025, 9, 1),
+        "control_position": "заместитель руководителя ЦНППМ",
+        "control_name": "Петрова Анна Ивановна",
+    }
+)
+
+
+def test_order_is_a_gost_act_with_every_teacher_once_and_the_changes(
     tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
 ) -> None:
     problem, assignment = tambov
     region = problem.region
     path = tmp_path / "order.docx"
-    write_order(region, assignment, SETTINGS, path)
+    write_order(problem.region, assignment, PREVIOUS, path, problem)
     doc = Document(str(path))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "«15» сентября 2026 г." in text and "№ 125-о" in text and "г. Тамбов" in text
     assert "А.Б. Руководитель" in text and "Институт развития образования" in text
-    assert f"{fmt_int(len(region.teachers))} педагогических работников" in text
     assert "№ АЗ-1061/08" in text  # the grounds
-    (table,) = doc.tables
-    found: dict[str, Counter[tuple]] = {}
-    methodist_order, numbers, current = [], [], ""
-    teachers_in_block: list[str] = []
-    declared: dict[str, int] = {}
-    for row in table.rows[1:]:
-        cells = [c.text for c in row.cells]
-        if len(set(cells)) == 1:  # a merged heading row: «N. Региональный методист: ...»
-            assert teachers_in_block == sorted(teachers_in_block, key=ru_sort_key)
-            teachers_in_block = []
-            heading = cells[0]
-            current = heading.split("Региональный методист: ")[1].split(" (")[0]
-            declared[current] = int(heading.rsplit(": ", 1)[1].replace(" ", ""))
-            methodist_order.append(current)
-            continue
-        numbers.append(int(cells[0]))
-        teachers_in_block.append(cells[1])
-        found.setdefault(current, Counter())[tuple(cells[1:])] += 1
-    assert found == _expected_rows(region, assignment)
-    assert numbers == list(range(1, len(region.teachers) + 1))
+    groups = len(set(assignment.values()))
+    assert f"всего {count_ru(groups, 'региональный методист')}, " in text
+    assert f"{count_ru(len(region.teachers), 'педагогический работник')} из 30 " in text
+    assert "Признать утратившим силу приказ от «01» сентября 2025 г. № 87-о" in text
+    assert "органы местного самоуправления" in text and "руководителям образовательных" in text
+    assert "возложить на заместителя руководителя ЦНППМ Петрову А.И." in text
+    # page numbers: a PAGE field in the footer; none on the first page
+    section = doc.sections[0]
+    assert 'w:instr="PAGE"' in section.footer._element.xml
+    assert section.different_first_page_header_footer
+    assert "PAGE" not in section.first_page_footer._element.xml
+    appendix, changes_table = doc.tables
+    for table in (appendix, changes_table):
+        assert _has(table.rows[0]._tr, "tblHeader")  # the header repeats on every page
+        assert all(_has(row._tr, "cantSplit") for row in table.rows)  # rows never split
+        assert table.columns[0].width >= Cm(1.3)  # «12.10» fits in the № column
+    found, declared, order = _order_rows(appendix)
+    expected: dict[str, Counter[tuple]] = {}
+    for t in region.teachers:
+        m = region.methodist_by_id[assignment[t.teacher_id]]
+        s = region.school_by_id[t.school_id]
+        name = t.full_name + (
+            f" ({subject_name(t.subject).lower()})" if len(m.subjects) > 1 else ""
+        )
+        municipality = next(
+            x.name for x in region.municipalities if x.municipality_id == s.municipality_id
+        )
+        expected.setdefault(m.full_name, Counter())[(name, s.name, municipality)] += 1
+    assert found == expected
     assert declared == {m: sum(rows.values()) for m, rows in found.items()}
-    assert methodist_order == sorted(methodist_order, key=ru_sort_key)
+    assert order == sorted(order, key=ru_sort_key)
+    # appendix 2 is the change list, row for row
+    changes = change_list(problem, assignment)
+    assert changes, "the Tambov sample has a current order to change"
+    rows = [[c.text for c in row.cells] for row in changes_table.rows[1:]]
+    assert rows == [
+        [
+            str(n),
+            f"{c.teacher_name} ({subject_name(c.subject)}), {c.school_name}",
+            short_name(c.from_name) if c.from_name else "выбыл из актива",
+            short_name(c.to_name),
+            c.reason_text,
+        ]
+        for n, c in enumerate(changes, start=1)
+    ]
+    assert (
+        f"Изменить закрепление {count_ru(len(changes), 'педагогический работник', 'gent')}" in text
+    )
+
+
+def test_order_without_changes_has_no_second_appendix(
+    tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
+) -> None:
+    problem, assignment = tambov
+    current = dict(problem.region.current_methodist_of)
+    kept = {t: current.get(t, m) for t, m in assignment.items()}  # the current order itself
+    path = tmp_path / "order.docx"
+    write_order(problem.region, kept, SETTINGS, path, problem)
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert len(doc.tables) == 1 and "Приложение 2" not in text
+    assert "Признать утратившим силу" not in text
+    assert "Контроль за исполнением настоящего приказа оставляю за собой." in text
 
 
 def test_workbook_totals_and_sheets_match_the_plan(
@@ -165,8 +272,40 @@ def test_workbook_totals_and_sheets_match_the_plan(
     # one sheet per municipality, with every teacher of it
     per_muni = Counter(region.school_municipality(t.school_id) for t in region.teachers)
     for muni in region.municipalities:
-        sheet = book[muni.name[:31]]
+        name = Sheets().name(muni.name)
+        assert len(name) <= 31 and (name == muni.name or muni.name[len(name)] == " ")  # whole words
+        sheet = book[name]
         assert sheet.max_row - 3 == per_muni[muni.municipality_id]
+
+
+# An independent declension: written by hand, as a Russian reader expects them
+GENITIVE = {
+    "Алексеева Надежда Юрьевна": "Алексеевой Надежды Юрьевны",
+    "Антонова Анна Ивановна": "Антоновой Анны Ивановны",
+    "Баранова Людмила Павловна": "Барановой Людмилы Павловны",
+    "Белов Иван Викторович": "Белова Ивана Викторовича",
+    "Иванов Пётр Сергеевич": "Иванова Петра Сергеевича",
+    "Кузьмина Любовь Николаевна": "Кузьминой Любови Николаевны",
+    "Черных Ольга Ивановна": "Черных Ольги Ивановны",
+    "Седых Пётр Ильич": "Седых Петра Ильича",
+    "Шевчук Анна Павловна": "Шевчук Анны Павловны",
+    "Гусь Илья Ильич": "Гуся Ильи Ильича",
+    "Ким Елена Олеговна": "Ким Елены Олеговны",
+    "Петрова-Водкина Мария Игоревна": "Петровой-Водкиной Марии Игоревны",
+    "Саввинов Айаал Дмитриевич": "Саввинова Айаала Дмитриевича",
+}
+DATIVE = {
+    "Алексеева Надежда Юрьевна": "Алексеевой Надежде Юрьевне",
+    "Иванов Пётр Сергеевич": "Иванову Петру Сергеевичу",
+    "Черных Ольга Ивановна": "Черных Ольге Ивановне",
+    "Гусь Илья Ильич": "Гусю Илье Ильичу",
+}
+
+
+def test_names_decline_as_a_russian_reader_expects() -> None:
+    assert {n: name_case(n, "gent") for n in GENITIVE} == GENITIVE
+    assert {n: name_case(n, "datv") for n in DATIVE} == DATIVE
+    assert name_case("Петрова Анна Ивановна", "accs") == "Петрову Анну Ивановну"
 
 
 def test_roadmaps_follow_seed_003_and_the_year_plan(
@@ -176,21 +315,34 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
     region = problem.region
     planned = outline(region, assignment, load_catalogue(), 2026)
     path = tmp_path / "roadmaps.xlsx"
-    write_roadmaps(region, planned, path)
+    settings = SETTINGS.model_copy(update={"region_name": "Тамбовская область"})
+    write_roadmaps(region, planned, path, settings=settings)
     book = openpyxl.load_workbook(path)
     overview = book["Сводная дорожная карта"]
-    assert [c.value for c in overview[3]] == ["Региональный методист", *COLUMNS]
-    rows = [[c.value for c in row] for row in overview.iter_rows(min_row=4)]
+    first = TABLE_ROW + 1  # openpyxl counts from 1
+    assert [c.value for c in overview[first]] == ["Региональный методист", *COLUMNS]
+    assert overview.cell(1, 6).value == "УТВЕРЖДАЮ"
+    assert overview.cell(7, 1).value == "на 2026/2027 учебный год — Тамбовская область"
+    rows = [[c.value for c in row] for row in overview.iter_rows(min_row=first + 1)]
     assert len(rows) == len(planned)
+    # merged cells keep their value in the first row only: fill them down
+    for r in range(1, len(rows)):
+        for c in range(3):
+            if rows[r][c] is None:
+                rows[r][c] = rows[r - 1][c]
     per_methodist = Counter(e.methodist_id for e in planned)
-    name_of = {m.methodist_id: m.full_name for m in region.methodists}
+    name_of = {m.methodist_id: short_name(m.full_name) for m in region.methodists}
     assert Counter(r[0] for r in rows) == Counter({name_of[m]: n for m, n in per_methodist.items()})
+    assert {r[1] for r in rows} <= {GROWTH, CONTENT, MANAGEMENT}  # seed 003's directions
+    assert {r[1] for r in rows} == {GROWTH, CONTENT, MANAGEMENT}
     # every methodist reports in December and June (002 §6.2)
     reports = {(r[0], r[4]) for r in rows if r[3].startswith("Отчёт")}
     for m in per_methodist:
         assert (name_of[m], "декабрь 2026 г.") in reports
         assert (name_of[m], "июнь 2027 г.") in reports
-    # coverage in the expected results equals the teachers the plan gives the event
+    for r in rows:  # diagnostics are organised by ЦНППМ specialists and municipal coordinators
+        if "диагностика" in r[3]:
+            assert r[5].startswith("Специалисты ЦНППМ; координаторы муниципальных методических")
     iom_teachers = Counter(
         assignment[t.teacher_id]
         for t in region.teachers
@@ -199,12 +351,97 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
     for r in rows:
         if r[3] == "Разработка и согласование индивидуального образовательного маршрута":
             methodist_id = next(m for m, n in name_of.items() if n == r[0])
-            assert r[6].endswith(f"(охват: {fmt_int(iom_teachers[methodist_id])} пед.)")
-    sheet_rows = sum(book[name].max_row - 3 for name in book.sheetnames[1:])
-    assert sheet_rows == len(planned)
+            assert r[6].endswith(f"(охват: {count_ru(iom_teachers[methodist_id], 'педагог')})")
+    # a sheet per methodist, its title in the genitive
+    full = {short_name(m.full_name): m.full_name for m in region.methodists}
+    sheets = [book[n] for n in book.sheetnames[2:]]
+    titled = {sheet.cell(6, 1).value for sheet in sheets}
+    expected = {
+        f"Дорожная карта регионального методиста {name_case(full[name_of[m]], 'gent')}"
+        for m in per_methodist
+    }
+    assert titled == expected
+    for name, genitive in GENITIVE.items():
+        if name in full.values():
+            assert f"Дорожная карта регионального методиста {genitive}" in titled
+    assert sum(sheet.max_row - first for sheet in sheets) == len(planned)
+    for sheet in (overview, *sheets[:3]):  # one page wide, at full size, ≥ 9 pt
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.orientation == "landscape"
+        columns = [c for c in sheet[first] if c.value]
+        widths = [sheet.column_dimensions[get_column_letter(c.column)].width for c in columns]
+        assert sum(widths) <= 125
+        assert sheet.cell(first + 1, 1).font.sz >= 9
+    # the totals per event
+    totals = book["Итоги по мероприятиям"]
+    events = {r[1].value: r for r in totals.iter_rows(min_row=5)}
+    reached = {
+        e.spec.name: set()  # type: ignore[var-annotated]
+        for e in planned
+    }
+    for e in planned:
+        reached[e.spec.name].update(e.teacher_ids)
+    assert {name: row[4].value for name, row in events.items()} == {
+        n: len(t) for n, t in reached.items()
+    }
 
 
-def test_iom_cards_hold_the_teacher_methodist_and_events_in_cycle_order(
+IOM_SECTIONS = (  # 002: Положение об ИОМ §3.1, §3.4; the Инструкция's appendices 1–3
+    "СОГЛАСОВАНО",
+    "УТВЕРЖДАЮ",
+    "Карта индивидуального образовательного маршрута педагога",
+    "1. Информационная справка о педагоге",
+    "Заместитель руководителя образовательной организации",
+    "Руководитель методического объединения учителей-предметников",
+    "2. Результаты входной диагностики профессиональных дефицитов",
+    "3. Перечень мероприятий, обеспечивающих повышение уровня профессиональных компетенций",
+    "1. Анализ результатов диагностики",
+    "2. Разработка ИОМ",
+    "3. Реализация ИОМ",
+    "4. Заключительный этап",
+    "4. Заключительное публичное мероприятие",
+    "Начало работы по реализации ИОМ",
+    "Завершение работы по реализации ИОМ",
+    "1. Сведения о корректировке индивидуального образовательного маршрута",
+    "Причины внесения изменения / дополнения в ИОМ",
+    "2. Мониторинг реализации мероприятий индивидуального образовательного маршрута",
+    "Отметка о выполнении",
+    "Причины невыполнения",
+    "3. Заключительное публичное мероприятие",
+    "Итоги прохождения индивидуального образовательного маршрута",
+    "1. Результаты итоговой диагностики профессиональных компетенций",
+    "2. Выводы",
+    "С выводами ознакомлен(а)",
+)
+MONTHS = {m: i for i, m in enumerate(MONTHS_GENITIVE, start=1)}
+NOMINATIVE = {m: i for i, m in enumerate(MONTHS_NOMINATIVE, start=1)}
+
+
+def _dates_in(text: str) -> tuple[list[date], list[date]]:
+    """Days («05» октября 2026 г.) and months (октябрь 2026 г.) a text names."""
+    days = [
+        date(int(y), MONTHS[m], int(d))
+        for d, m, y in re.findall(r"«(\d\d)» (\w+) (\d{4}) г\.", text)
+    ]
+    months = [
+        date(int(y), NOMINATIVE[m], 1)
+        for m, y in re.findall(r"(\w+) (\d{4}) г\.", text)
+        if m in NOMINATIVE
+    ]
+    return days, months
+
+
+def _all_text(path: Path) -> str:
+    """Every paragraph of a document, tables and nested tables included."""
+    body = Document(str(path)).element.body
+    text = "\n".join(
+        "".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in body.iter(f"{{{W}}}p")
+    )
+    return text.replace("\u00ad", "")  # soft hyphens
+
+
+def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
     tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
 ) -> None:
     problem, assignment = tambov
@@ -216,29 +453,74 @@ def test_iom_cards_hold_the_teacher_methodist_and_events_in_cycle_order(
     paths = write_iom_cards(region, cards[:3], SETTINGS, tmp_path / "iom")
     for card, path in zip(cards[:3], paths, strict=True):
         doc = Document(str(path))
-        info = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+        text = _all_text(path)
+        for section in IOM_SECTIONS:
+            assert section in text, section
+        info = {row.cells[0].text: row.cells[1].text for row in doc.tables[1].rows}
         assert info["ФИО педагога"] == card.teacher.full_name
         assert info["Название ОО"] == region.school_by_id[card.teacher.school_id].name
         assert info["Год реализации ИОМ"] == "2026/2027"
+        assert info["Занимаемая должность"].startswith("учитель ")
+        assert "(" not in info["Занимаемая должность"] or "язык" in info["Занимаемая должность"]
         methodist = region.methodist_by_id[assignment[card.teacher.teacher_id]]
-        text = "\n".join(p.text for p in doc.paragraphs)
         assert f"/ {short_name(methodist.full_name)} /" in text
-        assert "Начало работы по реализации ИОМ – «01» октября 2026 г." in text
-        assert "Завершение работы по реализации ИОМ – «31» мая 2027 г." in text
-        events = [[c.text for c in row.cells] for row in doc.tables[2].rows[1:]]
-        expected = [
-            e
-            for e in card.events
-            if e.spec.type
-            not in (EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT)
+        assert methodist.full_name in text  # the participants
+        start_text = re.search(r"Начало работы по реализации ИОМ – (.+)", text)
+        assert start_text is not None
+        (start,), _ = _dates_in(start_text.group(1))
+        days, months = _dates_in(text.replace(start_text.group(0), ""))
+        assert days and all(d >= start for d in days)
+        assert all(m >= start.replace(day=1) for m in months)
+        # the signatures under the final event share a block that cannot split
+        blocks = [
+            t for t in doc.tables if _has(t.rows[0]._tr, "cantSplit") and t.rows[0].cells[0].tables
         ]
-        assert [(r[1], r[5]) for r in events] == [(e.spec.name, e.terms) for e in expected]
-        assert [int(r[0]) for r in events] == list(range(1, len(expected) + 1))
-        final = [c.text for c in doc.tables[3].rows[1].cells]
-        assert final[0] == "Заключительное публичное мероприятие по итогам ИОМ"
-        assert final[2] == "май 2027 г."
-        months = [e.months[0] for e in card.events]
-        assert months == sorted(months)
+        assert len(blocks) >= 2
+        assert all("Региональный методист ____" in b.rows[0].cells[0].text for b in blocks)
+
+
+def test_position_is_the_subject_in_the_genitive() -> None:
+    assert position_ru("russian") == "учитель русского языка"
+    assert position_ru("primary") == "учитель начальных классов"
+    assert position_ru("math") == "учитель математики"
+
+
+def test_an_unplanned_event_is_marked_on_the_card(
+    tambov: tuple[AssignmentProblem, dict[str, str]],
+) -> None:
+    problem, assignment = tambov
+    region = problem.region
+    planned = outline(region, assignment, load_catalogue(), 2026)
+    card = iom_cards(region, planned)[0]
+    tid = card.teacher.teacher_id
+    seminar = next(e for e in card.events if e.spec.type is EventType.IOM_EVENT)
+    missed = ScheduleRow(
+        f"{seminar.methodist_id}-{seminar.spec.key}",
+        seminar.spec.key,
+        seminar.spec.type.value,
+        seminar.methodist_id,
+        (tid,),
+        reason="неделя методиста занята поездками",
+    )
+    context = card_context(region, card, SETTINGS, ScheduledDates(unplanned=[missed]))
+    (row,) = [e for e in context["events"] if e["name"] == seminar.spec.name]
+    assert row["terms"] == "не запланировано: неделя методиста занята поездками"
+    assert row["done_mark"] == "не запланировано"
+    assert row["missed_reason"] == "неделя методиста занята поездками"
+    # a reason that names a municipality by its id reads with its name
+    muni = region.municipalities[0]
+    coded = ScheduleRow(
+        missed.event_id,
+        missed.event_key,
+        missed.type,
+        missed.methodist_id,
+        (tid,),
+        reason=f"школы муниципалитета {muni.municipality_id} недоступны для выезда",
+    )
+    named = ScheduledDates(unplanned=[coded]).with_names(region)
+    context = card_context(region, card, SETTINGS, named)
+    (row,) = [e for e in context["events"] if e["name"] == seminar.spec.name]
+    assert row["missed_reason"] == f"школы муниципалитета {muni.name} недоступны для выезда"
 
 
 def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan: Path) -> None:
@@ -253,8 +535,8 @@ def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan:
     assert {p.stem for p in (out / "iom").iterdir()} == on_iom
     for name in ("order.docx", "assignment.xlsx", "roadmaps.xlsx"):
         assert (out / name).stat().st_size > 0
-    names = [c.text for row in Document(str(out / "order.docx")).tables[0].rows for c in row.cells]
-    assert all(t.full_name in names for t in region.teachers)
+    text = _all_text(out / "order.docx")
+    assert all(t.full_name in text for t in region.teachers)
 
 
 def test_cli_reports_a_bad_plan_by_file_row_and_field(tmp_path: Path, small_plan: Path) -> None:
@@ -309,30 +591,110 @@ def test_sample_settings_files_load() -> None:
         assert settings.organization.startswith(("ТОГОАУ", "АОУ"))
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_documents_render_to_pdf(tmp_path: Path, small_plan: Path) -> None:
-    """The order and an IOM card open in LibreOffice and keep their text when printed."""
-    solution = small_plan
-    out = tmp_path / "docs"
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`assign plan` on small_ok: every stage, the documents and plan.xlsx."""
+    run = tmp_path_factory.mktemp("run")
     done = CliRunner().invoke(
-        app, ["documents", str(DATA / "small_ok"), "--out", str(out), "--solution", str(solution)]
+        app,
+        ["plan", str(DATA / "small_ok"), "--out", str(run), "--min-load", "0", "--max-load", "9"],
     )
     assert done.exit_code == 0, done.output
-    card = sorted((out / "iom").iterdir())[0]
-    for source in (out / "order.docx", card, out / "roadmaps.xlsx"):
-        subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), source],
-            check=True,
-            capture_output=True,
-            timeout=600,  # a first start of LibreOffice on a busy machine is slow
-        )
-        pdf = tmp_path / f"{source.stem}.pdf"
-        assert pdf.stat().st_size > 1000
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", str(tmp_path / "order.pdf"), "-"], capture_output=True, text=True
-        ).stdout
-        assert "ПРИКАЗ" in text.replace(" ", "") and "Список педагогических работников" in text
+    return run
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def test_plan_workbook_is_russian_with_names_not_ids(small_run: Path) -> None:
+    region = load_region_or_raise(DATA / "small_ok")
+    book = openpyxl.load_workbook(small_run / "plan.xlsx")
+    assert book.sheetnames == list(PLAN_SHEETS)
+    ids = {
+        *(t.teacher_id for t in region.teachers),
+        *(m.methodist_id for m in region.methodists),
+        *(c.candidate_id for c in region.candidates),
+        *(s.school_id for s in region.schools),
+        *(m.municipality_id for m in region.municipalities),
+    }
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[3] if c.value]
+        assert header and not any(LATIN.search(str(h)) for h in header), sheet.title
+        values = [c.value for row in sheet.iter_rows(min_row=4) for c in row if c.value]
+        assert not ids & {str(v) for v in values}, sheet.title  # no ID in place of a name
+        assert not any(  # nor an English code (subjects, formats, kinds)
+            isinstance(v, str) and re.fullmatch(r"[a-z_;]+", v) for v in values
+        ), sheet.title
+    assignment = book["Закрепление"]
+    rows = [[c.value for c in row] for row in assignment.iter_rows(min_row=4)]
+    assert len(rows) == len(region.teachers)
+    names = {t.full_name for t in region.teachers}
+    assert {r[1] for r in rows} == names
+    assert {r[4] for r in rows} <= {subject_name(t.subject) for t in region.teachers}
+    assert {r[6] for r in rows} <= {m.full_name for m in region.methodists}
+    need = [[c.value for c in row] for row in book["Потребность"].iter_rows(min_row=4)]
+    assert {r[1] for r in need} == {subject_name(s) for s in region.teachers_by_subject}
+    year = [[c.value for c in row] for row in book["План года"].iter_rows(min_row=4)]
+    assert year and all(r[1] in {m.full_name for m in region.methodists} for r in year)
+    assert all(r[5] in {"очно", "дистанционно"} for r in year)
+
+
+def _pdf(source: Path, folder: Path) -> Path:
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,  # a first start of LibreOffice on a busy machine is slow
+    )
+    pdf = folder / f"{source.stem}.pdf"
+    assert pdf.stat().st_size > 1000
+    return pdf
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def _smallest_font(pdf: Path) -> float:
+    """The median word height on the first page, in points, as a font size (glyph boxes of
+    Liberation/DejaVu fonts are ≈ 1.17 of the size)."""
+    bbox = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    heights = sorted(
+        float(b) - float(a)
+        for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox)
+    )
+    return heights[len(heights) // 2] / 1.17
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed",
+)
+def test_documents_render_to_pdf(small_run: Path, tmp_path: Path) -> None:
+    """The order, an IOM card, the roadmaps and plan.xlsx as LibreOffice prints them: page
+    numbers from page 2, no page of the card with signatures alone, roadmaps at ≥ 9 pt."""
+    run = small_run
+    docs = run / "documents"
+    order = _pages(_pdf(docs / "order.docx", tmp_path))
+    assert "ПРИКАЗ" in order[0].replace(" ", "") and "Приложение 1" in order[1]
+    assert order[1].strip().endswith("2")  # the footer's page number
+    card = _pages(_pdf(sorted((docs / "iom").iterdir())[0], tmp_path))
+    for page in card:
+        if "Педагогический работник ____" in page or "С выводами ознакомлен" in page:
+            assert "публичное мероприятие" in page or "Выводы" in page
+    roadmaps = _pdf(docs / "roadmaps.xlsx", tmp_path)
+    assert "Дорожная карта" in "".join(_pages(roadmaps))
+    assert _smallest_font(roadmaps) >= 9
+    plan = _pages(_pdf(run / "plan.xlsx", tmp_path))
+    assert any("План методического сопровождения" in page for page in plan)
 
 
 def test_a_bad_catalogue_names_the_entry_and_field(tmp_path: Path) -> None:
@@ -392,31 +754,34 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
     for p in schedule.placed:
         if tid in p.teacher_ids:
             days_of.setdefault(p.instance.planned.spec.key, []).append(p.start.date())
-    shown_apart = (EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT)
-    listed = sorted(
-        (e for e in card.events if e.spec.type not in shown_apart),
-        key=lambda e: dates.teacher_first(e, tid) or e.months[0],
-    )
-    for row, event in zip(context["events"], listed, strict=True):
-        spec = event.spec
-        assert row["name"] == spec.name
+    by_name = {e.spec.name: e for e in card.events}
+    assert len(context["events"]) == len(card.events) - 1  # the final event has its own table
+    for row in context["events"]:
+        spec = by_name[row["name"]].spec
+        if spec.key not in days_of:
+            assert row["terms"].startswith("не запланировано") and row["done_mark"]
+            continue
         expected = "; ".join(date_ru(d) for d in sorted(set(days_of[spec.key])))
         assert row["terms"] == (expected if len(set(days_of[spec.key])) <= 3 else row["terms"])
-    assert context["start"] == date_ru(min(days_of["iom_development"]))
-    assert context["end"] == date_ru(min(days_of["final_event"]))
+    every_day = [d for days in days_of.values() for d in days]
+    assert context["start"] == date_ru(min(every_day))
+    assert context["end"] == date_ru(max(every_day))
     # the roadmap's report rows carry the report's day
     path = tmp_path / "roadmaps.xlsx"
     write_roadmaps(region, planned, path, dates)
     sheet = openpyxl.load_workbook(path)["Сводная дорожная карта"]
+    column = [r[0].value for r in sheet.iter_rows(min_row=TABLE_ROW + 2)]
+    for r in range(1, len(column)):  # merged cells: the name in the first row only
+        column[r] = column[r] or column[r - 1]
     report_days = {
         (p.instance.planned.methodist_id, p.start.date())
         for p in schedule.placed
         if p.instance.planned.spec.key == "report_june"
     }
-    name_of = {m.methodist_id: m.full_name for m in region.methodists}
+    name_of = {m.methodist_id: short_name(m.full_name) for m in region.methodists}
     listed = {
-        (r[0].value, r[4].value)
-        for r in sheet.iter_rows(min_row=4)
+        (column[n], r[4].value)
+        for n, r in enumerate(sheet.iter_rows(min_row=TABLE_ROW + 2))
         if r[3].value == "Отчёт регионального методиста в ЦНППМ за учебный год"
     }
     assert listed == {(name_of[m], date_ru(d)) for m, d in report_days}

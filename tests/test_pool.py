@@ -145,7 +145,7 @@ def test_an_unreachable_municipality_forces_a_local_methodist(tmp_path: Path) ->
     assert need.out_of_reach == ["Северный улус"]
     assert need.text() == (
         "Химия: 4 педагога; по норме 0–10 нужно 1, есть 1, дефицита по норме нет; "
-        "пул по расчёту — 2: пригласить CC (Северный улус); "
+        "пул по расчёту — 2: пригласить Кандидат В (Северный улус); "
         "без методиста в пределах досягаемости: Северный улус"
     )
 
@@ -231,9 +231,9 @@ def test_norm_figures_and_cli_files(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert done.exit_code == 0, done.output
-    rows = (out / "pool.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "subject,person_id,kind"
-    assert {r.split(",")[2] for r in rows[1:]} <= {"existing", "new"}
+    rows = (out / "pool.csv").read_text(encoding="utf-8-sig").splitlines()  # for Russian Excel
+    assert rows[0] == "subject;person_id;kind;subject_name;full_name;kind_ru"
+    assert {r.split(";")[2] for r in rows[1:]} <= {"existing", "new"}
     kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
     assert kpi["status"] == "optimal" and kpi["objective_kind"] == "pool_size"
     math_plan = next(p for p in kpi["recruitment_plan"] if p["subject"] == "math")

@@ -420,7 +420,9 @@ def info(
         raise typer.Exit(1)
     print_info(result, settings.assignment)
     if out is not None:
-        subject_by_municipality(result.region).to_csv(out, encoding="utf-8")
+        subject_by_municipality(result.region).to_csv(
+            out, encoding="utf-8-sig", sep=";", index_label="Муниципальное образование"
+        )
         console.print(f"Таблица «муниципалитет × предмет» записана в {out}")
 
 

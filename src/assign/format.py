@@ -7,12 +7,18 @@ alphabetical order; dates as «15» сентября 2026 г.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import pymorphy3
+from pytrovich.detector import PetrovichGenderDetector
+from pytrovich.enums import Case as PetrovichCase
+from pytrovich.enums import Gender as PetrovichGender
+from pytrovich.enums import NamePart
+from pytrovich.maker import PetrovichDeclinationMaker
 
 T = TypeVar("T")
 
@@ -36,21 +42,127 @@ def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
+Case = Literal["nomn", "gent", "datv", "accs", "ablt", "loct"]
+"""Russian grammatical cases by pymorphy3's tags: nominative, genitive, dative, accusative,
+instrumental (ablt), prepositional (loct)."""
+
+_ONE_FORM_CASES = ("nomn", "accs")  # where 2–4 take the genitive singular: 2 методиста
+
+
+def _singular(count: int) -> bool:
+    return count % 10 == 1 and count % 100 != 11
+
+
 @cache
-def agree(noun: str, count: int) -> str:
-    """`noun` in the form a numeral asks for: 1 педагог, 2 педагога, 5 педагогов (pymorphy3's
-    dictionary, so every count and noun agree the same way); an adjective before the noun
-    agrees too: 2 региональных методиста."""
+def agree(noun: str, count: int, case: Case = "nomn") -> str:
+    """`noun` (a noun with its adjectives, in the nominative) in the form the numeral `count`
+    asks for in `case`: 1 педагог, 2 педагога, 5 педагогов; not enough of «2 методистов»
+    (genitive), «за 2 методистами» (instrumental); adjectives agree too: 2 региональных
+    методиста, 2 региональным методистам. pymorphy3's dictionary, so every count agrees the
+    same way."""
+    count = abs(count)
     agreed = []
     for word in noun.split():
-        form = _morph().parse(word)[0].make_agree_with_number(abs(count))
-        agreed.append(form.word if form is not None else word)
+        parse = _morph().parse(word)[0]
+        if case in _ONE_FORM_CASES:
+            form = parse.inflect({case}) if case != "nomn" else parse
+            form = form.make_agree_with_number(count) if form is not None else None
+        else:
+            form = parse.inflect({case, "sing" if _singular(count) else "plur"})
+        text = form.word if form is not None else word
+        agreed.append(_same_case(word, _COUNTING_FORMS.get(text, text)))
     return " ".join(agreed)
 
 
-def count_ru(count: int, noun: str) -> str:
-    """«1 педагог», «1 320 педагогов»: the count with thousands spaced and the noun agreeing."""
-    return f"{fmt_int(count)} {agree(noun, count)}"
+# pymorphy3 gives the genitive plural of «год» as «годов»; after numerals Russian says «лет»
+_COUNTING_FORMS = {"годов": "лет"}
+
+
+@cache
+def agree_verb(verb: str, count: int) -> str:
+    """A verb (in the singular) agreeing with a count as its subject: 1 методист возьмёт,
+    2 методиста возьмут, 21 методист возьмёт."""
+    if _singular(abs(count)):
+        return verb
+    form = _morph().parse(verb)[0].inflect({"plur"})
+    return form.word if form is not None else verb
+
+
+def _same_case(original: str, word: str) -> str:
+    return word.capitalize() if original[:1].isupper() else word
+
+
+def count_ru(count: int, noun: str, case: Case = "nomn") -> str:
+    """«1 педагог», «1 320 педагогов», «не хватает 2 методистов» (case="gent"): the count with
+    thousands spaced and the noun agreeing in number and case."""
+    return f"{fmt_int(count)} {agree(noun, count, case)}"
+
+
+@cache
+def inflect_ru(phrase: str, case: Case) -> str:
+    """A phrase of ordinary words (a subject's name, a position) in another case, word by word
+    and keeping each word's number: «Русский язык» → «русского языка» (gent), «Начальные
+    классы» → «начальных классов». Abbreviations (ОБЗР) and unknown words stay as written."""
+    words = []
+    for word in phrase.split():
+        bare = word.strip("(),;«»")
+        form = None
+        if bare.isalpha() and not (bare.isupper() and len(bare) > 1):
+            parses = _morph().parse(bare)
+            parse = next((p for p in parses if "nomn" in p.tag), parses[0])
+            form = parse.inflect({case})
+        words.append(word.replace(bare, form.word) if form is not None else word)
+    return " ".join(words)
+
+
+_PYTROVICH_CASE = {
+    "gent": PetrovichCase.GENITIVE,
+    "datv": PetrovichCase.DATIVE,
+    "accs": PetrovichCase.ACCUSATIVE,
+    "ablt": PetrovichCase.INSTRUMENTAL,
+    "loct": PetrovichCase.PREPOSITIONAL,
+}
+
+
+@cache
+def _declension() -> tuple[PetrovichDeclinationMaker, PetrovichGenderDetector]:
+    return PetrovichDeclinationMaker(), PetrovichGenderDetector()
+
+
+@cache
+def name_case(full_name: str, case: Case) -> str:
+    """A person's «Фамилия Имя Отчество» in `case` by the petrovich rules (pytrovich, offline):
+    «Алексеева Надежда Юрьевна» → «Алексеевой Надежды Юрьевны» (gent); the gender from the
+    patronymic and first name. A name of another shape (no patronymic, initials) declines the
+    parts it has."""
+    if case == "nomn":
+        return full_name
+    parts = full_name.split()
+    if not parts:
+        return full_name
+    maker, detector = _declension()
+    surname, first, middle = (*parts, "", "")[:3]
+    try:
+        gender = detector.detect(firstname=first or None, middlename=middle or None)
+    except (KeyError, ValueError, AttributeError):  # an unknown name: androgynous rules
+        gender = PetrovichGender.ANDROGYNOUS
+    target = _PYTROVICH_CASE[case]
+    declined = [_decline(maker, NamePart.LASTNAME, gender, target, surname)]
+    for part, text in ((NamePart.FIRSTNAME, first), (NamePart.MIDDLENAME, middle)):
+        if text:
+            declined.append(text if "." in text else _decline(maker, part, gender, target, text))
+    return " ".join([*declined, *parts[3:]])
+
+
+def _decline(
+    maker: PetrovichDeclinationMaker,
+    part: NamePart,
+    gender: PetrovichGender,
+    case: PetrovichCase,
+    text: str,
+) -> str:
+    # hyphenated names (Римский-Корсаков) decline part by part
+    return "-".join(maker.make(part, gender, case, piece) for piece in text.split("-"))
 
 
 def ru_sort_key(text: str) -> tuple[int, ...]:
@@ -99,6 +211,42 @@ def date_ru(day: date | None) -> str:
     if day is None:
         return "«___» ____________ 20__ г."
     return f"«{day.day:02d}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+MONTHS_PREPOSITIONAL = (
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+)
+_MONTH = "(?:" + "|".join(MONTHS_NOMINATIVE) + r") \d{4} г\."
+_MONTH_LIST_AFTER_V = re.compile(rf"\bв ({_MONTH}(?:, {_MONTH})*)")
+
+
+def month_in_ru(day: date) -> str:
+    """«в мае 2027 г.»: a month after «в» takes the prepositional."""
+    return f"в {MONTHS_PREPOSITIONAL[day.month - 1]} {day.year} г."
+
+
+def months_after_v(text: str) -> str:
+    """Months listed after «в» put in the prepositional: «недоступны в май 2027 г., июнь
+    2027 г.» → «недоступны в мае 2027 г., июне 2027 г.» (for texts made with `month_ru`)."""
+
+    def fix(match: re.Match[str]) -> str:
+        listed = match.group(1)
+        for n, name in enumerate(MONTHS_NOMINATIVE):
+            listed = re.sub(rf"\b{name}\b", MONTHS_PREPOSITIONAL[n], listed)
+        return "в " + listed
+
+    return _MONTH_LIST_AFTER_V.sub(fix, text)
 
 
 def month_ru(day: date) -> str:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assign.assignment.diagnose import plural
 from assign.assignment.settings import PRESET_LOADS, AssignmentSettings, Preset
 from assign.domain import Region, Teacher
-from assign.format import fmt_int, fmt_number, ru_sort_key
+from assign.format import agree_verb, count_ru, fmt_int, fmt_number, ru_sort_key
 from assign.subjects import subject_name
 
 
@@ -41,7 +40,7 @@ def amount_ru(value: float, unit: str = "heads") -> str:
     if unit == "weighted":
         return f"{decimal_ru(value)} ед. нагрузки"
     n = round(value)
-    return f"{fmt_int(n)} {plural(n, 'педагог', 'педагога', 'педагогов')}"
+    return count_ru(n, "педагог")
 
 
 def decimal_ru(value: float) -> str:
@@ -56,12 +55,12 @@ def _load_ru(value: float, unit: str) -> str:
 
 def methodists_ru(n: int) -> str:
     """Nominative: «1 методист», «2 методиста», «5 методистов»."""
-    return f"{fmt_int(n)} {plural(n, 'методист', 'методиста', 'методистов')}"
+    return count_ru(n, "методист")
 
 
 def methodists_dat(n: int) -> str:
     """Dative: «1 методисту», «2 методистам»."""
-    return f"{fmt_int(n)} {plural(n, 'методисту', 'методистам', 'методистам')}"
+    return count_ru(n, "методист", "datv")
 
 
 @dataclass(frozen=True)
@@ -115,16 +114,12 @@ class Need:
                 f"предмета либо совместителем с индивидуальной нормой"
             )
         few, many = self.most, self.fewest
-        verb = plural(few, "возьмёт", "возьмут", "возьмут")
+        verb = agree_verb("возьмёт", few)
         scale = 1 if unit == "heads" else 100  # whole teachers, or hundredths of a weight
         lower = math.floor(load / many * scale + EPS) / scale
         upper = math.ceil(load / few * scale - EPS) / scale
         rest = load - few * self.max_load
-        divide = (
-            "делятся"
-            if unit == "weighted"
-            else plural(round(load), "делится", "делятся", "делятся")
-        )
+        divide = "делятся" if unit == "weighted" else agree_verb("делится", round(load))
         return (
             f"{amount} не {divide} по норме {self.norm_text}: {methodists_ru(few)} {verb} "
             f"не более {_load_ru(few * self.max_load, unit)}, {many} — не менее "

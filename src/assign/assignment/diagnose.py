@@ -14,33 +14,23 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, Component
-from assign.format import fmt_int, fmt_number
+from assign.format import count_ru, fmt_number
 from assign.subjects import subject_name
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural: 1 методист, 2 методиста, 5 методистов."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def methodists_word(n: int) -> str:
     """Genitive, as after «не хватает»: 1 методиста, 2 методистов."""
-    return f"{fmt_int(n)} {plural(n, 'методиста', 'методистов', 'методистов')}"
+    return count_ru(n, "методист", "gent")
 
 
 def methodists_acc(n: int) -> str:
     """Accusative, as after «на … больше»: 1 методиста, 2 методиста, 5 методистов."""
-    return f"{fmt_int(n)} {plural(n, 'методиста', 'методиста', 'методистов')}"
+    return count_ru(n, "методист", "accs")
 
 
 def methodists_ins(n: int) -> str:
     """Instrumental, as after «закрепить за»: 1 методистом, 2 методистами."""
-    return f"{fmt_int(n)} {plural(n, 'методистом', 'методистами', 'методистами')}"
+    return count_ru(n, "методист", "ablt")
 
 
 def component_name(comp: Component) -> str:
@@ -66,7 +56,7 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
     total = comp.total_load
     weighted = problem.settings.load_unit == "weighted"
     unit = "ед. нагрузки" if weighted else "педагогов"
-    teachers = f"{fmt_int(heads)} педагогов" + (f" ({_load(total)} {unit})" if weighted else "")
+    teachers = count_ru(heads, "педагог") + (f" ({_load(total)} {unit})" if weighted else "")
     found: list[str] = []
     capacity = int(comp.max_load.sum())
     if total > capacity:
@@ -148,17 +138,17 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     load = sum(int(comp.group_count[g] * comp.group_weight[g]) for g in groups)
     room = int(sum(comp.max_load[i] for i in methodists))
     where = ", ".join(sorted(munis))
-    ids = ", ".join(region.methodists[int(comp.methodists[i])].methodist_id for i in methodists)
+    ids = ", ".join(region.methodists[int(comp.methodists[i])].full_name for i in methodists)
     return (
         [
-            f"{component_name(comp)}: {fmt_int(heads)} педагогов ({_load(load)} {unit}; "
+            f"{component_name(comp)}: {count_ru(heads, 'педагог')} ({_load(load)} {unit}; "
             f"{where}) можно закрепить только за {methodists_ins(len(methodists))} ({ids}) с "
             f"общей ёмкостью {_load(room)}: не хватает {_load(load - room)} — нужен методист "
             "поближе или дистанционная поддержка"
         ]
         if methodists
         else [
-            f"{component_name(comp)}: {fmt_int(heads)} педагогов ({where}) не может достичь "
+            f"{component_name(comp)}: {count_ru(heads, 'педагог')} ({where}) не может достичь "
             "ни один методист"
         ]
     )
@@ -181,5 +171,5 @@ def unplaceable_messages(problem: AssignmentProblem) -> list[str]:
             }
         )
         shown = ", ".join(munis[:5]) + (f" и ещё {len(munis) - 5}" if len(munis) > 5 else "")
-        messages.append(f"{fmt_int(len(teachers))} педагогов ({shown}): {reason}")
+        messages.append(f"{count_ru(len(teachers), 'педагог')} ({shown}): {reason}")
     return messages

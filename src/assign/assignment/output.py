@@ -1,5 +1,9 @@
 """Writing a solved plan: assignments.csv, methodists.csv, unplaced.csv, changes.csv (who
-changes methodist against the current order, and why) and kpi.json."""
+changes methodist against the current order, and why) and kpi.json.
+
+assignments.csv is a program file (UTF-8, `,`: the year plan and the documents read it back);
+methodists.csv, unplaced.csv and changes.csv are for people too (PERSON_CSV: a BOM and `;`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import csv
 import json
 import math
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,21 @@ def clean_json(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_json(v) for v in value]
     return value
+
+
+PERSON_CSV = {"encoding": "utf-8-sig", "delimiter": ";"}
+"""CSV a person may open in Russian Excel by a double click (methodists, unplaced, changes,
+pool, `info --out`): a BOM and `;`. The program files that later stages read back
+(assignments.csv, schedule.csv, unplanned.csv) stay UTF-8 with `,`; plan.xlsx is the
+planner's view of them all."""
+
+
+def person_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
+    """A CSV written for Russian Excel (PERSON_CSV)."""
+    with path.open("w", encoding=PERSON_CSV["encoding"], newline="") as handle:
+        writer = csv.writer(handle, delimiter=PERSON_CSV["delimiter"], lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 CHANGES_HEADER = [
@@ -86,49 +106,57 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
             )
     report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
-    with (out / "methodists.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(
-            ["methodist_id", "full_name", "subjects", "teachers", "load", "min_load", "max_load"]
-        )
-        for methodist in region.methodists:
-            mid = methodist.methodist_id
-            writer.writerow(
-                [
-                    mid,
-                    methodist.full_name,
-                    ";".join(methodist.subjects),
-                    per_methodist[mid]["teachers"],
-                    per_methodist[mid]["load"],
-                    per_methodist[mid]["min_load"],
-                    per_methodist[mid]["max_load"],
-                ]
-            )
-    with (out / "unplaced.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["teacher_id", "reason"])
-        for item in result.unplaced:
-            writer.writerow([region.teacher_by_id[item.teacher_id].person_id, item.reason])
+    person_csv(
+        out / "methodists.csv",
+        ["methodist_id", "full_name", "subjects", "teachers", "load", "min_load", "max_load"],
+        (
+            [
+                m.methodist_id,
+                m.full_name,
+                "; ".join(subject_name(x) for x in m.subjects),
+                per_methodist[m.methodist_id]["teachers"],
+                per_methodist[m.methodist_id]["load"],
+                per_methodist[m.methodist_id]["min_load"],
+                per_methodist[m.methodist_id]["max_load"],
+            ]
+            for m in region.methodists
+        ),
+    )
+    person_csv(
+        out / "unplaced.csv",
+        ["teacher_id", "full_name", "school", "subject", "reason"],
+        (
+            [
+                region.teacher_by_id[u.teacher_id].person_id,
+                region.teacher_by_id[u.teacher_id].full_name,
+                region.school_by_id[region.teacher_by_id[u.teacher_id].school_id].name,
+                subject_name(region.teacher_by_id[u.teacher_id].subject),
+                u.reason,
+            ]
+            for u in result.unplaced
+        ),
+    )
     changes = change_list(problem, result.assignment)
-    with (out / "changes.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CHANGES_HEADER)
-        for c in changes:
-            writer.writerow(
-                [
-                    region.teacher_by_id[c.teacher_id].person_id,
-                    c.teacher_name,
-                    c.school_id,
-                    c.school_name,
-                    subject_name(c.subject),
-                    c.from_id,
-                    c.from_name,
-                    c.to_id,
-                    c.to_name,
-                    c.reason.value,
-                    c.reason_text,
-                ]
-            )
+    person_csv(
+        out / "changes.csv",
+        CHANGES_HEADER,
+        (
+            [
+                region.teacher_by_id[c.teacher_id].person_id,
+                c.teacher_name,
+                c.school_id,
+                c.school_name,
+                subject_name(c.subject),
+                c.from_id,
+                c.from_name,
+                c.to_id,
+                c.to_name,
+                c.reason.value,
+                c.reason_text,
+            ]
+            for c in changes
+        ),
+    )
     payload = {
         **result.summary(),
         "changes": {

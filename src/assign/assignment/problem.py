@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from assign.assignment.settings import HOURS_TO_KM, AssignmentSettings
 from assign.domain import Region
+from assign.format import count_ru
 from assign.subjects import subject_name
 from assign.transport import TravelMatrix, TravelModel
 
@@ -348,6 +349,7 @@ def _no_pair_reason(
         return "все методисты предмета запрещены для этого педагога или недосягаемы"
     months = ", ".join(str(m) for m in settings.required_months)
     return (
-        f"ни один из {len(covering)} методистов предмета «{subject_name(subject)}» "
+        f"ни один из {count_ru(len(covering), 'методист', 'gent')} предмета "
+        f"«{subject_name(subject)}» "
         f"не может доехать до школы в требуемые месяцы ({months})"
     )

@@ -44,10 +44,10 @@ def write_documents(
     written = WrittenDocuments(
         out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", []
     )
-    write_order(region, assignment, settings, written.order)
-    write_workbook(problem, assignment, unplaced, written.workbook)
-    dates = dates or ScheduledDates()
-    write_roadmaps(region, planned, written.roadmaps, dates)
+    write_order(region, assignment, settings, written.order, problem)
+    write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)
+    dates = (dates or ScheduledDates()).with_names(region)
+    write_roadmaps(region, planned, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written

@@ -6,6 +6,7 @@ methodist are not in the plan's documents but are counted, so totals can be chec
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from assign.domain import Methodist, Region, Teacher
 from assign.events.outline import PlannedEvent
-from assign.format import date_ru, ru_sort_key
+from assign.format import date_ru, months_after_v, ru_sort_key
 from assign.schedule.saved import ScheduleRow, read_saved_schedule
 from assign.subjects import subject_name
 
@@ -60,6 +61,9 @@ def by_methodist(region: Region, assignment: Mapping[str, str]) -> list[Methodis
     ]
 
 
+ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
+
+
 class ScheduledDates:
     """The days the saved year plan (schedule.csv, unplanned.csv) gives each event; documents
     fall back to the outline's month terms only where no plan was made, and show an event
@@ -88,6 +92,24 @@ class ScheduledDates:
             for t in row.teacher_ids:
                 self.missed_teacher.setdefault((*key, t), row.reason)
 
+    def with_names(self, region: Region) -> ScheduledDates:
+        """The same plan with every id in its reasons («школы муниципалитета SAH-M34
+        недоступны…») replaced by the name a person reads."""
+        names = {m.municipality_id: m.name for m in region.municipalities}
+        names |= {s.school_id: s.name for s in region.schools}
+        names |= {m.methodist_id: m.full_name for m in region.methodists}
+        if not names:
+            return self
+
+        def readable(text: str) -> str:
+            return months_after_v(ID_TOKEN.sub(lambda m: names.get(m.group(0), m.group(0)), text))
+
+        named = ScheduledDates()
+        named.by_event, named.by_teacher = self.by_event, self.by_teacher
+        named.missed_event = {k: readable(v) for k, v in self.missed_event.items()}
+        named.missed_teacher = {k: readable(v) for k, v in self.missed_teacher.items()}
+        return named
+
     @classmethod
     def from_folder(cls, folder: Path) -> ScheduledDates:
         """The year plan `assign schedule` (or `assign plan`) wrote into `folder`."""
@@ -113,6 +135,15 @@ class ScheduledDates:
         return self._text(
             self.by_teacher.get(key, set()), event.terms, self.missed_teacher.get(key)
         )
+
+    def teacher_days(self, event: PlannedEvent, teacher_id: str) -> set[date]:
+        return self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id), set())
+
+    def is_missed(self, event: PlannedEvent, teacher_id: str) -> bool:
+        return (event.methodist_id, event.spec.key, teacher_id) in self.missed_teacher
+
+    def missed_reason(self, event: PlannedEvent, teacher_id: str) -> str:
+        return self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id), "")
 
     def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
         days = self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id))

@@ -2,9 +2,12 @@
 teacher on an IOM, in the structure of 002 (Инструкция, приложения), pre-filled with the
 assigned methodist and the planned events.
 
-Fields the template may use: school, teacher, teacher_short, position, notes, school_year,
-entry_diagnostics, final_diagnostics, methodist, start, end, final (name, level, terms) and
-events — each with number, name, competences, level, organizer, terms, result_form.
+Fields the template may use: center_head_position, center_short, center_head,
+approver_position (the marks СОГЛАСОВАНО and УТВЕРЖДАЮ), school, teacher, teacher_short,
+position, notes, school_year, entry_diagnostics, final_diagnostics, methodist,
+methodist_full, start, end, final (name, level, terms), stages (name, events) and events —
+each with number, name, competences, level, organizer, terms, result_form, done_mark and
+missed_reason (an unplanned event is marked «не запланировано» with the plan's reason).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
 from assign.events.outline import PlannedEvent
-from assign.format import date_ru
+from assign.format import date_ru, inflect_ru
 from assign.subjects import subject_name
 
 
@@ -67,42 +70,66 @@ def _end_of_month(day: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
+STAGES = (
+    ("1. Анализ результатов диагностики", {EventType.DIAGNOSTICS_ENTRY}),
+    ("2. Разработка ИОМ", {EventType.IOM_DEVELOPMENT}),
+    ("3. Реализация ИОМ", None),  # every other event
+    ("4. Заключительный этап", {EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}),
+)
+"""The four stages of the IOM's work in 002's Инструкция."""
+
+
+def _stage(kind: EventType) -> int:
+    for index, (_, kinds) in enumerate(STAGES):
+        if kinds is not None and kind in kinds:
+            return index
+    return 2
+
+
+def position_ru(subject: str) -> str:
+    """«учитель русского языка», «учитель начальных классов»: the subject in the genitive."""
+    return f"учитель {inflect_ru(subject_name(subject), 'gent')}"
+
+
+def card_span(card: IomCard, dates: ScheduledDates) -> tuple[date, date]:
+    """The card's start and end: the first and last day of any of its items — the year
+    plan's days where it placed them, else their months; unplanned items have no day and do
+    not count. No item is then dated before the start or after the end."""
+    tid = card.teacher.teacher_id
+    firsts, lasts = [], []
+    for event in card.events:
+        days = dates.teacher_days(event, tid)
+        if days:
+            firsts.append(min(days))
+            lasts.append(max(days))
+        elif not dates.is_missed(event, tid):
+            firsts.append(event.months[0])
+            lasts.append(_end_of_month(event.months[-1]))
+    if not firsts:  # nothing planned at all: the events' months
+        firsts = [min(e.months[0] for e in card.events)]
+        lasts = [_end_of_month(max(e.months[-1] for e in card.events))]
+    return min(firsts), max(lasts)
+
+
 def card_context(
     region: Region, card: IomCard, settings: DocumentSettings, dates: ScheduledDates
 ) -> dict[str, Any]:
-    """The card's fields; days from the year plan where it placed the teacher's events."""
+    """The card's fields; days from the year plan where it placed the teacher's events, and
+    «не запланировано: …» where it left one out."""
     teacher = card.teacher
     tid = teacher.teacher_id
     entry = card.of_type(EventType.DIAGNOSTICS_ENTRY)
-    development = card.of_type(EventType.IOM_DEVELOPMENT)
     final_diag = card.of_type(EventType.DIAGNOSTICS_FINAL)
     finals = card.of_type(EventType.FINAL_EVENT)
-    shown = {EventType.DIAGNOSTICS_ENTRY, EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
     listed = sorted(
-        (e for e in card.events if e.spec.type not in shown),
-        key=lambda e: dates.teacher_first(e, tid) or e.months[0],
+        (e for e in card.events if e.spec.type is not EventType.FINAL_EVENT),
+        key=lambda e: (_stage(e.spec.type), dates.teacher_first(e, tid) or e.months[0]),
     )
-    opening, closing = (development or card.events)[0], (finals or card.events)[-1]
-    start = dates.teacher_first(opening, tid) or opening.months[0]
-    end = dates.teacher_first(closing, tid) or _end_of_month(closing.months[-1])
-    return {
-        "school": region.school_by_id[teacher.school_id].name,
-        "teacher": teacher.full_name,
-        "teacher_short": short_name(teacher.full_name),
-        "position": f"учитель ({subject_name(teacher.subject)})",
-        "notes": "Педагог с выявленными профессиональными дефицитами",
-        "school_year": settings.school_year,
-        "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",
-        "final_diagnostics": dates.teacher_terms(final_diag[0], tid) if final_diag else "—",
-        "methodist": short_name(card.methodist_name),
-        "start": date_ru(start),
-        "end": date_ru(end),
-        "final": {
-            "name": finals[0].spec.name if finals else "—",
-            "level": LEVEL_RU[finals[0].spec.level] if finals else "—",
-            "terms": dates.teacher_terms(finals[0], tid) if finals else "—",
-        },
-        "events": [
+    start, end = card_span(card, dates)
+    stages: list[dict[str, Any]] = [{"name": name, "events": []} for name, _ in STAGES]
+    for n, e in enumerate(listed, start=1):
+        missed = dates.is_missed(e, tid) and not dates.teacher_days(e, tid)
+        stages[_stage(e.spec.type)]["events"].append(
             {
                 "number": n,
                 "name": e.spec.name,
@@ -111,9 +138,34 @@ def card_context(
                 "organizer": e.spec.organizer,
                 "terms": dates.teacher_terms(e, tid),
                 "result_form": e.spec.result_form,
+                "done_mark": "не запланировано" if missed else "",
+                "missed_reason": dates.missed_reason(e, tid) if missed else "",
             }
-            for n, e in enumerate(listed, start=1)
-        ],
+        )
+    return {
+        "center_head_position": settings.head_position,
+        "center_short": settings.organization_short or settings.organization,
+        "center_head": settings.head_name,
+        "approver_position": settings.iom_approver_position,
+        "school": region.school_by_id[teacher.school_id].name,
+        "teacher": teacher.full_name,
+        "teacher_short": short_name(teacher.full_name),
+        "position": position_ru(teacher.subject),
+        "notes": "Педагог с выявленными профессиональными дефицитами",
+        "school_year": settings.school_year,
+        "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",
+        "final_diagnostics": dates.teacher_terms(final_diag[0], tid) if final_diag else "—",
+        "methodist": short_name(card.methodist_name),
+        "methodist_full": card.methodist_name,
+        "start": date_ru(start),
+        "end": date_ru(end),
+        "final": {
+            "name": finals[0].spec.name if finals else "—",
+            "level": LEVEL_RU[finals[0].spec.level] if finals else "—",
+            "terms": dates.teacher_terms(finals[0], tid) if finals else "—",
+        },
+        "stages": [stage for stage in stages if stage["events"]],
+        "events": [e for stage in stages for e in stage["events"]],
     }
 
 

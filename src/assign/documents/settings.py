@@ -40,6 +40,19 @@ class DocumentSettings(BaseModel):
         "письмом Министерства просвещения Российской Федерации от 10 декабря 2021 г. "
         "№ АЗ-1061/08 «О формировании методического актива»",
     )
+    organization_short: str = ""
+    """The organization's short name for appendix marks («ТОГОАУ ДПО ИПКРО»); default: none."""
+    region_name: str = ""
+    """The region's Russian name («Тамбовская область»); region.yaml's `name` fills it."""
+    previous_order_number: str | None = None
+    """The order this one replaces: its points revoke it and appendix 2 lists the changes."""
+    previous_order_date: date | None = None
+    control_position: str | None = None
+    """Who controls execution, in the nominative («заместитель руководителя ЦНППМ»); none:
+    the head keeps control («оставляю за собой»)."""
+    control_name: str | None = None
+    """Their full name in the nominative («Петрова Анна Ивановна»); declined by format.py."""
+    iom_approver_position: str = "Руководитель образовательной организации"
     order_template: Path = TEMPLATES / "order.docx"
     iom_template: Path = TEMPLATES / "iom_card.docx"
 

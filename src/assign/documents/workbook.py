@@ -27,6 +27,7 @@ from assign.format import ru_sort_key
 from assign.subjects import subject_name
 
 MAX_WIDTH = 36  # characters: a wider column wraps, so a landscape page stays readable
+FONT_SIZE = 10  # points; pages one wide of ~130 characters print it at ≥ 9 pt
 
 
 class Sheets:
@@ -36,20 +37,52 @@ class Sheets:
         self.used: set[str] = set()
 
     def name(self, text: str) -> str:
-        base = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31]
+        base = _cut(re.sub(r"[\[\]:*?/\\]", " ", text).strip(), 31)
         name, n = base, 1
         while name.lower() in self.used:
             n += 1
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = _cut(base, 31 - len(suffix)) + suffix
         self.used.add(name.lower())
         return name
 
 
-def _height(row: Sequence[Any], widths: Sequence[float]) -> float:
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word's end («Тамбовский район» rather than
+    «Тамбовский ра»); a single long word is cut where it must be."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,.-–—(")
+
+
+LINE_POINTS = 1.35 * FONT_SIZE
+
+
+def _lines(value: Any, width: float) -> int:
+    return max(math.ceil(len(str(value)) / max(width - 2, 1)), 1)
+
+
+def _height(
+    row: Sequence[Any], widths: Sequence[float], skip: frozenset[int] = frozenset()
+) -> float:
     """Row height for wrapped text: neither Excel nor LibreOffice refits rows on opening."""
-    lines = max(math.ceil(len(str(v)) / max(w - 2, 1)) for v, w in zip(row, widths, strict=True))
-    return 15.0 * max(lines, 1)
+    lines = max(
+        [_lines(v, w) for c, (v, w) in enumerate(zip(row, widths, strict=True)) if c not in skip]
+        or [1]
+    )
+    return LINE_POINTS * lines + 2
+
+
+def _runs(rows: Sequence[Sequence[Any]], column: int) -> list[tuple[int, int]]:
+    """Spans of rows (first, last) where this column and every one before it repeat."""
+    spans, start = [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or tuple(rows[i][: column + 1]) != tuple(rows[start][: column + 1]):
+            spans.append((start, i - 1))
+            start = i
+    return spans
 
 
 def write_table(
@@ -58,33 +91,69 @@ def write_table(
     first_row: int,
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+    merge: Sequence[int] = (),
 ) -> None:
     """A table with a bold header that stays in view, a filter, widths that fit the text and
-    print settings: landscape, one page wide, the header repeated on each page."""
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    widths = [
-        min(max([len(str(title))] + [len(str(r[c])) for r in rows]) + 2, MAX_WIDTH)
-        for c, title in enumerate(header)
-    ]
+    print settings: landscape, one page wide, the header repeated on each page. Fixed
+    `widths` (characters) that sum to a landscape page's ~130 print it at full size; the
+    `merge` columns (the first ones) show a value repeated in consecutive rows once, in a
+    merged cell, as seed 003's roadmap does."""
+    style = {"text_wrap": True, "valign": "top", "border": 1, "font_size": FONT_SIZE}
+    bold = book.add_format({**style, "bold": True})
+    cell = book.add_format(style)
+    widths = (
+        list(widths)
+        if widths is not None
+        else [
+            min(max([len(str(title))] + [len(str(r[c])) for r in rows]) + 2, MAX_WIDTH)
+            for c, title in enumerate(header)
+        ]
+    )
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
     sheet.write_row(first_row, 0, header, bold)
     sheet.set_row(first_row, _height(header, widths))
+    skip = frozenset(merge)
+    heights = [_height(row, widths, skip) for row in rows]
+    for column in merge:  # a merged text taller than its rows makes its last row taller
+        for first, last in _runs(rows, column):
+            need = LINE_POINTS * _lines(rows[first][column], widths[column]) + 2
+            have = sum(heights[first : last + 1])
+            if need > have:
+                heights[last] += need - have
     for offset, row in enumerate(rows, start=1):
         sheet.write_row(first_row + offset, 0, row, cell)
-        sheet.set_row(first_row + offset, _height(row, widths))
+        sheet.set_row(first_row + offset, heights[offset - 1])
+    for column in merge:
+        for first, last in _runs(rows, column):
+            if last > first:
+                sheet.merge_range(
+                    first_row + 1 + first,
+                    column,
+                    first_row + 1 + last,
+                    column,
+                    rows[first][column],
+                    cell,
+                )
     sheet.freeze_panes(first_row + 1, 0)
     sheet.autofilter(first_row, 0, first_row + len(rows), len(header) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(first_row)
 
 
 def write_workbook(
-    problem: AssignmentProblem, assignment: Mapping[str, str], unplaced: list[str], path: Path
+    problem: AssignmentProblem,
+    assignment: Mapping[str, str],
+    unplaced: list[str],
+    path: Path,
+    region_name: str = "",
 ) -> None:
+    """`region_name`: the Russian name region.yaml gives (the data's own name is often the
+    folder's)."""
     region = problem.region
     report = kpis(problem, dict(assignment), unplaced)
     hours, km, _ = pair_costs(problem.travel, problem.settings)
@@ -100,7 +169,8 @@ def write_workbook(
 
     summary = book.add_worksheet(sheets.name("Сводка"))
     overall = report["overall"]
-    summary.write(0, 0, f"Закрепление педагогов за региональными методистами: {region.name}", title)
+    title_text = "Закрепление педагогов за региональными методистами"
+    summary.write(0, 0, title_text + (f": {region_name}" if region_name else ""), title)
     facts = [
         ("Региональных методистов с педагогами", len(groups)),
         ("Педагогов закреплено", overall["served"]),

@@ -20,6 +20,7 @@ from assign.assignment.output import write_solution
 from assign.assignment.solve import ComponentProgress
 from assign.documents import WrittenDocuments, write_documents
 from assign.documents.context import ScheduledDates
+from assign.documents.plan_workbook import write_plan_workbook
 from assign.domain import Region
 from assign.errors import Report
 from assign.events.calendar import SchoolCalendar, school_calendar
@@ -149,6 +150,7 @@ class PlanRun:
     schedule: ScheduleResult | None = None
     schedule_kpi: dict[str, Any] = field(default_factory=dict)
     documents: WrittenDocuments | None = None
+    plan_workbook: Path | None = None
 
     @property
     def assignment_file(self) -> Path:
@@ -165,7 +167,8 @@ def run_plan(
     stages: tuple[str, ...] = (ASSIGNMENT_DIR, POOL_DIR, SCHEDULE_DIR, DOCUMENTS_DIR),
 ) -> PlanRun:
     """Every stage once, into out/assignment, out/pool, out/schedule and out/documents; each
-    later stage reads what the earlier ones saved. `plan.json` lists what was made."""
+    later stage reads what the earlier ones saved. `plan.json` lists what was made;
+    `plan.xlsx`, the planner's workbook, shows it all in Russian."""
     run = PlanRun(out)
 
     def begin(name: str) -> None:
@@ -194,6 +197,15 @@ def run_plan(
             out / SCHEDULE_DIR if SCHEDULE_DIR in stages else None,
             out / DOCUMENTS_DIR,
         )
+    run.plan_workbook = write_plan_workbook(
+        region,
+        settings.assignment,
+        out,
+        out / "plan.xlsx",
+        region_name=settings.name or "",
+        school_year=f"{settings.school_year}/{settings.school_year + 1}",
+        catalogue_names={e.key: e.name for e in load_catalogue(settings.catalogue).events},
+    )
     (out / "plan.json").write_text(
         json.dumps(
             {

@@ -77,7 +77,12 @@ class RegionSettings(BaseModel):
     def documents_for(self, region_path: Path) -> DocumentSettings:
         """The documents' details: this file's, else `documents.yaml`, with its school year."""
         details = self.documents or settings_for_region(region_path)
-        return details.model_copy(update={"school_year_start": self.school_year})
+        return details.model_copy(
+            update={
+                "school_year_start": self.school_year,
+                "region_name": details.region_name or self.name or "",
+            }
+        )
 
 
 class RegionSettingsError(ValueError):

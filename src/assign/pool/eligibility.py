@@ -18,9 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assign.assignment.diagnose import plural
 from assign.domain import Candidate
-from assign.format import fmt_number
+from assign.format import count_ru, fmt_number
 from assign.subjects import normalize
 
 MIN_EXPERIENCE_YEARS = 5
@@ -86,7 +85,7 @@ def years_ru(value: float) -> str:
     if value != int(value):
         return f"{fmt_number(value, 1)} года"
     n = int(value)
-    return f"{n} {plural(n, 'год', 'года', 'лет')}"
+    return count_ru(n, "год")
 
 
 def _role_rule(

@@ -1,32 +1,48 @@
-"""Writing a sized pool: pool.csv, assignments.csv (as `assign solve` does) and kpi.json."""
+"""Writing a sized pool: pool.csv (for people too: a BOM and `;`, with names), assignments.csv
+(as `assign solve` does) and kpi.json."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
-from assign.assignment.output import clean_json, write_solution
+from assign.assignment.output import clean_json, person_csv, write_solution
 from assign.assignment.result import Result
 from assign.pool.plan import recruitment_plan
 from assign.pool.sizing import PoolResult
+from assign.subjects import subject_name
+
+KIND_RU = {"existing": "действующий методист", "new": "пригласить"}
 
 
 def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     region = result.problem.region
-    with (out / "pool.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["subject", "person_id", "kind"])
-        for pool in result.pools:
-            for person, kind in [
-                *((p, "existing") for p in pool.kept),
-                *((p, "new") for p in pool.recruited),
-            ]:
-                for subject in region.methodist_by_id[person].subjects:
-                    if subject in pool.subjects:
-                        writer.writerow([subject, person, kind])
+    rows = []
+    for pool in result.pools:
+        for person, kind in [
+            *((p, "existing") for p in pool.kept),
+            *((p, "new") for p in pool.recruited),
+        ]:
+            methodist = region.methodist_by_id[person]
+            for subject in methodist.subjects:
+                if subject in pool.subjects:
+                    rows.append(
+                        [
+                            subject,
+                            person,
+                            kind,
+                            subject_name(subject),
+                            methodist.full_name,
+                            KIND_RU[kind],
+                        ]
+                    )
+    person_csv(
+        out / "pool.csv",
+        ["subject", "person_id", "kind", "subject_name", "full_name", "kind_ru"],
+        rows,
+    )
     # the objective: travel when the size is fixed, else the pool size (travel comes second)
     travel = sum(p.travel for p in result.pools)
     size = sum(p.pool_size for p in result.pools)

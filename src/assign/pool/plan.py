@@ -9,7 +9,7 @@ are the figures `assign info` shows for the same settings; the optimised pool ma
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assign.assignment import Status
 from assign.pool.sizing import PoolResult
@@ -33,6 +33,7 @@ class SubjectNeed:
     out_of_reach: list[str]  # municipalities with no existing methodist within reach
     note: str = ""  # why the norm cannot divide the load, and the options
     pool_found: bool = True  # False: the optimiser found no pool for this subject
+    recruit_names: list[str] = field(default_factory=list)  # the candidates' full names
 
     def text(self) -> str:
         amount = amount_ru(self.teachers)
@@ -46,7 +47,10 @@ class SubjectNeed:
         if not self.pool_found:
             line += "; пул подобрать не удалось (причины — ниже)"
         elif self.recruit:
-            who = ", ".join(f"{cid} ({muni})" for cid, muni in self.recruit)
+            names = self.recruit_names or [cid for cid, _ in self.recruit]
+            who = ", ".join(
+                f"{name} ({muni})" for name, (_, muni) in zip(names, self.recruit, strict=True)
+            )
             line += f"; пул по расчёту — {self.need_optimal}: пригласить {who}"
         else:
             line += f"; пул по расчёту — {self.need_optimal}, набор не нужен"
@@ -102,6 +106,7 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
                 out_of_reach=sorted(municipality_name[m] for m in munis - reached[subject]),
                 note=need_note(found, sum(1 for m in existing if len(m.subjects) > 1)),
                 pool_found=pool_of[subject].status in (Status.OPTIMAL, Status.FEASIBLE),
+                recruit_names=[m.full_name for m in recruit],
             )
         )
     return needs
