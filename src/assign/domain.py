@@ -788,7 +788,8 @@ def _uncovered_subjects(region: Region) -> list[Issue]:
                     "subject",
                     subject_name(subject),
                     Code.SUBJECT_UNCOVERED,
-                    f"предмет «{subject_name(subject)}» ({len(teachers)} педагогов) не ведёт "
+                    f"предмет «{subject_name(subject)}» ({count_ru(len(teachers), 'педагог')}) "
+                    "не ведёт "
                     "ни один методист или кандидат: эти педагоги останутся без закрепления",
                 )
             )

@@ -15,7 +15,7 @@ import numpy as np
 
 from assign.domain import Region, School, Teacher, _issue
 from assign.errors import Code, Issue
-from assign.format import fmt_int
+from assign.format import count_ru, fmt_int
 from assign.geo import distance_matrix_km
 from assign.subjects import fix_lookalikes, normalize, subject_name
 
@@ -172,7 +172,8 @@ def _excess_methodists(region: Region) -> list[Issue]:
                     "min_load",
                     fmt_int(total),
                     Code.METHODISTS_EXCESS,
-                    f"«{subject_name(subject)}»: {count[subject]} методистов с минимальной "
+                    f"«{subject_name(subject)}»: {count_ru(count[subject], 'методист')} с "
+                    "минимальной "
                     f"нагрузкой в сумме {fmt_int(total)}, а педагогов {fmt_int(teachers)}: "
                     "минимум нагрузки не выполнить",
                 )

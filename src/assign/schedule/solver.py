@@ -263,7 +263,7 @@ def _no_day_reason(e: Instance, calendar: SchoolCalendar, fixed_day: date | None
         )
     if e.is_trip and not any(math.isfinite(e.travel_hours[m.month - 1]) for m in e.months):
         also = " (и в другие месяцы полугодия)" if e.spec_type is EventType.VISIT else ""
-        return f"школы муниципалитета {e.municipality_id} недоступны для выезда в {months}{also}"
+        return f"школы муниципалитета {e.municipality_id} недоступны для выезда: {months}{also}"
     if e.not_before is not None and e.spec_type is EventType.REPORT:
         return (
             f"нет рабочего дня методиста в последние две рабочие недели: {months} "
