@@ -837,6 +837,8 @@ def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out
         print_schedule(run.schedule, run.schedule_kpi, out / SCHEDULE_DIR)
     if run.documents is not None:
         print_documents(run.documents, out / DOCUMENTS_DIR)
+    if run.plan_workbook is not None:
+        console.print(f"Книга плана для работы в Excel: {run.plan_workbook}")
     console.print(f"План записан в {out}")
     statuses = [run.result.status] + ([run.pool.status] if run.pool else [])
     return Status.INFEASIBLE in statuses
