@@ -19,6 +19,7 @@ from assign.assignment.changes import change_list
 from assign.assignment.kpi import kpis
 from assign.assignment.problem import AssignmentProblem, pair_costs
 from assign.assignment.result import Result
+from assign.io.tables import ASSIGNMENTS
 from assign.subjects import subject_name
 
 
@@ -72,19 +73,7 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
     hours, km, in_person = pair_costs(problem.travel, problem.settings)
     with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(
-            [
-                "teacher_id",
-                "methodist_id",
-                "subject",
-                "school_id",
-                "municipality_id",
-                "distance_km",
-                "travel_hours",
-                "in_person",
-                "changed",
-            ]
-        )
+        writer.writerow(ASSIGNMENTS.columns)  # what `--solution` reads back
         for teacher in region.teachers:
             methodist_id = result.assignment.get(teacher.teacher_id)
             if methodist_id is None:
