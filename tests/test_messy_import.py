@@ -496,3 +496,20 @@ def test_a_qualification_category_column_is_set_aside(small_copy: Path) -> None:
     issue = only(result.report.issues, Code.COLUMN_UNKNOWN)
     assert (issue.row, issue.column) == (1, "Категория")
     assert "квалификационные" in issue.message
+
+
+def test_explain_finds_a_two_subject_teacher_by_the_id_as_written(small_copy: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assign.cli import app
+
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8").replace("S3,Физика,", "S3,Физика; Математика,")
+    path.write_text(text, encoding="utf-8")
+    done = CliRunner().invoke(
+        app,
+        ["explain", str(small_copy), "--teacher", "T10", "--min-load", "0", "--max-load", "9"],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output.count("Педагог T10#") == 2  # one explanation per subject

@@ -600,12 +600,15 @@ def explain(
     """Почему педагог закреплён за этим методистом и во что обошёлся бы другой выбор."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
-    if teacher not in region.teacher_by_id:
+    # the id as the planner wrote it: a teacher of two subjects has a record per subject
+    records = [t.teacher_id for t in region.teachers if teacher in (t.teacher_id, t.person_id)]
+    if not records:
         err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в таблице teachers.[/red]")
         raise typer.Exit(1)
     problem, result = run_solve(region, settings.assignment)
-    for line in explain_teacher(problem, result, teacher).lines():
-        console.print(line)
+    for record in records:
+        for line in explain_teacher(problem, result, record).lines():
+            console.print(line)
 
 
 @app.command()
