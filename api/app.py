@@ -578,7 +578,7 @@ def create_app(database_url: str | None = None, runner: JobRunner | None = None)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name
             if name == "order.docx":
-                write_order(region, assignment, DocumentSettings(), path)
+                write_order(region, assignment, DocumentSettings(), path, problem)
             elif name == "assignment.xlsx":
                 unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
                 write_workbook(problem, assignment, unplaced, path)
