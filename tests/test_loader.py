@@ -12,6 +12,7 @@ from assign.categories import Category
 from assign.errors import Code, RegionInvalidError
 from assign.io import load_region, load_region_or_raise, region_tables, write_tables
 from conftest import DATA
+from messy import HEADERS, SHEETS  # the Russian sheet and column names people type
 
 
 def test_small_ok_loads_with_hand_checked_facts() -> None:
@@ -59,44 +60,12 @@ def _rows(folder: Path) -> dict[str, list[list[str]]]:
     return tables
 
 
-RUSSIAN_SHEETS = {
-    "municipalities": "Муниципалитеты",
-    "schools": "Школы",
-    "teachers": "Педагоги",
-    "methodists": "Методисты",
-    "candidates": "Кандидаты",
-    "current_assignment": "Текущее закрепление",
-}
-RUSSIAN_HEADERS = {
-    "municipality_id": "Код муниципалитета",
-    "name": "Наименование",
-    "lat": "Широта",
-    "lon": "Долгота",
-    "school_id": "Код ОО",
-    "low_results": "ШНОР",
-    "teacher_id": "Код педагога",
-    "full_name": "ФИО",
-    "subject": "Предмет",
-    "subjects": "Предметы",
-    "category": "Категория",
-    "load_weight": "Вес нагрузки",
-    "methodist_id": "Код методиста",
-    "min_load": "Мин. нагрузка",
-    "max_load": "Макс. нагрузка",
-    "candidate_id": "Код кандидата",
-    "role": "Роль",
-    "qualification_category": "Квалификационная категория",
-    "pedagogical_education": "Педагогическое образование",
-    "experience_years": "Стаж",
-}
-
-
 def test_xlsx_with_russian_sheets_and_headers_equals_csv(tmp_path: Path) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, rows in _rows(DATA / "small_ok").items():
-        sheet = workbook.create_sheet(RUSSIAN_SHEETS[name])
-        sheet.append([RUSSIAN_HEADERS.get(h, h) for h in rows[0]])
+        sheet = workbook.create_sheet(SHEETS[name])
+        sheet.append([HEADERS.get(h, h) for h in rows[0]])
         for row in rows[1:]:
             # numbers as numbers, the way Excel stores them
             sheet.append(

@@ -700,9 +700,11 @@ def schedule(
     (out/assignment) и планирует год по нему."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
-    plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
+    plan_file, problem = _plan_file(region, settings, solution, out)
     with console.status("Планирование мероприятий года"):
-        result, payload = _stage_or_exit(lambda: schedule_stage(region, settings, plan_file, out))
+        result, payload = _stage_or_exit(
+            lambda: schedule_stage(region, settings, plan_file, out, problem)
+        )
     print_schedule(result, payload, out)
 
 
@@ -718,15 +720,27 @@ def print_schedule(result: ScheduleResult, payload: dict[str, Any], out: Path) -
         console.print(f"  не запланировано ({fmt_int(count)}): {escape(reason)}")
 
 
-def _solve_into(region: Region, settings: RegionSettings, out: Path) -> Path:
-    """Solve and save the assignment the next stage reads; an impossible one ends the run."""
+def _solve_into(
+    region: Region, settings: RegionSettings, out: Path
+) -> tuple[Path, AssignmentProblem]:
+    """Solve and save the assignment the next stage reads (and the problem it was built on);
+    an impossible one ends the run."""
     with component_progress() as on_component:
-        _, result, _ = assignment_stage(region, settings, out, on_component)
+        problem, result, _ = assignment_stage(region, settings, out, on_component)
     if result.status is Status.INFEASIBLE:
         for line in result.problems:
             err_console.print(f"[red]{escape(line)}[/red]")
         raise typer.Exit(1)
-    return out / "assignments.csv"
+    return out / "assignments.csv", problem
+
+
+def _plan_file(
+    region: Region, settings: RegionSettings, solution: Path | None, out: Path
+) -> tuple[Path, AssignmentProblem | None]:
+    """The saved plan given, or one solved and saved into out/assignment now."""
+    if solution is not None:
+        return solution, None
+    return _solve_into(region, settings, out / ASSIGNMENT_DIR)
 
 
 @app.command()
@@ -768,17 +782,17 @@ def documents(
         )
         raise typer.Exit(2)
     region = _region_or_exit(path, settings)
-    plan_file = solution or _solve_into(region, settings, out / ASSIGNMENT_DIR)
+    plan_file, problem = _plan_file(region, settings, solution, out)
     if schedule_dir is None and not no_year:
         schedule_dir = out / SCHEDULE_DIR
         with console.status("Планирование мероприятий года"):
             result, payload = _stage_or_exit(
-                lambda: schedule_stage(region, settings, plan_file, schedule_dir)
+                lambda: schedule_stage(region, settings, plan_file, schedule_dir, problem)
             )
         print_schedule(result, payload, schedule_dir)
     with console.status("Подготовка документов"):
         written = _stage_or_exit(
-            lambda: documents_stage(region, path, settings, plan_file, schedule_dir, out)
+            lambda: documents_stage(region, path, settings, plan_file, schedule_dir, out, problem)
         )
     print_documents(written, out)
 

@@ -102,11 +102,15 @@ def saved_assignment(region: Region, path: Path) -> dict[str, str]:
 
 
 def schedule_stage(
-    region: Region, settings: RegionSettings, assignment_file: Path, out: Path
+    region: Region,
+    settings: RegionSettings,
+    assignment_file: Path,
+    out: Path,
+    problem: AssignmentProblem | None = None,
 ) -> tuple[ScheduleResult, dict[str, Any]]:
     """The year plan of the saved assignment; saves schedule.csv, unplanned.csv and
-    schedule_kpi.json."""
-    problem = build_problem(region, settings.assignment)
+    schedule_kpi.json. `problem`: the one the assignment stage built, not built again."""
+    problem = problem or build_problem(region, settings.assignment)
     assignment = saved_assignment(region, assignment_file)
     catalogue, calendar, plan = year_inputs(region, settings)
     result = plan_year(problem, assignment, catalogue, calendar, plan)
@@ -120,9 +124,10 @@ def documents_stage(
     assignment_file: Path,
     schedule_dir: Path | None,
     out: Path,
+    problem: AssignmentProblem | None = None,
 ) -> WrittenDocuments:
     """The documents of the saved plan and, where one was saved, of its year plan."""
-    problem = build_problem(region, settings.assignment)
+    problem = problem or build_problem(region, settings.assignment)
     assignment = saved_assignment(region, assignment_file)
     unplaced = [t.teacher_id for t in region.teachers if t.teacher_id not in assignment]
     dates = ScheduledDates.from_folder(schedule_dir) if schedule_dir is not None else None
@@ -185,7 +190,7 @@ def run_plan(
     if SCHEDULE_DIR in stages:
         begin(SCHEDULE_DIR)
         run.schedule, run.schedule_kpi = schedule_stage(
-            region, settings, run.assignment_file, out / SCHEDULE_DIR
+            region, settings, run.assignment_file, out / SCHEDULE_DIR, run.problem
         )
     if DOCUMENTS_DIR in stages:
         begin(DOCUMENTS_DIR)
@@ -196,6 +201,7 @@ def run_plan(
             run.assignment_file,
             out / SCHEDULE_DIR if SCHEDULE_DIR in stages else None,
             out / DOCUMENTS_DIR,
+            run.problem,
         )
     run.plan_workbook = write_plan_workbook(
         region,
