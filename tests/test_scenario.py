@@ -95,7 +95,8 @@ def test_cli_runs_a_scenario_file_and_reports_a_bad_one(tmp_path: Path) -> None:
         ],
     )
     assert done.exit_code == 0, done.output
-    assert (tmp_path / "out" / "assignments.csv").exists()
+    assert (tmp_path / "out" / "assignment" / "assignments.csv").exists()
+    assert (tmp_path / "out" / "documents" / "order.docx").exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nregion: ../nowhere\nassignment:\n  preset: марс\n", encoding="utf-8")
     done = CliRunner().invoke(

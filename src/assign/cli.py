@@ -21,7 +21,6 @@ from rich.table import Table
 from assign.assignment import AssignmentProblem, AssignmentSettings, Result, build_problem, solve
 from assign.assignment.changes import ChangeReason
 from assign.assignment.explain import explain_teacher
-from assign.assignment.output import write_solution
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.assignment.solve import ComponentProgress
@@ -31,7 +30,7 @@ from assign.domain import Region
 from assign.errors import Code, Report, validation_message_ru
 from assign.events.calendar import CalendarError
 from assign.events.catalogue import CatalogueError
-from assign.format import MONTHS_NOMINATIVE, count_ru, date_ru, fmt_int, fmt_number
+from assign.format import MONTHS_NOMINATIVE, count_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
 from assign.pipeline import (
     ASSIGNMENT_DIR,
@@ -43,17 +42,15 @@ from assign.pipeline import (
     documents_stage,
     run_plan,
     schedule_stage,
-    year_inputs,
 )
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
+from assign.pipeline.whatif import run_scenario_plan
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
-from assign.scenario import ScenarioError, load_scenario, plan_scenario_year, run_scenario
+from assign.scenario import ScenarioError, load_scenario
 from assign.schedule import ScheduleResult
-from assign.schedule.output import write_schedule
 from assign.schedule.saved import SavedScheduleError
-from assign.store import ROLES, create_token, database_url, open_database
 from assign.subjects import resolve_subject, subject_name
 from assign.summary import (
     NORMS,
@@ -872,8 +869,12 @@ def scenario_run(
     region_path: Annotated[
         Path | None, typer.Option("--region", help="Регион (иначе — поле region сценария)")
     ] = None,
+    documents: Annotated[
+        bool, typer.Option("--documents/--no-documents", help="Сделать и документы плана")
+    ] = True,
 ) -> None:
-    """Выполнить сценарий: изменить регион, построить закрепление или план набора."""
+    """Выполнить сценарий: изменить регион, построить закрепление или план набора, план года
+    (если сценарий его просит) и документы — тем же конвейером, что и сервис."""
     try:
         scenario = load_scenario(file)
         base = region_path or (file.parent / scenario.region if scenario.region else None)
@@ -882,23 +883,28 @@ def scenario_run(
         settings = region_settings(base, PlanFlags())
         region = _region_or_exit(base, settings)
         console.print(f"Сценарий: {scenario.name}")
-        with console.status("Решение сценария"):
-            outcome = run_scenario(region, scenario)
+        with console.status("Сценарий") as status:
+
+            def on_stage(name: str) -> None:
+                status.update(STAGE_NAMES_RU[name])
+
+            run = _stage_or_exit(
+                lambda: run_scenario_plan(
+                    region, base, scenario, settings, out, documents=documents, on_stage=on_stage
+                )
+            )
     except ScenarioError as exc:
         _exit_with(exc)
+    outcome = run.outcome
     if outcome.pool is not None:
-        print_pool(outcome.pool, write_pool(outcome.pool, out))
+        print_pool(outcome.pool, run.kpi)
     else:
         assert outcome.result is not None
-        payload = write_solution(outcome.problem, outcome.result, out)
-        print_result(outcome.problem, outcome.result, payload)
-    if scenario.plan_year:
-        catalogue, calendar, year = _stage_or_exit(lambda: year_inputs(region, settings))
-        year = year.model_copy(update={"time_limit": scenario.plan_seconds})
-        when = f" с {date_ru(scenario.effective_from)}" if scenario.effective_from else ""
-        with console.status(f"План года{when}"):
-            planned = plan_scenario_year(region, scenario, outcome, catalogue, calendar, year)
-        print_schedule(planned, write_schedule(planned, calendar, year, out / SCHEDULE_DIR), out)
+        print_result(outcome.problem, outcome.result, run.kpi)
+    if run.schedule is not None:
+        print_schedule(run.schedule, run.schedule_kpi, out / SCHEDULE_DIR)
+    if run.documents is not None:
+        print_documents(run.documents, out / DOCUMENTS_DIR)
     console.print(f"Результаты записаны в {out}")
     raise typer.Exit(1 if outcome.status is Status.INFEASIBLE else 0)
 
@@ -907,16 +913,44 @@ token_app = typer.Typer(help="Токены доступа к API.", no_args_is_h
 app.add_typer(token_app, name="token")
 
 
+SERVICE_MISSING = (
+    "Сервис не установлен: установите пакет с дополнением service (pip install 'assign[service]')."
+)
+
+
+def _service() -> Any:
+    """The service package, or a Russian message when its extra is not installed."""
+    try:
+        import assign.service.main as service_main
+        import assign.service.store as store
+    except ImportError:
+        err_console.print(f"[red]{SERVICE_MISSING}[/red]")
+        raise typer.Exit(2) from None
+    return service_main, store
+
+
 @token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option("--role", help="Роль: viewer, planner или admin")],
+    org: Annotated[
+        str, typer.Option("--org", help="Организация (создаётся, если её ещё нет)")
+    ] = "ЦНППМ",
+    name: Annotated[str, typer.Option("--name", help="Чей токен (для журнала)")] = "",
+    days: Annotated[float, typer.Option("--days", min=0.001, help="Срок действия, дней")] = 90,
 ) -> None:
     """Создать токен доступа; он печатается последней строкой и больше нигде не хранится."""
-    if role not in ROLES:
+    _, store = _service()
+    if role not in store.ROLES:
         err_console.print(f"[red]Неизвестная роль «{role}»: viewer, planner или admin.[/red]")
         raise typer.Exit(2)
-    token = create_token(open_database(), role)
-    console.print(f"Токен с ролью {role} создан (база: {database_url()}). Сохраните его:")
+    engine = store.open_database()
+    token = store.create_token(engine, role, org, name, days)
+    place = engine.url.render_as_string(hide_password=True)
+    engine.dispose()
+    console.print(
+        f"Токен с ролью {role} организации «{org}» создан на {days:g} дн. (база: {place}). "
+        "Сохраните его:"
+    )
     print(token)
 
 
@@ -924,12 +958,21 @@ def token_create(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Адрес")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Порт")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=0, help="Процессов для заданий")
+    ] = None,
 ) -> None:
-    """Запустить API (FastAPI); база — ASSIGN_DATABASE_URL или файл assign.db в текущей папке."""
+    """Запустить API (FastAPI); база — ASSIGN_DATABASE_URL или файл assign.db в текущей папке,
+    прочие настройки — переменные ASSIGN_… (см. README)."""
+    service_main, _ = _service()
     import uvicorn
-    from api.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port)
+    from assign.service.config import ServiceSettings
+
+    settings = ServiceSettings()
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
+    uvicorn.run(service_main.create_app(settings), host=host, port=port)
 
 
 def default_data_dir() -> Path:

@@ -230,3 +230,19 @@ def plan_scenario_year(
         calendar,
         settings,
     )
+
+
+# TEMPORARY SHIM
+class RegionIndex:
+    @classmethod
+    def from_region(cls, region: Any) -> "RegionIndex":
+        return cls()
+    def to_json(self) -> dict[str, Any]:
+        return {}
+    @classmethod
+    def from_json(cls, data: Any) -> "RegionIndex":
+        return cls()
+
+
+def check_references(scenario: Any, index: Any) -> None:
+    pass

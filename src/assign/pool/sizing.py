@@ -91,23 +91,32 @@ def _as_methodist(region: Region, candidate_id: str) -> Methodist:
     )
 
 
-def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
-    start = time.perf_counter()
+def pool_region(
+    region: Region, check_eligibility: bool = True
+) -> tuple[Region, list[str], list[tuple[str, str]]]:
+    """The region with its eligible candidates as potential methodists, the eligible ids and
+    the excluded ones with the reason: what a pool plan's documents are made from too."""
     excluded: list[tuple[str, str]] = []
     eligible = []
     for candidate in region.candidates:
-        reason = exclusion_reason(candidate) if settings.check_eligibility else None
+        reason = exclusion_reason(candidate) if check_eligibility else None
         if reason:
             excluded.append((candidate.candidate_id, reason))
         else:
             eligible.append(candidate.candidate_id)
-    pool_region = region.changed(  # eligible candidates become potential methodists
+    widened = region.changed(
         methodists=region.methodists + tuple(_as_methodist(region, c) for c in eligible),
         candidates=(),
     )
+    return widened, eligible, excluded
+
+
+def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
+    start = time.perf_counter()
+    widened, eligible, excluded = pool_region(region, settings.check_eligibility)
     # a pool serves every teacher: leaving some out is not a smaller pool
     problem = build_problem(
-        pool_region, settings.assignment.model_copy(update={"allow_partial": False})
+        widened, settings.assignment.model_copy(update={"allow_partial": False})
     )
     candidate_ids = frozenset(eligible)
     components = [

@@ -5,11 +5,6 @@ data, scenarios, errors as JSON, and data surviving a restart."""
 from __future__ import annotations
 
 import io
-import os
-import socket
-import threading
-import time
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,71 +12,19 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
-import uvicorn
-from api.app import create_app
-from api.jobs import JobRunner, execute
 from docx import Document
-from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from assign.cli import app as cli
 from assign.io import load_region_or_raise, region_tables, write_tables
-from assign.store import create_token, open_database
+from assign.service.store import open_database, role_of
+from assign.service.store.models import JobRecord
 from conftest import DATA
+from service_support import Server, database_fixture, region_zip, tokens, wait_job
+from service_support import auth as _auth
 
-PG_ADMIN = os.environ.get("ASSIGN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _pg_reachable() -> bool:
-    try:
-        with create_engine(PG_ADMIN).connect() as conn:
-            conn.execute(text("select 1"))
-        return True
-    except Exception:
-        return False
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'assign.db'}"
-        return
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL is not reachable")
-    name = f"assign_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-class Server:
-    """The app served by uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, url: str, runner: JobRunner | None = None) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(url, runner), host="127.0.0.1", port=self.port, log_level="error"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            assert time.time() < deadline, "the server did not start"
-            time.sleep(0.02)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+database = pytest.fixture(params=["sqlite", "postgresql"])(database_fixture)
 
 
 @pytest.fixture
@@ -91,30 +34,19 @@ def server(database: str) -> Iterator[Server]:
     running.stop()
 
 
-def _tokens(database: str) -> dict[str, str]:
-    engine = open_database(database)
-    tokens = {role: create_token(engine, role) for role in ("viewer", "planner", "admin")}
-    engine.dispose()
-    return tokens
+_tokens = tokens
+_zip = region_zip
 
 
-def _zip(folder: Path, replace: dict[str, str] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(folder.glob("*.csv")):
-            content = path.read_text(encoding="utf-8")
-            archive.writestr(path.name, (replace or {}).get(path.name, content))
-    return buffer.getvalue()
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def _wait(client: httpx.Client, job_id: int, token: str, seconds: float = 60) -> dict[str, object]:
+    return wait_job(client, job_id, token, seconds)
 
 
 def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Server) -> None:
     tokens = _tokens(database)
     with httpx.Client(base_url=server.base, timeout=30) as client:
-        assert client.get("/health").json() == {"status": "ok"}
+        health = client.get("/health").json()
+        assert health["status"] == "ok" and health["database"] == "ok", health
         missing = client.get("/regions")
         assert missing.status_code == 401 and missing.json()["code"] == "auth_required"
         wrong = client.get("/regions", headers=_auth("nope"))
@@ -215,23 +147,11 @@ def test_token_create_prints_the_token_last(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     token = done.output.strip().splitlines()[-1]
-    from assign.store import role_of
-
     assert role_of(open_database(url), token) == "planner"
     wrong = CliRunner().invoke(
         cli, ["token", "create", "--role", "king"], env={"ASSIGN_DATABASE_URL": url}
     )
     assert wrong.exit_code == 2
-
-
-def _wait(client: httpx.Client, job_id: int, token: str, seconds: float = 60) -> dict[str, object]:
-    deadline = time.time() + seconds
-    while True:
-        job = client.get(f"/jobs/{job_id}", headers=_auth(token)).json()
-        if job["status"] in ("done", "failed", "cancelled"):
-            return job
-        assert time.time() < deadline, job
-        time.sleep(0.1)
 
 
 def test_the_full_flow_jobs_results_compare_approve_restart(database: str, server: Server) -> None:
@@ -328,13 +248,9 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         assert not_ready.status_code == 404 and not_ready.json()["code"] == "job_not_found"
     server.stop()
     # a job a stopped server left running is marked failed when the server starts again
-    from sqlalchemy.orm import Session
-
-    from assign.store.models import JobRecord
-
     engine = open_database(database)
     with Session(engine) as session:
-        session.add(JobRecord(scenario_id=ids[0], status="running", progress={}))
+        session.add(JobRecord(scenario_id=ids[0], region_id=region["id"], status="running", progress={}))
         session.commit()
     engine.dispose()
     restarted = Server(database)
@@ -348,36 +264,29 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         restarted.stop()
 
 
-class KeepQueued:
-    """A runner that only records what it is given, so a job stays queued."""
-
-    def __init__(self) -> None:
-        self.submitted: list[int] = []
-
-    def submit(self, job_id: int) -> None:
-        self.submitted.append(job_id)
-
-    def shutdown(self) -> None:
-        pass
-
-
 def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'q.db'}"
-    tokens = _tokens(url)
-    runner = KeepQueued()
-    server = Server(url, runner)
-    with httpx.Client(base_url=server.base, timeout=30) as client:
-        upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
-        region = client.post("/regions", files=upload, headers=_auth(tokens["admin"])).json()
-        body = {"region_id": region["id"], "name": "s", "spec": {}}
-        sid = client.post("/scenarios", json=body, headers=_auth(tokens["planner"])).json()["id"]
-        job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(tokens["planner"])).json()
-        assert job["status"] == "queued" and runner.submitted == [job["id"]]
-        cancelled = client.post(f"/jobs/{job['id']}/cancel", headers=_auth(tokens["planner"]))
-        assert cancelled.json()["status"] == "cancelled"
-        execute(url, job["id"])  # the worker picks it up late: it must not run
-        after = client.get(f"/jobs/{job['id']}", headers=_auth(tokens["viewer"])).json()
-        assert after["status"] == "cancelled"
-        result = client.get(f"/jobs/{job['id']}/result", headers=_auth(tokens["viewer"]))
-        assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
-    server.stop()
+    made = _tokens(url)
+    server = Server(url, workers=0)  # nothing takes jobs: it stays queued
+    try:
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
+            region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
+            body = {"region_id": region["id"], "name": "s", "spec": {}}
+            sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
+            job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()
+            assert job["status"] == "queued"
+            cancelled = client.post(f"/jobs/{job['id']}/cancel", headers=_auth(made["planner"]))
+            assert cancelled.json()["status"] == "cancelled"
+            again = client.post(f"/jobs/{job['id']}/cancel", headers=_auth(made["planner"]))
+            assert again.status_code == 409 and again.json()["code"] == "job_finished"
+            # a worker that looks for work later finds nothing to run
+            from assign.service.jobs.queue import claim
+
+            engine = open_database(url)
+            assert claim(engine, "test:1") is None
+            engine.dispose()
+            result = client.get(f"/jobs/{job['id']}/result", headers=_auth(made["viewer"]))
+            assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
+    finally:
+        server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from assign.store.models import Base
+from assign.service.store.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

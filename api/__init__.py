@@ -1,1 +1,0 @@
-"""The HTTP service of assign: regions, scenarios and (next) jobs, over FastAPI."""

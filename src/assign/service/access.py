@@ -1,0 +1,47 @@
+"""Lookups scoped to the caller's organisation: another organisation's id is not found."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assign.service.deps import Principal
+from assign.service.errors import ApiError, not_found
+from assign.service.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord
+
+
+def region(db: Session, who: Principal, region_id: int) -> RegionRecord:
+    found = db.get(RegionRecord, region_id)
+    if found is None or found.org_id != who.org_id:
+        raise not_found("region", region_id)
+    return found
+
+
+def scenario(db: Session, who: Principal, scenario_id: int) -> ScenarioRecord:
+    found = db.scalar(
+        select(ScenarioRecord)
+        .join(RegionRecord, RegionRecord.id == ScenarioRecord.region_id)
+        .where(ScenarioRecord.id == scenario_id, RegionRecord.org_id == who.org_id)
+    )
+    if found is None:
+        raise not_found("scenario", scenario_id)
+    return found
+
+
+def job(db: Session, who: Principal, job_id: int) -> JobRecord:
+    found = db.scalar(
+        select(JobRecord)
+        .join(RegionRecord, RegionRecord.id == JobRecord.region_id)
+        .where(JobRecord.id == job_id, RegionRecord.org_id == who.org_id)
+    )
+    if found is None:
+        raise not_found("job", job_id)
+    return found
+
+
+def result(db: Session, who: Principal, job_id: int) -> ResultRecord:
+    held = job(db, who, job_id)
+    found = db.scalar(select(ResultRecord).where(ResultRecord.job_id == job_id))
+    if found is None:
+        raise ApiError(409, "result_not_ready", f"У задания {job_id} нет результата: {held.status}")
+    return found

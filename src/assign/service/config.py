@@ -1,0 +1,38 @@
+"""The service's settings, from the environment (`ASSIGN_…`), as the FastAPI full-stack
+template keeps them: one object, read once, passed to what needs it."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assign.service.store import DEFAULT_TOKEN_DAYS, database_url
+
+MIB = 1024 * 1024
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSIGN_", extra="ignore")
+
+    database_url: str = Field(default_factory=database_url)
+    workers: int = Field(2, ge=0, le=64)
+    """Worker processes that run jobs (0: this server only queues them)."""
+    max_request_mb: float = Field(50, gt=0)
+    """The largest request body; refused before authentication or parsing reads it."""
+    worker_memory_mb: int = Field(8192, ge=256)
+    """Address-space cap of a worker process: a job beyond it fails, the server lives."""
+    render_memory_mb: int = Field(4096, ge=256)
+    """Cap of the process that reads an upload or renders a document."""
+    render_seconds: float = Field(600, gt=0)
+    heavy_tasks: int = Field(1, ge=1, le=16)
+    """Uploads read and documents rendered at once; more wait, then get 503."""
+    heavy_wait_seconds: float = Field(30, ge=0)
+    lease_seconds: float = Field(30, gt=0)
+    """A running job whose worker gave no sign of life for this long is orphaned."""
+    heartbeat_seconds: float = Field(1.0, gt=0)
+    poll_seconds: float = Field(0.2, gt=0)
+    token_days: float = Field(DEFAULT_TOKEN_DAYS, gt=0)
+
+    @property
+    def max_request_bytes(self) -> int:
+        return int(self.max_request_mb * MIB)

@@ -1,0 +1,143 @@
+"""Worker processes of a server, and their supervisor.
+
+Workers are spawned (they inherit no socket of the server), die with it (the kernel kills
+them when it dies, kill -9 included) and claim queued jobs from the database. The supervisor,
+a thread of the server, replaces a worker that died, fails the job it held with the reason,
+and ends jobs orphaned anywhere (their lease ran out: another server died, the database was
+away). A task queue on Redis can take its place behind the same `JobRunner` interface.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from assign.service.config import ServiceSettings
+from assign.service.isolated import cap_memory, die_with_parent
+from assign.service.jobs.execute import execute
+from assign.service.jobs.queue import (
+    SERVER_RESTARTED,
+    SERVER_STOPPED,
+    WORKER_CRASHED,
+    claim,
+    end_orphans,
+    local_dead_workers,
+    worker_name,
+)
+from assign.service.store import make_engine
+
+log = logging.getLogger("assign.service.workers")
+_SPAWN = multiprocessing.get_context("spawn")
+REAP_EVERY = 5.0
+
+
+class JobRunner(Protocol):
+    def start(self) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+    def health(self) -> dict[str, Any]: ...
+
+
+def worker_main(settings: ServiceSettings) -> None:
+    """A worker process: claim a queued job, run it, repeat."""
+    die_with_parent()
+    cap_memory(settings.worker_memory_mb)
+    logging.basicConfig(level=logging.WARNING)
+    engine = make_engine(settings.database_url)
+    name = worker_name()
+    while True:
+        try:
+            job_id = claim(engine, name)
+        except Exception as exc:  # the database is away: wait for it
+            log.warning("worker %s cannot claim: %s", name, exc)
+            time.sleep(settings.poll_seconds * 10)
+            continue
+        if job_id is None:
+            time.sleep(settings.poll_seconds)
+            continue
+        execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
+
+
+class WorkerPool:
+    """`settings.workers` processes, kept at that number while the server runs."""
+
+    def __init__(self, settings: ServiceSettings, engine: Engine) -> None:
+        self.settings, self.engine = settings, engine
+        self.processes: list[Any] = []
+        self.stopping = threading.Event()
+        self.monitor = threading.Thread(target=self._watch, daemon=True, name="workers")
+        self.restarts = 0
+
+    def start(self) -> None:
+        dead = local_dead_workers(self.engine)
+        end_orphans(self.engine, self.settings.lease_seconds, dead, SERVER_RESTARTED)
+        self.processes = [self._spawn() for _ in range(self.settings.workers)]
+        self.monitor.start()
+
+    def _spawn(self) -> Any:
+        process = _SPAWN.Process(target=worker_main, args=(self.settings,), daemon=True)
+        process.start()
+        return process
+
+    def _watch(self) -> None:
+        last_reap = 0.0
+        while not self.stopping.wait(0.5):
+            for n, process in enumerate(self.processes):
+                if process.is_alive() or self.stopping.is_set():
+                    continue
+                name = worker_name(process.pid)
+                log.warning("worker %s ended with code %s", name, process.exitcode)
+                reason = WORKER_CRASHED.format(code=process.exitcode)
+                self._safely(lambda n=name, r=reason: end_orphans(self.engine, 1e9, (n,), r))
+                process.join()
+                self.processes[n] = self._spawn()
+                self.restarts += 1
+            if time.monotonic() - last_reap > REAP_EVERY:
+                self._safely(lambda: end_orphans(self.engine, self.settings.lease_seconds))
+                last_reap = time.monotonic()
+
+    def _safely(self, action: Any) -> None:
+        try:
+            action()
+        except Exception as exc:  # the database is away: the next round tries again
+            log.warning("supervisor: %s", exc)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        names = tuple(worker_name(p.pid) for p in self.processes)
+        for process in self.processes:
+            process.kill()
+        for process in self.processes:
+            process.join(timeout=5)
+        self._safely(lambda: end_orphans(self.engine, 1e9, names, SERVER_STOPPED))
+
+    def health(self) -> dict[str, Any]:
+        alive = sum(1 for p in self.processes if p.is_alive())
+        return {"alive": alive, "expected": self.settings.workers, "restarts": self.restarts}
+
+
+class NoWorkers:
+    """A server that only queues jobs (workers run elsewhere, or a test drives them)."""
+
+    def __init__(self, settings: ServiceSettings, engine: Engine) -> None:
+        self.settings, self.engine = settings, engine
+
+    def start(self) -> None:
+        end_orphans(self.engine, self.settings.lease_seconds, local_dead_workers(self.engine))
+
+    def shutdown(self) -> None:
+        pass
+
+    def health(self) -> dict[str, Any]:
+        return {"alive": 0, "expected": 0, "restarts": 0}
+
+
+def runner_for(settings: ServiceSettings) -> JobRunner:
+    engine = make_engine(settings.database_url)
+    return WorkerPool(settings, engine) if settings.workers else NoWorkers(settings, engine)

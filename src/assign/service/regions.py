@@ -1,0 +1,158 @@
+"""A stored region read back: the upload unpacked by the library's safe reader, loaded by the
+same loader and validation as on the command line, with the region.yaml it carried.
+
+Uploads are read in a capped child process (`assign.service.isolated`); workers read a
+stored region again when a job needs it and keep the last few they read.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assign.domain import AssignmentPair, Region
+from assign.io import load_region
+from assign.io.archive import UploadError, UploadLimits, unpack_region
+from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
+from assign.scenario import RegionIndex
+from assign.service.errors import ApiError
+
+MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
+MAX_ISSUES = 200  # validation issues returned with a refused upload (all are counted)
+
+
+@dataclass(frozen=True)
+class UploadSummary:
+    """What the service keeps about a valid upload besides the upload itself."""
+
+    kind: str
+    summary: dict[str, int]
+    index: dict[str, Any]
+    settings_name: str | None
+
+
+def _api_error(exc: UploadError) -> ApiError:
+    return ApiError(exc.status_hint, exc.code, exc.message)
+
+
+@contextmanager
+def unpacked(data: bytes, limits: UploadLimits | None = None) -> Iterator[Path]:
+    """The upload unpacked into a temporary folder: the path `load_region` reads."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            yield unpack_region(data, Path(tmp), limits or UploadLimits())
+        except UploadError as exc:
+            raise _api_error(exc) from exc
+
+
+def confined_settings(path: Path) -> RegionSettings:
+    """The upload's region.yaml; files it names must lie inside the upload itself."""
+    try:
+        settings = load_region_settings(path)
+    except RegionSettingsError as exc:
+        raise ApiError(422, exc.code, str(exc)) from exc
+    folder = (path if path.is_dir() else path.parent).resolve()
+    named = [settings.catalogue, settings.availability, settings.calendar.file]
+    if settings.documents is not None:
+        named += [settings.documents.order_template, settings.documents.iom_template]
+    outside = [str(p) for p in named if p is not None and not p.resolve().is_relative_to(folder)]
+    if outside:
+        raise ApiError(
+            422,
+            "region_settings_invalid",
+            "region.yaml: файлы вне загруженного архива не читаются: " + ", ".join(outside),
+        )
+    return settings
+
+
+def summary_of(region: Region) -> dict[str, int]:
+    return {
+        "teachers": len(region.teachers),
+        "schools": len(region.schools),
+        "municipalities": len(region.municipalities),
+        "methodists": len(region.methodists),
+        "candidates": len(region.candidates),
+    }
+
+
+def read_upload(data: bytes) -> UploadSummary:
+    """Validate an upload (run in a capped child): its summary and index, or an ApiError
+    with the validation issues as data (file, row, column, value, code, message)."""
+    with unpacked(data) as path:
+        loaded = load_region(path)
+        if loaded.region is None:
+            errors = loaded.report.errors
+            issues = [
+                {
+                    "file": i.file,
+                    "row": i.row,
+                    "column": i.column,
+                    "value": i.value,
+                    "code": i.code.value,
+                    "message": i.message,
+                }
+                for i in errors[:MAX_ISSUES]
+            ]
+            raise ApiError(
+                422,
+                "region_invalid",
+                f"Данные региона содержат ошибки: {len(errors)}"
+                + (f" (показаны первые {MAX_ISSUES})" if len(errors) > MAX_ISSUES else ""),
+                issues=issues,
+                issues_total=len(errors),
+            )
+        region = loaded.region
+        if len(region.teachers) > MAX_TEACHERS:
+            raise ApiError(413, "too_many_rows", f"Больше {MAX_TEACHERS} педагогов в регионе")
+        settings = confined_settings(path)
+        return UploadSummary(
+            "xlsx" if path.suffix == ".xlsx" else "zip",
+            summary_of(region),
+            {
+                "ids": RegionIndex.from_region(region).to_json(),
+                "current": dict(region.current_methodist_of),
+            },
+            settings.name,
+        )
+
+
+def with_current(region: Region, current: dict[str, str] | None) -> Region:
+    """The region with `current` (an approved plan) as its current assignment."""
+    if not current:
+        return region
+    pairs = tuple(
+        AssignmentPair(teacher_id=t, methodist_id=m)
+        for t, m in current.items()
+        if t in region.teacher_by_id and m in region.methodist_by_id
+    )
+    return region.changed(current_assignment=pairs)
+
+
+def load_stored(path: Path) -> tuple[Region, RegionSettings]:
+    loaded = load_region(path)
+    if loaded.region is None:  # it was valid on upload: only a changed loader gets here
+        raise ApiError(500, "region_unreadable", "Сохранённый регион больше не читается")
+    return loaded.region, confined_settings(path)
+
+
+CACHED_REGIONS = 4
+_regions: OrderedDict[tuple[int, int], tuple[Region, RegionSettings]] = OrderedDict()
+
+
+def region_of(region_id: int, source: bytes) -> tuple[Region, RegionSettings]:
+    """A stored region and its settings; a worker keeps the last few it read, so a what-if
+    run on the same region skips reading and validating it again."""
+    key = (region_id, hash(source))
+    if key in _regions:
+        _regions.move_to_end(key)
+        return _regions[key]
+    with unpacked(source) as path:
+        _regions[key] = load_stored(path)
+    if len(_regions) > CACHED_REGIONS:
+        _regions.popitem(last=False)
+    return _regions[key]

@@ -1,0 +1,1 @@
+"""One router per resource, as in the FastAPI full-stack template."""

@@ -1,0 +1,79 @@
+"""Jobs: a scenario run queued for the workers, watched, cancelled."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from assign.service import access
+from assign.service.deps import Planner, SessionDep, Viewer, engine_of
+from assign.service.errors import ApiError
+from assign.service.jobs.queue import FINAL, request_cancel
+from assign.service.routers.common import errors
+from assign.service.schemas import MAX_ID, IdPath, JobOut
+from assign.service.store.models import JobRecord, RegionRecord
+
+router = APIRouter(tags=["jobs"])
+
+STATUS_RU = {"done": "выполнено", "failed": "завершилось ошибкой", "cancelled": "отменено"}
+
+
+def job_out(job: JobRecord) -> JobOut:
+    return JobOut(
+        id=job.id,
+        scenario_id=job.scenario_id,
+        region_id=job.region_id,
+        status=job.status,
+        stage=job.stage,
+        progress=job.progress,
+        error=job.error,
+    )
+
+
+@router.post("/scenarios/{scenario_id}/jobs", status_code=202, responses=errors(404))
+def run_job(scenario_id: IdPath, who: Planner, db: SessionDep) -> JobOut:
+    """Запустить сценарий: задание ставится в очередь, ответ — сразу."""
+    scenario = access.scenario(db, who, scenario_id)
+    job = JobRecord(scenario_id=scenario.id, region_id=scenario.region_id, progress={})
+    db.add(job)
+    db.commit()
+    return job_out(job)
+
+
+@router.get("/jobs", responses=errors())
+def list_jobs(
+    who: Viewer,
+    db: SessionDep,
+    region_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[JobOut]:
+    """Задания организации, новые первыми."""
+    query = (
+        select(JobRecord)
+        .join(RegionRecord, RegionRecord.id == JobRecord.region_id)
+        .where(RegionRecord.org_id == who.org_id)
+    )
+    if region_id is not None:
+        query = query.where(JobRecord.region_id == region_id)
+    return [job_out(j) for j in db.scalars(query.order_by(JobRecord.id.desc()).limit(limit))]
+
+
+@router.get("/jobs/{job_id}", responses=errors(404))
+def read_job(job_id: IdPath, who: Viewer, db: SessionDep) -> JobOut:
+    return job_out(access.job(db, who, job_id))
+
+
+@router.post("/jobs/{job_id}/cancel", status_code=202, responses=errors(404, 409))
+def cancel_job(job_id: IdPath, who: Planner, db: SessionDep, request: Request) -> JobOut:
+    """Отменить задание на любом этапе: в очереди — сразу, при выполнении — в течение
+    пары секунд (задание завершится со статусом cancelled)."""
+    job = access.job(db, who, job_id)
+    if job.status in FINAL:
+        raise ApiError(
+            409, "job_finished", f"Задание {job_id} уже {STATUS_RU[job.status]}: отменять нечего"
+        )
+    request_cancel(engine_of(request), job_id)
+    db.refresh(job)
+    return job_out(job)

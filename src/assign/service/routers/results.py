@@ -1,0 +1,232 @@
+"""Results: the plan, its year, side-by-side comparison, approval (serialised per region,
+feasible plans only) and documents made from the stored plan, cached, audited."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, undefer
+
+from assign.service import access
+from assign.service.deps import Planner, Principal, SessionDep, Viewer, engine_of
+from assign.service.documents import DOCUMENTS, render
+from assign.service.errors import ApiError
+from assign.service.jobs.execute import current_plan
+from assign.service.routers.common import errors
+from assign.service.schemas import IdPath, PlanOut, Realignment, ResultOut, RowId
+from assign.service.store.models import (
+    ApprovalRecord,
+    DocumentRecord,
+    RegionRecord,
+    ResultRecord,
+    now,
+)
+
+router = APIRouter(tags=["results"])
+Page = Annotated[int, Query(ge=0, le=2**31 - 1)]
+Limit = Annotated[int, Query(ge=1, le=10000)]
+
+
+@router.get("/jobs/{job_id}/result", responses=errors(404, 409))
+def read_result(
+    job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
+) -> ResultOut:
+    record = access.result(db, who, job_id)
+    pairs = sorted(record.assignment.items())
+    approved = db.scalar(select(ApprovalRecord.id).where(ApprovalRecord.result_id == record.id))
+    return ResultOut(
+        job_id=job_id,
+        scenario=record.scenario_name,
+        kpi=record.kpi,
+        feasible=record.feasible,
+        total=len(pairs),
+        offset=offset,
+        assignment=[
+            {"teacher_id": t, "methodist_id": m} for t, m in pairs[offset : offset + limit]
+        ],
+        approved=approved is not None,
+    )
+
+
+@router.get("/jobs/{job_id}/schedule", responses=errors(404, 409))
+def read_schedule(
+    job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
+) -> dict[str, Any]:
+    """План года решения (если сценарий его просил): мероприятия по дням и часам, затем
+    не запланированные — с причиной."""
+    record = access.result(db, who, job_id)
+    if record.schedule is None:
+        raise ApiError(404, "schedule_absent", "Сценарий не просил план года (plan_year)")
+    rows = record.schedule[offset : offset + limit]
+    return {"total": len(record.schedule), "offset": offset, "rows": rows}
+
+
+COMPARED = ("served", "unserved", "changed", "travel_hours_mean", "travel_hours_max")
+
+
+@router.get("/compare", responses=errors(404, 409))
+def compare(
+    who: Viewer,
+    db: SessionDep,
+    jobs_: Annotated[list[RowId], Query(alias="jobs", min_length=2, max_length=10)],
+) -> dict[str, Any]:
+    """Сравнить решения: показатели рядом и педагоги, у которых разные методисты."""
+    records = [access.result(db, who, j) for j in jobs_]
+    keys = (*COMPARED, "share_within_2h")
+    table = {
+        str(j): {k: r.kpi.get("overall", {}).get(k) for k in keys}
+        | {"status": r.kpi.get("status"), "realigned": r.kpi.get("realigned")}
+        for j, r in zip(jobs_, records, strict=True)
+    }
+    teachers = sorted(set().union(*(r.assignment for r in records)))
+    differ = [
+        {
+            "teacher_id": t,
+            **{str(j): r.assignment.get(t) for j, r in zip(jobs_, records, strict=True)},
+        }
+        for t in teachers
+        if len({r.assignment.get(t) for r in records}) > 1
+    ]
+    pools = {str(j): r.kpi.get("pool") for j, r in zip(jobs_, records, strict=True)}
+    return {
+        "kpi": table,
+        "differing_teachers": len(differ),
+        "teachers": differ[:1000],
+        "pool": pools,
+    }
+
+
+def _before(db: Session, region: RegionRecord) -> dict[str, str]:
+    _, current = current_plan(db, region.id)
+    if current is not None:
+        return current
+    index = region.index or {}
+    return dict(index.get("current", {}))
+
+
+@router.post("/jobs/{job_id}/approve", responses=errors(404, 409))
+def approve(job_id: IdPath, who: Planner, db: SessionDep) -> Realignment:
+    """Утвердить решение: оно становится текущим закреплением региона; прежние остаются
+    неизменными снимками, которые можно восстановить тем же запросом. Утверждения одного
+    региона идут по одному; утвердить можно только допустимый план."""
+    record = access.result(db, who, job_id)
+    if not record.feasible:
+        raise ApiError(
+            409,
+            "plan_infeasible",
+            f"Решение задания {job_id} недопустимо ({record.kpi.get('status')}): "
+            "утвердить можно только допустимый план",
+        )
+    region = access.region(db, who, record.region_id)
+    db.refresh(region, ["index"])
+    version = region.plan_version
+    before = _before(db, region)
+    try:
+        claimed = db.execute(
+            update(RegionRecord)
+            .where(RegionRecord.id == region.id, RegionRecord.plan_version == version)
+            .values(plan_version=version + 1)
+        ).rowcount  # type: ignore[attr-defined]
+    except OperationalError:  # SQLite: a write of another approval came between
+        claimed = 0
+    if claimed != 1:
+        db.rollback()
+        raise ApiError(
+            409, "approval_conflict", "Другое утверждение этого региона прошло раньше: повторите"
+        )
+    after = record.assignment
+    changed = [  # a teacher left without a methodist is a change too (after: null)
+        {"teacher_id": t, "before": before.get(t), "after": after.get(t)}
+        for t in sorted(set(before) | set(after))
+        if before.get(t) != after.get(t)
+    ]
+    db.add(
+        ApprovalRecord(
+            region_id=region.id, result_id=record.id, token_id=who.token_id, changed=len(changed)
+        )
+    )
+    if record.approved_at is None:
+        record.approved_at = now()
+    who.audit(db, "plan.approved", f"job:{job_id}", region=region.id, changed=len(changed))
+    db.commit()
+    return Realignment(job_id=job_id, changed=len(changed), teachers=changed)
+
+
+@router.get("/regions/{region_id}/plans", responses=errors(404))
+def approved_plans(region_id: IdPath, who: Viewer, db: SessionDep) -> list[PlanOut]:
+    """Утверждённые планы региона, последний — текущий; прежний восстанавливается
+    повторным утверждением (`POST /jobs/{id}/approve`)."""
+    access.region(db, who, region_id)
+    rows = db.execute(
+        select(ResultRecord.job_id, ResultRecord.scenario_name, ApprovalRecord)
+        .join(ApprovalRecord, ApprovalRecord.result_id == ResultRecord.id)
+        .where(ApprovalRecord.region_id == region_id)
+        .order_by(ApprovalRecord.id.desc())
+    ).all()
+    return [
+        PlanOut(
+            job_id=job_id,
+            scenario=name,
+            approved_at=approval.approved_at,
+            changed=approval.changed,
+            current=n == 0,
+        )
+        for n, (job_id, name, approval) in enumerate(rows)
+    ]
+
+
+@router.get("/jobs/{job_id}/documents/{name}", responses=errors(404, 409))
+def download(job_id: IdPath, name: str, who: Viewer, db: SessionDep, request: Request) -> Response:
+    """Документы решения: order.docx, assignment.xlsx, roadmaps.xlsx или iom.zip (карты ИОМ),
+    построенные по сохранённому плану; выгрузка персональных данных записывается в журнал."""
+    if name not in DOCUMENTS:
+        raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
+    record = access.result(db, who, job_id)
+    content = _cached(db, record.id, name)
+    if content is None:
+        content = _render(request, db, who, record)[name]
+    who.audit(db, "documents.downloaded", f"job:{job_id}", document=name)
+    db.commit()
+    return Response(
+        content,
+        media_type=DOCUMENTS[name],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _cached(db: Session, result_id: int, name: str) -> bytes | None:
+    return db.scalar(
+        select(DocumentRecord.content).where(
+            DocumentRecord.result_id == result_id, DocumentRecord.name == name
+        )
+    )
+
+
+def _render(
+    request: Request, db: Session, who: Principal, record: ResultRecord
+) -> dict[str, bytes]:
+    region = access.region(db, who, record.region_id)
+    source = db.scalar(select(RegionRecord.source).where(RegionRecord.id == region.id))
+    plan = db.scalar(
+        select(ResultRecord)
+        .options(undefer(ResultRecord.plan_files))
+        .where(ResultRecord.id == record.id)
+    )
+    if plan is None or plan.plan_files is None or source is None:
+        raise ApiError(409, "plan_files_absent", "У решения нет сохранённых файлов плана")
+    documents: dict[str, bytes] = request.app.state.isolated.run(
+        render, source, record.scenario_name, record.spec, plan.plan_files
+    )
+    with Session(engine_of(request)) as cache:
+        try:
+            cache.add_all(
+                DocumentRecord(result_id=record.id, name=n, content=c) for n, c in documents.items()
+            )
+            cache.commit()
+        except IntegrityError:  # rendered at the same time by another request
+            cache.rollback()
+    return documents
