@@ -143,11 +143,17 @@ def auth(token: str) -> dict[str, str]:
 
 
 def upload(client: httpx.Client, token: str, data: bytes, name: str = "region.zip") -> Any:
-    return client.post("/regions", files={"file": (name, data, "application/zip")}, headers=auth(token))
+    return client.post(
+        "/regions", files={"file": (name, data, "application/zip")}, headers=auth(token)
+    )
 
 
 def wait_job(
-    client: httpx.Client, job_id: int, token: str, seconds: float = 90, until: tuple[str, ...] = FINAL
+    client: httpx.Client,
+    job_id: int,
+    token: str,
+    seconds: float = 90,
+    until: tuple[str, ...] = FINAL,
 ) -> dict[str, Any]:
     deadline = time.time() + seconds
     while True:

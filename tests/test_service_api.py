@@ -250,7 +250,9 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
     # a job a stopped server left running is marked failed when the server starts again
     engine = open_database(database)
     with Session(engine) as session:
-        session.add(JobRecord(scenario_id=ids[0], region_id=region["id"], status="running", progress={}))
+        session.add(
+            JobRecord(scenario_id=ids[0], region_id=region["id"], status="running", progress={})
+        )
         session.commit()
     engine.dispose()
     restarted = Server(database)

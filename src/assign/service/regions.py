@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import assign
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region
 from assign.io.archive import UploadError, UploadLimits, unpack_region
@@ -22,6 +23,7 @@ from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_r
 from assign.scenario import RegionIndex
 from assign.service.errors import ApiError
 
+PACKAGE = Path(assign.__file__).resolve().parent
 MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
 MAX_ISSUES = 200  # validation issues returned with a refused upload (all are counted)
 
@@ -51,7 +53,8 @@ def unpacked(data: bytes, limits: UploadLimits | None = None) -> Iterator[Path]:
 
 
 def confined_settings(path: Path) -> RegionSettings:
-    """The upload's region.yaml; files it names must lie inside the upload itself."""
+    """The upload's region.yaml; files it names must lie inside the upload itself (or be
+    the ones the package ships): an upload never reads the server's other files."""
     try:
         settings = load_region_settings(path)
     except RegionSettingsError as exc:
@@ -60,7 +63,12 @@ def confined_settings(path: Path) -> RegionSettings:
     named = [settings.catalogue, settings.availability, settings.calendar.file]
     if settings.documents is not None:
         named += [settings.documents.order_template, settings.documents.iom_template]
-    outside = [str(p) for p in named if p is not None and not p.resolve().is_relative_to(folder)]
+    allowed = (folder, PACKAGE)  # the upload, or the templates and catalogue we ship
+    outside = [
+        str(p)
+        for p in named
+        if p is not None and not any(p.resolve().is_relative_to(root) for root in allowed)
+    ]
     if outside:
         raise ApiError(
             422,
