@@ -83,10 +83,8 @@ def delete_scenario(scenario_id: IdPath, who: Planner, db: SessionDep) -> None:
         raise ApiError(
             409, "scenario_busy", "У сценария есть выполняемое задание: отмените его сначала"
         )
-    approved = (
-        select(ResultRecord.job_id)
-        .join(ApprovalRecord, ApprovalRecord.result_id == ResultRecord.id)
-        .where(ResultRecord.region_id == record.region_id)
+    approved = select(ResultRecord.job_id).join(
+        ApprovalRecord, ApprovalRecord.result_id == ResultRecord.id
     )
     db.execute(
         update(JobRecord)
