@@ -292,3 +292,69 @@ def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
             assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
     finally:
         server.stop()
+
+
+def _docx_text(content: bytes) -> list[str]:
+    document = Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+def _xlsx_values(content: bytes) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_api_documents_equal_the_cli_documents_of_the_same_plan(tmp_path: Path) -> None:
+    """One pipeline: `assign scenario run` and a job of the same scenario give the same
+    order, workbook, roadmaps and IOM cards, the API's made from the plan it stored."""
+    spec = {"assignment": {"min_load": 0, "max_load": 9}, "plan_year": True, "plan_seconds": 5}
+    scenario_file = tmp_path / "s.yaml"
+    import yaml
+
+    scenario_file.write_text(
+        yaml.safe_dump({"name": "как есть", **spec}, allow_unicode=True), encoding="utf-8"
+    )
+    out = tmp_path / "cli"
+    done = CliRunner().invoke(
+        cli,
+        [
+            "scenario",
+            "run",
+            str(scenario_file),
+            "--region",
+            str(DATA / "small_ok"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    made = _tokens(url)
+    server = Server(url)
+    try:
+        with httpx.Client(base_url=server.base, timeout=120) as client:
+            upload = {"file": ("small_ok.zip", _zip(DATA / "small_ok"), "application/zip")}
+            region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
+            body = {"region_id": region["id"], "name": "как есть", "spec": spec}
+            sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
+            job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()["id"]
+            assert _wait(client, job, made["viewer"])["status"] == "done"
+            # the scenario changes after the run: the documents stay those of the stored plan
+            body["spec"] = {"assignment": {"preset": "federal"}}
+            client.put(f"/scenarios/{sid}", json=body, headers=_auth(made["planner"]))
+            got = {
+                name: client.get(f"/jobs/{job}/documents/{name}", headers=_auth(made["viewer"]))
+                for name in ("order.docx", "assignment.xlsx", "roadmaps.xlsx", "iom.zip")
+            }
+    finally:
+        server.stop()
+    assert all(r.status_code == 200 for r in got.values())
+    docs = out / "documents"
+    assert _docx_text(got["order.docx"].content) == _docx_text((docs / "order.docx").read_bytes())
+    for name in ("assignment.xlsx", "roadmaps.xlsx"):
+        assert _xlsx_values(got[name].content) == _xlsx_values((docs / name).read_bytes()), name
+    with zipfile.ZipFile(io.BytesIO(got["iom.zip"].content)) as archive:
+        cards = {n: _docx_text(archive.read(n)) for n in archive.namelist()}
+    assert cards == {p.name: _docx_text(p.read_bytes()) for p in (docs / "iom").glob("*.docx")}
+    assert cards

@@ -43,7 +43,9 @@ def test_no_server_errors(database: str, server: Server, with_token: bool) -> No
     made = tokens(database)
     with httpx.Client(base_url=server.base, timeout=60) as client:  # something to find
         region = upload(client, made["admin"], region_zip(DATA / "small_ok")).json()["id"]
-        job = run_scenario(client, made["planner"], region, {"assignment": {"min_load": 0, "max_load": 9}})
+        job = run_scenario(
+            client, made["planner"], region, {"assignment": {"min_load": 0, "max_load": 9}}
+        )
         wait_job(client, job, made["viewer"])
     header = ["--header", f"Authorization: Bearer {made['admin']}"] if with_token else []
     done = subprocess.run(
