@@ -358,3 +358,69 @@ def test_api_documents_equal_the_cli_documents_of_the_same_plan(tmp_path: Path) 
         cards = {n: _docx_text(archive.read(n)) for n in archive.namelist()}
     assert cards == {p.name: _docx_text(p.read_bytes()) for p in (docs / "iom").glob("*.docx")}
     assert cards
+
+
+def test_an_older_database_is_upgraded_with_its_rows_kept(tmp_path: Path) -> None:
+    """A 0002 database (before organisations) gets every row into one organisation; its
+    approved result becomes an approval; ids are not reused after a delete."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from assign.service.store import MIGRATIONS, role_of
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO regions (id, name, source_kind, source, summary, created_at) "
+                "VALUES (1, 'r', 'zip', x'00', '{}', CURRENT_TIMESTAMP), "
+                "(2, 'r2', 'zip', x'00', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tokens (token_hash, role, created_at) VALUES (:h, 'viewer', "
+                "CURRENT_TIMESTAMP)"
+            ),
+            {"h": __import__("hashlib").sha256(b"old-secret").hexdigest()},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO scenarios (id, region_id, name, spec, created_at, updated_at) "
+                "VALUES (1, 1, 's', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO jobs (id, scenario_id, status, progress, created_at) "
+                "VALUES (1, 1, 'done', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO results (id, job_id, kpi, assignment, approved_at) "
+                "VALUES (1, 1, '{}', '{\"T1\": \"P1\"}', CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+    upgraded = open_database(url)
+    with upgraded.begin() as conn:
+        assert conn.execute(text("SELECT org_id FROM regions")).scalars().all() == [1, 1]
+        assert conn.execute(text("SELECT region_id FROM jobs")).scalar() == 1
+        assert conn.execute(text("SELECT region_id, result_id FROM approvals")).one() == (1, 1)
+        conn.execute(text("DELETE FROM regions WHERE id = 2"))
+        conn.execute(
+            text(
+                "INSERT INTO regions (org_id, name, source_kind, source, summary, plan_version, "
+                "created_at) VALUES (1, 'r3', 'zip', x'00', '{}', 0, CURRENT_TIMESTAMP)"
+            )
+        )
+        assert conn.execute(text("SELECT max(id) FROM regions")).scalar() == 3
+    assert role_of(upgraded, "old-secret") == "viewer"
+    upgraded.dispose()

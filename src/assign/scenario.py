@@ -237,8 +237,10 @@ class RegionIndex:
     @classmethod
     def from_region(cls, region: Any) -> "RegionIndex":
         return cls()
+
     def to_json(self) -> dict[str, Any]:
         return {}
+
     @classmethod
     def from_json(cls, data: Any) -> "RegionIndex":
         return cls()

@@ -64,8 +64,14 @@ CHANGES_HEADER = [
 ]
 
 
-def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dict[str, Any]:
-    """Write the plan's files into `out`; returns what kpi.json holds."""
+def write_solution(
+    problem: AssignmentProblem,
+    result: Result,
+    out: Path,
+    report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write the plan's files into `out`; returns what kpi.json holds. `report`: the plan's
+    `kpis` when the caller has them already (they take a while on a large region)."""
     out.mkdir(parents=True, exist_ok=True)
     region = problem.region
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
@@ -93,7 +99,8 @@ def write_solution(problem: AssignmentProblem, result: Result, out: Path) -> dic
                     int(current is not None and current != methodist_id),
                 ]
             )
-    report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
+    if report is None:
+        report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
     person_csv(
         out / "methodists.csv",

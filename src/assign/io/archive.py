@@ -158,8 +158,9 @@ def _unpack_csvs(
             continue
         if _CONTROL.search(name) or len(name.encode()) > 200:
             raise UploadError(
-                UPLOAD_FILE_NAME, "в архиве файл с недопустимым именем (управляющие символы "
-                "или длиннее 200 байт): переименуйте его"
+                UPLOAD_FILE_NAME,
+                "в архиве файл с недопустимым именем (управляющие символы "
+                "или длиннее 200 байт): переименуйте его",
             )
         if name in members:
             raise UploadError(

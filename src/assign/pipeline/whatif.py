@@ -94,7 +94,8 @@ def run_scenario_plan(
         kpi = write_pool(outcome.pool, out / ASSIGNMENT_DIR)
     else:
         assert outcome.result is not None
-        kpi = write_solution(outcome.problem, outcome.result, out / ASSIGNMENT_DIR)
+        report = {k: v for k, v in outcome.kpi.items() if k != "realigned"}
+        kpi = write_solution(outcome.problem, outcome.result, out / ASSIGNMENT_DIR, report)
     run = ScenarioRun(out, outcome, kpi)
     if scenario.plan_year:
         begin(SCHEDULE_DIR)

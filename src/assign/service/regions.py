@@ -129,6 +129,25 @@ def read_upload(data: bytes) -> UploadSummary:
         )
 
 
+_with_current: dict[tuple[int, int], tuple[Region, Region]] = {}
+
+
+def current_of(
+    region_id: int, region: Region, plan_id: int | None, current: dict[str, str] | None
+) -> Region:
+    """`with_current`, kept for the last approved plan of each region a worker read: every
+    what-if on one region starts from the same current plan."""
+    if plan_id is None or not current:
+        return region
+    key = (region_id, plan_id)
+    cached = _with_current.get(key)
+    if cached is None or cached[0] is not region:
+        if len(_with_current) >= CACHED_REGIONS:
+            _with_current.clear()
+        cached = _with_current[key] = (region, with_current(region, current))
+    return cached[1]
+
+
 def with_current(region: Region, current: dict[str, str] | None) -> Region:
     """The region with `current` (an approved plan) as its current assignment."""
     if not current:

@@ -16,7 +16,13 @@ from assign.validation import translate_errors
 def check_spec(name: str, spec: dict[str, Any], index: dict[str, Any] | None) -> Scenario:
     """The scenario, or a 422 with every problem as field, code and Russian message."""
     if "name" in spec:
-        issues = [{"field": "spec.name", "code": "extra_forbidden", "message": "имя сценария задаётся полем name"}]
+        issues = [
+            {
+                "field": "spec.name",
+                "code": "extra_forbidden",
+                "message": "имя сценария задаётся полем name",
+            }
+        ]
         raise ApiError(422, "scenario_invalid", "Сценарий неверен: spec.name", issues=issues)
     try:
         scenario = Scenario.model_validate({"name": name, **spec})

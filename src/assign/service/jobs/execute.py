@@ -34,7 +34,7 @@ from assign.pipeline.whatif import ScenarioRun, run_scenario_plan
 from assign.scenario import Scenario, ScenarioError
 from assign.service.errors import ApiError
 from assign.service.jobs.queue import beat, finish
-from assign.service.regions import region_of, with_current
+from assign.service.regions import current_of, region_of
 from assign.service.store.models import (
     ApprovalRecord,
     JobRecord,
@@ -87,7 +87,8 @@ class Heartbeat:
         self.hard_stop, self.grace = hard_stop, grace
         self.cancelled = threading.Event()
         self.stopped = threading.Event()
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}  # not yet written
+        self.latest: dict[str, Any] = {}  # the last of each, written with the job's end
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"beat-{job_id}")
 
@@ -102,6 +103,7 @@ class Heartbeat:
     def report(self, **values: Any) -> None:
         with self.lock:
             self.values.update(values)
+            self.latest.update(values)
 
     def _run(self) -> None:
         cancel_seen: float | None = None
@@ -154,7 +156,7 @@ def execute(
             log.exception("job %s failed", job_id)
             reason = f"внутренняя ошибка: {type(exc).__name__}"
             return _final(engine, job_id, worker, "failed", reason)
-        return _final(engine, job_id, worker, "done", None, result)
+        return _final(engine, job_id, worker, "done", None, result, **heart.latest)
 
 
 def _final(
@@ -164,12 +166,13 @@ def _final(
     status: str,
     error: str | None,
     result: ResultRecord | None = None,
+    **values: Any,
 ) -> str | None:
     """`finish`, retried while the database is away (up to FINAL_WRITE_SECONDS)."""
     deadline = time.monotonic() + FINAL_WRITE_SECONDS
     while True:
         try:
-            return finish(engine, job_id, worker, status, error, result)
+            return finish(engine, job_id, worker, status, error, result, **values)
         except OperationalError:
             if time.monotonic() > deadline:
                 log.error("job %s: the database stayed away, the lease will end it", job_id)
@@ -194,7 +197,7 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
     # one process per job: a worker's year plan runs its chunks in turn, not in a pool
     year = settings.year_plan.model_copy(update={"workers": 1})
     settings = settings.model_copy(update={"year_plan": year})
-    base = with_current(base, current)
+    base = current_of(region_id, base, base_id, current)
     scenario = Scenario.model_validate({"name": name, **spec})
     state: dict[str, Any] = {}
 

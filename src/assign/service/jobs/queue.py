@@ -75,9 +75,11 @@ def finish(
     status: str,
     error: str | None = None,
     result: ResultRecord | None = None,
+    **values: Any,
 ) -> str | None:
-    """End the job as `status` (with its result, in the same transaction) if this worker
-    still holds it running; a cancel that came first wins. Returns the status it ended in."""
+    """End the job as `status` (with its result and last `values`, such as progress, in the
+    same transaction) if this worker still holds it running; a cancel that came first wins.
+    Returns the status it ended in."""
     with Session(engine) as session:
         ended = session.execute(
             update(JobRecord)
@@ -86,7 +88,7 @@ def finish(
                 JobRecord.worker == worker,
                 JobRecord.status == "running",
             )
-            .values(status=status, error=error, finished_at=now(), heartbeat_at=now())
+            .values(status=status, error=error, finished_at=now(), heartbeat_at=now(), **values)
         )
         if ended.rowcount == 1:  # type: ignore[attr-defined]
             if result is not None and status == "done":

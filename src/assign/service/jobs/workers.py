@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from typing import Any, Protocol
@@ -34,6 +35,7 @@ from assign.service.store import make_engine
 log = logging.getLogger("assign.service.workers")
 _SPAWN = multiprocessing.get_context("spawn")
 REAP_EVERY = 5.0
+WORKER_NICENESS = 5
 
 
 class JobRunner(Protocol):
@@ -48,6 +50,7 @@ def worker_main(settings: ServiceSettings) -> None:
     """A worker process: claim a queued job, run it, repeat."""
     die_with_parent()
     cap_memory(settings.worker_memory_mb)
+    os.nice(WORKER_NICENESS)  # on a small machine the API's reads come before the solves
     logging.basicConfig(level=logging.WARNING)
     engine = make_engine(settings.database_url)
     name = worker_name()

@@ -3,6 +3,7 @@ feasible plans only) and documents made from the stored plan, cached, audited.""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -31,12 +32,25 @@ Page = Annotated[int, Query(ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 
 
+_pairs: OrderedDict[int, list[tuple[str, str]]] = OrderedDict()
+CACHED_RESULTS = 16
+
+
+def _sorted_pairs(record: ResultRecord) -> list[tuple[str, str]]:
+    """A result's pairs in teacher order; results never change, so each is read once."""
+    if record.id not in _pairs:
+        _pairs[record.id] = sorted(record.assignment.items())
+        if len(_pairs) > CACHED_RESULTS:
+            _pairs.popitem(last=False)
+    return _pairs[record.id]
+
+
 @router.get("/jobs/{job_id}/result", responses=errors(404, 409))
 def read_result(
     job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
 ) -> ResultOut:
     record = access.result(db, who, job_id)
-    pairs = sorted(record.assignment.items())
+    pairs = _sorted_pairs(record)
     approved = db.scalar(select(ApprovalRecord.id).where(ApprovalRecord.result_id == record.id))
     return ResultOut(
         job_id=job_id,

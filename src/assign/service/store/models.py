@@ -31,6 +31,9 @@ def now() -> datetime:
 
 
 class Base(DeclarativeBase):
+    """Every table: ids are never reused after a delete (SQLite's AUTOINCREMENT)."""
+
+    __table_args__: ClassVar[Any] = {"sqlite_autoincrement": True}
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         datetime: DateTime(timezone=True),
@@ -109,10 +112,10 @@ class ResultRecord(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """The scenario as it was run: documents are rebuilt from this, not the scenario now."""
     kpi: Mapped[dict[str, Any]]
-    assignment: Mapped[dict[str, Any]]
+    assignment: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     feasible: Mapped[bool] = mapped_column(Boolean, default=True)
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
-    schedule: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    schedule: Mapped[list[Any] | None] = mapped_column(JSON, default=None, deferred=True)
     """The year plan's rows, when the scenario asked for one."""
     plan_files: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     """The plan's saved files (assignment/, schedule/) zipped: what the documents read."""
@@ -149,7 +152,7 @@ class DocumentRecord(Base):
     """A document of a stored result, rendered once and served from here after."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("result_id", "name"),)
+    __table_args__ = (UniqueConstraint("result_id", "name"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"))

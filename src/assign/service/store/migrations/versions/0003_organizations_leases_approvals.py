@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+        sqlite_autoincrement=True,
     )
     bind = op.get_bind()
     has_rows = any(
@@ -123,6 +124,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["region_id"], ["regions.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["result_id"], ["results.id"], ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_approvals_region_id", "approvals", ["region_id"])
     bind.execute(
@@ -141,6 +143,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["result_id"], ["results.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("result_id", "name"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "audit",
@@ -152,9 +155,16 @@ def upgrade() -> None:
         sa.Column("target", sa.String(length=100), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_audit_at", "audit", ["at"])
     op.create_index("ix_audit_org_id", "audit", ["org_id"])
+    if bind.dialect.name == "sqlite":  # ids never come back after a delete, as on PostgreSQL
+        for table in ("regions", "scenarios", "jobs", "results", "tokens"):
+            with op.batch_alter_table(
+                table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            ):
+                pass
 
 
 def downgrade() -> None:
