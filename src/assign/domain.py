@@ -136,8 +136,11 @@ Text = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) 
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 
 
+MAX_LOAD_WEIGHT = 100.0  # one teacher's load, in teachers of the default category
+
+
 class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
     row: int | None = Field(default=None, exclude=True, repr=False)
 
 
@@ -271,10 +274,11 @@ class Teacher(Record):
     @field_validator("load_weight")
     @classmethod
     def _positive_weight(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
+        if value is not None and not 0 < value <= MAX_LOAD_WEIGHT:
             raise PydanticCustomError(
                 Code.VALUE_INVALID.value,
-                "вес нагрузки должен быть больше нуля, указано {value}",
+                "вес нагрузки должен быть больше нуля и не больше "
+                f"{MAX_LOAD_WEIGHT:g}, указано {{value}}",
                 {"value": value},
             )
         return value

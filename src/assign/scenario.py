@@ -13,32 +13,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
 from assign.assignment.kpi import kpis
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import ComponentCache, ComponentProgress
-from assign.domain import Candidate, Methodist, Region, School, Teacher, TransportLink
+from assign.domain import Candidate, Methodist, Mode, Region, School, Teacher, TransportLink
 from assign.events.calendar import SchoolCalendar
 from assign.events.catalogue import Catalogue
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.schedule import ScheduleResult, ScheduleSettings, plan_year, replan_from
 from assign.yamlfile import load_yaml_model
 
+MAX_ITEMS = 100_000  # people, schools or links one change may list
+Id = Annotated[str, Field(min_length=1, max_length=100)]
+Month = Annotated[int, Field(ge=1, le=12)]
+STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
 
 class LinkClosure(BaseModel):
     """Links closed in some months (a winter road that did not freeze): between two
     municipalities, or every link of a mode when no ends are given."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = STRICT
 
-    from_municipality: str | None = None
-    to_municipality: str | None = None
-    mode: str | None = None  # only this mode; every mode when absent
-    months: tuple[int, ...] = Field(min_length=1)
+    from_municipality: Id | None = None
+    to_municipality: Id | None = None
+    mode: Mode | None = None  # only this mode; every mode when absent
+    months: tuple[Month, ...] = Field(min_length=1, max_length=12)
 
     def closes(self, link: TransportLink) -> bool:
         if self.mode is not None and link.mode.value != self.mode:
@@ -47,30 +52,46 @@ class LinkClosure(BaseModel):
         return ends <= {link.from_municipality, link.to_municipality}
 
 
-class Changes(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+Listed = Field((), max_length=MAX_ITEMS)
 
-    remove_methodists: tuple[str, ...] = ()
-    add_methodists: tuple[Methodist, ...] = ()
-    add_candidates: tuple[Candidate, ...] = ()
-    remove_teachers: tuple[str, ...] = ()
-    add_teachers: tuple[Teacher, ...] = ()
-    add_schools: tuple[School, ...] = ()
-    remove_schools: tuple[str, ...] = ()
+
+class Changes(BaseModel):
+    model_config = STRICT
+
+    remove_methodists: tuple[Id, ...] = Listed
+    add_methodists: tuple[Methodist, ...] = Listed
+    add_candidates: tuple[Candidate, ...] = Listed
+    remove_teachers: tuple[Id, ...] = Listed
+    add_teachers: tuple[Teacher, ...] = Listed
+    add_schools: tuple[School, ...] = Listed
+    remove_schools: tuple[Id, ...] = Listed
     """Schools closed or merged away; their teachers go with them unless moved by
     `add_teachers` (a teacher listed again with the new school replaces the old record)."""
-    close_links: tuple[LinkClosure, ...] = ()
-    open_links: tuple[TransportLink, ...] = ()
+    close_links: tuple[LinkClosure, ...] = Field((), max_length=1_000)
+    open_links: tuple[TransportLink, ...] = Listed
     """New links or seasons (a winter road opened early, a new flight)."""
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Changes:
+        for field_name, ids in (
+            ("add_methodists", [m.methodist_id for m in self.add_methodists]),
+            ("add_candidates", [c.candidate_id for c in self.add_candidates]),
+            ("add_teachers", [t.teacher_id for t in self.add_teachers]),
+            ("add_schools", [s.school_id for s in self.add_schools]),
+        ):
+            twice = sorted({i for i in ids if ids.count(i) > 1}) if len(ids) < 5_000 else []
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{field_name}: один и тот же id дважды {', '.join(twice)}")
+        return self
 
 
 class Scenario(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = STRICT
 
-    name: str = Field(min_length=1)
-    region: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    region: str | None = Field(None, max_length=1_000)
     """The base region's folder or workbook, relative to the scenario file (CLI only)."""
-    description: str = ""
+    description: str = Field("", max_length=10_000)
     assignment: AssignmentSettings = Field(default_factory=AssignmentSettings)
     changes: Changes = Field(default_factory=Changes)
     keep_current: bool = True
@@ -89,7 +110,93 @@ class Scenario(BaseModel):
 
 
 class ScenarioError(ValueError):
+    """A scenario that cannot be run; `issues` name each field (field, code, message)."""
+
     code = "scenario_invalid"
+
+    def __init__(self, message: str, issues: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.issues = issues or []
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """The ids a scenario may name, without the region itself: the service keeps it with an
+    upload and checks a scenario against it when the scenario is saved."""
+
+    teachers: frozenset[str]
+    methodists: frozenset[str]
+    candidates: frozenset[str]
+    schools: frozenset[str]
+    municipalities: frozenset[str]
+
+    @classmethod
+    def from_region(cls, region: Region) -> RegionIndex:
+        return cls(
+            frozenset(region.teacher_by_id) | {t.person_id for t in region.teachers},
+            frozenset(region.methodist_by_id),
+            frozenset(c.candidate_id for c in region.candidates),
+            frozenset(region.school_by_id),
+            frozenset(m.municipality_id for m in region.municipalities),
+        )
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {k: sorted(getattr(self, k)) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[str]]) -> RegionIndex:
+        return cls(**{k: frozenset(data.get(k, ())) for k in cls.__dataclass_fields__})
+
+
+def check_references(scenario: Scenario, index: RegionIndex) -> None:
+    """Every id the scenario names must be in the region (or added by the scenario itself);
+    raises ScenarioError naming each one and its field."""
+    changes = scenario.changes
+    schools = index.schools | {s.school_id for s in changes.add_schools}
+    methodists = (
+        index.methodists
+        | index.candidates
+        | {m.methodist_id for m in changes.add_methodists}
+        | {c.candidate_id for c in changes.add_candidates}
+    )
+    teachers = index.teachers | {t.teacher_id for t in changes.add_teachers}
+    municipalities = index.municipalities
+    checks: list[tuple[str, str, frozenset[str] | set[str], str]] = []
+    checks += [
+        (f"changes.remove_methodists.{n}", m, index.methodists, "методиста")
+        for n, m in enumerate(changes.remove_methodists)
+    ]
+    checks += [
+        (f"changes.remove_teachers.{n}", t, index.teachers, "педагога")
+        for n, t in enumerate(changes.remove_teachers)
+    ]
+    checks += [
+        (f"changes.remove_schools.{n}", s, index.schools, "школы")
+        for n, s in enumerate(changes.remove_schools)
+    ]
+    checks += [
+        (f"changes.add_teachers.{n}.school_id", t.school_id, schools, "школы")
+        for n, t in enumerate(changes.add_teachers)
+    ]
+    for n, closure in enumerate(changes.close_links):
+        for end in ("from_municipality", "to_municipality"):
+            value = getattr(closure, end)
+            if value is not None:
+                checks.append(
+                    (f"changes.close_links.{n}.{end}", value, municipalities, "муниципалитета")
+                )
+    for kind, pairs in (("pins", scenario.assignment.pins), ("bans", scenario.assignment.bans)):
+        for n, (teacher, methodist) in enumerate(pairs):
+            checks.append((f"assignment.{kind}.{n}.0", teacher, teachers, "педагога"))
+            checks.append((f"assignment.{kind}.{n}.1", methodist, methodists, "методиста"))
+    issues = [
+        {"field": field, "code": "unknown_reference", "message": f"в регионе нет {what} «{value}»"}
+        for field, value, known, what in checks
+        if value not in known
+    ]
+    if issues:
+        named = ", ".join(dict.fromkeys(i["message"].rsplit("«", 1)[1].rstrip("»") for i in issues))
+        raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {named}", issues)
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -99,18 +206,7 @@ def load_scenario(path: Path) -> Scenario:
 def apply(region: Region, scenario: Scenario) -> Region:
     """The region as the scenario changes it."""
     changes = scenario.changes
-    unknown = [m for m in changes.remove_methodists if m not in region.methodist_by_id]
-    unknown += [t for t in changes.remove_teachers if t not in region.teacher_by_id]
-    unknown += [s for s in changes.remove_schools if s not in region.school_by_id]
-    municipalities = {m.municipality_id for m in region.municipalities}
-    unknown += [
-        end
-        for c in changes.close_links
-        for end in (c.from_municipality, c.to_municipality)
-        if end is not None and end not in municipalities
-    ]
-    if unknown:
-        raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {', '.join(unknown)}")
+    check_references(scenario, RegionIndex.from_region(region))
     gone_m, gone_s = set(changes.remove_methodists), set(changes.remove_schools)
     replaced = {t.teacher_id for t in changes.add_teachers}
     gone_t = set(changes.remove_teachers) | {
@@ -230,21 +326,3 @@ def plan_scenario_year(
         calendar,
         settings,
     )
-
-
-# TEMPORARY SHIM
-class RegionIndex:
-    @classmethod
-    def from_region(cls, region: Any) -> "RegionIndex":
-        return cls()
-
-    def to_json(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def from_json(cls, data: Any) -> "RegionIndex":
-        return cls()
-
-
-def check_references(scenario: Any, index: Any) -> None:
-    pass

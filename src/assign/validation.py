@@ -1,9 +1,87 @@
-# TEMPORARY SHIM (not to be committed)
+"""Pydantic's validation errors in Russian: the field as a dotted path, a stable code (the
+error type) and a message a planner reads — for scenario specs, settings files and API bodies
+alike, so no English "Input should be…" ever reaches a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+TEMPLATES: dict[str, str] = {
+    "extra_forbidden": "неизвестное поле",
+    "missing": "обязательное поле не задано",
+    "int_type": "нужно целое число",
+    "int_parsing": "нужно целое число",
+    "int_from_float": "нужно целое число, а не дробное",
+    "float_type": "нужно число",
+    "float_parsing": "нужно число",
+    "finite_number": "нужно конечное число (не NaN и не бесконечность)",
+    "bool_type": "нужно да или нет (true/false)",
+    "bool_parsing": "нужно да или нет (true/false)",
+    "string_type": "нужна строка",
+    "string_too_short": "слишком короткая строка: не меньше {min_length} символов",
+    "string_too_long": "слишком длинная строка: не больше {max_length} символов",
+    "string_pattern_mismatch": "недопустимые символы",
+    "list_type": "нужен список",
+    "tuple_type": "нужен список",
+    "set_type": "нужен список",
+    "dict_type": "нужен словарь (ключ: значение)",
+    "model_type": "нужен словарь (ключ: значение)",
+    "model_attributes_type": "нужен словарь (ключ: значение)",
+    "too_short": "слишком мало элементов: не меньше {min_length}",
+    "too_long": "слишком много элементов: не больше {max_length}",
+    "greater_than": "должно быть больше {gt}",
+    "greater_than_equal": "должно быть не меньше {ge}",
+    "less_than": "должно быть меньше {lt}",
+    "less_than_equal": "должно быть не больше {le}",
+    "date_type": "нужна дата ГГГГ-ММ-ДД",
+    "date_parsing": "нужна дата ГГГГ-ММ-ДД",
+    "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД",
+    "date_from_datetime_inexact": "нужна дата без времени",
+    "json_invalid": "тело запроса — не JSON",
+    "json_type": "нужен JSON",
+    "frozen_instance": "поле нельзя изменить",
+    "union_tag_invalid": "недопустимый вид значения",
+    "bytes_type": "нужны байты",
+}
 
-def translate_errors(errors: list[Any]) -> list[dict[str, str]]:
+
+def _field(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "[key]")]
+    return ".".join(parts) or "тело запроса"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = dict(error.get("ctx") or {})
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return f"недопустимое значение; допустимы: {expected}"
+    if kind in ("value_error", "assertion_error"):
+        reason = ctx.get("error")
+        text = str(reason) if reason is not None else str(error.get("msg", ""))
+        return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = TEMPLATES.get(kind)
+    if template is None:
+        return "недопустимое значение"
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template.split(":")[0]
+
+
+def translate_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Each error as {"field", "code", "message"} with the message in Russian."""
     return [
-        {"field": ".".join(str(p) for p in e["loc"]), "code": e["type"], "message": e["msg"]}
+        {
+            "field": _field(e.get("loc", ())),
+            "code": str(e.get("type", "invalid")),
+            "message": _message(e),
+        }
         for e in errors
     ]
+
+
+def summary(errors: Iterable[Mapping[str, Any]]) -> str:
+    """One line: «field: message; field: message»."""
+    return "; ".join(f"{e['field']}: {e['message']}" for e in translate_errors(errors))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assign.categories import DEFAULT_WEIGHTS, Category
 
@@ -42,6 +42,14 @@ DEFAULT_RANKING = (Term.CHANGES, Term.TRAVEL, Term.BALANCE)
 TRAVEL_FIRST_RANKING = (Term.TRAVEL, Term.CHANGES, Term.BALANCE)
 
 
+MAX_LOAD = 100_000.0  # teachers (or load units) per methodist
+MAX_HOURS = 10_000.0
+MAX_WEIGHT = 1_000_000.0
+MAX_CATEGORY_WEIGHT = 100.0
+MAX_SECONDS = 3_600.0
+MAX_PAIRS = 100_000
+
+
 class Preset(StrEnum):
     DEFAULT = "default"
     FEDERAL = "federal"
@@ -67,50 +75,76 @@ class Weights(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    travel: float = Field(1.0, ge=0)
-    changes: float = Field(2.0, ge=0)
-    split: float = Field(1.0, ge=0)
-    balance: float = Field(0.05, ge=0)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    travel: float = Field(1.0, ge=0, le=MAX_WEIGHT)
+    changes: float = Field(2.0, ge=0, le=MAX_WEIGHT)
+    split: float = Field(1.0, ge=0, le=MAX_WEIGHT)
+    balance: float = Field(0.05, ge=0, le=MAX_WEIGHT)
 
     def of(self, term: Term) -> float:
         return float(getattr(self, term.value))
 
 
 class AssignmentSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Bounds keep every value one a plan can be made with: loads up to MAX_LOAD, hours up
+    to MAX_HOURS, weights up to MAX_WEIGHT, finite numbers only; unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     preset: Preset = Preset.DEFAULT
-    min_load: float | None = Field(None, ge=0, description="default: the preset's")
-    max_load: float | None = Field(None, gt=0, description="default: the preset's")
+    min_load: float | None = Field(None, ge=0, le=MAX_LOAD, description="default: the preset's")
+    max_load: float | None = Field(None, gt=0, le=MAX_LOAD, description="default: the preset's")
     load_unit: Literal["heads", "weighted"] = "heads"
     category_weights: dict[Category, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    """Load of one teacher of each category; those not given keep their defaults."""
     objective: Literal["time", "distance"] = "time"
     reach: Literal["all_year", "months", "remote"] = "all_year"
     """In-person reachability the plan must keep: in every month, in `reach_months`, or none
     (remote support; unreachable pairs then cost `remote_penalty_hours`)."""
-    reach_months: tuple[int, ...] = SCHOOL_YEAR
+    reach_months: tuple[int, ...] = Field(SCHOOL_YEAR, max_length=12)
     max_hours: float | None = Field(
-        None, gt=0, description="a trip longer than this is out of reach"
+        None, gt=0, le=MAX_HOURS, description="a trip longer than this is out of reach"
     )
-    remote_penalty_hours: float = Field(48.0, ge=0)
+    remote_penalty_hours: float = Field(48.0, ge=0, le=MAX_HOURS)
     weights: Weights | None = None
     """A weighted objective (in units of travel). None: the terms are ranked instead."""
     ranking: tuple[Term, ...] | None = None
     """Lexicographic order of terms; default (changes, travel, balance) when no weights are
     given. `split` is left out of the default: proving its optimum is much harder (a fixed
     charge per school-subject), so a planner asks for it explicitly."""
-    pins: tuple[tuple[str, str], ...] = ()
-    bans: tuple[tuple[str, str], ...] = ()
+    pins: tuple[tuple[str, str], ...] = Field((), max_length=MAX_PAIRS)
+    bans: tuple[tuple[str, str], ...] = Field((), max_length=MAX_PAIRS)
     allow_partial: bool = True
     """An impossible subject is reported with its reason and leaves out as few teachers as
     possible, while the rest of the region is planned in full."""
-    time_limit: float = Field(120.0, gt=0)
+    time_limit: float = Field(120.0, gt=0, le=MAX_SECONDS)
     """Wall-clock limit for the whole solve, a safety net."""
-    deterministic_time_limit: float = Field(30.0, gt=0)
+    deterministic_time_limit: float = Field(30.0, gt=0, le=MAX_SECONDS)
     """CP-SAT's own work limit per model (about seconds): it binds first, so the same input
     and seed give the same plan on any machine."""
-    workers: int = Field(1, ge=1)
-    seed: int = 0
+    workers: int = Field(1, ge=1, le=64)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+    @field_validator("category_weights", mode="after")
+    @classmethod
+    def _complete_weights(cls, given: dict[Category, float]) -> dict[Category, float]:
+        bad = [f"{c.value}={w}" for c, w in given.items() if not 0 < w <= MAX_CATEGORY_WEIGHT]
+        if bad:
+            raise ValueError(
+                f"вес категории должен быть больше 0 и не больше {MAX_CATEGORY_WEIGHT:g}: "
+                + ", ".join(bad)
+            )
+        return {**DEFAULT_WEIGHTS, **given}
+
+    @field_validator("ranking", mode="after")
+    @classmethod
+    def _distinct_terms(cls, ranking: tuple[Term, ...] | None) -> tuple[Term, ...] | None:
+        if ranking is not None and len(set(ranking)) != len(ranking):
+            raise ValueError("цель названа в порядке целей дважды")
+        if ranking is not None and not ranking:
+            raise ValueError("порядок целей пуст")
+        return ranking
 
     @model_validator(mode="after")
     def _load_range(self) -> AssignmentSettings:
