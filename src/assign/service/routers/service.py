@@ -52,7 +52,7 @@ def new_token(body: TokenIn, who: Admin, db: SessionDep, settings: SettingsDep) 
     record, secret = issue_token(db, who.org_id, body.role, body.name, body.days)
     who.audit(db, "token.created", f"token:{record.id}", role=body.role, days=body.days)
     db.commit()
-    return TokenCreated(**_token_out(record), token=secret)  # type: ignore[arg-type]
+    return TokenCreated(**_token_out(record), token=secret)
 
 
 @router.get("/tokens", responses=errors())
@@ -61,7 +61,7 @@ def list_tokens(who: Admin, db: SessionDep) -> list[TokenOut]:
     records = db.scalars(
         select(TokenRecord).where(TokenRecord.org_id == who.org_id).order_by(TokenRecord.id)
     )
-    return [TokenOut(**_token_out(r)) for r in records]  # type: ignore[arg-type]
+    return [TokenOut(**_token_out(r)) for r in records]
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=errors(404))
