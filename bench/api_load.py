@@ -43,6 +43,8 @@ REGION = "yakutia"
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
+    if not ordered:
+        return float("nan")
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
