@@ -25,11 +25,14 @@ class Code(StrEnum):
     TABLE_EMPTY = "table_empty"
     TABLE_DUPLICATE = "table_duplicate"
     TABLE_UNKNOWN = "table_unknown"
+    TABLE_TOO_LARGE = "table_too_large"
     COLUMN_MISSING = "column_missing"
     COLUMN_UNKNOWN = "column_unknown"
     COLUMN_DUPLICATE = "column_duplicate"
     VALUE_MISSING = "value_missing"
     VALUE_INVALID = "value_invalid"
+    VALUE_TOO_LONG = "value_too_long"
+    VALUE_CONTROL_CHARS = "value_control_chars"
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_REFERENCE = "unknown_reference"
     UNKNOWN_SUBJECT = "unknown_subject"
@@ -93,11 +96,14 @@ FIX_RU: dict[Code, str] = {
     Code.TABLE_EMPTY: "Заполните таблицу: первая строка — заголовки, ниже — данные.",
     Code.TABLE_DUPLICATE: "Оставьте одну таблицу, вторую удалите или переименуйте.",
     Code.TABLE_UNKNOWN: "Если это данные региона, переименуйте лист или файл по шаблону.",
+    Code.TABLE_TOO_LARGE: "Удалите лишние строки и столбцы: оставьте только таблицу региона.",
     Code.COLUMN_MISSING: "Добавьте столбец или переименуйте похожий по шаблону (assign template).",
     Code.COLUMN_UNKNOWN: "Ничего не нужно, если столбец не нужен программе.",
     Code.COLUMN_DUPLICATE: "Удалите повторный столбец или переименуйте его.",
     Code.VALUE_MISSING: "Заполните ячейку.",
     Code.VALUE_INVALID: "Исправьте значение в ячейке.",
+    Code.VALUE_TOO_LONG: "Сократите текст ячейки; проверьте кавычки в CSV.",
+    Code.VALUE_CONTROL_CHARS: "Удалите невидимые символы из ячейки (или наберите текст заново).",
     Code.DUPLICATE_ID: "Дайте каждой записи свой код; один человек — один код.",
     Code.UNKNOWN_REFERENCE: "Укажите код (или точное название) из связанной таблицы.",
     Code.UNKNOWN_SUBJECT: "Выберите предмет из списка шаблона.",

@@ -331,7 +331,8 @@ def _missing_column(table: RawTable, column: str) -> Issue:
     spec = SPEC_BY_NAME[table.name]
     names = spellings(spec, column)
     expected = f"«{column}»" + (f" (или «{names[1]}»)" if len(names) > 1 else "")
-    found = ", ".join(f"«{h}»" for h in table.headers.values())
+    written = list(table.headers.values())
+    found = ", ".join(f"«{h}»" for h in written[:30]) + (", …" if len(written) > 30 else "")
     likely = _likely_header(names, table.unrecognised)
     message = f"нет обязательного столбца {expected}"
     if found:
