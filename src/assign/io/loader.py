@@ -113,9 +113,10 @@ def load_region_or_raise(path: str | Path) -> Region:
 
 def build_region(raw: RawRegion) -> LoadResult:
     """Records, then names resolved to codes, persons joined across subjects, references
-    checked, plausibility warnings; floods of one cause are summarised at the end."""
+    checked, plausibility warnings; floods of one cause are summarised at the end and the
+    list is bounded (`Report.counts` keeps the number of every finding)."""
     result = _build_region(raw)
-    return LoadResult(result.region, result.report.summarised(), result.skipped)
+    return LoadResult(result.region, result.report.summarised().bounded(), result.skipped)
 
 
 def _build_region(raw: RawRegion) -> LoadResult:
