@@ -84,14 +84,14 @@ def _load(path: Path, name: str | None = None) -> LoadResult:
 
 def render_report(report: Report, limit: int = 50) -> None:
     """Errors and warnings as tables; the first `limit` of each."""
-    for title, issues, style in (
-        ("Ошибки", report.errors, "red"),
-        ("Предупреждения", report.warnings, "yellow"),
+    for title, issues, total, style in (
+        ("Ошибки", report.errors, report.error_count, "red"),
+        ("Предупреждения", report.warnings, report.warning_count, "yellow"),
     ):
         if not issues:
             continue
         table = Table(
-            title=f"{title}: {fmt_int(len(issues))}", title_style=f"bold {style}", show_lines=False
+            title=f"{title}: {fmt_int(total)}", title_style=f"bold {style}", show_lines=False
         )
         for column in ("Файл", "Строка", "Поле", "Значение", "Сообщение", "Код"):
             table.add_column(column, overflow="fold")
@@ -105,8 +105,11 @@ def render_report(report: Report, limit: int = 50) -> None:
                 issue.code.value,
             )
         console.print(table)
-        if len(issues) > limit:
-            console.print(f"… и ещё {fmt_int(len(issues) - limit)} (полный список: --json)")
+        if total > min(len(issues), limit):
+            console.print(
+                f"… и ещё {fmt_int(total - min(len(issues), limit))}: повторы одной причины "
+                "показаны примерами (список: --json или --out)"
+            )
 
 
 # --- the plan options every planning command shares ---------------------------------------
@@ -363,7 +366,13 @@ def validate(
     if as_json:
         print(
             json.dumps(
-                {"ok": report.ok, "issues": [i.as_dict() for i in report.issues]},
+                {
+                    "ok": report.ok,
+                    "errors": report.error_count,
+                    "warnings": report.warning_count,
+                    "counts": {code.value: n for code, n in sorted(report.counts.items())},
+                    "issues": [i.as_dict() for i in report.issues],
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -372,11 +381,11 @@ def validate(
         render_report(report)
         if report.ok:
             console.print(
-                f"[green]Ошибок нет.[/green] Предупреждений: {fmt_int(len(report.warnings))}."
+                f"[green]Ошибок нет.[/green] Предупреждений: {fmt_int(report.warning_count)}."
             )
         else:
             console.print(
-                f"[red]Найдено ошибок: {fmt_int(len(report.errors))}.[/red] "
+                f"[red]Найдено ошибок: {fmt_int(report.error_count)}.[/red] "
                 "Исправьте их и запустите проверку снова."
             )
         if out is not None:

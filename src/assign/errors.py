@@ -6,6 +6,7 @@ file and fix it. Errors stop a region from loading; warnings are reported but ke
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -25,11 +26,14 @@ class Code(StrEnum):
     TABLE_EMPTY = "table_empty"
     TABLE_DUPLICATE = "table_duplicate"
     TABLE_UNKNOWN = "table_unknown"
+    TABLE_TOO_LARGE = "table_too_large"
     COLUMN_MISSING = "column_missing"
     COLUMN_UNKNOWN = "column_unknown"
     COLUMN_DUPLICATE = "column_duplicate"
     VALUE_MISSING = "value_missing"
     VALUE_INVALID = "value_invalid"
+    VALUE_TOO_LONG = "value_too_long"
+    VALUE_CONTROL_CHARS = "value_control_chars"
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_REFERENCE = "unknown_reference"
     UNKNOWN_SUBJECT = "unknown_subject"
@@ -93,11 +97,14 @@ FIX_RU: dict[Code, str] = {
     Code.TABLE_EMPTY: "Заполните таблицу: первая строка — заголовки, ниже — данные.",
     Code.TABLE_DUPLICATE: "Оставьте одну таблицу, вторую удалите или переименуйте.",
     Code.TABLE_UNKNOWN: "Если это данные региона, переименуйте лист или файл по шаблону.",
+    Code.TABLE_TOO_LARGE: "Удалите лишние строки и столбцы: оставьте только таблицу региона.",
     Code.COLUMN_MISSING: "Добавьте столбец или переименуйте похожий по шаблону (assign template).",
     Code.COLUMN_UNKNOWN: "Ничего не нужно, если столбец не нужен программе.",
     Code.COLUMN_DUPLICATE: "Удалите повторный столбец или переименуйте его.",
     Code.VALUE_MISSING: "Заполните ячейку.",
     Code.VALUE_INVALID: "Исправьте значение в ячейке.",
+    Code.VALUE_TOO_LONG: "Сократите текст ячейки; проверьте кавычки в CSV.",
+    Code.VALUE_CONTROL_CHARS: "Удалите невидимые символы из ячейки (или наберите текст заново).",
     Code.DUPLICATE_ID: "Дайте каждой записи свой код; один человек — один код.",
     Code.UNKNOWN_REFERENCE: "Укажите код (или точное название) из связанной таблицы.",
     Code.UNKNOWN_SUBJECT: "Выберите предмет из списка шаблона.",
@@ -176,17 +183,54 @@ class Issue:
         }
 
 
+LISTED_PER_GROUP = 21
+"""Findings of one code in one column of one file kept in the list; the rest are counted only
+(`summarised` lists 5 of a flood and tells how many more, with the rows of the next 11)."""
+LISTED_PER_SEVERITY = 200
+"""Errors, and warnings, a bounded report lists (the API's answer stays small)."""
+
+_GroupKey = tuple[Code, str | None, str | None]
+
+
 @dataclass
 class Report:
-    """All findings of one validation run, errors and warnings apart."""
+    """Findings of one validation run, errors and warnings apart. `issues` lists them (a flood
+    of one cause only in part, so a hostile file cannot fill the memory); `counts` has them all,
+    by code."""
 
     issues: list[Issue] = field(default_factory=list)
+    counts: Counter[Code] = field(default_factory=Counter)
+    _group_sizes: Counter[_GroupKey] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            self.counts = Counter(i.code for i in self.issues)
+        self._group_sizes = Counter((i.code, i.file, i.column) for i in self.issues)
 
     def add(self, issue: Issue) -> None:
-        self.issues.append(issue)
+        self.counts[issue.code] += 1
+        key = (issue.code, issue.file, issue.column)
+        self._group_sizes[key] += 1
+        if self._group_sizes[key] <= LISTED_PER_GROUP:
+            self.issues.append(issue)
 
     def extend(self, issues: list[Issue]) -> None:
-        self.issues.extend(issues)
+        for issue in issues:
+            self.add(issue)
+
+    @property
+    def error_count(self) -> int:
+        """All errors found, listed or not."""
+        return sum(n for code, n in self.counts.items() if code not in WARNING_CODES)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(n for code, n in self.counts.items() if code in WARNING_CODES)
+
+    @property
+    def complete(self) -> bool:
+        """Whether `issues` lists every finding (no flood summarised, nothing cut)."""
+        return len(self.issues) == sum(self.counts.values())
 
     @property
     def errors(self) -> list[Issue]:
@@ -207,15 +251,16 @@ class Report:
         """The same findings with floods cut: past `above` findings of one code in one column
         of one file, the first `keep` are listed and one more finding counts the rest, so a
         single cause (a wrong column, a table given by names) does not bury the others."""
-        groups: dict[tuple[Code, str | None, str | None], list[Issue]] = {}
+        groups: dict[_GroupKey, list[Issue]] = {}
         for issue in self.issues:
             groups.setdefault((issue.code, issue.file, issue.column), []).append(issue)
         out: list[Issue] = []
-        emitted: set[tuple[Code, str | None, str | None]] = set()
+        emitted: set[_GroupKey] = set()
         for issue in self.issues:
             key = (issue.code, issue.file, issue.column)
             group = groups[key]
-            if len(group) <= above:
+            size = max(len(group), self._group_sizes[key])
+            if size <= above:
                 out.append(issue)
                 continue
             if key in emitted:
@@ -224,11 +269,14 @@ class Report:
             out += group[:keep]
             rest = group[keep:]
             rows = [str(i.row) for i in rest if i.row is not None]
-            shown = ", ".join(rows[:10]) + (", …" if len(rows) > 10 else "")
+            more = size > len(group) or len(rows) > 10
+            shown = ", ".join(rows[:10]) + (", …" if more else "")
             out.append(
                 Issue(
                     issue.code,
-                    f"и ещё таких же находок ({issue.code.value}): {len(rest):,}".replace(",", " ")
+                    f"и ещё таких же находок ({issue.code.value}): {size - keep:,}".replace(
+                        ",", " "
+                    )
                     + (f" в строках {shown}" if rows else "")
                     + f"; первая: {group[0].message}",
                     issue.file,
@@ -237,7 +285,18 @@ class Report:
                     None,
                 )
             )
-        return Report(out)
+        return Report(out, Counter(self.counts))
+
+    def bounded(self, limit: int = LISTED_PER_SEVERITY) -> Report:
+        """The first `limit` errors and the first `limit` warnings, in order; `counts` still
+        counts every finding."""
+        kept: list[Issue] = []
+        taken: Counter[Severity] = Counter()
+        for issue in self.issues:
+            taken[issue.severity] += 1
+            if taken[issue.severity] <= limit:
+                kept.append(issue)
+        return Report(kept, Counter(self.counts))
 
 
 class RegionInvalidError(Exception):
@@ -246,7 +305,7 @@ class RegionInvalidError(Exception):
     def __init__(self, report: Report) -> None:
         self.report = report
         lines = [str(i) for i in report.errors[:20]]
-        more = len(report.errors) - len(lines)
+        more = report.error_count - len(lines)
         if more > 0:
             lines.append(f"… и ещё {more} ошибок")
         super().__init__("Данные региона содержат ошибки:\n" + "\n".join(lines))

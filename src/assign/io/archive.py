@@ -12,6 +12,7 @@ the cell budget. The loader does not trust the dimension either (`tables` reads 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -190,10 +191,8 @@ def _member_name(info: zipfile.ZipInfo) -> str | None:
     macOS resource forks). Names not flagged UTF-8 are read as Windows writes them (CP866)."""
     name = info.filename
     if not info.flag_bits & 0x800:
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             name = name.encode("cp437").decode("cp866")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
     path = PurePosixPath(name.replace("\\", "/"))
     if "__MACOSX" in path.parts or path.name.startswith("._"):
         return None
@@ -211,15 +210,15 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: UploadLimits) -> None:
                 UPLOAD_ENCRYPTED,
                 f"файл «{info.filename}» в архиве зашифрован: загрузите архив без пароля",
             )
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise _ratio(info.filename)
         if info.file_size > limits.max_member_bytes:
             raise _too_large(info.filename, limits)
         total += info.file_size
         if total > limits.max_total_bytes:
             raise _total_too_large(limits)
-        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            raise _ratio(info.filename)
 
 
 def _inflate(

@@ -113,9 +113,10 @@ def load_region_or_raise(path: str | Path) -> Region:
 
 def build_region(raw: RawRegion) -> LoadResult:
     """Records, then names resolved to codes, persons joined across subjects, references
-    checked, plausibility warnings; floods of one cause are summarised at the end."""
+    checked, plausibility warnings; floods of one cause are summarised at the end and the
+    list is bounded (`Report.counts` keeps the number of every finding)."""
     result = _build_region(raw)
-    return LoadResult(result.region, result.report.summarised(), result.skipped)
+    return LoadResult(result.region, result.report.summarised().bounded(), result.skipped)
 
 
 def _build_region(raw: RawRegion) -> LoadResult:
@@ -331,7 +332,8 @@ def _missing_column(table: RawTable, column: str) -> Issue:
     spec = SPEC_BY_NAME[table.name]
     names = spellings(spec, column)
     expected = f"«{column}»" + (f" (или «{names[1]}»)" if len(names) > 1 else "")
-    found = ", ".join(f"«{h}»" for h in table.headers.values())
+    written = list(table.headers.values())
+    found = ", ".join(f"«{h}»" for h in written[:30]) + (", …" if len(written) > 30 else "")
     likely = _likely_header(names, table.unrecognised)
     message = f"нет обязательного столбца {expected}"
     if found:

@@ -11,14 +11,17 @@ into records is `loader`'s job.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +32,19 @@ LOCATION = ("lat", "lon")
 PLANAR = ("x", "y")
 NAME_PARTS = ("last_name", "first_name", "middle_name")
 HEADER_SEARCH_ROWS = 15
-"""How far below the top a header row is looked for (title rows, notes, an empty line)."""
+"""How far below the top a header row is looked for (title rows, notes), blank rows not counted."""
+MAX_TABLE_ROWS = 500_000
+"""Non-blank rows read from one table: more than any region has (300 000 teachers at most)."""
+MAX_TABLE_COLUMNS = 300
+"""Columns read from one table; a region's table has 20 at most, a registry export about 100."""
+MAX_CELL_CHARS = 1000
+"""Longest text of a cell; longer is an error, and the cell is cut so findings stay short."""
+MAX_NAME_CHARS = 500
+"""Longest name (of a person, school, municipality): the longest real school name is ~300."""
+_NAME_COLUMNS = frozenset({"full_name", "name", *NAME_PARTS})
+_MAX_MERGED_CELLS = 100_000
+"""A merged range larger than this is not filled (a whole-sheet merge would copy one value
+into millions of cells)."""
 
 
 @dataclass(frozen=True)
@@ -484,7 +499,10 @@ def _delimiter(lines: list[str]) -> str:
     """The separator that splits the most lines into the same number of cells."""
     best, best_score = ",", (-1, -1)
     for delimiter in (";", ",", "\t"):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row)]
+        except csv.Error:  # a field over the csv limit: reading the file reports it
+            continue
         widths = Counter(c for c in counts if c > 1)
         if not widths:
             continue
@@ -496,6 +514,7 @@ def _delimiter(lines: list[str]) -> str:
 
 
 def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issue]]:
+    """Rows that hold something, each as (line number, cells up to the last non-blank one)."""
     try:
         data = file.read_bytes()
     except OSError:
@@ -505,30 +524,108 @@ def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issu
             )
         ]
     text, issues = decode_text(data, file.name)
+    del data
     if text is None:
         return None, issues
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
-    delimiter = _delimiter(lines[:40])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter = _delimiter(list(itertools.islice(io.StringIO(text, newline=""), 40)))
+    record: list[str] = []  # the lines of the record being read, for a field too long
+
+    def lines() -> Iterator[str]:
+        for text_line in io.StringIO(text, newline=""):
+            record.append(text_line)
+            yield text_line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     grid: list[tuple[int, list[str]]] = []
+    line = 1
     try:
-        line = 1
         for cells in reader:
-            grid.append((line, cells))
+            record.clear()
+            cells = _trimmed(cells)
+            if cells:
+                if len(grid) == MAX_TABLE_ROWS:
+                    issues.append(_too_many_rows(file.name, line))
+                    break
+                grid.append((line, cells))
             line = reader.line_num + 1
-    except csv.Error:
-        issues.append(
-            Issue(
-                Code.FILE_UNREADABLE,
-                f"строка {line}: кавычки не закрыты, файл не читается как CSV",
-                file=file.name,
-                row=line,
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            issues.append(_field_too_long(file.name, line, grid, "".join(record), delimiter))
+        else:
+            issues.append(
+                Issue(
+                    Code.FILE_UNREADABLE,
+                    f"строка {line}: кавычки не закрыты, файл не читается как CSV",
+                    file=file.name,
+                    row=line,
+                )
             )
-        )
         return None, issues
     return grid, issues
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """The cells up to the last non-blank one (none for a blank row)."""
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
+
+
+def _too_many_rows(source: str, row: int) -> Issue:
+    return Issue(
+        Code.TABLE_TOO_LARGE,
+        f"в таблице больше {MAX_TABLE_ROWS:,} строк: так много не бывает даже в самом большом "
+        "регионе; строки дальше не читались (проверьте, что это таблица региона)".replace(",", " "),
+        file=source,
+        row=row,
+    )
+
+
+def _field_too_long(
+    source: str, row: int, grid: list[tuple[int, list[str]]], record: str, delimiter: str
+) -> Issue:
+    """The cell Python's csv refuses (over 128 KB), named by its header; the file is not read
+    further, since where that cell ends cannot be trusted."""
+    index = _long_field_index(record, delimiter, csv.field_size_limit())
+    header = grid[0][1] if grid else []
+    column = header[index].strip() if index < len(header) and header[index].strip() else None
+    return Issue(
+        Code.VALUE_TOO_LONG,
+        f"в ячейке больше {csv.field_size_limit():,} символов (допускается не больше "
+        f"{MAX_CELL_CHARS:,}); файл не читался дальше этой строки: проверьте кавычки и "
+        "содержимое ячейки".replace(",", " "),
+        file=source,
+        row=row,
+        column=column or f"столбец {index + 1}",
+        value=visible_text(record[:60]),
+    )
+
+
+def _long_field_index(record: str, delimiter: str, limit: int) -> int:
+    """Which field of a CSV record (0-based) first grows past `limit` characters."""
+    index, length, quoted, position = 0, 0, False, 0
+    while position < len(record):
+        char = record[position]
+        if quoted:
+            if char == '"' and record[position + 1 : position + 2] == '"':
+                position += 1
+            elif char == '"':
+                quoted = False
+                length -= 1
+            length += 1
+        elif char == '"' and length == 0:
+            quoted = True
+        elif char == delimiter:
+            index, length = index + 1, 0
+        else:
+            length += 1
+        if length > limit:
+            return index
+        position += 1
+    return index
 
 
 # --- a table from a grid of cells ---------------------------------------------------------
@@ -546,6 +643,51 @@ def _find_header(spec: TableSpec, grid: list[tuple[int, list[str]]]) -> int | No
     return best
 
 
+# control characters other than tab and line breaks (which quoted text and Excel cells may hold)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible_text(text: str, limit: int = 80) -> str:
+    """`text` safe to show and store: control characters as \\xNN, at most `limit` characters."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _checked_cell(
+    text: str, column: str, written: str, source: str, row: int, issues: list[Issue]
+) -> str:
+    """The cell without control characters and cut to its longest length; each is an error
+    (the cell is changed only so that findings about its row stay short and storable)."""
+    if _CONTROL.search(text):
+        issues.append(
+            Issue(
+                Code.VALUE_CONTROL_CHARS,
+                "в ячейке управляющие символы (показаны как \\xNN), например нулевой байт: "
+                "так бывает, когда файл склеен из частей или это не текст; удалите их",
+                source,
+                row,
+                written,
+                visible_text(text),
+            )
+        )
+        text = _CONTROL.sub("", text)
+    limit = MAX_NAME_CHARS if column in _NAME_COLUMNS else MAX_CELL_CHARS
+    if len(text) > limit:
+        issues.append(
+            Issue(
+                Code.VALUE_TOO_LONG,
+                f"в ячейке {len(text):,} символов, допускается не больше {limit:,}: "
+                "проверьте, что это одно значение (не склеенные строки)".replace(",", " "),
+                source,
+                row,
+                written,
+                visible_text(text, 60),
+            )
+        )
+        text = text[:limit]
+    return text
+
+
 def _make_table(
     spec: TableSpec, source: str, grid: list[tuple[int, list[str]]]
 ) -> tuple[RawTable | None, list[Issue]]:
@@ -554,6 +696,22 @@ def _make_table(
         return None, [Issue(Code.TABLE_EMPTY, "таблица пуста: нет строки заголовков", file=source)]
     header_row, header = grid[header_index]
     issues: list[Issue] = []
+    if any(len(cells) > MAX_TABLE_COLUMNS for _, cells in grid):
+        row = next(n for n, cells in grid if len(cells) > MAX_TABLE_COLUMNS)
+        issues.append(
+            Issue(
+                Code.TABLE_TOO_LARGE,
+                f"в таблице больше {MAX_TABLE_COLUMNS} столбцов: столбцы дальше не читаются "
+                "(удалите лишние столбцы)",
+                file=source,
+                row=row,
+            )
+        )
+        header = header[:MAX_TABLE_COLUMNS]
+    header = [
+        _checked_cell(h, "", visible_text(h), source, header_row, issues) if h else h
+        for h in header
+    ]
     if header_row > 1:
         issues.append(
             Issue(
@@ -596,6 +754,7 @@ def _make_table(
     for row_number, cells in grid[header_index + 1 :]:
         if not any(c.strip() for c in cells):
             continue  # a blank line carries no data
+        cells = cells[:MAX_TABLE_COLUMNS]
         if len(cells) > len(positions) and any(c.strip() for c in cells[len(positions) :]):
             issues.append(
                 Issue(
@@ -607,7 +766,11 @@ def _make_table(
                 )
             )
         values = {
-            col: cells[i] for i, col in enumerate(positions) if col is not None and i < len(cells)
+            col: _checked_cell(cells[i], col, headers[col], source, row_number, issues)
+            if cells[i]
+            else ""
+            for i, col in enumerate(positions)
+            if col is not None and i < len(cells)
         }
         if join_names:
             values["full_name"] = " ".join(
@@ -662,27 +825,82 @@ def _merged_ranges(sheet: object) -> list[tuple[int, int, int, int]]:
     ]
 
 
-def _sheet_grid(sheet: object) -> list[tuple[int, list[str]]]:
-    rows: Iterable[tuple[object, ...]] = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
-    grid = [(i, [_cell_text(c) for c in cells]) for i, cells in enumerate(rows, 1)]
-    merged = _merged_ranges(sheet)
+def _sheet_grid(sheet: object, source: str) -> tuple[list[tuple[int, list[str]]], list[Issue]]:
+    """Rows that hold something (or lie in a merged range), as in `_csv_grid`. The sheet's
+    declared dimension is ignored: openpyxl pads every row to it, and a workbook declaring
+    A1:XFD1048576 would become billions of empty cells."""
+    merged = [
+        (r1, c1, r2, min(c2, MAX_TABLE_COLUMNS + 1))
+        for r1, c1, r2, c2 in _merged_ranges(sheet)
+        if c1 <= MAX_TABLE_COLUMNS and (r2 - r1 + 1) * (c2 - c1 + 1) <= _MAX_MERGED_CELLS
+    ]
+    merged_rows = _row_spans(merged)
+    sheet.reset_dimensions()  # type: ignore[attr-defined]
+    rows: Iterable[tuple[object, ...]] = sheet.iter_rows(  # type: ignore[attr-defined]
+        max_col=MAX_TABLE_COLUMNS + 1, values_only=True
+    )
+    grid: list[tuple[int, list[str]]] = []
+    issues: list[Issue] = []
+    for number, values in enumerate(rows, 1):
+        blank = values.count(None) == len(values)  # fast: a sheet may hold a million such rows
+        cells = [] if blank else _trimmed([_cell_text(c) for c in values])
+        if not cells and not _in_spans(number, merged_rows):
+            continue
+        if len(grid) == MAX_TABLE_ROWS:
+            issues.append(_too_many_rows(source, number))
+            break
+        grid.append((number, cells))
     if merged:
         by_number = {number: cells for number, cells in grid}
+        numbers = [number for number, _ in grid]
+        budget = _MAX_MERGED_CELLS * 10
         for r1, c1, r2, c2 in merged:
             first = by_number.get(r1)
             if first is None or len(first) < c1:
                 continue
             value = first[c1 - 1]
-            for r in range(r1, r2 + 1):
-                cells = by_number.get(r)
-                if cells is None:
-                    continue
+            for r in numbers[bisect.bisect_left(numbers, r1) : bisect.bisect_right(numbers, r2)]:
+                budget -= c2 - c1 + 1
+                if budget < 0:
+                    break
+                cells = by_number[r]
                 while len(cells) < c2:
                     cells.append("")
                 for c in range(c1, c2 + 1):
                     if not cells[c - 1]:
                         cells[c - 1] = value
-    return grid
+    return grid, issues
+
+
+def _row_spans(ranges: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
+    """The rows the merged ranges cover, as sorted disjoint (first, last) spans."""
+    spans: list[tuple[int, int]] = []
+    for first, last in sorted((r1, r2) for r1, _, r2, _ in ranges):
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def _in_spans(number: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, number, key=lambda span: span[0]) - 1
+    return index >= 0 and spans[index][0] <= number <= spans[index][1]
+
+
+# what openpyxl raises on a damaged workbook (a bad member, broken XML)
+_BROKEN_BOOK = (
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+)
 
 
 def _open_workbook(file: Path) -> tuple[object | None, list[Issue]]:
@@ -691,7 +909,7 @@ def _open_workbook(file: Path) -> tuple[object | None, list[Issue]]:
 
     try:
         return load_workbook(file, read_only=True, data_only=True), []
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
+    except (InvalidFileException, *_BROKEN_BOOK):
         return None, [
             Issue(
                 Code.FILE_UNREADABLE,
@@ -708,12 +926,15 @@ def _workbook_grids(
     if workbook is None:
         return [], issues
     try:
-        return [
-            (sheet.title, _sheet_grid(sheet))
-            for sheet in workbook.worksheets  # type: ignore[attr-defined]
-            if sheet.title.strip().lower() not in HELPER_SHEETS
-        ], issues
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError):
+        grids = []
+        for sheet in workbook.worksheets:  # type: ignore[attr-defined]
+            if sheet.title.strip().lower() in HELPER_SHEETS:
+                continue
+            grid, sheet_issues = _sheet_grid(sheet, f"{file.name}, лист «{sheet.title}»")
+            grids.append((sheet.title, grid))
+            issues += sheet_issues
+        return grids, issues
+    except _BROKEN_BOOK:
         return [], [
             Issue(
                 Code.FILE_UNREADABLE,
