@@ -95,6 +95,7 @@ def read_upload(data: bytes) -> UploadSummary:
         loaded = load_region(path)
         if loaded.region is None:
             errors = loaded.report.errors
+            total = loaded.report.error_count
             issues = [
                 {
                     "file": i.file,
@@ -109,10 +110,11 @@ def read_upload(data: bytes) -> UploadSummary:
             raise ApiError(
                 422,
                 "region_invalid",
-                f"Данные региона содержат ошибки: {len(errors)}"
-                + (f" (показаны первые {MAX_ISSUES})" if len(errors) > MAX_ISSUES else ""),
+                f"Данные региона содержат ошибки: {total}"
+                + (f" (показаны первые {len(issues)})" if total > len(issues) else ""),
                 issues=issues,
-                issues_total=len(errors),
+                issues_total=total,
+                counts=loaded.report.counts,
             )
         region = loaded.region
         if len(region.teachers) > MAX_TEACHERS:
