@@ -21,7 +21,7 @@ from rich.table import Table
 from assign.assignment import AssignmentProblem, AssignmentSettings, Result, build_problem, solve
 from assign.assignment.changes import ChangeReason
 from assign.assignment.explain import explain_teacher
-from assign.assignment.output import write_solution
+from assign.assignment.output import person_csv, write_solution
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.assignment.solve import ComponentProgress
@@ -420,8 +420,14 @@ def info(
         raise typer.Exit(1)
     print_info(result, settings.assignment)
     if out is not None:
-        subject_by_municipality(result.region).to_csv(
-            out, encoding="utf-8-sig", sep=";", index_label="Муниципальное образование"
+        table = subject_by_municipality(result.region)
+        person_csv(  # a municipality's name stays text in Excel, never a formula
+            out,
+            ["Муниципальное образование", *map(str, table.columns)],
+            (
+                [name, *map(int, counts)]
+                for name, counts in zip(table.index, table.values, strict=True)
+            ),
         )
         console.print(f"Таблица «муниципалитет × предмет» записана в {out}")
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assign.errors import Code, Issue
+from assign.io.safe_text import csv_text_back
 from assign.subjects import normalize
 
 LOCATION = ("lat", "lon")
@@ -516,7 +517,7 @@ def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issu
     try:
         line = 1
         for cells in reader:
-            grid.append((line, cells))
+            grid.append((line, [csv_text_back(c) for c in cells]))  # our own files
             line = reader.line_num + 1
     except csv.Error:
         issues.append(
