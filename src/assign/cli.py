@@ -18,9 +18,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assign.assignment import AssignmentProblem, AssignmentSettings, Result, build_problem, solve
+from assign.assignment import (
+    AssignmentProblem,
+    AssignmentSettings,
+    PinError,
+    Result,
+    build_problem,
+    solve,
+)
 from assign.assignment.changes import ChangeReason
 from assign.assignment.explain import explain_teacher
+from assign.assignment.output import person_csv
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.assignment.solve import ComponentProgress
@@ -278,6 +286,10 @@ def region_settings(path: Path, flags: PlanFlags) -> RegionSettings:
     return settings.model_copy(update=update) if update else settings
 
 
+FAILED = (Status.INFEASIBLE, Status.MODEL_INVALID)
+"""Statuses a planning command exits with 1 for: no plan can be, or the solver refused."""
+
+
 def _exit_with(exc: Exception, status: int = 2) -> NoReturn:
     """A bad settings, catalogue, calendar or scenario file: its Russian message and code."""
     code_text = getattr(exc, "code", "error")
@@ -310,7 +322,7 @@ def _stage_or_exit(run: Callable[[], T]) -> T:
     except StageError as exc:
         render_report(exc.report)
         _exit_with(exc, 1)
-    except (CatalogueError, CalendarError, SavedScheduleError) as exc:
+    except (CatalogueError, CalendarError, SavedScheduleError, PinError) as exc:
         _exit_with(exc)
 
 
@@ -341,7 +353,10 @@ def component_progress() -> Iterator[ComponentProgress]:
 def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentProblem, Result]:
     """Build and solve with a progress bar over the subject groups."""
     with component_progress() as on_component:
-        problem = build_problem(region, settings)
+        try:
+            problem = build_problem(region, settings)
+        except PinError as exc:
+            _exit_with(exc)
         return problem, solve(problem, on_component=on_component)
 
 
@@ -426,8 +441,14 @@ def info(
         raise typer.Exit(1)
     print_info(result, settings.assignment)
     if out is not None:
-        subject_by_municipality(result.region).to_csv(
-            out, encoding="utf-8-sig", sep=";", index_label="Муниципальное образование"
+        table = subject_by_municipality(result.region)
+        person_csv(  # a municipality's name stays text in Excel, never a formula
+            out,
+            ["Муниципальное образование", *map(str, table.columns)],
+            (
+                [name, *map(int, counts)]
+                for name, counts in zip(table.index, table.values, strict=True)
+            ),
         )
         console.print(f"Таблица «муниципалитет × предмет» записана в {out}")
 
@@ -589,10 +610,12 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
     with component_progress() as on_component:
-        problem, result, payload = assignment_stage(region, settings, out, on_component)
+        problem, result, payload = _stage_or_exit(
+            lambda: assignment_stage(region, settings, out, on_component)
+        )
     print_result(problem, result, payload)
     console.print(f"Результаты записаны в {out}")
-    raise typer.Exit(1 if result.status is Status.INFEASIBLE else 0)
+    raise typer.Exit(1 if result.status in FAILED else 0)
 
 
 @app.command()
@@ -651,22 +674,20 @@ def pool(
             err_console.print(f"[red]Неизвестный предмет «{escape(subject)}».[/red]")
             raise typer.Exit(2)
     region = _region_or_exit(path, settings)
+    pool_settings = PoolSettings(
+        assignment=settings.assignment,
+        subject=code,
+        count=count,
+        keep_existing=not release,
+        check_eligibility=not no_rules,
+        solver=solver,
+    )
     with console.status("Подбор пула методистов"):
-        result = size_pool(
-            region,
-            PoolSettings(
-                assignment=settings.assignment,
-                subject=code,
-                count=count,
-                keep_existing=not release,
-                check_eligibility=not no_rules,
-                solver=solver,
-            ),
-        )
+        result = _stage_or_exit(lambda: size_pool(region, pool_settings))
     payload = write_pool(result, out)
     print_pool(result, payload)
     console.print(f"Результаты записаны в {out}")
-    raise typer.Exit(1 if result.status is Status.INFEASIBLE else 0)
+    raise typer.Exit(1 if result.status in FAILED else 0)
 
 
 def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
@@ -732,8 +753,10 @@ def _solve_into(
     """Solve and save the assignment the next stage reads (and the problem it was built on);
     an impossible one ends the run."""
     with component_progress() as on_component:
-        problem, result, _ = assignment_stage(region, settings, out, on_component)
-    if result.status is Status.INFEASIBLE:
+        problem, result, _ = _stage_or_exit(
+            lambda: assignment_stage(region, settings, out, on_component)
+        )
+    if result.status in FAILED:
         for line in result.problems:
             err_console.print(f"[red]{escape(line)}[/red]")
         raise typer.Exit(1)
@@ -864,7 +887,7 @@ def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out
         console.print(f"Книга плана для работы в Excel: {run.plan_workbook}")
     console.print(f"План записан в {out}")
     statuses = [run.result.status] + ([run.pool.status] if run.pool else [])
-    return Status.INFEASIBLE in statuses
+    return any(s in FAILED for s in statuses)
 
 
 scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True)
@@ -915,7 +938,7 @@ def scenario_run(
     if run.documents is not None:
         print_documents(run.documents, out / DOCUMENTS_DIR)
     console.print(f"Результаты записаны в {out}")
-    raise typer.Exit(1 if outcome.status is Status.INFEASIBLE else 0)
+    raise typer.Exit(1 if outcome.status in FAILED else 0)
 
 
 token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True)

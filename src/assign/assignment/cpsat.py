@@ -20,8 +20,25 @@ _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
     cp_model.FEASIBLE: Status.FEASIBLE,
     cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.TIME_LIMIT,
+    cp_model.MODEL_INVALID: Status.MODEL_INVALID,
+    cp_model.UNKNOWN: Status.UNKNOWN,  # a limit reached or not: see `solver_status`
 }
+LIMIT_REACHED = 0.95  # of a time limit: CP-SAT stops at its limits, give or take a little
+
+
+def solver_status(code: cp_model.CpSolverStatus, solver: cp_model.CpSolver) -> Status:
+    """CP-SAT's answer named: UNKNOWN is a time limit only when the wall-clock or the work
+    limit was reached, else it stays unknown; a status CP-SAT may add later is unknown too."""
+    status = _STATUS.get(code, Status.UNKNOWN)
+    if status is Status.UNKNOWN:
+        parameters = solver.parameters
+        wall = solver.wall_time >= LIMIT_REACHED * parameters.max_time_in_seconds
+        work = solver.response_proto.deterministic_time >= (
+            LIMIT_REACHED * parameters.max_deterministic_time
+        )
+        if wall or work:
+            return Status.TIME_LIMIT
+    return status
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -81,8 +98,8 @@ def solve_cpsat(
         solver = _solver(settings, time_left)
         reporter = _Reporter(progress, constant) if progress and index == 0 else None
         code = solver.solve(model, reporter)
-        run = StageRun(_STATUS.get(code, Status.TIME_LIMIT), solver.wall_time)
-        if run.status in (Status.OPTIMAL, Status.FEASIBLE):
+        run = StageRun(solver_status(code, solver), solver.wall_time)
+        if run.status.has_plan:
             run.values = np.array([solver.value(v) for v in variables], dtype=np.int64)
             run.value, run.bound = solver.objective_value, solver.best_objective_bound
         return run

@@ -20,11 +20,46 @@ from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
 from assign.assignment.stages import Outcome, Progress, Stage, StageRun, lexicographic
 
-_FOUND = {
-    highspy.HighsModelStatus.kTimeLimit,
-    highspy.HighsModelStatus.kInterrupt,
-    highspy.HighsModelStatus.kSolutionLimit,
+_HS = highspy.HighsModelStatus
+_NO_PLAN = {
+    _HS.kInfeasible: Status.INFEASIBLE,
+    # every variable is bounded, so «unbounded or infeasible» can only be infeasible
+    _HS.kUnboundedOrInfeasible: Status.INFEASIBLE,
+    _HS.kTimeLimit: Status.TIME_LIMIT,
+    _HS.kIterationLimit: Status.TIME_LIMIT,
+    _HS.kLoadError: Status.MODEL_INVALID,
+    _HS.kModelError: Status.MODEL_INVALID,
+    _HS.kUnbounded: Status.MODEL_INVALID,  # impossible for a bounded model: a defect
+    _HS.kPresolveError: Status.UNKNOWN,
+    _HS.kSolveError: Status.UNKNOWN,
+    _HS.kPostsolveError: Status.UNKNOWN,
+    _HS.kMemoryLimit: Status.UNKNOWN,
+    _HS.kInterrupt: Status.UNKNOWN,
+    _HS.kSolutionLimit: Status.UNKNOWN,
+    _HS.kObjectiveBound: Status.UNKNOWN,
+    _HS.kObjectiveTarget: Status.UNKNOWN,
+    _HS.kUnknown: Status.UNKNOWN,
+    _HS.kNotset: Status.UNKNOWN,
 }
+"""What HiGHS's model status means when it has no feasible plan to give."""
+_STOPPED_EARLY = {
+    _HS.kTimeLimit,
+    _HS.kIterationLimit,
+    _HS.kInterrupt,
+    _HS.kSolutionLimit,
+    _HS.kMemoryLimit,
+}
+"""Statuses under which a plan HiGHS found is a plan, only not proven best."""
+
+
+def highs_status(model_status: highspy.HighsModelStatus, found: bool) -> Status:
+    """HiGHS's answer named: optimal; a plan found but not proven (a limit or interrupt);
+    else what stopped it (`_NO_PLAN`), a status HiGHS may add later being unknown."""
+    if model_status in (_HS.kOptimal, _HS.kModelEmpty):
+        return Status.OPTIMAL
+    if found and model_status in _STOPPED_EARLY:
+        return Status.FEASIBLE
+    return _NO_PLAN.get(model_status, Status.UNKNOWN)
 
 
 def _build(f: Formulation, settings: AssignmentSettings) -> highspy.Highs:
@@ -94,16 +129,9 @@ def solve_highs(
         info = h.getInfo()
         model_status = h.getModelStatus()
         found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-        if model_status == highspy.HighsModelStatus.kOptimal:
-            status = Status.OPTIMAL
-        elif model_status == highspy.HighsModelStatus.kInfeasible:
-            status = Status.INFEASIBLE
-        elif model_status in _FOUND and found:
-            status = Status.FEASIBLE
-        else:
-            status = Status.TIME_LIMIT
+        status = highs_status(model_status, found)
         run = StageRun(status, h.getRunTime())
-        if status in (Status.OPTIMAL, Status.FEASIBLE):
+        if status.has_plan:
             run.values = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
             run.value = float(sum(coef * run.values[var] for var, coef in coefs.items()))
             run.bound = info.mip_dual_bound

@@ -7,7 +7,6 @@ methodists.csv, unplaced.csv and changes.csv are for people too (PERSON_CSV: a B
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections import Counter
@@ -19,6 +18,7 @@ from assign.assignment.changes import change_list
 from assign.assignment.kpi import kpis
 from assign.assignment.problem import AssignmentProblem, pair_costs
 from assign.assignment.result import Result
+from assign.io.safe_text import csv_writer
 from assign.io.tables import ASSIGNMENTS
 from assign.subjects import subject_name
 
@@ -44,7 +44,7 @@ planner's view of them all."""
 def person_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
     """A CSV written for Russian Excel (PERSON_CSV)."""
     with path.open("w", encoding=PERSON_CSV["encoding"], newline="") as handle:
-        writer = csv.writer(handle, delimiter=PERSON_CSV["delimiter"], lineterminator="\r\n")
+        writer = csv_writer(handle, delimiter=PERSON_CSV["delimiter"], lineterminator="\r\n")
         writer.writerow(header)
         writer.writerows(rows)
 
@@ -78,7 +78,7 @@ def write_solution(
     s_index = {s: i for i, s in enumerate(problem.school_ids)}
     hours, km, in_person = pair_costs(problem.travel, problem.settings)
     with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(ASSIGNMENTS.columns)  # what `--solution` reads back
         for teacher in region.teachers:
             methodist_id = result.assignment.get(teacher.teacher_id)

@@ -165,9 +165,39 @@ def pair_costs(
     return mean_h, mean_km, np.asarray(in_person, dtype=bool)
 
 
+class PinError(ValueError):
+    """A pin or ban (`AssignmentSettings.pins`, `bans`) naming a teacher or methodist the
+    region does not have: the planner's typo, said as such, never an «impossible plan»."""
+
+    code = "pin_unknown"
+
+
+def check_pins(region: Region, settings: AssignmentSettings) -> None:
+    """Every pin and ban names a teacher record and a methodist of the region, else a
+    PinError listing each unknown id (in Russian)."""
+    found: list[str] = []
+    for kind, pairs in (("закрепление (pins)", settings.pins), ("запрет (bans)", settings.bans)):
+        for teacher_id, methodist_id in pairs:
+            if teacher_id not in region.teacher_by_id:
+                records = [t.teacher_id for t in region.teachers if t.person_id == teacher_id]
+                hint = f" (педагог нескольких предметов: {', '.join(records)})" if records else ""
+                found.append(
+                    f"{kind} «{teacher_id}» → «{methodist_id}»: нет педагога «{teacher_id}»{hint}"
+                )
+            if methodist_id not in region.methodist_by_id:
+                found.append(
+                    f"{kind} «{teacher_id}» → «{methodist_id}»: нет методиста «{methodist_id}»"
+                )
+    if found:
+        raise PinError("в настройках закрепления неизвестные коды: " + "; ".join(found))
+
+
 def build_problem(
     region: Region, settings: AssignmentSettings, travel_model: TravelModel | None = None
 ) -> AssignmentProblem:
+    """The region and settings as the solver's problem; a pin or ban naming an unknown
+    teacher or methodist is a PinError."""
+    check_pins(region, settings)
     model = travel_model or TravelModel(region)
     teacher_ids = [t.teacher_id for t in region.teachers]
     methodist_ids = [m.methodist_id for m in region.methodists]

@@ -8,10 +8,19 @@ from typing import Any
 
 
 class Status(StrEnum):
+    """What a solver said, named for what it means; a failure is never passed off as
+    «infeasible» or «time limit»."""
+
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"  # stopped before any plan was found
+    INFEASIBLE = "infeasible"  # proven: no plan meets the rules
+    TIME_LIMIT = "time_limit"  # a time or work limit reached before any plan was found
+    UNKNOWN = "unknown"  # stopped without a plan and without reaching a limit
+    MODEL_INVALID = "model_invalid"  # the solver rejected the model: a defect, not the data
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
 
 
 STATUS_RU = {
@@ -19,6 +28,8 @@ STATUS_RU = {
     Status.FEASIBLE: "допустимый план (оптимальность не доказана)",
     Status.INFEASIBLE: "план невозможен",
     Status.TIME_LIMIT: "время вышло, план не найден",
+    Status.UNKNOWN: "решатель остановился, не найдя плана (причина не установлена)",
+    Status.MODEL_INVALID: "решатель отклонил модель: ошибка программы, сообщите разработчикам",
 }
 
 

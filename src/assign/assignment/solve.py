@@ -424,7 +424,15 @@ def time_share(limit: float, start: float, done: int, total: int) -> float:
 
 
 def overall_status(statuses: set[Status]) -> Status:
-    for status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.FEASIBLE):
+    """The worst of the components': a defect first, then no plan, then no proof."""
+    worst_first = (
+        Status.MODEL_INVALID,
+        Status.INFEASIBLE,
+        Status.UNKNOWN,
+        Status.TIME_LIMIT,
+        Status.FEASIBLE,
+    )
+    for status in worst_first:
         if status in statuses:
             return status
     return Status.OPTIMAL

@@ -70,7 +70,7 @@ def lexicographic(
     for index, stage in enumerate(stages):
         run = solve_stage(index, stage, budget - total_time)
         total_time += run.seconds
-        if run.status in (Status.INFEASIBLE, Status.TIME_LIMIT):
+        if not run.status.has_plan:
             if index == 0:
                 return Outcome(run.status, None, float("nan"), float("nan"), total_time)
             break  # keep the plan of the earlier stage

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
 from assign.events.outline import PlannedEvent
 from assign.format import date_ru, inflect_ru
+from assign.io.safe_text import docx_context
 from assign.subjects import subject_name
 
 
@@ -172,8 +174,24 @@ def card_context(
 def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
     for path, context in jobs:
         document = DocxTemplate(io.BytesIO(template))  # afresh per card: render mutates it
-        document.render(context)
+        document.render(docx_context(context), autoescape=True)  # names are text, not XML
         document.save(path)
+
+
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def card_file_name(person_id: str, taken: set[str]) -> str:
+    """«<id as written>.docx»; an id that could leave the folder or that Windows refuses
+    («../x», «a/b», «CON?») has those characters replaced by «_», and a name already taken
+    gets a number."""
+    stem = _UNSAFE_IN_FILE_NAME.sub("_", person_id).strip(" .") or "_"
+    name, n = f"{stem}.docx", 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{stem} ({n}).docx"
+    taken.add(name.lower())
+    return name
 
 
 PARALLEL_FROM = 64  # cards; fewer are not worth starting processes for
@@ -190,8 +208,12 @@ def write_iom_cards(
     dates = dates or ScheduledDates()
     folder.mkdir(parents=True, exist_ok=True)
     template = settings.iom_template.read_bytes()
+    names: set[str] = set()
     jobs = [
-        (folder / f"{card.teacher.person_id}.docx", card_context(region, card, settings, dates))
+        (
+            folder / card_file_name(card.teacher.person_id, names),
+            card_context(region, card, settings, dates),
+        )
         for card in cards
     ]
     workers = min(os.cpu_count() or 1, 4)

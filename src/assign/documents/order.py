@@ -29,6 +29,7 @@ from assign.documents.context import MethodistTeachers, by_methodist, short_name
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.format import count_ru, date_ru, fmt_int, inflect_ru, name_case, ru_sort_key
+from assign.io.safe_text import docx_context, docx_text
 from assign.subjects import subject_name
 
 FONT = 20  # half-points: the appendix's 10 pt
@@ -66,11 +67,11 @@ def _school_paragraphs(
 
 def _rich(municipality: str, paragraphs: list[tuple[str, str]]) -> RichText:
     """The municipality underlined, then a paragraph per school: the school in bold."""
-    text = RichText()
-    text.add(municipality, bold=True, underline=True, size=FONT, font=FONT_NAME)
+    text = RichText()  # escapes what it is given; only our own \a starts a paragraph
+    text.add(docx_text(municipality), bold=True, underline=True, size=FONT, font=FONT_NAME)
     for school, names in paragraphs:
-        text.add("\a" + school + ": ", bold=True, size=FONT, font=FONT_NAME)
-        text.add(names + ".", size=FONT, font=FONT_NAME)
+        text.add("\a" + docx_text(school) + ": ", bold=True, size=FONT, font=FONT_NAME)
+        text.add(docx_text(names) + ".", size=FONT, font=FONT_NAME)
     return text
 
 
@@ -229,5 +230,6 @@ def write_order(
     problem: AssignmentProblem | None = None,
 ) -> None:
     template = DocxTemplate(settings.order_template)
-    template.render(order_context(region, assignment, settings, problem))
+    context = docx_context(order_context(region, assignment, settings, problem))
+    template.render(context, autoescape=True)  # names are text, never Word XML
     template.save(path)

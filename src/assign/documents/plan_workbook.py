@@ -28,6 +28,7 @@ from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region, Teacher
 from assign.events.catalogue import FORMAT_RU
 from assign.format import count_ru, date_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
+from assign.io.safe_text import XLSX_TEXT_ONLY, csv_text_back
 from assign.subjects import subject_name
 from assign.summary import subject_capacity
 
@@ -50,7 +51,8 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         return
     text = path.read_text(encoding="utf-8-sig")
     first = text.split("\n", 1)[0]
-    yield from csv.DictReader(io.StringIO(text), delimiter=";" if ";" in first else ",")
+    for row in csv.DictReader(io.StringIO(text), delimiter=";" if ";" in first else ","):
+        yield {k: csv_text_back(v or "") for k, v in row.items()}
 
 
 def _yes(value: str) -> str:
@@ -279,7 +281,7 @@ def write_plan_workbook(
     names = _Names(region)
     assignment_dir, pool_dir, schedule_dir = run / "assignment", run / "pool", run / "schedule"
     sheets = Sheets()
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
     title = book.add_format({"bold": True, "font_size": 12})
     heading = f"План методического сопровождения: {region_name or 'регион'}" + (
         f", {school_year} учебный год" if school_year else ""

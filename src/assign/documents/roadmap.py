@@ -26,6 +26,7 @@ from assign.domain import Region
 from assign.events.catalogue import EventType
 from assign.events.outline import PlannedEvent
 from assign.format import count_ru, name_case, ru_sort_key
+from assign.io.safe_text import XLSX_TEXT_ONLY
 
 COLUMNS = (
     "Направления мероприятий",
@@ -237,7 +238,7 @@ def write_roadmaps(
         key=lambda m: (ru_sort_key(m.full_name), m.methodist_id),
     )
     sheets = Sheets()
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
     overview = book.add_worksheet(sheets.name("Сводная дорожная карта"))
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []

@@ -24,6 +24,7 @@ from assign.documents.context import (
     subjects_text,
 )
 from assign.format import ru_sort_key
+from assign.io.safe_text import XLSX_TEXT_ONLY
 from assign.subjects import subject_name
 
 MAX_WIDTH = 36  # characters: a wider column wraps, so a landscape page stays readable
@@ -31,13 +32,16 @@ FONT_SIZE = 10  # points; pages one wide of ~130 characters print it at ≥ 9 pt
 
 
 class Sheets:
-    """Unique Excel sheet names (≤ 31 characters, no []:*?/\\)."""
+    """Unique Excel sheet names (≤ 31 characters, no []:*?/\\, no apostrophe at an end)."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self.used: set[str] = {"history"}  # reserved by Excel
 
     def name(self, text: str) -> str:
-        base = _cut(re.sub(r"[\[\]:*?/\\]", " ", text).strip(), 31)
+        # Excel refuses a name with []:*?/\ or control characters, or one that starts or ends
+        # with an apostrophe
+        clean = re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", text).strip().strip("'").strip()
+        base = _cut(clean, 31).strip("'").strip() or "Лист"
         name, n = base, 1
         while name.lower() in self.used:
             n += 1
@@ -164,7 +168,7 @@ def write_workbook(
     groups = by_methodist(region, assignment)
     per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
     sheets = Sheets()
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
     title = book.add_format({"bold": True, "font_size": 14})
 
     summary = book.add_worksheet(sheets.name("Сводка"))

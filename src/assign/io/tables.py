@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assign.errors import Code, Issue
+from assign.io.safe_text import csv_text_back
 from assign.subjects import normalize
 
 LOCATION = ("lat", "lon")
@@ -548,7 +549,7 @@ def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issu
                 if len(grid) == MAX_TABLE_ROWS:
                     issues.append(_too_many_rows(file.name, line))
                     break
-                grid.append((line, cells))
+                grid.append((line, [csv_text_back(c) for c in cells]))  # our own files
             line = reader.line_num + 1
     except csv.Error as exc:
         if "field limit" in str(exc):

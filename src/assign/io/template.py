@@ -13,6 +13,7 @@ from pathlib import Path
 from assign.categories import CATEGORY_SHORT_RU
 from assign.domain import MODE_NAMES_RU
 from assign.errors import FIX_RU, Report, Severity
+from assign.io.safe_text import openpyxl_row
 from assign.io.tables import LOCATED_TABLES, LOCATION, TABLES, TableSpec
 from assign.subjects import CATALOGUE
 
@@ -184,18 +185,17 @@ def write_findings(report: Report, path: Path) -> Path:
     error_fill = PatternFill("solid", fgColor="FDE2E1")
     for issue in [*report.errors, *report.warnings]:
         is_error = issue.severity is Severity.ERROR
-        sheet.append(
-            [
-                issue.file or "",
-                issue.row,
-                issue.column or "",
-                issue.value or "",
-                issue.message,
-                FIX_RU.get(issue.code, ""),
-                "ошибка" if is_error else "предупреждение",
-                issue.code.value,
-            ]
-        )
+        row = [
+            issue.file or "",
+            issue.row,
+            issue.column or "",
+            issue.value or "",
+            issue.message,
+            FIX_RU.get(issue.code, ""),
+            "ошибка" if is_error else "предупреждение",
+            issue.code.value,
+        ]
+        sheet.append(openpyxl_row(sheet, row))  # a value from the file stays text
         if is_error:
             for cell in sheet[sheet.max_row]:
                 cell.fill = error_fill

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from assign.domain import Region
+from assign.io.safe_text import csv_writer, openpyxl_row
 from assign.io.tables import LOCATED_TABLES, SPEC_BY_NAME
 
 Rows = Sequence[Mapping[str, Any]]
@@ -35,7 +35,7 @@ def write_tables(tables: Mapping[str, Rows], path: Path) -> None:
     for name, rows in tables.items():
         columns = _columns(rows)
         with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle, lineterminator="\n")
             writer.writerow(columns)
             for row in rows:
                 writer.writerow([_text(row.get(c)) for c in columns])
@@ -55,9 +55,9 @@ def _write_workbook(tables: Mapping[str, Rows], path: Path) -> None:
     for name, rows in tables.items():
         sheet = workbook.create_sheet(name)
         columns = _columns(rows)
-        sheet.append(columns)
+        sheet.append(openpyxl_row(sheet, columns))
         for row in rows:
-            sheet.append([_text(row.get(c)) for c in columns])
+            sheet.append(openpyxl_row(sheet, [_text(row.get(c)) for c in columns]))
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
 

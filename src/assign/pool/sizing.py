@@ -23,6 +23,7 @@ from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
 from assign.assignment.mip import solve_highs
 from assign.assignment.problem import Component
+from assign.assignment.result import STATUS_RU
 from assign.assignment.solve import (
     distribute_plan,
     overall_status,
@@ -163,8 +164,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             )
         if plan is None:
             problems += result.problems or [
-                f"{component_name(comp)}: пул подобрать не удалось "
-                "(время вышло или ограничения несовместимы)"
+                f"{component_name(comp)}: пул подобрать не удалось ({STATUS_RU[result.status]})"
             ]
             pools.append(
                 SubjectPool(

@@ -3,7 +3,6 @@ re-checked on the written plan (the KPI's `hard_violations`)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import statistics
@@ -17,6 +16,7 @@ from assign.assignment.output import clean_json
 from assign.events.calendar import SchoolCalendar
 from assign.events.catalogue import IOM_CYCLE
 from assign.format import MONTHS_NOMINATIVE
+from assign.io.safe_text import csv_writer
 from assign.schedule.solver import Placed, ScheduleResult, ScheduleSettings, travel_minutes
 
 HEADER = (
@@ -114,7 +114,7 @@ def write_schedule(
     out.mkdir(parents=True, exist_ok=True)
     placed = sorted(result.placed, key=lambda p: (p.start, p.instance.event_id))
     with (out / "schedule.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
         for p in placed:
             e = p.instance
@@ -139,7 +139,7 @@ def write_schedule(
                 ]
             )
     with (out / "unplanned.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(["event_id", "type", "methodist_id", "teacher_ids", "reason", "event_key"])
         for e, reason in result.unplaced:
             writer.writerow(

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assign.io.safe_text import csv_text_back
+
 
 @dataclass(frozen=True)
 class ScheduleRow:
@@ -47,7 +49,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            rows = list(reader)
+            rows = [{k: csv_text_back(v or "") for k, v in row.items()} for row in reader]
             header = reader.fieldnames or []
     except OSError:
         raise SavedScheduleError(

@@ -53,6 +53,17 @@ UNPLACED_WEIGHT = 100_000
 DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
 WORKING_WEEK = 5  # days; a longer journey (far uluses) may stay out over a weekend
 REMOTE_WEIGHT = 2_000  # an in-person event held remotely for lack of time
+YEAR_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    # no better plan within the limits: the greedy start, which meets every hard rule, stays
+    cp_model.UNKNOWN: Status.FEASIBLE,
+    cp_model.MODEL_INVALID: Status.MODEL_INVALID,
+    # the greedy start satisfies the model, so «infeasible» can only be a defect of the model
+    cp_model.INFEASIBLE: Status.MODEL_INVALID,
+}
+"""A methodist's year plan: CP-SAT's answer named; under a defect the greedy plan is kept but
+the status says so."""
 
 
 class ScheduleSettings(BaseModel):
@@ -422,16 +433,16 @@ def schedule_methodist(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    status = YEAR_STATUS.get(code, Status.UNKNOWN)
+    if status.has_plan and code != cp_model.UNKNOWN:
         picked = {
             n: next(o for o, v in opts if solver.value(v))
             for n, opts in choices.items()
             if not solver.value(skipped[n])
         }
-        status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
         objective, bound = solver.objective_value, solver.best_objective_bound
-    else:  # no better plan in time: keep the greedy one, which meets every hard rule too
-        picked, status = start, Status.FEASIBLE
+    else:  # no better plan: keep the greedy one, which meets every hard rule too
+        picked = start
         objective, bound = math.nan, solver.best_objective_bound
     found = shortfalls(
         methodist_id,
@@ -790,7 +801,7 @@ def schedule_year(
         objective += obj
         bound += low
     worst = Status.OPTIMAL
-    for status in (Status.FEASIBLE, Status.TIME_LIMIT):
+    for status in (Status.FEASIBLE, Status.TIME_LIMIT, Status.UNKNOWN, Status.MODEL_INVALID):
         if status in statuses.values():
             worst = status
     return ScheduleResult(

@@ -33,7 +33,7 @@ def now() -> datetime:
 class Base(DeclarativeBase):
     """Every table: ids are never reused after a delete (SQLite's AUTOINCREMENT)."""
 
-    __table_args__: Any = {"sqlite_autoincrement": True}
+    __table_args__: Any = {"sqlite_autoincrement": True}  # noqa: RUF012 (read by SQLAlchemy)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         datetime: DateTime(timezone=True),
