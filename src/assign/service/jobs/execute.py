@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from assign.assignment.output import clean_json
+from assign.assignment.problem import PinError
 from assign.assignment.result import Status
 from assign.assignment.solve import ComponentCache
 from assign.pipeline import StageError
@@ -145,7 +146,7 @@ def execute(
             return _final(engine, job_id, worker, "failed", "не хватило памяти на этот сценарий")
         except ApiError as exc:
             return _final(engine, job_id, worker, "failed", exc.message)
-        except (ScenarioError, StageError) as exc:
+        except (ScenarioError, StageError, PinError) as exc:
             return _final(engine, job_id, worker, "failed", str(exc))
         except ValidationError as exc:
             reasons = "; ".join(
