@@ -17,6 +17,7 @@ from typing import Any
 
 import assign
 from assign.domain import AssignmentPair, Region
+from assign.format import count_ru
 from assign.io import load_region
 from assign.io.archive import UploadError, UploadLimits, unpack_region
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
@@ -118,7 +119,8 @@ def read_upload(data: bytes) -> UploadSummary:
             )
         region = loaded.region
         if len(region.teachers) > MAX_TEACHERS:
-            raise ApiError(413, "too_many_rows", f"Больше {MAX_TEACHERS} педагогов в регионе")
+            limit = count_ru(MAX_TEACHERS, "педагог", "gent")
+            raise ApiError(413, "too_many_rows", f"В регионе больше {limit}")
         settings = confined_settings(path)
         return UploadSummary(
             "xlsx" if path.suffix == ".xlsx" else "zip",
