@@ -24,7 +24,7 @@ from service_support import (
     wait_job,
 )
 
-MAX_EXAMPLES = "15"
+MAX_EXAMPLES = "10"
 database = pytest.fixture(params=["sqlite", "postgresql"])(database_fixture)
 
 

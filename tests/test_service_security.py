@@ -404,3 +404,48 @@ def test_errors_are_json_in_russian(tmp_path: Path) -> None:
             assert client.get("/jobs/abc", headers=auth(made["viewer"])).status_code == 422
     finally:
         server.stop()
+
+
+def test_hostile_names_uploaded_come_back_as_text_in_every_document(tmp_path: Path) -> None:
+    """A region whose names hold Word XML and formulas, uploaded, planned and downloaded:
+    every document the API gives is re-opened and holds the names as plain text."""
+    import openpyxl
+
+    from test_injection import HOSTILE, TEACHERS, assert_no_live_xml, docx_text, hostile_region
+
+    folder = hostile_region(tmp_path / "hostile")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    made = tokens(url)
+    server = Server(url)
+    try:
+        with httpx.Client(base_url=server.base, timeout=120) as client:
+            created = upload(client, made["admin"], region_zip(folder))
+            assert created.status_code == 201, created.text
+            job = _done_job(client, made, created.json()["id"], SMALL, "враждебные имена")
+            got = {
+                name: client.get(f"/jobs/{job}/documents/{name}", headers=auth(made["viewer"]))
+                for name in ("order.docx", "assignment.xlsx", "roadmaps.xlsx", "iom.zip")
+            }
+    finally:
+        server.stop()
+    assert all(r.status_code == 200 for r in got.values())
+    order = tmp_path / "order.docx"
+    order.write_bytes(got["order.docx"].content)
+    assert_no_live_xml(order)
+    assert all(name in docx_text(order) for name in TEACHERS)
+    with zipfile.ZipFile(io.BytesIO(got["iom.zip"].content)) as archive:
+        for member in archive.namelist():
+            card = tmp_path / Path(member).name
+            card.write_bytes(archive.read(member))
+            assert_no_live_xml(card)
+    for name in ("assignment.xlsx", "roadmaps.xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(got[name].content))
+        values = set()
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (name, sheet.title, cell.coordinate, cell.value)
+                    if isinstance(cell.value, str):
+                        values.add(cell.value)
+        text = "\n".join(values)
+        assert HOSTILE["teachers", "T04"] in text or name == "roadmaps.xlsx"
