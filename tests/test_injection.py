@@ -14,7 +14,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from docx import Document
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -28,6 +27,7 @@ from assign.io.writer import region_tables, write_tables
 from assign.pipeline import PlanRun, load_region_settings, run_plan
 from assign.schedule.saved import read_saved_schedule
 from conftest import DATA
+from test_pipeline import docx_text
 
 WORD_FIELD = (
     'Иванова</w:t></w:r><w:r><w:fldSimple w:instr="INCLUDEPICTURE http://evil/x"/></w:r>'
@@ -76,15 +76,6 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> PlanRun:
     region = load_region_or_raise(folder)
     assert region.teacher_by_id["T02"].full_name == WORD_FIELD  # the loader keeps it as is
     return run_plan(region, folder, load_region_settings(folder), root / "out")
-
-
-def docx_text(path: Path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
 
 
 def assert_no_live_xml(path: Path) -> None:
