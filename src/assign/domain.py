@@ -116,6 +116,14 @@ def parse_months(value: Any) -> Any:
                     {"value": value},
                 ) from None
         value = months
+    elif not isinstance(value, list | tuple | set | frozenset) or any(
+        isinstance(m, bool) or not isinstance(m, int) for m in value
+    ):
+        raise PydanticCustomError(
+            Code.MONTHS_INVALID.value,
+            "месяцы «{value}» не распознаны: ожидается список номеров 1–12",
+            {"value": str(raw)[:100]},
+        )
     months_tuple = tuple(sorted(set(value)))
     if not months_tuple or any(not 1 <= m <= 12 for m in months_tuple):
         raise PydanticCustomError(
@@ -226,7 +234,7 @@ def _categories(value: Any) -> Any:
     if isinstance(value, str):
         value = value.replace(",", ";")
     value = _split_list(value)
-    if isinstance(value, tuple):
+    if isinstance(value, list | tuple):  # a list from JSON or YAML is resolved the same way
         result = []
         for item in value:
             category = resolve_category(item) if isinstance(item, str) else item
@@ -291,7 +299,8 @@ def _subject_codes(value: Any) -> Any:
     if isinstance(value, str):
         value = tuple(split_subjects(value))
     value = _split_list(value)
-    if isinstance(value, tuple):
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        # a list from JSON or YAML is resolved the same way; other items fail as not text
         return tuple(dict.fromkeys(_subject_code(v) for v in value))
     return value
 
