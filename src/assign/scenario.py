@@ -222,6 +222,7 @@ def apply(region: Region, scenario: Scenario) -> Region:
         if link.months:
             links.append(link)
     links += changes.open_links
+    gone_places = gone_m | gone_s  # measured travel times to them go too
     data: dict[str, Any] = {
         "methodists": tuple(m for m in region.methodists if m.methodist_id not in gone_m)
         + changes.add_methodists,
@@ -231,6 +232,9 @@ def apply(region: Region, scenario: Scenario) -> Region:
         "teachers": tuple(t for t in region.teachers if t.teacher_id not in gone_t | replaced)
         + changes.add_teachers,
         "transport": tuple(links),
+        "travel_times": tuple(
+            e for e in region.travel_times if not {e.from_id, e.to_id} & gone_places
+        ),
         "current_assignment": tuple(
             p
             for p in region.current_assignment
