@@ -40,6 +40,8 @@ def test_no_server_errors(database: str, server: Server, with_token: bool) -> No
     cli = Path(sys.executable).with_name("schemathesis")
     if not cli.exists() and shutil.which("schemathesis") is None:
         pytest.skip("schemathesis is not installed")
+    if not with_token and "postgresql" in database:
+        pytest.skip("anonymous requests never reach the database: SQLite's run covers them")
     made = tokens(database)
     with httpx.Client(base_url=server.base, timeout=60) as client:  # something to find
         region = upload(client, made["admin"], region_zip(DATA / "small_ok")).json()["id"]
