@@ -64,7 +64,10 @@ def worker_main(settings: ServiceSettings) -> None:
         if job_id is None:
             time.sleep(settings.poll_seconds)
             continue
-        execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
+        try:
+            execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
+        except Exception as exc:  # e.g. its region was deleted meanwhile: the lease ends it
+            log.warning("worker %s: job %s: %s", name, job_id, exc)
 
 
 class WorkerPool:
