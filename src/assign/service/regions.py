@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,18 +172,19 @@ def load_stored(path: Path) -> tuple[Region, RegionSettings]:
 
 
 CACHED_REGIONS = 4
-_regions: OrderedDict[tuple[int, int], tuple[Region, RegionSettings]] = OrderedDict()
+_regions: OrderedDict[int, tuple[Region, RegionSettings]] = OrderedDict()
 
 
-def region_of(region_id: int, source: bytes) -> tuple[Region, RegionSettings]:
+def region_of(region_id: int, source: Callable[[], bytes]) -> tuple[Region, RegionSettings]:
     """A stored region and its settings; a worker keeps the last few it read, so a what-if
-    run on the same region skips reading and validating it again."""
-    key = (region_id, hash(source))
-    if key in _regions:
-        _regions.move_to_end(key)
-        return _regions[key]
-    with unpacked(source) as path:
-        _regions[key] = load_stored(path)
+    run on the same region skips fetching, reading and validating the upload again. An
+    upload never changes and an id is never reused, so the id is the key; `source` fetches
+    the upload only when it is not kept."""
+    if region_id in _regions:
+        _regions.move_to_end(region_id)
+        return _regions[region_id]
+    with unpacked(source()) as path:
+        _regions[region_id] = load_stored(path)
     if len(_regions) > CACHED_REGIONS:
         _regions.popitem(last=False)
-    return _regions[key]
+    return _regions[region_id]

@@ -188,13 +188,18 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
         scenario_record = session.get(ScenarioRecord, job.scenario_id) if job.scenario_id else None
         if scenario_record is None:
             raise ScenarioError("сценарий удалён до запуска задания")
-        region_record = session.get(RegionRecord, job.region_id)
-        assert region_record is not None
-        source = region_record.source
-        base_id, current = current_plan(session, region_record.id)
+        region_id = job.region_id
+        base_id, current = current_plan(session, region_id)
         name, spec = scenario_record.name, dict(scenario_record.spec)
-        region_id = region_record.id
-    base, settings = region_of(region_id, source)
+
+    def upload() -> bytes:
+        with Session(engine) as session:
+            source = session.scalar(select(RegionRecord.source).where(RegionRecord.id == region_id))
+        if source is None:
+            raise ScenarioError("регион удалён до запуска задания")
+        return source
+
+    base, settings = region_of(region_id, upload)
     # one process per job: a worker's year plan runs its chunks in turn, not in a pool
     year = settings.year_plan.model_copy(update={"workers": 1})
     settings = settings.model_copy(update={"year_plan": year})
