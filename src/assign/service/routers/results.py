@@ -24,7 +24,6 @@ from assign.service.store.models import (
     DocumentRecord,
     RegionRecord,
     ResultRecord,
-    now,
 )
 
 router = APIRouter(tags=["results"])
@@ -163,8 +162,6 @@ def approve(job_id: IdPath, who: Planner, db: SessionDep) -> Realignment:
             region_id=region.id, result_id=record.id, token_id=who.token_id, changed=len(changed)
         )
     )
-    if record.approved_at is None:
-        record.approved_at = now()
     who.audit(db, "plan.approved", f"job:{job_id}", region=region.id, changed=len(changed))
     db.commit()
     return Realignment(job_id=job_id, changed=len(changed), teachers=changed)

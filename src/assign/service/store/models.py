@@ -103,6 +103,9 @@ class JobRecord(Base):
 
 
 class ResultRecord(Base):
+    """A job's result. Its approvals are `ApprovalRecord` rows (the `approved_at` column that
+    databases before 0003 have is left unused)."""
+
     __tablename__ = "results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +117,6 @@ class ResultRecord(Base):
     kpi: Mapped[dict[str, Any]]
     assignment: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     feasible: Mapped[bool] = mapped_column(Boolean, default=True)
-    approved_at: Mapped[datetime | None] = mapped_column(default=None)
     schedule: Mapped[list[Any] | None] = mapped_column(JSON, default=None, deferred=True)
     """The year plan's rows, when the scenario asked for one."""
     plan_files: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
