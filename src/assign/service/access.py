@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from assign.service.deps import Principal
@@ -17,23 +19,27 @@ def region(db: Session, who: Principal, region_id: int) -> RegionRecord:
     return found
 
 
-def scenario(db: Session, who: Principal, scenario_id: int) -> ScenarioRecord:
-    found = db.scalar(
-        select(ScenarioRecord)
-        .join(RegionRecord, RegionRecord.id == ScenarioRecord.region_id)
-        .where(ScenarioRecord.id == scenario_id, RegionRecord.org_id == who.org_id)
+Owned = TypeVar("Owned", ScenarioRecord, JobRecord)
+
+
+def in_org(model: type[Owned], who: Principal) -> Select[Any]:
+    """Rows of `model` (a scenario or a job: it has a region) of the caller's organisation."""
+    return (
+        select(model)
+        .join(RegionRecord, RegionRecord.id == model.region_id)
+        .where(RegionRecord.org_id == who.org_id)
     )
+
+
+def scenario(db: Session, who: Principal, scenario_id: int) -> ScenarioRecord:
+    found = db.scalar(in_org(ScenarioRecord, who).where(ScenarioRecord.id == scenario_id))
     if found is None:
         raise not_found("scenario", scenario_id)
     return found
 
 
 def job(db: Session, who: Principal, job_id: int) -> JobRecord:
-    found = db.scalar(
-        select(JobRecord)
-        .join(RegionRecord, RegionRecord.id == JobRecord.region_id)
-        .where(JobRecord.id == job_id, RegionRecord.org_id == who.org_id)
-    )
+    found = db.scalar(in_org(JobRecord, who).where(JobRecord.id == job_id))
     if found is None:
         raise not_found("job", job_id)
     return found

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assign.validation import translate_errors
+
 log = logging.getLogger("assign.service")
 
 
@@ -54,13 +56,6 @@ def _json(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, **extra}, status_code=status)
 
 
-def request_errors(errors: list[Any]) -> list[dict[str, str]]:
-    """FastAPI's request validation errors as field, code and a Russian message."""
-    from assign.validation import translate_errors
-
-    return translate_errors(errors)
-
-
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -68,7 +63,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        issues = request_errors(list(exc.errors()))
+        issues = translate_errors(exc.errors())
         fields = [i["field"] for i in issues]
         return _json(
             422,

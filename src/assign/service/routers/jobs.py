@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 
 from assign.service import access
 from assign.service.deps import Planner, SessionDep, Viewer, engine_of
@@ -13,7 +12,7 @@ from assign.service.errors import ApiError
 from assign.service.jobs.queue import FINAL, request_cancel
 from assign.service.routers.common import errors
 from assign.service.schemas import MAX_ID, IdPath, JobOut
-from assign.service.store.models import JobRecord, RegionRecord
+from assign.service.store.models import JobRecord
 
 router = APIRouter(tags=["jobs"])
 
@@ -50,11 +49,7 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[JobOut]:
     """Задания организации, новые первыми."""
-    query = (
-        select(JobRecord)
-        .join(RegionRecord, RegionRecord.id == JobRecord.region_id)
-        .where(RegionRecord.org_id == who.org_id)
-    )
+    query = access.in_org(JobRecord, who)
     if region_id is not None:
         query = query.where(JobRecord.region_id == region_id)
     return [job_out(j) for j in db.scalars(query.order_by(JobRecord.id.desc()).limit(limit))]

@@ -15,7 +15,6 @@ from assign.service.spec import check_spec
 from assign.service.store.models import (
     ApprovalRecord,
     JobRecord,
-    RegionRecord,
     ResultRecord,
     ScenarioRecord,
 )
@@ -39,12 +38,7 @@ def create_scenario(body: ScenarioIn, who: Planner, db: SessionDep) -> ScenarioO
 
 @router.get("/scenarios", responses=errors())
 def list_scenarios(who: Viewer, db: SessionDep) -> list[ScenarioOut]:
-    records = db.scalars(
-        select(ScenarioRecord)
-        .join(RegionRecord, RegionRecord.id == ScenarioRecord.region_id)
-        .where(RegionRecord.org_id == who.org_id)
-        .order_by(ScenarioRecord.id)
-    )
+    records = db.scalars(access.in_org(ScenarioRecord, who).order_by(ScenarioRecord.id))
     return [_out(r) for r in records]
 
 
