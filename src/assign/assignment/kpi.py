@@ -6,39 +6,48 @@ sum of the terms computed here from the teacher → methodist pairs.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from assign.assignment.formulation import SHORT_POINTS, UNPLACED_POINTS
-from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, AssignmentProblem, pair_costs
+from assign.assignment.problem import (
+    LOAD_SCALE,
+    OBJECTIVE_SCALE,
+    AssignmentProblem,
+    IntArray,
+    load_units,
+    pair_costs,
+)
 from assign.assignment.settings import Term
-
-
-def _indices(problem: AssignmentProblem) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    return (
-        {t: i for i, t in enumerate(problem.teacher_ids)},
-        {m: i for i, m in enumerate(problem.methodist_ids)},
-        {s: i for i, s in enumerate(problem.school_ids)},
-    )
 
 
 def teacher_load(problem: AssignmentProblem, teacher_id: str) -> int:
     """A teacher's load in load units, as the settings count it."""
-    if problem.settings.load_unit == "heads":
-        return LOAD_SCALE
-    teacher = problem.region.teacher_by_id[teacher_id]
-    weight = problem.region.teacher_weight(teacher, problem.settings.category_weights)
-    return round(weight * LOAD_SCALE)
+    region = problem.region
+    return load_units(region, problem.settings, region.teacher_by_id[teacher_id])
 
 
 def methodist_loads(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[str, int]:
-    """Each methodist's load in load units (a methodist with no teachers is absent: 0)."""
+    """Each methodist's load in load units (a methodist with no teachers is absent: 0);
+    `assignment` may name methodists no longer in the region (the current order)."""
+    arrays = problem.teacher_arrays
+    per_teacher, index = arrays.load.tolist(), arrays.index
     load: dict[str, int] = defaultdict(int)
     for teacher_id, methodist_id in assignment.items():
-        load[methodist_id] += teacher_load(problem, teacher_id)
+        load[methodist_id] += per_teacher[index[teacher_id]]
     return load
+
+
+def _load_array(problem: AssignmentProblem, chosen: IntArray) -> IntArray:
+    """Load units per methodist index of a plan given as `methodist_of`."""
+    served = chosen >= 0
+    arrays = problem.teacher_arrays
+    loads = np.zeros(len(problem.methodist_ids), dtype=np.int64)
+    np.add.at(loads, chosen[served], arrays.load[served])
+    return loads
 
 
 def load_limits(problem: AssignmentProblem) -> dict[str, tuple[int, int]]:
@@ -53,32 +62,26 @@ def load_limits(problem: AssignmentProblem) -> dict[str, tuple[int, int]]:
 def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[str, float]:
     """Unweighted terms: travel (hours or km), changes (teachers), split (extra methodists in
     school-subjects), balance (load units away from each component's average, in teachers)."""
-    region = problem.region
     settings = problem.settings
-    _, m_index, s_index = _indices(problem)
     hours, km, _ = pair_costs(problem.travel, settings)
     cost = km if settings.objective == "distance" else hours
-    travel = 0.0
-    changes = 0
-    served: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for teacher_id, methodist_id in assignment.items():
-        teacher = region.teacher_by_id[teacher_id]
-        travel += (
-            round(float(cost[s_index[teacher.school_id], m_index[methodist_id]]) * OBJECTIVE_SCALE)
-            / OBJECTIVE_SCALE
-        )
-        current = region.current_methodist_of.get(teacher_id)
-        if current is not None and current != methodist_id:  # a methodist who left counts too
-            changes += 1
-        served[teacher.school_id, teacher.subject].add(methodist_id)
-    split = sum(len(ms) - 1 for ms in served.values())
-    load = methodist_loads(problem, assignment)
-    balance = 0
-    for comp in problem.components:
-        target = comp.balance_target
-        balance += sum(abs(load[problem.methodist_ids[int(m)]] - target) for m in comp.methodists)
+    arrays = problem.teacher_arrays
+    chosen = problem.methodist_of(assignment)
+    served = np.flatnonzero(chosen >= 0)
+    methodist, school = chosen[served], arrays.school[served]
+    points = np.round(cost[school, methodist] * OBJECTIVE_SCALE).astype(np.int64)
+    current = arrays.current[served]
+    changes = int(((current != -1) & (current != methodist)).sum())  # one who left counts too
+    school_subject = school * len(arrays.subjects) + arrays.subject[served]
+    by_methodist = school_subject * len(problem.methodist_ids) + methodist
+    split = len(np.unique(by_methodist)) - len(np.unique(school_subject))
+    load = _load_array(problem, chosen)
+    balance = sum(
+        int(np.abs(load[comp.methodists] - comp.balance_target).sum())
+        for comp in problem.components
+    )
     return {
-        Term.TRAVEL.value: travel,
+        Term.TRAVEL.value: int(points.sum()) / OBJECTIVE_SCALE,
         Term.CHANGES.value: float(changes),
         Term.SPLIT.value: float(split),
         Term.BALANCE.value: balance / LOAD_SCALE,
@@ -114,37 +117,24 @@ def kpis(
     """Loads, travel per teacher, changes and unserved teachers: overall, per subject, per
     municipality, per methodist."""
     region = problem.region
-    settings = problem.settings
-    _, m_index, s_index = _indices(problem)
-    hours, km, in_person = pair_costs(problem.travel, settings)
-    rows = []
-    for teacher in region.teachers:
-        methodist_id = assignment.get(teacher.teacher_id)
-        school = s_index[teacher.school_id]
-        current = region.current_methodist_of.get(teacher.teacher_id)
-        row: dict[str, Any] = {
-            "subject": teacher.subject,
-            "municipality_id": region.school_municipality(teacher.school_id),
-            "served": methodist_id is not None,
-            "changed": bool(methodist_id and current and current != methodist_id),
-        }
-        if methodist_id is not None:
-            m = m_index[methodist_id]
-            row.update(
-                hours=float(hours[school, m]),
-                km=float(km[school, m]),
-                in_person=bool(in_person[school, m]),
-            )
-        rows.append(row)
+    hours, km, in_person = pair_costs(problem.travel, problem.settings)
+    arrays = problem.teacher_arrays
+    chosen = problem.methodist_of(assignment)
+    served = chosen >= 0
+    methodist = np.where(served, chosen, 0)
+    trip_hours = hours[arrays.school, methodist]
+    trip_km = km[arrays.school, methodist]
+    remote = served & ~in_person[arrays.school, methodist]
+    changed = served & (arrays.current != -1) & (arrays.current != chosen)
 
-    def summary(selected: list[dict[str, Any]]) -> dict[str, Any]:
-        trips = np.array([r["hours"] for r in selected if r["served"]], dtype=float)
-        distances = np.array([r["km"] for r in selected if r["served"]], dtype=float)
+    def summary(selected: npt.NDArray[np.bool_]) -> dict[str, Any]:
+        reached = selected & served
+        trips, distances = trip_hours[reached], trip_km[reached]
         out: dict[str, Any] = {
-            "teachers": len(selected),
+            "teachers": int(selected.sum()),
             "served": len(trips),
-            "unserved": len(selected) - len(trips),
-            "changed": sum(1 for r in selected if r["changed"]),
+            "unserved": int(selected.sum()) - len(trips),
+            "changed": int((selected & changed).sum()),
         }
         if len(trips):
             out.update(
@@ -155,35 +145,36 @@ def kpis(
                 share_within_2h=round(float((trips <= 2).mean()), 4),
                 share_within_4h=round(float((trips <= 4).mean()), 4),
                 share_within_8h=round(float((trips <= 8).mean()), 4),
-                remote_only=sum(1 for r in selected if r["served"] and not r["in_person"]),
+                remote_only=int((selected & remote).sum()),
             )
         return out
 
-    by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    by_muni: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_subject[row["subject"]].append(row)
-        by_muni[row["municipality_id"]].append(row)
-    load = methodist_loads(problem, assignment)
-    heads = Counter(assignment.values())
+    load = _load_array(problem, chosen)
+    heads = np.bincount(chosen[served], minlength=len(problem.methodist_ids))
+    m_index = arrays.methodist_index
     limits = load_limits(problem)
     methodists = []
-    for methodist in region.methodists:
-        low, high = limits.get(methodist.methodist_id, (0, 0))
+    for m in region.methodists:
+        low, high = limits.get(m.methodist_id, (0, 0))
         methodists.append(
             {
-                "methodist_id": methodist.methodist_id,
-                "subjects": list(methodist.subjects),
-                "teachers": heads[methodist.methodist_id],
-                "load": load[methodist.methodist_id] / LOAD_SCALE,
+                "methodist_id": m.methodist_id,
+                "subjects": list(m.subjects),
+                "teachers": int(heads[m_index[m.methodist_id]]),
+                "load": int(load[m_index[m.methodist_id]]) / LOAD_SCALE,
                 "min_load": low / LOAD_SCALE,
                 "max_load": high / LOAD_SCALE,
             }
         )
     return {
-        "overall": summary(rows),
-        "by_subject": {k: summary(v) for k, v in sorted(by_subject.items())},
-        "by_municipality": {k: summary(v) for k, v in sorted(by_muni.items())},
+        "overall": summary(np.ones(len(chosen), dtype=bool)),
+        "by_subject": {
+            subject: summary(arrays.subject == code) for code, subject in enumerate(arrays.subjects)
+        },
+        "by_municipality": {
+            muni: summary(arrays.municipality == code)
+            for code, muni in enumerate(arrays.municipalities)
+        },
         "methodists": methodists,
         "terms": raw_terms(problem, assignment),
         "unplaced": len(unplaced or []),

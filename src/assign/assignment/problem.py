@@ -10,14 +10,16 @@ Ids stay strings in the region; here they become dense integers once, in `Assign
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from assign.assignment.settings import HOURS_TO_KM, AssignmentSettings
-from assign.domain import Region
+from assign.domain import Region, Teacher
 from assign.format import count_ru
 from assign.subjects import subject_name
 from assign.transport import TravelMatrix, TravelModel
@@ -116,6 +118,75 @@ class AssignmentProblem:
     def n_teachers(self) -> int:
         return len(self.teacher_ids)
 
+    @cached_property
+    def teacher_arrays(self) -> TeacherArrays:
+        return TeacherArrays.of(self)
+
+    def methodist_of(self, assignment: dict[str, str]) -> IntArray:
+        """A plan as one methodist index per teacher (in `teacher_ids` order), -1 where
+        the plan leaves the teacher out."""
+        t_index, m_index = self.teacher_arrays.index, self.teacher_arrays.methodist_index
+        chosen = np.full(self.n_teachers, -1, dtype=np.int64)
+        if assignment:
+            teachers = np.fromiter((t_index[t] for t in assignment), np.int64, len(assignment))
+            chosen[teachers] = np.fromiter(
+                (m_index[m] for m in assignment.values()), np.int64, len(assignment)
+            )
+        return chosen
+
+
+@dataclass
+class TeacherArrays:
+    """Per-teacher facts as arrays in `teacher_ids` order, so that plan-wide figures (KPIs,
+    objective terms) are array sums rather than a Python loop over 18 600 teachers."""
+
+    index: dict[str, int]
+    methodist_index: dict[str, int]
+    school: IntArray  # index into school_ids
+    load: IntArray  # load units, as the settings count them
+    current: IntArray  # methodist index of the current methodist, -1 if none, GONE if left
+    subject: IntArray  # index into `subjects`
+    subjects: list[str]
+    municipality: IntArray  # index into `municipalities`
+    municipalities: list[str]
+
+    @classmethod
+    def of(cls, problem: AssignmentProblem) -> TeacherArrays:
+        region = problem.region
+        s_index = {s: i for i, s in enumerate(problem.school_ids)}
+        m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
+        teachers = region.teachers
+        subjects = sorted({t.subject for t in teachers})
+        municipalities = sorted({region.school_municipality(t.school_id) for t in teachers})
+        subject_code = {s: i for i, s in enumerate(subjects)}
+        muni_code = {m: i for i, m in enumerate(municipalities)}
+        currents = region.current_methodist_of
+
+        def current(teacher_id: str) -> int:
+            methodist = currents.get(teacher_id)
+            return -1 if not methodist else m_index.get(methodist, GONE)
+
+        def ints(values: Iterable[int]) -> IntArray:
+            return np.fromiter(values, np.int64, len(teachers))
+
+        load = np.full(len(teachers), -1, dtype=np.int64)
+        for comp in problem.components:  # the groups' weights, as the solver counts them
+            for teachers_of, weight in zip(comp.group_teachers, comp.group_weight, strict=True):
+                load[teachers_of] = weight
+        for t in np.flatnonzero(load < 0):  # teachers no methodist can take
+            load[t] = load_units(region, problem.settings, teachers[t])
+        return cls(
+            index={tid: i for i, tid in enumerate(problem.teacher_ids)},
+            methodist_index=m_index,
+            school=ints(s_index[t.school_id] for t in teachers),
+            load=load,
+            current=ints(current(t.teacher_id) for t in teachers),
+            subject=ints(subject_code[t.subject] for t in teachers),
+            subjects=subjects,
+            municipality=ints(muni_code[region.school_municipality(t.school_id)] for t in teachers),
+            municipalities=municipalities,
+        )
+
 
 def _components(region: Region) -> list[tuple[str, ...]]:
     """Subjects with teachers, joined where one methodist covers several of them."""
@@ -192,6 +263,13 @@ def check_pins(region: Region, settings: AssignmentSettings) -> None:
         raise PinError("в настройках закрепления неизвестные коды: " + "; ".join(found))
 
 
+def load_units(region: Region, settings: AssignmentSettings, teacher: Teacher) -> int:
+    """A teacher's load in load units, as the settings count it."""
+    if settings.load_unit != "weighted":
+        return LOAD_SCALE
+    return round(region.teacher_weight(teacher, settings.category_weights) * LOAD_SCALE)
+
+
 def build_problem(
     region: Region, settings: AssignmentSettings, travel_model: TravelModel | None = None
 ) -> AssignmentProblem:
@@ -228,11 +306,7 @@ def build_problem(
         groups: dict[GroupKey, list[int]] = defaultdict(list)
         for subject in subjects:
             for teacher in region.teachers_by_subject[subject]:
-                weight = (
-                    region.teacher_weight(teacher, settings.category_weights)
-                    if settings.load_unit == "weighted"
-                    else 1.0
-                )
+                weight = load_units(region, settings, teacher)
                 current = region.current_methodist_of.get(teacher.teacher_id)
                 special = (
                     teacher.teacher_id
@@ -242,7 +316,7 @@ def build_problem(
                 key = GroupKey(
                     s_index[teacher.school_id],
                     subject,
-                    round(weight * LOAD_SCALE),
+                    weight,
                     m_index.get(current, GONE) if current else -1,
                     special,
                 )

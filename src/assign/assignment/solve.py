@@ -291,7 +291,12 @@ def _plan_of(comp: Component, f: Formulation, outcome: Outcome) -> _Plan:
     return _Plan(counts, unplaced, opened)
 
 
-ComponentCache = dict[str, tuple[ComponentResult, dict[tuple[int, str], int], dict[int, int]]]
+ComponentCache = dict[
+    str, tuple[ComponentResult, dict[tuple[int, str], int], dict[int, int], list[str]]
+]
+"""Proven component plans by `fingerprint`: the result, pair counts by methodist id, the
+groups left out, and what `diagnose_component` found (a kept component is not diagnosed
+again)."""
 
 
 def fingerprint(problem: AssignmentProblem, comp: Component) -> str:
@@ -328,20 +333,22 @@ def _solve_or_reuse(
     progress: Progress | None,
     time_limit: float,
     cache: ComponentCache | None,
+    key: str | None,
+    diagnosis: list[str],
 ) -> tuple[ComponentResult, _Plan | None]:
     """A component solved, or its plan taken from `cache` when nothing it depends on changed
     (what-if runs re-solve only the subjects a change touches)."""
-    if cache is None:
+    if cache is None or key is None:
         return solve_component(problem, comp, progress, time_limit)
-    key = fingerprint(problem, comp)
     if key in cache:
-        result, counts, unplaced = cache[key]
+        result, counts, unplaced, _ = cache[key]
         index = {m: i for i, m in enumerate(problem.methodist_ids)}
         return result, _Plan({(g, index[m]): c for (g, m), c in counts.items()}, dict(unplaced))
     result, plan = solve_component(problem, comp, progress, time_limit)
     if plan is not None and result.status is Status.OPTIMAL:
         ids = problem.methodist_ids
-        cache[key] = result, {(g, ids[m]): c for (g, m), c in plan.counts.items()}, plan.unplaced
+        counts = {(g, ids[m]): c for (g, m), c in plan.counts.items()}
+        cache[key] = result, counts, plan.unplaced, diagnosis
     return result, plan
 
 
@@ -360,8 +367,12 @@ def solve(
     problems: list[str] = []
     if problem.unplaceable:
         problems += unplaceable_messages(problem)
-    for comp in problem.components:
-        problems += diagnose_component(problem, comp)
+    keys = [fingerprint(problem, c) if cache is not None else None for c in problem.components]
+    diagnoses = [
+        cache[key][3] if cache is not None and key in cache else diagnose_component(problem, comp)
+        for comp, key in zip(problem.components, keys, strict=True)
+    ]
+    problems += [message for found in diagnoses for message in found]
     if not settings.allow_partial and problems:
         return Result(
             Status.INFEASIBLE,
@@ -382,7 +393,9 @@ def solve(
         if on_component:
             on_component(done, total, component_name(comp))
         share = time_share(settings.time_limit, start, done, total)
-        result, plan = _solve_or_reuse(problem, comp, progress, share, cache)
+        result, plan = _solve_or_reuse(
+            problem, comp, progress, share, cache, keys[done], diagnoses[done]
+        )
         results.append(result)
         if on_totals:
             solved = [r for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE)]

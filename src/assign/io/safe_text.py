@@ -36,9 +36,13 @@ def _formula_like(text: str) -> bool:
     return body[:1] in FORMULA_START and not _NUMBER.fullmatch(body)
 
 
+_SUSPECT_START = frozenset((*FORMULA_START, QUOTE))
+
+
 def csv_text(value: Any) -> Any:
-    """A CSV cell: a formula-like string prefixed with `'`; anything else unchanged."""
-    if isinstance(value, str) and _formula_like(value):
+    """A CSV cell: a formula-like string prefixed with `'`; anything else unchanged (most
+    cells start with none of `_SUSPECT_START` and are passed on at once)."""
+    if isinstance(value, str) and value[:1] in _SUSPECT_START and _formula_like(value):
         return QUOTE + value
     return value
 

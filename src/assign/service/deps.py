@@ -53,22 +53,21 @@ class Principal:
         record(session, self.org_id, self.token_id, action, target, **details)
 
 
-def _principal(request: Request, authorization: str | None) -> Principal:
+def _principal(session: Session, authorization: str | None) -> Principal:
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "auth_required", "Нужен токен доступа (Authorization: Bearer …)")
     secret = authorization.removeprefix("Bearer ").strip()
-    with Session(engine_of(request)) as session:
-        token = token_record(session, secret)
-        if token is None:
-            raise ApiError(401, "auth_invalid", "Токен не найден, отозван или истёк")
-        principal = Principal(token.id, token.org_id, token.role)
-        last = token.last_used_at
-        if last is None or now() - aware(last) > TOKEN_USE_EVERY:
-            session.execute(
-                update(TokenRecord).where(TokenRecord.id == token.id).values(last_used_at=now())
-            )
-            principal.audit(session, "token.used", f"token:{token.id}")
-            session.commit()
+    token = token_record(session, secret)
+    if token is None:
+        raise ApiError(401, "auth_invalid", "Токен не найден, отозван или истёк")
+    principal = Principal(token.id, token.org_id, token.role)
+    last = token.last_used_at
+    if last is None or now() - aware(last) > TOKEN_USE_EVERY:
+        session.execute(
+            update(TokenRecord).where(TokenRecord.id == token.id).values(last_used_at=now())
+        )
+        principal.audit(session, "token.used", f"token:{token.id}")
+        session.commit()
     return principal
 
 
@@ -76,8 +75,10 @@ def require(role: str) -> Callable[..., Principal]:
     """A dependency: the caller, who must hold `role` or a stronger one."""
     needed = ROLES.index(role)
 
-    def check(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-        principal = _principal(request, authorization)
+    def check(
+        session: SessionDep, authorization: Annotated[str | None, Header()] = None
+    ) -> Principal:
+        principal = _principal(session, authorization)
         if ROLES.index(principal.role) < needed:
             raise ApiError(403, "forbidden", f"Недостаточно прав: нужна роль {role}")
         return principal

@@ -7,6 +7,7 @@ stored region again when a job needs it and keep the last few they read.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -149,6 +150,7 @@ def current_of(
         if len(_with_current) >= CACHED_REGIONS:
             _with_current.clear()
         cached = _with_current[key] = (region, with_current(region, current))
+        _settle()
     return cached[1]
 
 
@@ -187,4 +189,14 @@ def region_of(region_id: int, source: Callable[[], bytes]) -> tuple[Region, Regi
         _regions[region_id] = load_stored(path)
     if len(_regions) > CACHED_REGIONS:
         _regions.popitem(last=False)
+    _settle()
     return _regions[region_id]
+
+
+def _settle() -> None:
+    """What a worker keeps for many jobs (regions, their current plans) taken out of the
+    cyclic collector's scans: a full collection over an 18 600-teacher region takes 0.2 s and
+    a what-if allocates enough to start one every few runs. Kept objects are still freed by
+    reference count when dropped."""
+    gc.collect()
+    gc.freeze()

@@ -71,6 +71,9 @@ class JobOut(BaseModel):
         examples=[{"done": 3, "total": 19, "current": "Химия", "objective": 812.4, "bound": 812.4}]
     )
     error: str | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 class ResultOut(BaseModel):

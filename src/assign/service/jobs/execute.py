@@ -299,7 +299,7 @@ CURRENT_FILE = "current.json"
 def pack_plan(out: Path, current: dict[str, str] | None) -> bytes:
     """The plan's saved files (and the approved plan it started from) as one zip."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for path in sorted(out.rglob("*")):
             if path.is_file():
                 archive.write(path, path.relative_to(out).as_posix())

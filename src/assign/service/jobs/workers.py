@@ -45,9 +45,13 @@ class JobRunner(Protocol):
 
     def health(self) -> dict[str, Any]: ...
 
+    def notify(self) -> None:
+        """A job was queued: wake a worker now rather than at its next poll."""
 
-def worker_main(settings: ServiceSettings) -> None:
-    """A worker process: claim a queued job, run it, repeat."""
+
+def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
+    """A worker process: claim a queued job, run it, repeat; between polls it sleeps until
+    its server queues a job (`wake`) or `poll_seconds` pass (jobs queued elsewhere)."""
     die_with_parent()
     cap_memory(settings.worker_memory_mb)
     os.nice(WORKER_NICENESS)  # on a small machine the API's reads come before the solves
@@ -55,6 +59,8 @@ def worker_main(settings: ServiceSettings) -> None:
     engine = make_engine(settings.database_url)
     name = worker_name()
     while True:
+        if wake is not None:
+            wake.clear()
         try:
             job_id = claim(engine, name)
         except Exception as exc:  # the database is away: wait for it
@@ -62,7 +68,10 @@ def worker_main(settings: ServiceSettings) -> None:
             time.sleep(settings.poll_seconds * 10)
             continue
         if job_id is None:
-            time.sleep(settings.poll_seconds)
+            if wake is None:
+                time.sleep(settings.poll_seconds)
+            else:
+                wake.wait(settings.poll_seconds)
             continue
         try:
             execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
@@ -79,6 +88,7 @@ class WorkerPool:
         self.stopping = threading.Event()
         self.monitor = threading.Thread(target=self._watch, daemon=True, name="workers")
         self.restarts = 0
+        self.wake = _SPAWN.Event()
 
     def start(self) -> None:
         dead = local_dead_workers(self.engine)
@@ -87,7 +97,7 @@ class WorkerPool:
         self.monitor.start()
 
     def _spawn(self) -> Any:
-        process = _SPAWN.Process(target=worker_main, args=(self.settings,), daemon=True)
+        process = _SPAWN.Process(target=worker_main, args=(self.settings, self.wake), daemon=True)
         process.start()
         return process
 
@@ -127,6 +137,9 @@ class WorkerPool:
         alive = sum(1 for p in self.processes if p.is_alive())
         return {"alive": alive, "expected": self.settings.workers, "restarts": self.restarts}
 
+    def notify(self) -> None:
+        self.wake.set()
+
 
 class NoWorkers:
     """A server that only queues jobs (workers run elsewhere, or a test drives them)."""
@@ -142,6 +155,9 @@ class NoWorkers:
 
     def health(self) -> dict[str, Any]:
         return {"alive": 0, "expected": 0, "restarts": 0}
+
+    def notify(self) -> None:
+        pass
 
 
 def runner_for(settings: ServiceSettings) -> JobRunner:

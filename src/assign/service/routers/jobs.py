@@ -28,16 +28,20 @@ def job_out(job: JobRecord) -> JobOut:
         stage=job.stage,
         progress=job.progress,
         error=job.error,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
     )
 
 
 @router.post("/scenarios/{scenario_id}/jobs", status_code=202, responses=errors(404))
-def run_job(scenario_id: IdPath, who: Planner, db: SessionDep) -> JobOut:
+def run_job(scenario_id: IdPath, who: Planner, db: SessionDep, request: Request) -> JobOut:
     """Запустить сценарий: задание ставится в очередь, ответ — сразу."""
     scenario = access.scenario(db, who, scenario_id)
     job = JobRecord(scenario_id=scenario.id, region_id=scenario.region_id, progress={})
     db.add(job)
     db.commit()
+    request.app.state.runner.notify()
     return job_out(job)
 
 

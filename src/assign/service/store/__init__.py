@@ -28,6 +28,9 @@ ROLES = ("viewer", "planner", "admin")
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 5
+POOL = {"pool_size": 16, "max_overflow": 24}
+"""Connections kept open: about one per request the server's thread pool runs at once, so a
+busy server does not open and close one for every request."""
 DEFAULT_TOKEN_DAYS = 90
 
 
@@ -40,7 +43,7 @@ def make_engine(url: str) -> Engine:
     """An engine with the service's connection rules (no migrations: `open_database`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **POOL)
 
         @event.listens_for(engine, "connect")
         def _sqlite_rules(connection: Any, _: Any) -> None:
@@ -54,6 +57,7 @@ def make_engine(url: str) -> Engine:
         url,
         pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        **POOL,
     )
 
 
