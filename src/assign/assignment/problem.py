@@ -10,7 +10,6 @@ Ids stay strings in the region; here they become dense integers once, in `Assign
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -156,18 +155,20 @@ class TeacherArrays:
         s_index = {s: i for i, s in enumerate(problem.school_ids)}
         m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
         teachers = region.teachers
-        subjects = sorted({t.subject for t in teachers})
-        municipalities = sorted({region.school_municipality(t.school_id) for t in teachers})
-        subject_code = {s: i for i, s in enumerate(subjects)}
-        muni_code = {m: i for i, m in enumerate(municipalities)}
+        school = np.fromiter((s_index[t.school_id] for t in teachers), np.int64, len(teachers))
+        subject_codes, subject = np.unique([t.subject for t in teachers], return_inverse=True)
+        school_muni = [region.school_municipality(s) for s in problem.school_ids]
+        used_schools = np.unique(school)
+        muni_codes, used_muni = np.unique(
+            [school_muni[s] for s in used_schools], return_inverse=True
+        )
+        muni_of_school = np.zeros(len(problem.school_ids), dtype=np.int64)
+        muni_of_school[used_schools] = used_muni
         currents = region.current_methodist_of
 
         def current(teacher_id: str) -> int:
             methodist = currents.get(teacher_id)
             return -1 if not methodist else m_index.get(methodist, GONE)
-
-        def ints(values: Iterable[int]) -> IntArray:
-            return np.fromiter(values, np.int64, len(teachers))
 
         load = np.full(len(teachers), -1, dtype=np.int64)
         for comp in problem.components:  # the groups' weights, as the solver counts them
@@ -178,13 +179,13 @@ class TeacherArrays:
         return cls(
             index={tid: i for i, tid in enumerate(problem.teacher_ids)},
             methodist_index=m_index,
-            school=ints(s_index[t.school_id] for t in teachers),
+            school=school,
             load=load,
-            current=ints(current(t.teacher_id) for t in teachers),
-            subject=ints(subject_code[t.subject] for t in teachers),
-            subjects=subjects,
-            municipality=ints(muni_code[region.school_municipality(t.school_id)] for t in teachers),
-            municipalities=municipalities,
+            current=np.fromiter((current(t.teacher_id) for t in teachers), np.int64, len(teachers)),
+            subject=subject.astype(np.int64),
+            subjects=[str(x) for x in subject_codes],
+            municipality=muni_of_school[school],
+            municipalities=[str(x) for x in muni_codes],
         )
 
 
