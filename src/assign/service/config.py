@@ -32,6 +32,9 @@ class ServiceSettings(BaseSettings):
     heartbeat_seconds: float = Field(1.0, gt=0)
     poll_seconds: float = Field(0.2, gt=0)
     token_days: float = Field(DEFAULT_TOKEN_DAYS, gt=0)
+    map_tiles: str | None = Field(None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
+    """A tile URL for the web page's map (`https://…/{z}/{x}/{y}.png`); none: the map draws
+    the region's own data on a plain background, with no request leaving the page."""
 
     @property
     def max_request_bytes(self) -> int:

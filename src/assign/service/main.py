@@ -1,7 +1,8 @@
 """The FastAPI application: regions uploaded and validated, scenarios kept, jobs run by
 workers that always end them, plans approved and their documents, all scoped to the caller's
-organisation. Roles: viewer reads, planner creates, runs and approves, admin manages regions,
-tokens and reads the audit log."""
+organisation; the planners' web page at `/` works over the same API. Roles: viewer reads,
+planner uploads regions, creates, runs and approves, admin deletes regions, manages tokens
+and reads the audit log."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from assign.service.jobs.workers import JobRunner, runner_for
 from assign.service.limits import BodyLimit
 from assign.service.routers import jobs, regions, results, scenarios, service
 from assign.service.store import open_database
+from assign.service.web import install_web
 
 DESCRIPTION = (
     "Регионы, сценарии «что если», их решения и документы. Доступ по токену "
@@ -58,4 +60,5 @@ def create_app(settings: ServiceSettings | None = None, runner: JobRunner | None
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for module in (service, regions, scenarios, jobs, results):
         app.include_router(module.router)
+    install_web(app, settings)
     return app

@@ -8,6 +8,7 @@ stored region again when a job needs it and keep the last few they read.
 from __future__ import annotations
 
 import gc
+import math
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -18,12 +19,15 @@ from typing import Any
 
 import assign
 from assign.domain import AssignmentPair, Region
+from assign.errors import FIX_RU, Issue
 from assign.format import count_ru
 from assign.io import load_region
 from assign.io.archive import UploadError, UploadLimits, unpack_region
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
 from assign.scenario import RegionIndex
 from assign.service.errors import ApiError
+from assign.service.maps import region_map
+from assign.subjects import subject_name
 
 PACKAGE = Path(assign.__file__).resolve().parent
 MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
@@ -35,7 +39,7 @@ class UploadSummary:
     """What the service keeps about a valid upload besides the upload itself."""
 
     kind: str
-    summary: dict[str, int]
+    summary: dict[str, Any]
     index: dict[str, Any]
     settings_name: str | None
 
@@ -80,13 +84,43 @@ def confined_settings(path: Path) -> RegionSettings:
     return settings
 
 
-def summary_of(region: Region) -> dict[str, int]:
+def summary_of(region: Region, load_max: float | None = None) -> dict[str, Any]:
+    """Counts, and per subject its teachers, methodists and the methodists its teachers need
+    at `load_max` teachers each."""
+    methodists: dict[str, int] = {}
+    for m in region.methodists:
+        for subject in m.subjects:
+            methodists[subject] = methodists.get(subject, 0) + 1
     return {
         "teachers": len(region.teachers),
         "schools": len(region.schools),
         "municipalities": len(region.municipalities),
         "methodists": len(region.methodists),
         "candidates": len(region.candidates),
+        "subjects": [
+            {
+                "subject": subject,
+                "name": subject_name(subject),
+                "teachers": len(teachers),
+                "methodists": methodists.get(subject, 0),
+                "need": math.ceil(len(teachers) / load_max) if load_max else None,
+            }
+            for subject, teachers in sorted(region.teachers_by_subject.items())
+        ],
+    }
+
+
+def finding(issue: Issue) -> dict[str, Any]:
+    """A validation issue for the API and the web page: where, what, and how to fix it."""
+    return {
+        "file": issue.file,
+        "row": issue.row,
+        "column": issue.column,
+        "value": issue.value,
+        "code": issue.code.value,
+        "severity": issue.severity.value,
+        "message": issue.message,
+        "fix": FIX_RU.get(issue.code, ""),
     }
 
 
@@ -98,17 +132,7 @@ def read_upload(data: bytes) -> UploadSummary:
         if loaded.region is None:
             errors = loaded.report.errors
             total = loaded.report.error_count
-            issues = [
-                {
-                    "file": i.file,
-                    "row": i.row,
-                    "column": i.column,
-                    "value": i.value,
-                    "code": i.code.value,
-                    "message": i.message,
-                }
-                for i in errors[:MAX_ISSUES]
-            ]
+            issues = [finding(i) for i in errors[:MAX_ISSUES]]
             raise ApiError(
                 422,
                 "region_invalid",
@@ -123,12 +147,19 @@ def read_upload(data: bytes) -> UploadSummary:
             limit = count_ru(MAX_TEACHERS, "педагог", "gent")
             raise ApiError(413, "too_many_rows", f"В регионе больше {limit}")
         settings = confined_settings(path)
+        summary = summary_of(region, settings.assignment.load_max)
+        warnings = loaded.report.warnings
+        summary["findings"] = [finding(i) for i in warnings[:MAX_ISSUES]]
+        summary["findings_total"] = len(warnings)
+        # a scenario's assignment settings replace the region's: the page starts from these
+        summary["assignment"] = settings.assignment.model_dump(mode="json", exclude_defaults=True)
         return UploadSummary(
             "xlsx" if path.suffix == ".xlsx" else "zip",
-            summary_of(region),
+            summary,
             {
                 "ids": RegionIndex.from_region(region).to_json(),
                 "current": dict(region.current_methodist_of),
+                "map": region_map(region),
             },
             settings.name,
         )

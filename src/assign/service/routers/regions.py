@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from assign.service import access
-from assign.service.deps import Admin, SessionDep, Viewer, engine_of
+from assign.service.deps import Admin, Planner, SessionDep, Viewer, engine_of
 from assign.service.errors import ApiError
+from assign.service.maps import stored_layers
 from assign.service.regions import UploadSummary, read_upload
 from assign.service.routers.common import errors
 from assign.service.schemas import IdPath, RegionOut
@@ -73,7 +74,7 @@ async def _uploaded_file(request: Request) -> tuple[str, bytes]:
 
 
 @router.post("/regions", status_code=201, responses=errors(400, 413), openapi_extra=UPLOAD_BODY)
-async def upload_region(request: Request, who: Admin) -> RegionOut:
+async def upload_region(request: Request, who: Planner) -> RegionOut:
     """Загрузить регион: проверка теми же правилами, что и в командной строке; ошибки
     данных возвращаются списком (файл, строка, столбец, значение, код, сообщение)."""
     filename, data = await _uploaded_file(request)
@@ -111,6 +112,14 @@ def list_regions(who: Viewer, db: SessionDep) -> list[RegionOut]:
 @router.get("/regions/{region_id}", responses=errors(404))
 def read_region(region_id: IdPath, who: Viewer, db: SessionDep) -> RegionOut:
     return _out(access.region(db, who, region_id))
+
+
+@router.get("/regions/{region_id}/map", responses=errors(404, 409))
+def region_map(region_id: IdPath, who: Viewer, db: SessionDep) -> dict[str, Any]:
+    """Слои карты региона: муниципалитеты, школы, базы методистов и муниципалитеты, куда
+    в каждом месяце не добраться ни одному методисту."""
+    layers = stored_layers(db, access.region(db, who, region_id))
+    return {k: v for k, v in layers.items() if k != "teacher_school"}
 
 
 @router.delete("/regions/{region_id}", status_code=204, responses=errors(404))

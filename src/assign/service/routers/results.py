@@ -3,6 +3,9 @@ feasible plans only) and documents made from the stored plan, cached, audited.""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from collections import OrderedDict
 from typing import Annotated, Any
 
@@ -12,11 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, undefer
 
+from assign.assignment.output import PERSON_CSV
+from assign.io.safe_text import csv_text_back
 from assign.service import access
 from assign.service.deps import Planner, Principal, SessionDep, Viewer, engine_of
 from assign.service.documents import DOCUMENTS, render
 from assign.service.errors import ApiError
 from assign.service.jobs.execute import current_plan
+from assign.service.maps import plan_map, stored_layers
 from assign.service.routers.common import errors
 from assign.service.schemas import IdPath, PlanOut, Realignment, ResultOut, RowId
 from assign.service.store.models import (
@@ -27,6 +33,7 @@ from assign.service.store.models import (
 )
 
 router = APIRouter(tags=["results"])
+CHANGES_FILE = "assignment/changes.csv"
 Page = Annotated[int, Query(ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 
@@ -63,6 +70,53 @@ def read_result(
         ],
         approved=approved is not None,
     )
+
+
+@router.get("/jobs/{job_id}/map", responses=errors(404, 409))
+def result_map(job_id: IdPath, who: Viewer, db: SessionDep) -> dict[str, Any]:
+    """Кто ведёт педагогов каждой школы в этом решении (методист и число педагогов,
+    основной первым) и нагрузка методистов против их пределов."""
+    record = access.result(db, who, job_id)
+    layers = stored_layers(db, access.region(db, who, record.region_id))
+    return {
+        **plan_map(layers, record.assignment),
+        "methodists": record.kpi.get("methodists", []),
+    }
+
+
+@router.get("/jobs/{job_id}/changes", responses=errors(404, 409))
+def result_changes(
+    job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
+) -> dict[str, Any]:
+    """Список изменений решения против текущего закрепления: педагог, школа, предмет,
+    прежний и новый методист (с именами) и причина."""
+    record = access.result(db, who, job_id)
+    rows = _change_rows(db, record)
+    return {"total": len(rows), "offset": offset, "rows": rows[offset : offset + limit]}
+
+
+_changes: OrderedDict[int, list[dict[str, str]]] = OrderedDict()
+
+
+def _change_rows(db: Session, record: ResultRecord) -> list[dict[str, str]]:
+    """changes.csv of the stored plan, read once per result (results never change)."""
+    if record.id not in _changes:
+        files = db.scalar(select(ResultRecord.plan_files).where(ResultRecord.id == record.id))
+        rows: list[dict[str, str]] = []
+        if files:
+            with zipfile.ZipFile(io.BytesIO(files)) as archive:
+                if CHANGES_FILE in archive.namelist():
+                    text = archive.read(CHANGES_FILE).decode(PERSON_CSV["encoding"])
+                    rows = [
+                        {k: csv_text_back(v) for k, v in row.items()}
+                        for row in csv.DictReader(
+                            io.StringIO(text), delimiter=PERSON_CSV["delimiter"]
+                        )
+                    ]
+        _changes[record.id] = rows
+        if len(_changes) > CACHED_RESULTS:
+            _changes.popitem(last=False)
+    return _changes[record.id]
 
 
 @router.get("/jobs/{job_id}/schedule", responses=errors(404, 409))

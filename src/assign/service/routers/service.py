@@ -9,12 +9,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from assign.service.deps import Admin, SessionDep, SettingsDep, engine_of
+from assign.service.deps import Admin, SessionDep, SettingsDep, Viewer, engine_of
 from assign.service.errors import not_found
 from assign.service.routers.common import errors
 from assign.service.schemas import AuditOut, HealthOut, IdPath, TokenCreated, TokenIn, TokenOut
 from assign.service.store import issue_token
-from assign.service.store.models import AuditRecord, TokenRecord, now
+from assign.service.store.models import AuditRecord, OrganizationRecord, TokenRecord, now
 
 router = APIRouter(tags=["service"])
 
@@ -32,6 +32,19 @@ def health(request: Request) -> JSONResponse:
     ok = database == "ok" and workers["alive"] >= workers["expected"]
     body = HealthOut(status="ok" if ok else "degraded", database=database, workers=workers)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+@router.get("/me", responses=errors())
+def me(who: Viewer, db: SessionDep) -> dict[str, object]:
+    """Кто вызывает: организация, роль и название токена (для веб-страницы)."""
+    org = db.get(OrganizationRecord, who.org_id)
+    token = db.get(TokenRecord, who.token_id)
+    return {
+        "organization": org.name if org else "",
+        "role": who.role,
+        "token": token.name if token else "",
+        "expires_at": token.expires_at if token else None,
+    }
 
 
 def _token_out(record: TokenRecord) -> dict[str, object]:
