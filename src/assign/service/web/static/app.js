@@ -20,7 +20,7 @@ const DOCS = [["order.docx", "Приказ (DOCX)", "download-order"],
 const state = {
   token: sessionStorage.getItem("assign-token") || "",
   me: null, regions: [], region: null, layers: null, jobs: [], job: null,
-  map: null, mapLayers: null, planMap: null, findings: [], sort: { key: "row", up: true },
+  map: null, mapLayers: null, planMap: null, findings: [], sort: { key: null, up: true },
   polling: null, tiles: null,
 };
 
@@ -103,7 +103,10 @@ async function signIn(token) {
   try {
     state.tiles = (await (await fetch("/web/config")).json()).tiles;
   } catch (error) { state.tiles = null; }
-  await loadRegions();
+  const link = new URLSearchParams(location.hash.slice(1));  // #region=1&tab=map&job=3
+  await loadRegions(link.get("region") ? Number(link.get("region")) : undefined);
+  if (link.get("job")) await openResult(Number(link.get("job")));
+  if (link.get("tab")) showTab(link.get("tab"));
 }
 
 function signOut(message = "") {
@@ -198,7 +201,7 @@ function showFindings(findings, total) {
 
 function renderFindings() {
   const { key, up } = state.sort;
-  const sorted = [...state.findings].sort((a, b) => {
+  const sorted = key === null ? [...state.findings] : [...state.findings].sort((a, b) => {
     const x = a[key] ?? "", y = b[key] ?? "";
     const order = typeof x === "number" && typeof y === "number" ? x - y
       : String(x).localeCompare(String(y), "ru");
@@ -235,13 +238,15 @@ async function upload(file) {
 
 // ---- the map -----------------------------------------------------------------------------
 function drawMap() {
-  if (!state.layers || typeof L === "undefined") return;
+  // drawn only when seen: a hidden container has no size to fit the region into
+  if (!state.layers || typeof L === "undefined" || $("#tab-map").hidden) return;
   const layers = state.layers;
   if (!state.map) {
     const options = { zoomSnap: 0.5, keyboard: true };
     if (layers.planar) options.crs = L.CRS.Simple;
     state.map = L.map("map", options);
     if (state.tiles) L.tileLayer(state.tiles, { maxZoom: 18 }).addTo(state.map);
+    window.assignMap = state.map;  // for browser tests and the map benchmark
   }
   if (state.mapLayers) state.mapLayers.remove();
   const group = L.layerGroup().addTo(state.map);
@@ -300,7 +305,7 @@ function drawMap() {
   }
   state.map.invalidateSize();
   drawLoads();
-  performance.mark("map-drawn");
+  performance.mark(state.planMap ? "plan-map-drawn" : "map-drawn");
 }
 
 function escapeText(text) {
@@ -557,10 +562,12 @@ function kpiTable(columns) {
   const head = element("tr");
   head.append(element("th", "Показатель", { scope: "col" }));
   for (const [title] of columns) head.append(element("th", title, { scope: "col" }));
-  table.append(head);
+  const body = element("tbody");
   for (const [, label, value] of KPI_ROWS) {
-    table.append(row([label, ...columns.map(([, kpi]) => value(kpi))]));
+    body.append(row([label, ...columns.map(([, kpi]) => value(kpi))]));
   }
+  table.append(element("thead"), body);
+  table.tHead.append(head);
   return table;
 }
 
@@ -614,14 +621,18 @@ async function compare() {
     }
     parts.push(bySubject);
     parts.push(element("p", `Педагогов с разными методистами: ${number(diff.differing_teachers)}`));
-    const listed = element("table");
-    listed.append(row(["Педагог", `А: №${a}`, `Б: №${b}`]));
-    const methodistNames = new Map(state.layers.methodists.map((m) => [m.id, m.name]));
-    for (const t of diff.teachers.slice(0, 300)) {
-      listed.append(row([t.teacher_id, methodistNames.get(t[a]) || t[a] || "—",
-        methodistNames.get(t[b]) || t[b] || "—"]));
+    const lists = element("div", null, { class: "side-by-side" });
+    for (const [label, id] of [["А", a], ["Б", b]]) {
+      const changes = await api(`/jobs/${id}/changes?limit=300`);
+      const table = element("table");
+      table.append(element("caption", `${label}: изменения против текущего закрепления — ${number(changes.total)}`));
+      const body = element("tbody");
+      body.append(...changes.rows.map((c) => row([c.full_name, c.subject, c.from_methodist,
+        c.to_methodist || "без методиста"])));
+      table.append(body);
+      lists.append(table);
     }
-    parts.push(listed);
+    parts.push(lists);
     out.replaceChildren(...parts);
   } catch (error) { say(error.message, true); }
 }
