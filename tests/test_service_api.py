@@ -53,9 +53,9 @@ def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Ser
         assert wrong.status_code == 401 and wrong.json()["code"] == "auth_invalid"
 
         upload = {"file": ("small_ok.zip", _zip(DATA / "small_ok"), "application/zip")}
-        denied = client.post("/regions", files=upload, headers=_auth(tokens["planner"]))
+        denied = client.post("/regions", files=upload, headers=_auth(tokens["viewer"]))
         assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
-        created = client.post("/regions", files=upload, headers=_auth(tokens["admin"]))
+        created = client.post("/regions", files=upload, headers=_auth(tokens["planner"]))
         assert created.status_code == 201, created.text
         region = created.json()
         assert region["summary"]["teachers"] == 10 and region["summary"]["methodists"] == 3

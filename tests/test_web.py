@@ -44,8 +44,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            yield {"base": server.base, "tokens": made, "browser": browser, "shots": shots,
-                   "folder": folder}
+            yield {
+                "base": server.base,
+                "tokens": made,
+                "browser": browser,
+                "shots": shots,
+                "folder": folder,
+            }
         finally:
             browser.close()
             server.stop()
@@ -146,7 +151,9 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     shown_objective = re.search(r"целевая функция ([\d\s,]+)", progress)
     assert shown_objective is not None, progress
     number = shown_objective.group(1).strip().replace("\u00a0", "").replace(" ", "")
-    assert float(number.replace(",", ".")) == pytest.approx(first["progress"]["objective"], abs=0.01)
+    assert float(number.replace(",", ".")) == pytest.approx(
+        first["progress"]["objective"], abs=0.01
+    )
     page.wait_for_selector("#tab-result:not([hidden]) #result-kpi table")
     result = api.get(f"/jobs/{first['id']}/result?limit=1").json()
     assert result["kpi"]["schedule"]["events_planned"] > 0  # the year plan was made
@@ -222,6 +229,26 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     teachers_in_order = "\n".join(c.text for t in order.tables for r in t.rows for c in r.cells)
     assert changes["rows"][0]["full_name"] in teachers_in_order
     page.screenshot(path=shots / "07-approved.png", full_page=True)
+
+    # approve the second plan, then restore the first from the list of approved plans
+    page.click("[data-tab=whatif]")
+    page.click("#jobs button:text('Открыть') >> nth=0")
+    page.wait_for_selector(f"#tab-result:not([hidden]) #result-title:has-text('№{second}')")
+    page.get_by_test_id("approve").click()
+    page.wait_for_selector(f"#status:has-text('План задания №{second} утверждён')")
+    page.click("[data-tab=plans]")
+    page.wait_for_selector("#plans button:text('Восстановить')")
+    page.click("#plans button:text('Восстановить')")
+    page.wait_for_selector(f"#status:has-text('План задания №{first['id']} утверждён')")
+    plans = api.get(f"/regions/{region['id']}/plans").json()
+    assert [p["job_id"] for p in plans] == [first["id"], second, first["id"]]
+    assert plans[0]["current"]
+    page.wait_for_function(
+        "([job]) => { const top = document.querySelector('#plans tbody tr');"
+        " return top.cells[0].textContent === '№' + job && top.textContent.includes('текущий'); }",
+        arg=[first["id"]],
+    )
+    page.screenshot(path=shots / "08-plans.png", full_page=True)
     assert page.errors == []
 
 
@@ -233,7 +260,7 @@ def test_a_viewer_sees_no_run_or_approve_and_the_api_refuses_them(site: dict[str
     assert not page.locator("#drop").is_visible()  # the upload zone
     page.click("[data-tab=result]")
     assert not page.get_by_test_id("approve").is_visible()
-    page.screenshot(path=site["shots"] / "08-viewer.png")
+    page.screenshot(path=site["shots"] / "09-viewer.png")
     viewer = httpx.Client(base_url=site["base"], headers=auth(site["tokens"]["viewer"]))
     region = viewer.get("/regions").json()
     refused = viewer.post(

@@ -7,7 +7,8 @@ import csv
 import io
 import zipfile
 from collections import OrderedDict
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -33,22 +34,37 @@ from assign.service.store.models import (
 )
 
 router = APIRouter(tags=["results"])
+T = TypeVar("T")
 CHANGES_FILE = "assignment/changes.csv"
 Page = Annotated[int, Query(ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 
 
-_pairs: OrderedDict[int, list[tuple[str, str]]] = OrderedDict()
-CACHED_RESULTS = 16
+class PerResult(Generic[T]):
+    """What is read once per stored result (results never change), for the last few read;
+    keyed by database and id, as one process may serve more than one database (tests)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, int], T] = OrderedDict()
+
+    def get(self, db: Session, result_id: int, make: Callable[[], T]) -> T:
+        key = (str(db.get_bind().engine.url), result_id)
+        if key in self.items:
+            self.items.move_to_end(key)
+        else:
+            self.items[key] = make()
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return self.items[key]
 
 
-def _sorted_pairs(record: ResultRecord) -> list[tuple[str, str]]:
-    """A result's pairs in teacher order; results never change, so each is read once."""
-    if record.id not in _pairs:
-        _pairs[record.id] = sorted(record.assignment.items())
-        if len(_pairs) > CACHED_RESULTS:
-            _pairs.popitem(last=False)
-    return _pairs[record.id]
+_pairs: PerResult[list[tuple[str, str]]] = PerResult()
+
+
+def _sorted_pairs(db: Session, record: ResultRecord) -> list[tuple[str, str]]:
+    """A result's pairs in teacher order."""
+    return _pairs.get(db, record.id, lambda: sorted(record.assignment.items()))
 
 
 @router.get("/jobs/{job_id}/result", responses=errors(404, 409))
@@ -56,7 +72,7 @@ def read_result(
     job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
 ) -> ResultOut:
     record = access.result(db, who, job_id)
-    pairs = _sorted_pairs(record)
+    pairs = _sorted_pairs(db, record)
     approved = db.scalar(select(ApprovalRecord.id).where(ApprovalRecord.result_id == record.id))
     return ResultOut(
         job_id=job_id,
@@ -95,28 +111,24 @@ def result_changes(
     return {"total": len(rows), "offset": offset, "rows": rows[offset : offset + limit]}
 
 
-_changes: OrderedDict[int, list[dict[str, str]]] = OrderedDict()
+_changes: PerResult[list[dict[str, str]]] = PerResult()
 
 
 def _change_rows(db: Session, record: ResultRecord) -> list[dict[str, str]]:
-    """changes.csv of the stored plan, read once per result (results never change)."""
-    if record.id not in _changes:
+    """changes.csv of the stored plan."""
+
+    def read() -> list[dict[str, str]]:
         files = db.scalar(select(ResultRecord.plan_files).where(ResultRecord.id == record.id))
-        rows: list[dict[str, str]] = []
-        if files:
-            with zipfile.ZipFile(io.BytesIO(files)) as archive:
-                if CHANGES_FILE in archive.namelist():
-                    text = archive.read(CHANGES_FILE).decode(PERSON_CSV["encoding"])
-                    rows = [
-                        {k: csv_text_back(v) for k, v in row.items()}
-                        for row in csv.DictReader(
-                            io.StringIO(text), delimiter=PERSON_CSV["delimiter"]
-                        )
-                    ]
-        _changes[record.id] = rows
-        if len(_changes) > CACHED_RESULTS:
-            _changes.popitem(last=False)
-    return _changes[record.id]
+        if not files:
+            return []
+        with zipfile.ZipFile(io.BytesIO(files)) as archive:
+            if CHANGES_FILE not in archive.namelist():
+                return []
+            text = archive.read(CHANGES_FILE).decode(PERSON_CSV["encoding"])
+        reader = csv.DictReader(io.StringIO(text), delimiter=PERSON_CSV["delimiter"])
+        return [{k: csv_text_back(v) for k, v in row.items()} for row in reader]
+
+    return _changes.get(db, record.id, read)
 
 
 @router.get("/jobs/{job_id}/schedule", responses=errors(404, 409))
