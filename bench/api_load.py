@@ -1,9 +1,9 @@
 """The API on loopback under load, on the Yakutia sample (18 600 teachers): 16 readers and
 2 what-if writers at once for 60 s, with the server's memory sampled throughout.
 
-Starts `assign serve` (2 workers) on a fresh SQLite database in a temporary folder, uploads
-the region, approves a baseline plan and runs it once in each worker (the worker's cache then
-holds every subject group's plan against that current assignment), then for --seconds:
+Starts `assign serve` (2 workers) on a fresh SQLite database (`served.py`), uploads the region,
+approves a baseline plan and runs it once in each worker (the worker's cache then holds
+every subject group's plan against that current assignment), then for --seconds:
 - readers: N clients each issue GET /regions/{id}, GET /jobs/{id} and a page of
   GET /jobs/{id}/result in a loop (target: p95 under 300 ms);
 - writers: W clients each save a scenario that removes a different methodist and run it,
@@ -20,15 +20,10 @@ Run: .venv/bin/python bench/api_load.py [--clients 16] [--writers 2] [--seconds 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import httpx
@@ -36,6 +31,7 @@ import httpx
 from assign.io import load_region
 from assign.sample.profiles import PROFILES
 from assign.scenario import Scenario, run_scenario
+from served import served, upload_region
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REGION = "yakutia"
@@ -85,47 +81,12 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    env = {**os.environ, "ASSIGN_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
-    cli = Path(sys.executable).with_name("assign")
-    token = (
-        subprocess.run(
-            [str(cli), "token", "create", "--role", "admin"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    port = "8765"
-    server = subprocess.Popen(
-        [str(cli), "serve", "--port", port, "--workers", "2"],
-        env=env,
-        cwd=tmp,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    headers = {"Authorization": f"Bearer {token}"}
-    base = f"http://127.0.0.1:{port}"
     errors: list[str] = []
     lock = threading.Lock()
-    try:
-        with httpx.Client(base_url=base, timeout=300) as client:
-            for _ in range(300):
-                try:
-                    client.get("/health")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w") as archive:
-                for path in sorted((DATA / REGION).glob("*.csv")):
-                    archive.write(path, path.name)
-            region = client.post(
-                "/regions", files={"file": (f"{REGION}.zip", buffer.getvalue())}, headers=headers
-            ).json()
+    with served(8765, workers=2) as server:
+        headers, base = server.headers, server.base
+        with server.client() as client:
+            region = upload_region(client, DATA / REGION)
             settings = PROFILES[REGION].demo_settings
             base_spec = {"assignment": settings}
             scenario = client.post(
@@ -193,7 +154,7 @@ def main() -> None:
 
         def sampler() -> None:
             while time.perf_counter() < stop:
-                memory.append(resident_mb(server.pid))
+                memory.append(resident_mb(server.process.pid))
                 time.sleep(1.0)
 
         threads = [threading.Thread(target=reader) for _ in range(args.clients)]
@@ -203,9 +164,6 @@ def main() -> None:
             t.start()
         for t in threads:
             t.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     quarter = max(1, len(memory) // 4)
     early, late = statistics.mean(memory[:quarter]), statistics.mean(memory[-quarter:])
     print(

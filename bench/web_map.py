@@ -12,21 +12,15 @@ Run: .venv/bin/python bench/web_map.py [--runs 5]
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
 
 from assign.sample.profiles import PROFILES
+from served import served, upload_region
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "yakutia"
 TARGET_MS = 2000
@@ -39,41 +33,10 @@ def main() -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
         raise SystemExit("Chromium is not installed (Debian package: chromium)")
-    tmp = Path(tempfile.mkdtemp())
-    env = {**os.environ, "ASSIGN_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
-    cli = Path(sys.executable).with_name("assign")
-    made = subprocess.run(
-        [str(cli), "token", "create", "--role", "planner"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
-    port = "8767"
-    server = subprocess.Popen(
-        [str(cli), "serve", "--port", port, "--workers", "1"],
-        env=env,
-        cwd=tmp,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(
-            base_url=base, timeout=300, headers={"Authorization": f"Bearer {token}"}
-        ) as api:
-            for _ in range(300):
-                try:
-                    api.get("/health")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w") as archive:
-                for path in sorted(DATA.glob("*.csv")):
-                    archive.write(path, path.name)
-            region = api.post("/regions", files={"file": ("yakutia.zip", buffer.getvalue())}).json()
+    with served(8767, workers=1, role="planner") as server:
+        base, token = server.base, server.token
+        with server.client() as api:
+            region = upload_region(api, DATA)
             spec = {"assignment": PROFILES["yakutia"].demo_settings}
             scenario = api.post(
                 "/scenarios", json={"region_id": region["id"], "name": "план", "spec": spec}
@@ -107,9 +70,6 @@ def main() -> None:
                 )
                 page.close()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     print(
         f"Yakutia map with a plan ({schools} schools drawn), {args.runs} page loads: "
         f"navigation start → drawn median {statistics.median(drawn):.0f} ms, "

@@ -326,19 +326,31 @@ def build_problem(
         kept_keys: list[GroupKey] = []
         p_group: list[int] = []
         p_methodist: list[int] = []
-        for key, teachers in groups.items():
-            eligible = _eligible(
-                region,
-                settings,
-                members,
-                key.subject,
-                key.school,
-                key.special,
-                pins,
-                bans,
-                in_person,
-                methodist_ids,
+        covering = {  # the component's methodists of each subject, in member order
+            subject: np.array(
+                [m for m in members if subject in region.methodists[m].subjects], dtype=np.int64
             )
+            for subject in subjects
+        }
+        for key, teachers in groups.items():
+            if key.special is None:  # no pin or ban: the subject and the rule of reach
+                found = covering[key.subject]
+                if settings.reach != "remote":
+                    found = found[in_person[key.school, found]]
+                eligible: list[int] = found.tolist()
+            else:
+                eligible = _eligible(
+                    region,
+                    settings,
+                    members,
+                    key.subject,
+                    key.school,
+                    key.special,
+                    pins,
+                    bans,
+                    in_person,
+                    methodist_ids,
+                )
             if not eligible:
                 reason = _no_pair_reason(region, settings, key.subject, key.special, pins)
                 comp_unplaceable += [Unplaceable(t, reason) for t in teachers]
