@@ -19,6 +19,7 @@ from assign.io import load_region_or_raise
 from assign.pool import PoolSettings, size_pool
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.plan import recruitment_plan
+from assign.scenario import Scenario, run_scenario
 from assignment_helpers import planar_region
 from conftest import DATA
 
@@ -307,3 +308,25 @@ def test_capacitated_p_median_equals_brute_force(solver: str, seed: int) -> None
     for t, c in result.assignment.items():
         loads[c] = loads.get(c, 0.0) + (region.teacher_by_id[t].load_weight or 0.0)
     assert max(loads.values()) <= capacity and len(result.assignment) == 7
+
+
+def test_a_subject_whose_only_methodists_left_is_staffed_from_candidates_alone() -> None:
+    """Found from the web page: removing every methodist of a subject and recruiting divided
+    by the subject's (zero) methodists."""
+    region = load_region_or_raise(DATA / "small_ok")
+    spec = {
+        "name": "все методисты математики и физики уходят",
+        "recruit": True,
+        "assignment": {"min_load": 0, "max_load": 9},
+        "changes": {"remove_methodists": ["P1", "P2"]},
+    }
+    outcome = run_scenario(region, Scenario.model_validate(spec))
+    assert outcome.pool is not None
+    by_subjects = {p.subjects: p for p in outcome.pool.pools}
+    candidates = {c.candidate_id: c.subjects for c in region.candidates}
+    for subject in ("math", "physics"):  # one candidate of each (C2, C1) is the whole pool
+        pool = by_subjects[(subject,)]
+        assert pool.pool_size == 1 and len(pool.recruited) == 1
+        assert subject in candidates[pool.recruited[0]]
+    teachers = {t.teacher_id for t in region.teachers}
+    assert set(outcome.assignment) == teachers  # every teacher served

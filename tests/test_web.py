@@ -189,6 +189,12 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     assert wait_status(page) == "done"
     second = first["id"] + 1
     page.wait_for_selector(f"#tab-result:not([hidden]) #result-title:has-text('№{second}')")
+    left = api.get(f"/jobs/{second}/changes").json()  # her subjects had no one else
+    assert left["unplaced_total"] == len(cell_texts(page, "#unplaced")) > 0
+    assert (
+        f"Без методиста остаются: {left['unplaced_total']}"
+        in page.locator("#unplaced-note").inner_text()
+    )
 
     # compare the two, side by side, as the API compares them
     page.click("[data-tab=compare]")
@@ -204,7 +210,7 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     )
     for job in (first["id"], second):
         total = api.get(f"/jobs/{job}/changes?limit=1").json()["total"]
-        assert f"изменения против текущего закрепления — {total}" in (
+        assert f"изменения против закрепления, с которого начинался расчёт — {total}" in (
             page.locator("#compare-out").inner_text()
         )
     page.screenshot(path=shots / "06-compare.png", full_page=True)

@@ -102,6 +102,7 @@ def test_the_page_s_reads_agree_with_the_region_s_files(database: str, server: S
         assert {r["teacher_id"] for r in changes["rows"]} == moved
         names = {t["teacher_id"]: t["full_name"] for t in teachers}
         assert all(r["full_name"] == names[r["teacher_id"]] for r in changes["rows"])
+        assert changes["unplaced_total"] == len(teachers) - len(plan)
         other = client.get("/jobs/999999/changes", headers=viewer)
         assert other.status_code == 404 and other.json()["code"]
 

@@ -87,7 +87,10 @@ class Component:
 
     @property
     def balance_target(self) -> int:
-        """The load each methodist would carry if all were equal, to a whole teacher."""
+        """The load each methodist would carry if all were equal, to a whole teacher (0 for
+        a component with no methodist yet: a pool sized from candidates alone)."""
+        if not len(self.methodists):
+            return 0
         return LOAD_SCALE * round(self.total_load / (len(self.methodists) * LOAD_SCALE))
 
     def split_keys(self) -> IntArray:

@@ -19,6 +19,7 @@ from assign.service.errors import ApiError
 from assign.service.store import ROLES, aware, token_record
 from assign.service.store.models import TokenRecord, now
 
+ROLES_RU = {"viewer": "наблюдатель", "planner": "планировщик", "admin": "администратор"}
 TOKEN_USE_EVERY = timedelta(minutes=10)  # token use is audited at most this often per token
 
 
@@ -80,7 +81,7 @@ def require(role: str) -> Callable[..., Principal]:
     ) -> Principal:
         principal = _principal(session, authorization)
         if ROLES.index(principal.role) < needed:
-            raise ApiError(403, "forbidden", f"Недостаточно прав: нужна роль {role}")
+            raise ApiError(403, "forbidden", f"Недостаточно прав: нужна роль «{ROLES_RU[role]}»")
         return principal
 
     return check

@@ -19,7 +19,7 @@ from typing import Any
 
 import assign
 from assign.domain import AssignmentPair, Region
-from assign.errors import FIX_RU, Issue
+from assign.errors import FIX_RU, WARNING_CODES, Issue
 from assign.format import count_ru
 from assign.io import load_region
 from assign.io.archive import UploadError, UploadLimits, unpack_region
@@ -150,7 +150,9 @@ def read_upload(data: bytes) -> UploadSummary:
         summary = summary_of(region, settings.assignment.load_max)
         warnings = loaded.report.warnings
         summary["findings"] = [finding(i) for i in warnings[:MAX_ISSUES]]
-        summary["findings_total"] = len(warnings)
+        summary["findings_total"] = sum(
+            n for code, n in loaded.report.counts.items() if code in WARNING_CODES
+        )
         # a scenario's assignment settings replace the region's: the page starts from these
         summary["assignment"] = settings.assignment.model_dump(mode="json", exclude_defaults=True)
         return UploadSummary(

@@ -36,6 +36,7 @@ from assign.service.store.models import (
 router = APIRouter(tags=["results"])
 T = TypeVar("T")
 CHANGES_FILE = "assignment/changes.csv"
+UNPLACED_FILE = "assignment/unplaced.csv"
 Page = Annotated[int, Query(ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 
@@ -104,31 +105,42 @@ def result_map(job_id: IdPath, who: Viewer, db: SessionDep) -> dict[str, Any]:
 def result_changes(
     job_id: IdPath, who: Viewer, db: SessionDep, offset: Page = 0, limit: Limit = 1000
 ) -> dict[str, Any]:
-    """Список изменений решения против текущего закрепления: педагог, школа, предмет,
-    прежний и новый методист (с именами) и причина."""
+    """Список изменений решения против закрепления, с которого начинался расчёт: педагог,
+    школа, предмет, прежний и новый методист (с именами) и причина; и педагоги, оставшиеся
+    без методиста, с причиной (первые `limit`)."""
     record = access.result(db, who, job_id)
-    rows = _change_rows(db, record)
-    return {"total": len(rows), "offset": offset, "rows": rows[offset : offset + limit]}
+    rows = _plan_rows(db, record, CHANGES_FILE)
+    unplaced = _plan_rows(db, record, UNPLACED_FILE)
+    return {
+        "total": len(rows),
+        "offset": offset,
+        "rows": rows[offset : offset + limit],
+        "unplaced_total": len(unplaced),
+        "unplaced": unplaced[:limit],
+    }
 
 
-_changes: PerResult[list[dict[str, str]]] = PerResult()
+_plan_tables: PerResult[dict[str, list[dict[str, str]]]] = PerResult()
 
 
-def _change_rows(db: Session, record: ResultRecord) -> list[dict[str, str]]:
-    """changes.csv of the stored plan."""
+def _plan_rows(db: Session, record: ResultRecord, name: str) -> list[dict[str, str]]:
+    """A table a person reads (changes.csv, unplaced.csv) from the stored plan's files."""
 
-    def read() -> list[dict[str, str]]:
+    def read() -> dict[str, list[dict[str, str]]]:
         files = db.scalar(select(ResultRecord.plan_files).where(ResultRecord.id == record.id))
+        tables: dict[str, list[dict[str, str]]] = {}
         if not files:
-            return []
+            return tables
         with zipfile.ZipFile(io.BytesIO(files)) as archive:
-            if CHANGES_FILE not in archive.namelist():
-                return []
-            text = archive.read(CHANGES_FILE).decode(PERSON_CSV["encoding"])
-        reader = csv.DictReader(io.StringIO(text), delimiter=PERSON_CSV["delimiter"])
-        return [{k: csv_text_back(v) for k, v in row.items()} for row in reader]
+            for member in (CHANGES_FILE, UNPLACED_FILE):
+                if member not in archive.namelist():
+                    continue
+                text = archive.read(member).decode(PERSON_CSV["encoding"])
+                reader = csv.DictReader(io.StringIO(text), delimiter=PERSON_CSV["delimiter"])
+                tables[member] = [{k: csv_text_back(v) for k, v in r.items()} for r in reader]
+        return tables
 
-    return _changes.get(db, record.id, read)
+    return _plan_tables.get(db, record.id, read).get(name, [])
 
 
 @router.get("/jobs/{job_id}/schedule", responses=errors(404, 409))

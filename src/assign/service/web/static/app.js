@@ -153,6 +153,8 @@ async function openRegion(id) {
   state.layers = null;
   state.planMap = null;
   state.job = null;
+  state.mapFitted = false;
+  if (state.mapLayers) state.mapLayers.remove();
   showSummary(state.region);
   showFindings(state.region.summary.findings || [], state.region.summary.findings_total || 0);
   try {
@@ -161,7 +163,10 @@ async function openRegion(id) {
     say(error.message, true);
   }
   fillScenarioForm();
+  fill($("#map-methodist"), [["", "— все —"], ...(state.layers ? state.layers.methodists : [])
+    .map((m) => [m.id, m.name])]);
   await loadJobs();
+  drawMap();
 }
 
 function showSummary(region) {
@@ -191,11 +196,14 @@ function showSummary(region) {
   }
 }
 
-function showFindings(findings, total) {
+function showFindings(findings, total, refused = "") {
   state.findings = findings;
-  $("#findings-note").textContent = findings.length
-    ? `Замечаний: ${total}${total > findings.length ? ` (показаны первые ${findings.length})` : ""}`
-    : "Замечаний нет: данные прочитаны полностью.";
+  $("#findings-note").textContent = refused && !findings.length
+    ? `Файл не принят: ${refused}`
+    : findings.length
+      ? `Замечаний: ${total}${total > findings.length ? ` (показаны первые ${findings.length}; `
+        + "сгруппированные строки перечислены в сообщении)" : ""}`
+      : "Замечаний нет: данные прочитаны полностью.";
   renderFindings();
 }
 
@@ -232,7 +240,7 @@ async function upload(file) {
     say(error.message, true);
     const data = error.data || {};
     showFindings((data.issues || []).map((i) => ({ severity: "error", ...i })),
-      data.issues_total || (data.issues || []).length);
+      data.issues_total || (data.issues || []).length, error.message);
   }
 }
 
@@ -282,7 +290,8 @@ function drawMap() {
     if (selected && who.some(([m]) => m === selected)) {
       const base = methodistAt.get(selected);
       if (base && base.point) {
-        L.polyline([base.point, school.point], { color: colour(selected), weight: 1.5, opacity: 0.8 })
+        L.polyline([base.point, school.point],
+          { color: colour(selected), weight: 1.5, opacity: 0.8, interactive: false })
           .addTo(group);
       }
     }
@@ -291,7 +300,7 @@ function drawMap() {
     if (!methodist.point) continue;
     const marker = L.marker(methodist.point, {
       icon: L.divIcon({ className: "base", html: "", iconSize: [12, 12] }),
-      title: methodist.name, keyboard: true,
+      title: methodist.name, keyboard: false,
     }).addTo(group);
     marker.bindTooltip(`${escapeText(methodist.name)}<br>${escapeText(methodist.subjects.join(", "))}`);
     marker.on("click keypress", () => {
@@ -302,6 +311,11 @@ function drawMap() {
   if (!state.mapFitted && bounds.length) {
     state.map.fitBounds(bounds, { padding: [20, 20] });
     state.mapFitted = true;
+  }
+  // Leaflet makes every shape with a tooltip focusable: the map itself takes the keyboard
+  // (arrows pan, +/− zoom) and methodists are chosen in the list beside it
+  for (const shape of document.querySelectorAll("#map [tabindex]:not(.leaflet-container)")) {
+    shape.setAttribute("tabindex", "-1");
   }
   state.map.invalidateSize();
   drawLoads();
@@ -370,7 +384,8 @@ function fillScenarioForm() {
   fill($("#sc-add-muni"), munis);
   fill($("#sc-close-from"), [["", "—"], ...munis]);
   fill($("#sc-close-to"), [["", "—"], ...munis]);
-  const subjects = (state.region.summary.subjects || []).map((s) => [s.subject, s.name]);
+  const subjects = (state.region.summary.subjects || []).map((s) => [s.subject, s.name])
+    .sort((a, b) => a[1].localeCompare(b[1], "ru"));
   fill($("#sc-add-subject"), subjects);
 }
 
@@ -411,9 +426,29 @@ function scenarioSpec() {
   return spec;
 }
 
+function scenarioProblem() {
+  const months = $("#sc-close-months").value.split(/[\s,;]+/).filter(Boolean);
+  if (months.some((m) => !/^\d+$/.test(m) || Number(m) < 1 || Number(m) > 12)) {
+    return "Месяцы закрытия: числа от 1 до 12 через запятую, например 12,1,2";
+  }
+  const code = $("#sc-add-id").value.trim();
+  if (code && (state.layers.methodists.some((m) => m.id === code))) {
+    return `Код «${code}» уже занят методистом региона: выберите другой`;
+  }
+  if ($("#sc-from").value && !$("#sc-remove").selectedOptions.length && !code) {
+    return "Дата действует для ухода или прихода методиста: выберите, кто уходит или приходит";
+  }
+  return "";
+}
+
 async function runScenario(event) {
   event.preventDefault();
-  if (!state.region) return;
+  if (!state.region || !canPlan()) return;
+  const problem = scenarioProblem();
+  if (problem) {
+    say(problem, true);
+    return;
+  }
   const name = $("#sc-name").value.trim() || "Сценарий";
   try {
     const scenario = await api("/scenarios", { method: "POST",
@@ -424,8 +459,7 @@ async function runScenario(event) {
   } catch (error) {
     say(error.message, true);
     const issues = (error.data && error.data.issues) || [];
-    $("#progress").replaceChildren(...issues.map((i) => element("p", `${i.field || ""}: ${i.message}`,
-      { class: "error" })));
+    $("#progress").replaceChildren(...issues.map((i) => element("p", i.message, { class: "error" })));
   }
 }
 
@@ -505,18 +539,32 @@ async function openResult(jobId) {
   const result = await api(`/jobs/${jobId}/result?limit=1`);
   $("#result-title").textContent = `Решение задания №${jobId}: ${result.scenario}`;
   $("#result-kpi").replaceChildren(kpiTable([[`№${jobId}`, result.kpi]]));
+  const plans = await api(`/regions/${state.region.id}/plans`);
+  const current = plans.length && plans[0].job_id === jobId;
   $("#approve").hidden = !canPlan() || !result.feasible;
-  $("#approve").textContent = result.approved ? "Утвердить снова (сделать текущим)" : "Утвердить план";
+  $("#approve").disabled = Boolean(current);
+  $("#approve").textContent = current ? "Текущий план ✓"
+    : result.approved ? "Сделать текущим снова" : "Утвердить план";
   showDownloads(jobId);
   const changes = await api(`/jobs/${jobId}/changes?limit=1000`);
   $("#changes tbody").replaceChildren(...changes.rows.map((c) => row([c.full_name, c.school,
-    c.subject, c.from_methodist, c.to_methodist, c.reason])));
+    c.subject, formerly(c), c.to_methodist, c.reason])));
+  const left = changes.unplaced || [];
+  $("#unplaced-note").textContent = left.length
+    ? `Без методиста остаются: ${number(changes.unplaced_total)}` : "Все педагоги закреплены.";
+  $("#unplaced tbody").replaceChildren(...left.map((u) => row([u.full_name, u.school, u.subject,
+    u.reason])));
   if (changes.total > changes.rows.length) {
     $("#changes tbody").append(row([`… и ещё ${changes.total - changes.rows.length}`]));
   }
   $("#map-job").value = String(jobId);
   await openPlanOnMap(jobId);
   showTab("result");
+}
+
+function formerly(change) {
+  return change.from_methodist || (change.from_methodist_id
+    ? `${change.from_methodist_id} (выбыл из актива)` : "");
 }
 
 function showDownloads(jobId) {
@@ -530,7 +578,8 @@ function showDownloads(jobId) {
 
 async function download(jobId, name, button) {
   button.disabled = true;
-  say(`Готовится ${name}… (первый раз документы собираются до минуты)`);
+  const title = DOCS.find(([file]) => file === name)[1];
+  say(`Готовится «${title}»… (в первый раз документы собираются до минуты)`);
   try {
     const response = await api(`/jobs/${jobId}/documents/${name}`, { raw: true });
     const blob = await response.blob();
@@ -538,7 +587,7 @@ async function download(jobId, name, button) {
     document.body.append(link);
     link.click();
     link.remove();
-    say(`${name} скачан`);
+    say(`«${title}» скачан`);
   } catch (error) {
     say(error.message, true);
   } finally {
@@ -575,8 +624,10 @@ async function approve() {
   if (!state.job) return;
   try {
     const done = await api(`/jobs/${state.job}/approve`, { method: "POST" });
-    say(`План задания №${done.job_id} утверждён: изменено закреплений — ${done.changed}`);
-    $("#approve").textContent = "Утверждён ✓";
+    say(`План задания №${done.job_id} утверждён: изменено закреплений — ${done.changed} `
+      + "(с педагогами, впервые получившими методиста или оставшимися без него)");
+    $("#approve").textContent = "Текущий план ✓";
+    $("#approve").disabled = true;
     await loadPlans();
   } catch (error) { say(error.message, true); }
 }
@@ -588,7 +639,12 @@ async function loadPlans() {
     let action = element("span", p.current ? "текущий" : "");
     if (!p.current && canPlan()) {
       action = element("button", "Восстановить", { type: "button", class: "link" });
-      action.addEventListener("click", async () => { state.job = p.job_id; await approve(); });
+      action.addEventListener("click", async () => {
+        state.job = p.job_id;
+        await approve();
+        await openResult(p.job_id);
+        showTab("plans");
+      });
     }
     const open = element("button", `№${p.job_id}`, { type: "button", class: "link" });
     open.addEventListener("click", () => openResult(p.job_id));
@@ -614,7 +670,8 @@ async function compare() {
     const bySubject = element("table");
     bySubject.append(element("caption", "По предметам: педагоги с методистом, перезакреплённые, нужно методистов"));
     bySubject.append(row(["Предмет", "А: закреплено", "А: изменено", "Б: закреплено", "Б: изменено", "Нужно по норме"]));
-    for (const subject of [...subjects].sort()) {
+    const byName = (x, y) => (names.get(x) || x).localeCompare(names.get(y) || y, "ru");
+    for (const subject of [...subjects].sort(byName)) {
       const x = (ra.kpi.by_subject || {})[subject] || {}, y = (rb.kpi.by_subject || {})[subject] || {};
       bySubject.append(row([names.get(subject) || subject, number(x.served), number(x.changed),
         number(y.served), number(y.changed), number(need.get(subject))]));
@@ -625,11 +682,13 @@ async function compare() {
     for (const [label, id] of [["А", a], ["Б", b]]) {
       const changes = await api(`/jobs/${id}/changes?limit=300`);
       const table = element("table");
-      table.append(element("caption", `${label}: изменения против текущего закрепления — ${number(changes.total)}`));
+      table.append(element("caption", `${label}: изменения против закрепления, с которого начинался расчёт — ${number(changes.total)}`));
+      const head = element("thead");
+      head.append(row(["Педагог", "Предмет", "Был", "Стал"]));
       const body = element("tbody");
-      body.append(...changes.rows.map((c) => row([c.full_name, c.subject, c.from_methodist,
+      body.append(...changes.rows.map((c) => row([c.full_name, c.subject, formerly(c),
         c.to_methodist || "без методиста"])));
-      table.append(body);
+      table.append(head, body);
       lists.append(table);
     }
     parts.push(lists);
@@ -645,10 +704,16 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#signout").addEventListener("click", () => signOut());
   for (const tab of document.querySelectorAll("[role=tab]")) {
-    tab.addEventListener("click", () => showTab(tab.dataset.tab));
+    tab.addEventListener("click", () => {
+      say("");  // a message belongs to the screen it was said on
+      showTab(tab.dataset.tab);
+    });
   }
   $("#region-select").addEventListener("change", (e) => { state.mapFitted = false; openRegion(Number(e.target.value)); });
-  $("#upload").addEventListener("change", (e) => upload(e.target.files[0]));
+  $("#upload").addEventListener("change", async (e) => {
+    await upload(e.target.files[0]);
+    e.target.value = "";  // the same file, fixed, can be chosen again
+  });
   const drop = $("#drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
