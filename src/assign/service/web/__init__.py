@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -48,7 +48,7 @@ def install_web(app: FastAPI, settings: ServiceSettings) -> None:
         return FileResponse(STATIC / "index.html", media_type="text/html", headers=headers)
 
     @app.get("/web/config", include_in_schema=False)
-    def config(request: Request) -> JSONResponse:
+    def config() -> JSONResponse:
         return JSONResponse({"tiles": settings.map_tiles}, headers=headers)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
