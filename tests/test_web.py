@@ -141,6 +141,7 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     # a what-if: the plan of the region with its year, watched to the end
     page.click("[data-tab=whatif]")
     page.fill("#sc-name", "План на год")
+    page.fill("#sc-year-seconds", "5")
     page.get_by_test_id("run").click()
     page.wait_for_selector("[data-testid=progress]:has-text('Задание №')")
     assert wait_status(page) == "done"
@@ -157,6 +158,7 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     page.wait_for_selector("#tab-result:not([hidden]) #result-kpi table")
     result = api.get(f"/jobs/{first['id']}/result?limit=1").json()
     assert result["kpi"]["schedule"]["events_planned"] > 0  # the year plan was made
+    assert api.get("/scenarios").json()[0]["spec"]["plan_seconds"] == 5
     kpi = dict(r[:2] for r in cell_texts(page, "#result-kpi"))
     assert kpi["Закреплено педагогов"].replace("\u00a0", "") == str(
         result["kpi"]["overall"]["served"]
@@ -180,6 +182,10 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     leaver = layers["methodists"][0]["id"]
     page.select_option("#sc-remove", [leaver])
     page.fill("#sc-name", "Уходит методист")
+    page.fill("#sc-from", "2027-01-11")
+    page.fill("#sc-cand-id", "TMB-C900")
+    page.fill("#sc-cand-name", "Новикова Дарья Павловна")
+    page.fill("#sc-close-months", "1, 2")
     page.uncheck("#sc-year")
     page.get_by_test_id("run").click()
     page.wait_for_function(
@@ -188,6 +194,12 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     )
     assert wait_status(page) == "done"
     second = first["id"] + 1
+    stored = api.get("/scenarios").json()[-1]["spec"]  # what the editor sent
+    assert stored["changes"]["remove_methodists"] == [leaver]
+    assert stored["effective_from"] == "2027-01-11" and stored["plan_year"] is False
+    assert stored["changes"]["add_candidates"][0]["candidate_id"] == "TMB-C900"
+    assert stored["changes"]["close_links"] == [{"months": [1, 2]}]
+    assert stored["assignment"] == region["summary"]["assignment"]  # the region's settings
     page.wait_for_selector(f"#tab-result:not([hidden]) #result-title:has-text('№{second}')")
     left = api.get(f"/jobs/{second}/changes").json()  # her subjects had no one else
     assert left["unplaced_total"] == len(cell_texts(page, "#unplaced")) > 0

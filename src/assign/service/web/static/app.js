@@ -382,11 +382,13 @@ function fillScenarioForm() {
   fill($("#sc-remove"), layers.methodists.map((m) => [m.id, `${m.name} — ${m.subjects.join(", ")}`]));
   const munis = layers.municipalities.map((m) => [m.id, m.name]);
   fill($("#sc-add-muni"), munis);
+  fill($("#sc-cand-muni"), munis);
   fill($("#sc-close-from"), [["", "—"], ...munis]);
   fill($("#sc-close-to"), [["", "—"], ...munis]);
   const subjects = (state.region.summary.subjects || []).map((s) => [s.subject, s.name])
     .sort((a, b) => a[1].localeCompare(b[1], "ru"));
   fill($("#sc-add-subject"), subjects);
+  fill($("#sc-cand-subject"), subjects);
 }
 
 function scenarioSpec() {
@@ -412,6 +414,13 @@ function scenarioSpec() {
       subjects: [$("#sc-add-subject").value], municipality_id: $("#sc-add-muni").value,
     }];
   }
+  const candidate = $("#sc-cand-id").value.trim();
+  if (candidate) {
+    changes.add_candidates = [{
+      candidate_id: candidate, full_name: $("#sc-cand-name").value.trim() || candidate,
+      subjects: [$("#sc-cand-subject").value], municipality_id: $("#sc-cand-muni").value,
+    }];
+  }
   const months = $("#sc-close-months").value.split(/[\s,;]+/).filter(Boolean).map(Number);
   if (months.length) {
     const closure = { months };
@@ -422,6 +431,7 @@ function scenarioSpec() {
   }
   const spec = { assignment: base, changes, keep_current: $("#sc-keep").checked,
     recruit: $("#sc-recruit").checked, plan_year: $("#sc-year").checked };
+  if (spec.plan_year) spec.plan_seconds = Number($("#sc-year-seconds").value) || 20;
   if ($("#sc-from").value) spec.effective_from = $("#sc-from").value;
   return spec;
 }
@@ -434,6 +444,10 @@ function scenarioProblem() {
   const code = $("#sc-add-id").value.trim();
   if (code && (state.layers.methodists.some((m) => m.id === code))) {
     return `Код «${code}» уже занят методистом региона: выберите другой`;
+  }
+  const seconds = Number($("#sc-year-seconds").value);
+  if ($("#sc-year").checked && !(seconds >= 1 && seconds <= 600)) {
+    return "Время на план года: от 1 до 600 секунд";
   }
   if ($("#sc-from").value && !$("#sc-remove").selectedOptions.length && !code) {
     return "Дата действует для ухода или прихода методиста: выберите, кто уходит или приходит";
