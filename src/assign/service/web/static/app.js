@@ -107,6 +107,7 @@ async function signIn(token) {
   await loadRegions(link.get("region") ? Number(link.get("region")) : undefined);
   if (link.get("job")) await openResult(Number(link.get("job")));
   if (link.get("tab")) showTab(link.get("tab"));
+  document.querySelector("[role=tab][aria-selected=true]").focus();  // keyboard users go on
 }
 
 function signOut(message = "") {
@@ -139,6 +140,7 @@ function showTab(name) {
 async function loadRegions(open) {
   state.regions = await api("/regions");
   fill($("#region-select"), state.regions.map((r) => [r.id, `${r.name} (№${r.id})`]));
+  $("#region-select").hidden = !state.regions.length;
   const chosen = open || (state.region && state.region.id) || (state.regions.at(-1) || {}).id;
   if (chosen) {
     $("#region-select").value = String(chosen);
@@ -155,6 +157,7 @@ async function openRegion(id) {
   state.job = null;
   state.mapFitted = false;
   if (state.mapLayers) state.mapLayers.remove();
+  clearResult();
   showSummary(state.region);
   showFindings(state.region.summary.findings || [], state.region.summary.findings_total || 0);
   try {
@@ -548,10 +551,21 @@ async function loadJobs() {
 }
 
 // ---- a result ----------------------------------------------------------------------------
+function clearResult() {  // another region: its results are not this one's
+  $("#result-empty").hidden = false;
+  $("#result-title").textContent = "Решение";
+  for (const box of ["#result-kpi", "#downloads", "#changes tbody", "#unplaced tbody"]) {
+    $(box).replaceChildren();
+  }
+  $("#unplaced-note").textContent = "";
+  $("#approve").hidden = true;
+}
+
 async function openResult(jobId) {
   state.job = jobId;
   const result = await api(`/jobs/${jobId}/result?limit=1`);
   $("#result-title").textContent = `Решение задания №${jobId}: ${result.scenario}`;
+  $("#result-empty").hidden = true;
   $("#result-kpi").replaceChildren(kpiTable([[`№${jobId}`, result.kpi]]));
   const plans = await api(`/regions/${state.region.id}/plans`);
   const current = plans.length && plans[0].job_id === jobId;
