@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assign.assignment.settings import PRESET_LOADS, AssignmentSettings, Preset
-from assign.domain import Region, Teacher
+from assign.domain import Region
 from assign.format import agree_verb, count_ru, fmt_int, fmt_number, ru_sort_key
 from assign.subjects import subject_name
 
@@ -163,17 +163,11 @@ def need_note(found: Need, shared: int = 0) -> str:
     return text
 
 
-def teacher_load(region: Region, teacher: Teacher, settings: AssignmentSettings) -> float:
-    """A teacher's load as the settings count it, the same way the assignment model does."""
-    if settings.load_unit == "weighted":
-        return region.teacher_weight(teacher, settings.category_weights)
-    return 1.0
-
-
 def subject_need(region: Region, subject: str, settings: AssignmentSettings) -> Need:
     """The subject's need under the settings' norm and unit: the one figure info and the
     recruitment plan both show."""
-    load = sum(teacher_load(region, t, settings) for t in region.teachers_by_subject[subject])
+    teachers = region.teachers_by_subject[subject]
+    load = sum(settings.teacher_load(region, t) for t in teachers)
     return need(load, settings.load_min, settings.load_max, settings.load_unit)
 
 

@@ -168,11 +168,6 @@ class TeacherArrays:
         muni_of_school = np.zeros(len(problem.school_ids), dtype=np.int64)
         muni_of_school[used_schools] = used_muni
         currents = region.current_methodist_of
-
-        def current(teacher_id: str) -> int:
-            methodist = currents.get(teacher_id)
-            return -1 if not methodist else m_index.get(methodist, GONE)
-
         load = np.full(len(teachers), -1, dtype=np.int64)
         for comp in problem.components:  # the groups' weights, as the solver counts them
             for teachers_of, weight in zip(comp.group_teachers, comp.group_weight, strict=True):
@@ -184,7 +179,11 @@ class TeacherArrays:
             methodist_index=m_index,
             school=school,
             load=load,
-            current=np.fromiter((current(t.teacher_id) for t in teachers), np.int64, len(teachers)),
+            current=np.fromiter(
+                (current_index(m_index, currents.get(t.teacher_id)) for t in teachers),
+                np.int64,
+                len(teachers),
+            ),
             subject=subject.astype(np.int64),
             subjects=[str(x) for x in subject_codes],
             municipality=muni_of_school[school],
@@ -268,10 +267,13 @@ def check_pins(region: Region, settings: AssignmentSettings) -> None:
 
 
 def load_units(region: Region, settings: AssignmentSettings, teacher: Teacher) -> int:
-    """A teacher's load in load units, as the settings count it."""
-    if settings.load_unit != "weighted":
-        return LOAD_SCALE
-    return round(region.teacher_weight(teacher, settings.category_weights) * LOAD_SCALE)
+    """A teacher's load in load units: `AssignmentSettings.teacher_load`, to LOAD_SCALE."""
+    return round(settings.teacher_load(region, teacher) * LOAD_SCALE)
+
+
+def current_index(m_index: dict[str, int], methodist_id: str | None) -> int:
+    """A current methodist as an index: -1 if none, GONE if no longer in the region."""
+    return m_index.get(methodist_id, GONE) if methodist_id else -1
 
 
 def build_problem(
@@ -321,7 +323,7 @@ def build_problem(
                     s_index[teacher.school_id],
                     subject,
                     weight,
-                    m_index.get(current, GONE) if current else -1,
+                    current_index(m_index, current),
                     special,
                 )
                 groups[key].append(t_index[teacher.teacher_id])

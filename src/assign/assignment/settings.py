@@ -8,11 +8,14 @@ default, as the norms do; `load_unit="weighted"` counts the teachers' category w
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assign.categories import DEFAULT_WEIGHTS, Category
+
+if TYPE_CHECKING:
+    from assign.domain import Region, Teacher
 
 SCHOOL_YEAR: tuple[int, ...] = (9, 10, 11, 12, 1, 2, 3, 4, 5)
 
@@ -172,6 +175,13 @@ class AssignmentSettings(BaseModel):
     @property
     def load_max(self) -> float:
         return self.max_load if self.max_load is not None else PRESET_LOADS[self.preset][1]
+
+    def teacher_load(self, region: Region, teacher: Teacher) -> float:
+        """A teacher's load as these settings count it: one head, or the category weight;
+        the need, the solver's groups and the KPIs all count it this way."""
+        if self.load_unit == "weighted":
+            return region.teacher_weight(teacher, self.category_weights)
+        return 1.0
 
     @property
     def effective_weights(self) -> Weights:

@@ -8,7 +8,6 @@ stored region again when a job needs it and keep the last few they read.
 from __future__ import annotations
 
 import gc
-import math
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import assign
+from assign.assignment.settings import AssignmentSettings
 from assign.domain import AssignmentPair, Region
 from assign.errors import FIX_RU, WARNING_CODES, Issue
 from assign.format import count_ru
@@ -27,7 +27,7 @@ from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_r
 from assign.scenario import RegionIndex
 from assign.service.errors import ApiError
 from assign.service.maps import region_map
-from assign.subjects import subject_name
+from assign.summary import subject_capacity
 
 PACKAGE = Path(assign.__file__).resolve().parent
 MAX_TEACHERS = 300_000  # a region above this is not a region: refused before solving
@@ -84,13 +84,11 @@ def confined_settings(path: Path) -> RegionSettings:
     return settings
 
 
-def summary_of(region: Region, load_max: float | None = None) -> dict[str, Any]:
-    """Counts, and per subject its teachers, methodists and the methodists its teachers need
-    at `load_max` teachers each."""
-    methodists: dict[str, int] = {}
-    for m in region.methodists:
-        for subject in m.subjects:
-            methodists[subject] = methodists.get(subject, 0) + 1
+def summary_of(region: Region, settings: AssignmentSettings) -> dict[str, Any]:
+    """Counts, and per subject its teachers, methodists and the methodists it needs under
+    the region's norm and unit (`subject_capacity`, the figures `assign info` shows)."""
+    capacity = subject_capacity(region, settings)
+    rows = capacity.sort_values("subject").to_dict("records") if len(capacity) else []
     return {
         "teachers": len(region.teachers),
         "schools": len(region.schools),
@@ -99,13 +97,13 @@ def summary_of(region: Region, load_max: float | None = None) -> dict[str, Any]:
         "candidates": len(region.candidates),
         "subjects": [
             {
-                "subject": subject,
-                "name": subject_name(subject),
-                "teachers": len(teachers),
-                "methodists": methodists.get(subject, 0),
-                "need": math.ceil(len(teachers) / load_max) if load_max else None,
+                "subject": row["subject"],
+                "name": row["subject_name"],
+                "teachers": int(row["teachers"]),
+                "methodists": int(row["methodists"]),
+                "need": int(row["need"]),
             }
-            for subject, teachers in sorted(region.teachers_by_subject.items())
+            for row in rows
         ],
     }
 
@@ -147,7 +145,7 @@ def read_upload(data: bytes) -> UploadSummary:
             limit = count_ru(MAX_TEACHERS, "педагог", "gent")
             raise ApiError(413, "too_many_rows", f"В регионе больше {limit}")
         settings = confined_settings(path)
-        summary = summary_of(region, settings.assignment.load_max)
+        summary = summary_of(region, settings.assignment)
         warnings = loaded.report.warnings
         summary["findings"] = [finding(i) for i in warnings[:MAX_ISSUES]]
         summary["findings_total"] = sum(

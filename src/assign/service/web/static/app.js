@@ -623,16 +623,17 @@ async function download(jobId, name, button) {
   }
 }
 
-const KPI_ROWS = [["status", "Статус", (k) => SOLVER_RU[k.status] || k.status],
-  ["served", "Закреплено педагогов", (k) => number(k.overall && k.overall.served)],
-  ["unserved", "Без методиста", (k) => number(k.overall && k.overall.unserved)],
-  ["changed", "Перезакреплено", (k) => number(k.overall && k.overall.changed)],
-  ["hours", "Среднее время в пути, ч", (k) => number(k.overall && k.overall.travel_hours_mean, 2)],
-  ["hours_max", "Наибольшее время в пути, ч", (k) => number(k.overall && k.overall.travel_hours_max, 1)],
-  ["within", "Доля в пределах 2 ч", (k) => k.overall && k.overall.share_within_2h !== undefined
+const KPI_ROWS = [  // the row's label, and its value in a result's KPIs
+  ["Статус", (k) => SOLVER_RU[k.status] || k.status],
+  ["Закреплено педагогов", (k) => number(k.overall && k.overall.served)],
+  ["Без методиста", (k) => number(k.overall && k.overall.unserved)],
+  ["Перезакреплено", (k) => number(k.overall && k.overall.changed)],
+  ["Среднее время в пути, ч", (k) => number(k.overall && k.overall.travel_hours_mean, 2)],
+  ["Наибольшее время в пути, ч", (k) => number(k.overall && k.overall.travel_hours_max, 1)],
+  ["Доля в пределах 2 ч", (k) => k.overall && k.overall.share_within_2h !== undefined
     ? `${number(100 * k.overall.share_within_2h, 1)} %` : "—"],
-  ["remote", "Только дистанционно", (k) => number(k.overall && k.overall.remote_only)],
-  ["events", "Мероприятий в плане года", (k) => number(k.schedule && k.schedule.events_planned)]];
+  ["Только дистанционно", (k) => number(k.overall && k.overall.remote_only)],
+  ["Мероприятий в плане года", (k) => number(k.schedule && k.schedule.events_planned)]];
 
 function kpiTable(columns) {
   const table = element("table", null, { class: "kpi" });
@@ -640,7 +641,7 @@ function kpiTable(columns) {
   head.append(element("th", "Показатель", { scope: "col" }));
   for (const [title] of columns) head.append(element("th", title, { scope: "col" }));
   const body = element("tbody");
-  for (const [, label, value] of KPI_ROWS) {
+  for (const [label, value] of KPI_ROWS) {
     body.append(row([label, ...columns.map(([, kpi]) => value(kpi))]));
   }
   table.append(element("thead"), body);
