@@ -134,7 +134,9 @@ def test_cancel_at_every_stage(tmp_path: Path, tambov_zip: bytes, stage: str) ->
     made = tokens(url)
     server = Server(url)
     spec: dict[str, Any] = {
-        "assignment": {},
+        # a plan that takes a while to prove (the split term first): Tambov's default plan is
+        # proven in 0.25 s, before a cancel could arrive
+        "assignment": {"assignment": {"ranking": ["split", "changes", "travel"]}},
         "recruit": {"recruit": True, "release_existing": True},
         "schedule": TAMBOV_YEAR,
     }[stage]
