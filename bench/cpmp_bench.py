@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -61,6 +62,22 @@ def generated_instance(n: int, seed: int) -> tuple[int, int, list[Point], list[i
     return p, capacity, points, candidates
 
 
+def dense_instance(n: int, p: int, seed: int) -> tuple[int, int, list[Point], None]:
+    """The memory shape (issue: pool sizing within memory): n points uniform on a 1 000 km
+    square, demands 1–10, every point a candidate, no reach limit, `p` medians and a
+    capacity with about 10 % spare."""
+    rng = random.Random(seed)
+    points = [(rng.uniform(0, 1000), rng.uniform(0, 1000), rng.randint(1, 10)) for _ in range(n)]
+    capacity = math.ceil(sum(q for *_, q in points) * 1.1 / p)
+    return p, capacity, points, None
+
+
+def weight_scale(points: list[Point]) -> int:
+    """A teacher's load weight is at most 100: larger demands (the SJC set's) are written in
+    tens, and the capacity with them, which changes no plan."""
+    return 10 if max(q for *_, q in points) > 100 else 1
+
+
 def write_region(
     folder: Path, points: list[Point], floor: bool, candidates: list[int] | None = None
 ) -> None:
@@ -83,7 +100,10 @@ def write_region(
     table(
         "teachers",
         ["teacher_id", "full_name", "school_id", "subject", "load_weight"],
-        [[f"T{i}", f"Педагог {i}", f"P{i}", "Математика", q] for i, (_, _, q) in enumerate(points)],
+        [
+            [f"T{i}", f"Педагог {i}", f"P{i}", "Математика", q / weight_scale(points)]
+            for i, (_, _, q) in enumerate(points)
+        ],
     )
     table("methodists", ["methodist_id", "full_name", "subjects", "school_id"], [])
     table(
@@ -110,7 +130,7 @@ def run(
     name: str,
     bks: float,
     limit: float,
-    generated: tuple[int, int, list[Point], list[int]] | None = None,
+    generated: tuple[int, int, list[Point], list[int] | None] | None = None,
     max_hours: float | None = None,
 ) -> dict[str, object]:
     if generated is None:
@@ -125,7 +145,7 @@ def run(
         reach = ["--max-hours", str(max_hours)] if max_hours else []
         cli = Path(sys.executable).with_name("assign")
         start = time.perf_counter()
-        done = subprocess.run(
+        child = subprocess.Popen(
             [
                 str(cli),
                 "pool",
@@ -137,7 +157,7 @@ def run(
                 "--min-load",
                 "0",
                 "--max-load",
-                str(capacity),
+                str(capacity / weight_scale(points)),
                 "--objective",
                 "distance",
                 "--load-unit",
@@ -146,11 +166,26 @@ def run(
                 str(limit),
                 *reach,
             ],
-            capture_output=True,
-            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             env={"COLUMNS": "200", "PATH": ""},
         )
+        _, exit_status, usage = os.wait4(child.pid, 0)  # the child's own peak memory
         seconds = time.perf_counter() - start
+        if not (out / "assignments.csv").exists():  # stopped before a plan: no figures
+            return {
+                "instance": name,
+                "n": len(points),
+                "p": p,
+                "bks": bks,
+                "valid": False,
+                "status": f"exit {os.waitstatus_to_exitcode(exit_status)}",
+                "bound": None,
+                "objective": float("nan"),
+                "gap_to_bks": float("nan"),
+                "seconds": seconds,
+                "peak_mb": usage.ru_maxrss / 1024,
+            }
         kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
         served = {}
         with (out / "assignments.csv").open(encoding="utf-8") as handle:
@@ -176,7 +211,8 @@ def run(
         "bound": kpi["bound"],
         "seconds": seconds,
         "valid": valid,
-        "exit": done.returncode,
+        "exit": os.waitstatus_to_exitcode(exit_status),
+        "peak_mb": usage.ru_maxrss / 1024,
     }
 
 
@@ -185,18 +221,29 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--only", default="")
     parser.add_argument("--generated", action="store_true", help="the region-scale table")
+    parser.add_argument(
+        "--every-point",
+        action="store_true",
+        help="the memory table: every point a candidate, no reach limit, p = --medians",
+    )
+    parser.add_argument("--medians", type=int, default=600)
     parser.add_argument("--sizes", default="1000,2000,4000")
     parser.add_argument("--max-hours", type=float, default=3.0)
     args = parser.parse_args()
+    args.sizes_given = any(a.startswith("--sizes") for a in sys.argv[1:])
     if args.generated:
         generated_table([int(n) for n in args.sizes.split(",")], args.limit, args.max_hours)
+        return
+    if args.every_point:
+        sizes = [int(n) for n in args.sizes.split(",")] if args.sizes_given else [3000]
+        generated_table(sizes, args.limit, None, args.medians)
         return
     with (BENCH / "bks.csv").open(encoding="utf-8") as handle:
         known = {row["instance"]: float(row["bks"]) for row in csv.DictReader(handle)}
     names = [n for n in known if not args.only or n in args.only.split(",")]
     print(
         f"{'instance':<9}{'n':>5}{'p':>4}{'known opt':>11}{'ours':>11}{'gap':>9}"
-        f"{'status':>10}{'bound':>11}{'seconds':>9}  valid"
+        f"{'status':>10}{'bound':>11}{'seconds':>9}{'peak MB':>9}  valid"
     )
     for name in names:
         r = run(name, known[name], args.limit)
@@ -207,25 +254,35 @@ def main() -> None:
             ours, gap = f"{'—':>11}", f"{'—':>9}"
         print(
             f"{name:<9}{r['n']:>5}{r['p']:>4}{r['bks']:>11,.2f}{ours}{gap}"
-            f"{r['status']:>11}{bound:>11,.2f}{r['seconds']:>9.1f}  {r['valid']}",
+            f"{r['status']:>11}{bound:>11,.2f}{r['seconds']:>9.1f}{r['peak_mb']:>9,.0f}"
+            f"  {r['valid']}",
             flush=True,
         )
 
 
-def generated_table(sizes: list[int], limit: float, max_hours: float) -> None:
+def generated_table(
+    sizes: list[int], limit: float, max_hours: float | None, medians: int | None = None
+) -> None:
+    """Region-scale rows: candidates at one point in five within `max_hours`, or (with
+    `medians`) the memory shape — every point a candidate, no reach limit, p = `medians`."""
     print(
         f"{'instance':<9}{'n':>6}{'cand':>6}{'p':>5}{'ours':>13}{'bound':>13}{'gap':>8}"
-        f"{'status':>11}{'seconds':>9}  valid"
+        f"{'status':>11}{'seconds':>9}{'peak MB':>9}  valid"
     )
     for n in sizes:
-        instance = generated_instance(n, seed=n)
-        r = run(f"gen{n}", float("nan"), limit, instance, max_hours)
+        instance: tuple[int, int, list[Point], list[int] | None] = (
+            generated_instance(n, seed=n) if medians is None else dense_instance(n, medians, n)
+        )
+        name = f"gen{n}" if medians is None else f"all{n}"
+        r = run(name, float("nan"), limit, instance, max_hours)
         bound = float(r["bound"]) if r["bound"] is not None else float("nan")  # type: ignore[arg-type]
         objective = float(r["objective"])  # type: ignore[arg-type]
         gap = (objective - bound) / objective if r["valid"] else float("nan")
+        candidates = n if instance[3] is None else len(instance[3])
         print(
-            f"{r['instance']:<9}{n:>6}{len(instance[3]):>6}{r['p']:>5}{objective:>13,.1f}"
-            f"{bound:>13,.1f}{gap:>8.2%}{r['status']:>11}{r['seconds']:>9.1f}  {r['valid']}",
+            f"{r['instance']:<9}{n:>6}{candidates:>6}{r['p']:>5}{objective:>13,.1f}"
+            f"{bound:>13,.1f}{gap:>8.2%}{r['status']:>11}{r['seconds']:>9.1f}"
+            f"{r['peak_mb']:>9,.0f}  {r['valid']}",
             flush=True,
         )
 

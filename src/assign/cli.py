@@ -54,6 +54,7 @@ from assign.pipeline import (
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
 from assign.pipeline.whatif import run_scenario_plan
 from assign.pool import PoolResult, PoolSettings, size_pool
+from assign.pool.memory import MemoryLimitError
 from assign.pool.output import write_pool
 from assign.pool.sizing import EXACT
 from assign.scenario import ScenarioError, load_scenario
@@ -322,7 +323,7 @@ def _stage_or_exit(run: Callable[[], T]) -> T:
     except StageError as exc:
         render_report(exc.report)
         _exit_with(exc, 1)
-    except (CatalogueError, CalendarError, SavedScheduleError, PinError) as exc:
+    except (CatalogueError, CalendarError, SavedScheduleError, PinError, MemoryLimitError) as exc:
         _exit_with(exc)
 
 
@@ -659,6 +660,20 @@ def pool(
     solver: Annotated[
         str, typer.Option("--solver", help="Целочисленный решатель: highs или cpsat")
     ] = "highs",
+    memory_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-limit", min=0.1, help="Предел памяти, ГБ (по умолчанию — половина памяти)"
+        ),
+    ] = None,
+    nearest: Annotated[
+        int | None,
+        typer.Option(
+            "--nearest",
+            min=1,
+            help="Начинать с стольких ближайших кандидатов на школу, остальных — по расчёту",
+        ),
+    ] = None,
     *,
     flags: PlanFlags,
 ) -> None:
@@ -681,6 +696,8 @@ def pool(
         keep_existing=not release,
         check_eligibility=not no_rules,
         solver=solver,
+        memory_limit_gb=memory_limit,
+        nearest=nearest,
     )
     with console.status("Подбор пула методистов"):
         result = _stage_or_exit(lambda: size_pool(region, pool_settings))
@@ -705,6 +722,12 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
             fmt_number(item.travel, 1),
         )
     console.print(table)
+    memory = f"Пик памяти: {fmt_int(round(result.peak_memory_mb))} МБ"
+    if result.memory is not None and result.memory.nearest is not None:
+        memory += (
+            f" (по {result.memory.nearest} ближайших кандидатов на школу, остальные — по расчёту)"
+        )
+    console.print(memory)
     for need in payload.get("recruitment_plan", []):
         console.print(f"• {need['text']}")
     for candidate_id, reason in result.excluded:

@@ -50,6 +50,10 @@ class Formulation:
     short: dict[int, int] = field(default_factory=dict)
     split: dict[tuple[int, int], int] = field(default_factory=dict)
     open: dict[int, int] = field(default_factory=dict)  # component-local methodist → var
+    assign_row: dict[int, int] = field(default_factory=dict)  # group → its assignment row
+    load_rows: dict[int, list[int]] = field(default_factory=dict)
+    """Component-local methodist → its load-limit rows: with `assign_row`, what a pair
+    outside the model would touch, so its reduced cost can be priced from the LP's duals."""
 
     def var(self, lb: int, ub: int) -> int:
         self.lb.append(lb)
@@ -86,6 +90,9 @@ class PoolSpec:
 
     always_open: frozenset[int]
     count: int | None = None
+    max_pairs: int = 2_000_000
+    """Pairs in a model at most, when the pairs grow from candidate lists (the memory
+    guard of `pool.sizing` sets it)."""
 
 
 def formulate(
@@ -140,6 +147,7 @@ def add_assignment(f: Formulation, comp: Component, allow_partial: bool) -> None
             f.unplaced[g] = f.var(0, n)
             vars_ = [*vars_, f.unplaced[g]]
             f.add_term("unplaced", f.unplaced[g], UNPLACED_POINTS)
+        f.assign_row[g] = len(f.rows)
         f.add_row(vars_, [1] * len(vars_), n, n)
 
 
@@ -150,6 +158,7 @@ def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> Non
     for m in range(len(comp.methodists)):
         vars_, coefs = by_methodist.get(m, ([], []))
         low, high = int(comp.min_load[m]), int(comp.max_load[m])
+        first = len(f.rows)
         if m in f.open:  # a closed methodist carries nothing; an open one keeps the limits
             f.add_row([*vars_, f.open[m]], [*coefs, -high], -UNBOUNDED, 0)
             f.add_row([*vars_, f.open[m]], [*coefs, -low], 0, UNBOUNDED)
@@ -160,6 +169,7 @@ def add_load_limits(f: Formulation, comp: Component, allow_partial: bool) -> Non
             f.add_row([*vars_, f.short[m]], [*coefs, 1], low, UNBOUNDED)
         else:
             f.add_row(vars_, coefs, low, high)
+        f.load_rows[m] = list(range(first, len(f.rows)))
 
 
 def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:

@@ -67,19 +67,25 @@ def _build(f: Formulation, settings: AssignmentSettings) -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", settings.seed)
     h.setOptionValue("mip_rel_gap", 0.0)
-    inf = highspy.kHighsInf
+    load_formulation(h, f)
     n = len(f.lb)
-    h.addVars(n, np.array(f.lb, dtype=np.float64), np.array(f.ub, dtype=np.float64))
     h.changeColsIntegrality(
         n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
     )
+    return h
+
+
+def load_formulation(h: highspy.Highs, f: Formulation) -> None:
+    """The formulation's variables and rows, continuous, into a HiGHS model."""
+    inf = highspy.kHighsInf
+    n = len(f.lb)
+    h.addVars(n, np.array(f.lb, dtype=np.float64), np.array(f.ub, dtype=np.float64))
     lower = np.array([-inf if r.lb <= -UNBOUNDED else r.lb for r in f.rows], dtype=np.float64)
     upper = np.array([inf if r.ub >= UNBOUNDED else r.ub for r in f.rows], dtype=np.float64)
     starts = np.cumsum([0] + [len(r.vars) for r in f.rows[:-1]], dtype=np.int32)
     index = np.fromiter((v for r in f.rows for v in r.vars), dtype=np.int32)
     value = np.fromiter((c for r in f.rows for c in r.coefs), dtype=np.float64)
     h.addRows(len(f.rows), lower, upper, len(index), starts, index, value)
-    return h
 
 
 def _reporter(progress: Progress, constant: int) -> Callable[[Any], None]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from assign.assignment.settings import HOURS_TO_KM, AssignmentSettings
+from assign.assignment.candidates import CandidateCosts, CandidateLimit
+from assign.assignment.costs import pair_costs
+from assign.assignment.settings import AssignmentSettings
 from assign.domain import Region, Teacher
 from assign.format import count_ru
 from assign.subjects import subject_name
@@ -25,6 +27,7 @@ from assign.transport import TravelMatrix, TravelModel
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 OBJECTIVE_SCALE = 100  # points per unit of travel: trips count to 0.01 h (36 s) or 0.01 km
 LOAD_SCALE = 100  # load units per teacher of weight 1
@@ -115,6 +118,9 @@ class AssignmentProblem:
     travel: TravelMatrix
     components: list[Component]
     unplaceable: list[Unplaceable]
+    candidate_costs: CandidateCosts | None = None
+    """Set when built with a `CandidateLimit`: `travel` then covers only the methodists
+    before the candidates, and the pairs not built are priced from here."""
 
     @property
     def n_teachers(self) -> int:
@@ -211,34 +217,6 @@ def _components(region: Region) -> list[tuple[str, ...]]:
     return sorted(tuple(g) for g in groups.values())
 
 
-def pair_costs(
-    travel: TravelMatrix, settings: AssignmentSettings
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """Hours, km and in-person reachability of every school × methodist pair.
-
-    A pair's trip is the mean over the cost months in which it can be made; one that can
-    never be made (allowed only with remote support) costs `remote_penalty_hours`.
-    """
-    months = [m - 1 for m in settings.cost_months]
-    hours = travel.hours[months]
-    km = travel.km[months]
-    finite = np.isfinite(hours)
-    if settings.max_hours is not None:
-        finite &= hours <= settings.max_hours
-    count = finite.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_h = np.where(finite, hours, 0.0).sum(axis=0) / count
-        mean_km = np.where(finite, km, 0.0).sum(axis=0) / count
-    required = [m - 1 for m in settings.required_months]
-    in_person = np.isfinite(travel.hours[required]).all(axis=0) if required else count > 0
-    if settings.max_hours is not None and required:
-        in_person &= (travel.hours[required] <= settings.max_hours).all(axis=0)
-    never = count == 0
-    mean_h = np.where(never, settings.remote_penalty_hours, mean_h)
-    mean_km = np.where(never, settings.remote_penalty_hours * HOURS_TO_KM, mean_km)
-    return mean_h, mean_km, np.asarray(in_person, dtype=bool)
-
-
 class PinError(ValueError):
     """A pin or ban (`AssignmentSettings.pins`, `bans`) naming a teacher or methodist the
     region does not have: the planner's typo, said as such, never an «impossible plan»."""
@@ -277,10 +255,17 @@ def current_index(m_index: dict[str, int], methodist_id: str | None) -> int:
 
 
 def build_problem(
-    region: Region, settings: AssignmentSettings, travel_model: TravelModel | None = None
+    region: Region,
+    settings: AssignmentSettings,
+    travel_model: TravelModel | None = None,
+    limit: CandidateLimit | None = None,
 ) -> AssignmentProblem:
     """The region and settings as the solver's problem; a pin or ban naming an unknown
-    teacher or methodist is a PinError."""
+    teacher or methodist is a PinError.
+
+    With `limit` (pool sizing among many candidates, who come last among the methodists),
+    each group gets pairs to its nearest candidates only and `travel` covers the methodists
+    before them: `candidates.CandidateCosts` prices the other pairs when the solver asks."""
     check_pins(region, settings)
     model = travel_model or TravelModel(region)
     teacher_ids = [t.teacher_id for t in region.teachers]
@@ -289,9 +274,18 @@ def build_problem(
     t_index = {tid: i for i, tid in enumerate(teacher_ids)}
     m_index = {mid: i for i, mid in enumerate(methodist_ids)}
     s_index = {sid: i for i, sid in enumerate(school_ids)}
-    travel = model.matrix(school_ids, [model.person_place(m) for m in region.methodists])
+    first = len(region.methodists)  # methodists with a column in `travel`
+    sparse: CandidateCosts | None = None
+    near: dict[tuple[int, str], tuple[IntArray, FloatArray, FloatArray, BoolArray]] = {}
+    if limit is not None:
+        first = _first_candidate(methodist_ids, limit)
+        sparse = CandidateCosts(region, settings, model, school_ids, first)
+        needs: dict[int, set[str]] = defaultdict(set)
+        for teacher in region.teachers:
+            needs[s_index[teacher.school_id]].add(teacher.subject)
+        near = sparse.nearest({k: sorted(v) for k, v in needs.items()}, limit.nearest)
+    travel = model.matrix(school_ids, [model.person_place(m) for m in region.methodists[:first]])
     hours, km, in_person = pair_costs(travel, settings)
-    cost = km if settings.objective == "distance" else hours
 
     pins = {t: m for t, m in settings.pins}
     bans: dict[str, set[str]] = defaultdict(set)
@@ -331,6 +325,7 @@ def build_problem(
         kept_keys: list[GroupKey] = []
         p_group: list[int] = []
         p_methodist: list[int] = []
+        far: list[tuple[FloatArray, FloatArray, BoolArray]] = []  # candidate pairs' costs
         covering = {  # the component's methodists of each subject, in member order
             subject: np.array(
                 [m for m in members if subject in region.methodists[m].subjects], dtype=np.int64
@@ -340,22 +335,33 @@ def build_problem(
         for key, teachers in groups.items():
             if key.special is None:  # no pin or ban: the subject and the rule of reach
                 found = covering[key.subject]
+                found = found[found < first]
                 if settings.reach != "remote":
                     found = found[in_person[key.school, found]]
                 eligible: list[int] = found.tolist()
+                if (key.school, key.subject) in near:
+                    chosen, near_hours, near_km, near_in_person = near[key.school, key.subject]
+                    eligible += chosen.tolist()
+                    far.append((near_hours, near_km, near_in_person))
             else:
+                reachable = in_person[key.school]
+                if sparse is not None:
+                    row = sparse.row(key.school)
+                    reachable = np.concatenate([reachable, row.in_person[0]])
                 eligible = _eligible(
                     region,
                     settings,
                     members,
                     key.subject,
-                    key.school,
                     key.special,
                     pins,
                     bans,
-                    in_person,
+                    reachable,
                     methodist_ids,
                 )
+                if sparse is not None:
+                    picked = np.array([m - first for m in eligible if m >= first], dtype=np.int64)
+                    far.append((row.hours[0, picked], row.km[0, picked], row.in_person[0, picked]))
             if not eligible:
                 reason = _no_pair_reason(region, settings, key.subject, key.special, pins)
                 comp_unplaceable += [Unplaceable(t, reason) for t in teachers]
@@ -371,6 +377,8 @@ def build_problem(
         group_school = np.array([k.school for k in kept_keys], dtype=np.int64)
         group_current = np.array([k.current for k in kept_keys], dtype=np.int64)
         ps = group_school[pg]
+        p_hours, p_km, p_in_person = _pair_values(ps, pm, first, (hours, km, in_person), far)
+        p_cost = p_km if settings.objective == "distance" else p_hours
         local_min, local_max = _load_limits(region, settings, members)
         components.append(
             Component(
@@ -385,21 +393,59 @@ def build_problem(
                 group_current=group_current,
                 pair_group=pg,
                 pair_methodist=pm,
-                pair_travel=np.round(cost[ps, pm] * OBJECTIVE_SCALE).astype(np.int64),
+                pair_travel=np.round(p_cost * OBJECTIVE_SCALE).astype(np.int64),
                 pair_change=((group_current[pg] != -1) & (group_current[pg] != pm)).astype(
                     np.int64
                 ),
-                pair_hours=hours[ps, pm],
-                pair_km=km[ps, pm],
-                pair_in_person=in_person[ps, pm],
+                pair_hours=p_hours,
+                pair_km=p_km,
+                pair_in_person=p_in_person,
                 min_load=local_min,
                 max_load=local_max,
                 unplaceable=comp_unplaceable,
             )
         )
     return AssignmentProblem(
-        region, settings, teacher_ids, methodist_ids, school_ids, travel, components, unplaceable
+        region,
+        settings,
+        teacher_ids,
+        methodist_ids,
+        school_ids,
+        travel,
+        components,
+        unplaceable,
+        sparse,
     )
+
+
+def _first_candidate(methodist_ids: list[str], limit: CandidateLimit) -> int:
+    """Where the candidates start: they must all come after the other methodists."""
+    first = len(methodist_ids) - len(limit.candidates)
+    if set(methodist_ids[first:]) != limit.candidates:
+        raise ValueError("candidates must come last among the methodists")
+    return first
+
+
+def _pair_values(
+    ps: IntArray,
+    pm: IntArray,
+    first: int,
+    dense: tuple[FloatArray, FloatArray, BoolArray],
+    far: list[tuple[FloatArray, FloatArray, BoolArray]],
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Hours, km and in-person of each pair: from the matrix for methodists before `first`,
+    from the candidate lists (in pair order) for the others."""
+    near = pm < first
+
+    def column(i: int, matrix: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        values = np.empty(len(pm), dtype=matrix.dtype)
+        values[near] = matrix[ps[near], pm[near]]
+        if far:
+            values[~near] = np.concatenate([f[i] for f in far])
+        return values
+
+    hours, km, in_person = dense
+    return column(0, hours), column(1, km), column(2, in_person)
 
 
 def _load_limits(
@@ -421,11 +467,10 @@ def _eligible(
     settings: AssignmentSettings,
     members: IntArray,
     subject: str,
-    school: int,
     teacher_id: str | None,
     pins: dict[str, str],
     bans: dict[str, set[str]],
-    in_person: npt.NDArray[np.bool_],
+    reachable: npt.NDArray[np.bool_],
     methodist_ids: list[str],
 ) -> list[int]:
     """Methodists a group may go to: the subject, reach (unless remote), pins and bans.
@@ -444,7 +489,7 @@ def _eligible(
                 continue
             if mid in bans.get(teacher_id, ()):
                 continue
-        if in_person[school, m] or settings.reach == "remote":
+        if reachable[m] or settings.reach == "remote":
             result.append(int(m))
     return result
 

@@ -21,8 +21,9 @@ from assign.assignment import network
 from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
+from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
-from assign.assignment.lp import solve_relaxation
+from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
@@ -33,6 +34,8 @@ POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, 
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 START_SHARE = 0.3  # of a component's time, for the rounded-LP start of a fixed-size pool
 KERNEL_FACTOR = 2  # the start's pool is chosen among at least this many × count methodists
+GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
+MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
 
@@ -66,17 +69,20 @@ def _active_terms(problem: AssignmentProblem) -> tuple[Term, ...]:
     return tuple(t for t in Term if weights.of(t) > 0)
 
 
+POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, "pool": 1.0}, {Term.TRAVEL.value: 1.0})
+FIXED_POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0},)
+
+
 def _pool_stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
     """Sizing: the fewest methodists first (unless the size is fixed), then the least travel."""
-    penalties = {"unplaced": 1.0, "short": 1.0}
-    return [f.objective({**penalties, "pool": 1.0}), f.objective({Term.TRAVEL.value: 1.0})]
+    return [f.objective(weights) for weights in POOL_WEIGHTS]
 
 
 def _fixed_pool_stages(
     problem: AssignmentProblem, f: Formulation
 ) -> list[tuple[dict[int, int], int]]:
     """A pool of fixed size: only travel is left to optimise (and to bound)."""
-    return [f.objective({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0})]
+    return [f.objective(weights) for weights in FIXED_POOL_WEIGHTS]
 
 
 def solve_component(
@@ -103,10 +109,35 @@ def solve_component(
                 result.problems = _infeasible_reasons(problem, comp)
                 return result, None
             return result, _Plan(counts, left_out)
+    budget = time_limit if time_limit is not None else settings.time_limit
+    growth = _growth(problem, pool)
+    # Grown from candidate lists, the LP may leave a teacher out at a price until the pairs
+    # that can take them join: it is always feasible, so its duals can price them.
+    lp_partial = settings.allow_partial or growth is not None
+
+    def relax(f: Formulation) -> Relaxation:
+        lp = solve_relaxation if pool is None else solve_relaxation_highs
+        return lp(f, *stages_of(problem, f)[0])
+
     every = np.arange(comp.n_pairs)
-    full = formulate(comp, every, settings.allow_partial, terms, pool)
-    stages = stages_of(problem, full)
-    relaxation = solve_relaxation(full, *stages[0])
+    full = formulate(comp, every, lp_partial, terms, pool)
+    relaxation = relax(full)
+    lp_bound, converged = relaxation.objective, True
+    if growth is not None and relaxation.feasible:
+        generated = growth.generate(
+            comp,
+            lambda c: formulate(c, np.arange(c.n_pairs), True, terms, pool),
+            relax,
+            full,
+            relaxation,
+            start + budget * GROWTH_SHARE,
+        )
+        comp, full, relaxation = generated.comp, generated.formulation, generated.relaxation
+        lp_bound, converged = generated.bound, generated.converged
+        every = np.arange(comp.n_pairs)
+        left_out = sum(relaxation.values[v] for v in full.unplaced.values())
+        if converged and left_out > EPS and not settings.allow_partial:
+            relaxation.feasible = False  # the whole problem's LP cannot place everyone
     if not relaxation.feasible:
         problems = _infeasible_reasons(problem, comp)
         return ComponentResult(
@@ -125,7 +156,7 @@ def solve_component(
     window = 0.0
     rounds = 0
     hint: _Hint | None = None
-    budget = time_limit if time_limit is not None else settings.time_limit
+    outside = float("inf")  # the least reduced cost among pairs not built
     if pool is not None and pool.count is not None:
         # A plan from the rounded LP is an upper bound: pruning at (upper − LP bound) is exact
         # at once, and the plan starts the solver, which tight capacities otherwise starve.
@@ -136,7 +167,21 @@ def solve_component(
             upper, hint = started
             window = upper - relaxation.objective
     while True:
+        if growth is not None:
+            if converged:
+                comp, extra, outside = growth.widen(comp, full, relaxation, window)
+                rc = np.concatenate([rc, extra])
+                positive = np.concatenate([positive, np.zeros(len(extra), dtype=bool)])
+                cheapest = _cheapest_per_group(comp, rc)
+                every = np.arange(comp.n_pairs)
+            else:
+                outside = -float("inf")  # unknown: no proof from pruning
         keep = (rc <= window + EPS) | positive | cheapest
+        if growth is not None:
+            must = positive | cheapest
+            if hint is not None:  # the start's pairs, so that it stays a plan of the model
+                must[[p for p, n in hint.pairs.items() if n]] = True
+            keep = _within_budget(comp, keep | must, rc, must, growth.max_model_pairs)
         f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
         elapsed = time.perf_counter() - start
         outcome = integer_solver(
@@ -156,13 +201,14 @@ def solve_component(
                 comp.subjects,
                 outcome.status,
                 float("nan"),
-                relaxation.objective / POINTS,
+                lp_bound / POINTS,
                 time.perf_counter() - start,
                 comp.n_pairs,
                 int(keep.sum()),
             ), None
         slack = outcome.objective - relaxation.objective
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
+        cheapest_pruned = min(cheapest_pruned, outside)
         exact = cheapest_pruned > slack + EPS
         rounds += 1
         if outcome.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
@@ -173,9 +219,7 @@ def solve_component(
         bound = (
             outcome.objective
             if status is Status.OPTIMAL
-            else max(
-                relaxation.objective, min(outcome.bound, relaxation.objective + cheapest_pruned)
-            )
+            else max(lp_bound, min(outcome.bound, relaxation.objective + cheapest_pruned))
         )
         result = ComponentResult(
             comp.subjects,
@@ -187,6 +231,37 @@ def solve_component(
             int(keep.sum()),
         )
         return result, _plan_of(comp, f, outcome)
+
+
+def _growth(problem: AssignmentProblem, pool: PoolSpec | None) -> Growth | None:
+    """Column generation, for a sizing problem built from candidate lists."""
+    if pool is None or problem.candidate_costs is None:
+        return None
+    weights = POOL_WEIGHTS if pool.count is None else FIXED_POOL_WEIGHTS
+    return Growth(
+        problem,
+        problem.candidate_costs,
+        weights[0].get(Term.TRAVEL.value, 0.0) * WEIGHT_SCALE,
+        pool.max_pairs,
+    )
+
+
+def _within_budget(
+    comp: Component, keep: np.ndarray, rc: np.ndarray, always: np.ndarray, most: int
+) -> np.ndarray:
+    """The integer model of a grown component: whole up to `TRACTABLE_PAIRS`, else per group
+    its `MODEL_PER_GROUP` cheapest pairs by reduced cost (and those it must have), at most
+    `most` in all. The pairs left out count as pruned in the bound."""
+    if keep.sum() <= TRACTABLE_PAIRS:
+        return keep
+    ranked = _rank_in_group(comp, np.where(keep & ~always, rc, np.inf))
+    limited = (keep & always) | (keep & (ranked < MODEL_PER_GROUP))
+    if limited.sum() > most:
+        extra = np.flatnonzero(limited & ~always)
+        room = max(most - int((keep & always).sum()), 0)
+        limited = keep & always
+        limited[extra[np.argsort(rc[extra], kind="stable")[:room]]] = True
+    return limited
 
 
 def _rounded_pool_start(
@@ -245,12 +320,17 @@ def _infeasible_reasons(problem: AssignmentProblem, comp: Component) -> list[str
 
 
 def _cheapest_per_group(comp: Component, rc: np.ndarray) -> np.ndarray:
+    return _rank_in_group(comp, rc) < KEEP_CHEAPEST
+
+
+def _rank_in_group(comp: Component, rc: np.ndarray) -> np.ndarray:
+    """Each pair's rank by reduced cost among its group's pairs (0 = cheapest)."""
     order = np.lexsort((rc, comp.pair_group))
     rank = np.empty(comp.n_pairs, dtype=np.int64)
     starts = np.r_[0, np.flatnonzero(np.diff(comp.pair_group[order])) + 1]
     sizes = np.diff(np.r_[starts, comp.n_pairs])
     rank[order] = np.arange(comp.n_pairs) - np.repeat(starts, sizes)
-    return rank < KEEP_CHEAPEST
+    return rank
 
 
 @dataclass

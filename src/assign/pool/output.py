@@ -80,6 +80,8 @@ def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
                 for p in result.pools
             ],
             "excluded_candidates": [{"candidate_id": c, "reason": r} for c, r in result.excluded],
+            "peak_memory_mb": round(result.peak_memory_mb, 1),
+            "nearest_candidates": result.memory.nearest if result.memory else None,
             "recruitment_plan": [
                 need.__dict__ | {"text": need.text()} for need in recruitment_plan(result)
             ],

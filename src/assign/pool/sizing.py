@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
+from assign.assignment.candidates import CandidateLimit
 from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, unplaceable_messages
 from assign.assignment.formulation import PoolSpec
@@ -33,6 +34,7 @@ from assign.assignment.solve import (
 from assign.assignment.stages import ExactSolver
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
+from assign.pool.memory import GB, MemoryPlan, default_limit, peak_memory_mb, plan_memory
 
 EXACT: dict[str, ExactSolver] = {"highs": solve_highs, "cpsat": solve_cpsat}
 
@@ -47,6 +49,11 @@ class PoolSettings(BaseModel):
     """A fixed pool size instead of the smallest (needs one subject group)."""
     keep_existing: bool = True
     check_eligibility: bool = True
+    memory_limit_gb: float | None = Field(None, gt=0)
+    """Memory a sizing run may use (GB); None: half of the machine's (`pool.memory`)."""
+    nearest: int | None = Field(None, ge=1)
+    """Start each school with this many nearest candidates, the rest priced on demand,
+    whatever the size (by default only past `memory.DENSE_PAIRS` pairs or the limit)."""
     solver: Literal["highs", "cpsat"] = "highs"
     """The integer solver of the facility-location model: HiGHS's branch-and-cut proves
     optima that CP-SAT leaves open (bench/cpmp_bench.py); CP-SAT stays for comparison."""
@@ -76,6 +83,8 @@ class PoolResult:
     problem: AssignmentProblem
     candidate_ids: frozenset[str]
     fixed_size: bool = False  # a given `count`: the bound is on travel, not on the size
+    peak_memory_mb: float = 0.0  # the process's peak resident memory at the end
+    memory: MemoryPlan | None = None
 
 
 def _as_methodist(region: Region, candidate_id: str) -> Methodist:
@@ -113,13 +122,20 @@ def pool_region(
 
 
 def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
+    """The pool per subject group; a run that would not fit its memory limit is a
+    MemoryLimitError before anything is built."""
     start = time.perf_counter()
     widened, eligible, excluded = pool_region(region, settings.check_eligibility)
+    candidate_ids = frozenset(eligible)
+    memory_limit = (
+        round(settings.memory_limit_gb * GB) if settings.memory_limit_gb else default_limit()
+    )
+    memory = plan_memory(widened, candidate_ids, memory_limit, settings.nearest)
+    lists = CandidateLimit(candidate_ids, memory.nearest) if memory.nearest is not None else None
     # a pool serves every teacher: leaving some out is not a smaller pool
     problem = build_problem(
-        widened, settings.assignment.model_copy(update={"allow_partial": False})
+        widened, settings.assignment.model_copy(update={"allow_partial": False}), limit=lists
     )
-    candidate_ids = frozenset(eligible)
     components = [
         c for c in problem.components if settings.subject is None or settings.subject in c.subjects
     ]
@@ -136,9 +152,11 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             {},
             excluded,
             problems,
-            problem,
+            _plan_problem(widened, problem, candidate_ids, set()),
             candidate_ids,
             settings.count is not None,
+            peak_memory_mb(),
+            memory,
         )
     pools: list[SubjectPool] = []
     assignment: dict[str, str] = {}
@@ -158,7 +176,11 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             )
             shortcut = result.status is Status.OPTIMAL
         if not shortcut:
-            spec = PoolSpec(existing if settings.keep_existing else frozenset(), settings.count)
+            spec = PoolSpec(
+                existing if settings.keep_existing else frozenset(),
+                settings.count,
+                memory.model_pairs,
+            )
             result, plan = solve_component(
                 problem, comp, time_limit=share, pool=spec, integer_solver=EXACT[settings.solver]
             )
@@ -176,13 +198,12 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         opened = {problem.methodist_ids[m] for m in (kept if shortcut else plan.opened)}
         if shortcut:
             result.bound = float(len(opened))  # the kept methodists: a proven minimum
-        travel = _travel(problem, comp, assignment)
         pools.append(
             SubjectPool(
                 comp.subjects,
                 result.status,
                 len(opened),
-                travel,
+                0.0,  # from the plan's problem, below
                 result.bound,
                 result.runtime,
                 kept=sorted(m for m in opened if m not in candidate_ids),
@@ -190,18 +211,43 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
                 recruited=sorted(m for m in opened if m in candidate_ids),
             )
         )
-    status = overall_status({p.status for p in pools})
+    opened_ids = {m for p in pools for m in p.recruited}
+    plan_problem = _plan_problem(widened, problem, candidate_ids, opened_ids)
+    for item in pools:
+        if item.pool_size:
+            item.travel = _travel(plan_problem, item.subjects, assignment)
     return PoolResult(
-        status,
+        overall_status({p.status for p in pools}),
         time.perf_counter() - start,
         pools,
         assignment,
         excluded,
         problems,
-        problem,
+        plan_problem,
         candidate_ids,
         settings.count is not None,
+        peak_memory_mb(),
+        memory,
     )
+
+
+def _plan_problem(
+    widened: Region,
+    problem: AssignmentProblem,
+    candidate_ids: frozenset[str],
+    recruited: set[str],
+) -> AssignmentProblem:
+    """The problem the plan is reported on. Sized from candidate lists, the sizing problem
+    holds no travel matrix for the candidates; the plan's problem has the methodists and the
+    recruited candidates only, a matrix a fraction of the size."""
+    if problem.candidate_costs is None:
+        return problem
+    methodists = tuple(
+        m
+        for m in widened.methodists
+        if m.methodist_id not in candidate_ids or m.methodist_id in recruited
+    )
+    return build_problem(widened.changed(methodists=methodists), problem.settings)
 
 
 def _global(comp: Component, local: frozenset[int]) -> set[int]:
@@ -227,11 +273,11 @@ def _without(comp: Component, drop: set[int]) -> Component:
     )
 
 
-def _travel(problem: AssignmentProblem, comp: Component, assignment: dict[str, str]) -> float:
-    """Travel of the component's teachers, recomputed from the plan."""
+def _travel(
+    problem: AssignmentProblem, subjects: tuple[str, ...], assignment: dict[str, str]
+) -> float:
+    """Travel of the subjects' teachers, recomputed from the plan."""
     part = {
-        t: m
-        for t, m in assignment.items()
-        if problem.region.teacher_by_id[t].subject in comp.subjects
+        t: m for t, m in assignment.items() if problem.region.teacher_by_id[t].subject in subjects
     }
     return raw_terms(problem, part)["travel"]

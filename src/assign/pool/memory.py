@@ -1,0 +1,93 @@
+"""The memory guard of pool sizing: an estimate before anything is built, a limit, the peak.
+
+Every pair of a sizing model (a school's teachers of a subject × a methodist or candidate
+of the subject) costs memory in the arrays, the model's rows, the LP and the integer
+solver. Up to `DENSE_PAIRS` every pair is built, as for any assignment; past it, or past the
+limit, each (school, subject) starts with its nearest candidates and the rest are priced
+on demand (`assignment.growth`), with fewer nearest ones until the estimate fits. When even
+the fewest do not fit, sizing stops before building, with a message that names the size and
+the options that help — never a kernel kill mid-run.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assign.assignment.candidates import BYTES_PER_PAIR, estimate_bytes
+from assign.domain import Region
+from assign.format import fmt_int, fmt_number
+
+DENSE_PAIRS = 200_000  # every pair is built up to this many (402 × 402 public instances)
+NEAREST = (40, 20, 10)  # candidates per (school, subject) to start with, tried in turn
+MODEL_PAIRS = 1_500_000  # at most in one model, so the integer search stays quick
+GB = 1024**3
+
+
+class MemoryLimitError(ValueError):
+    """Sizing would need more memory than its limit, even with the shortest candidate lists."""
+
+    code = "memory_limit"
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """How a sizing run is built: every pair (`nearest` None) or candidate lists."""
+
+    nearest: int | None
+    model_pairs: int  # pairs one model may hold
+    estimate: int  # bytes at the peak, as estimated
+    limit: int  # bytes
+
+
+def machine_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def default_limit() -> int:
+    """Half of the machine's memory: the other half is the rest of the machine's."""
+    return machine_memory() // 2
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory so far (Linux reports it in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plan_memory(
+    region: Region, candidate_ids: frozenset[str], limit: int, nearest: int | None = None
+) -> MemoryPlan:
+    """The build that fits `limit` bytes, or a MemoryLimitError (in Russian) naming the size;
+    `nearest` asks for candidate lists of that length whatever the size."""
+    schools_of: dict[str, set[str]] = defaultdict(set)
+    for teacher in region.teachers:
+        schools_of[teacher.subject].add(teacher.school_id)
+    existing: dict[str, int] = defaultdict(int)
+    candidates: dict[str, int] = defaultdict(int)
+    for methodist in region.methodists:
+        counts = candidates if methodist.methodist_id in candidate_ids else existing
+        for subject in methodist.subjects:
+            counts[subject] += 1
+    n_schools, n_people = len(region.schools), len(region.methodists)
+    dense = sum(len(s) * (existing[k] + candidates[k]) for k, s in schools_of.items())
+    dense_bytes = dense * BYTES_PER_PAIR + n_schools * n_people * 12 * 8 * 2 * 3
+    if nearest is None and dense <= DENSE_PAIRS and dense_bytes <= limit:
+        return MemoryPlan(None, max(dense, 1), dense_bytes, limit)
+    base = sum(len(s) * existing[k] for k, s in schools_of.items())
+    estimate = dense_bytes
+    for k in NEAREST if nearest is None else (nearest,):
+        pairs = base + sum(len(s) * min(k, candidates[c]) for c, s in schools_of.items())
+        estimate = estimate_bytes(pairs, n_schools, len(candidate_ids))
+        if estimate <= limit:
+            room = (limit - estimate_bytes(0, n_schools, len(candidate_ids))) // BYTES_PER_PAIR
+            return MemoryPlan(k, int(min(max(room, pairs), MODEL_PAIRS)), estimate, limit)
+    raise MemoryLimitError(
+        f"подбору пула нужно около {fmt_number(estimate / GB, 1)} ГБ памяти даже с "
+        f"{nearest or NEAREST[-1]} ближайшими кандидатами на школу, а предел — "
+        f"{fmt_number(limit / GB, 1)} ГБ ({fmt_int(n_schools)} школ, "
+        f"{fmt_int(len(candidate_ids))} кандидатов, {fmt_int(dense)} пар школа–методист): "
+        "ограничьте досягаемость (--max-hours), сократите список кандидатов или поднимите "
+        "предел (--memory-limit, в ГБ)"
+    )
