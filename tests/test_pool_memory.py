@@ -22,7 +22,7 @@ from assign.pool.memory import MemoryLimitError, plan_memory
 from assign.pool.sizing import pool_region
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import cpmp_bench  # noqa: E402  (the benchmark's instance reader and region writer)
+import cpmp_bench  # the benchmark's instance reader and region writer
 
 ASSIGN = Path(sys.executable).with_name("assign")
 
@@ -95,7 +95,7 @@ def test_region_scale_build_stays_within_its_estimate(tmp_path: Path) -> None:
     arrays = sum(
         getattr(comp, name).nbytes
         for name in vars(comp)
-        if name.startswith("pair_") or name.startswith("group_") and name != "group_subject"
+        if name.startswith("pair_") or (name.startswith("group_") and name != "group_subject")
         if hasattr(getattr(comp, name), "nbytes")
     )
     assert arrays < plan.estimate
@@ -120,8 +120,10 @@ def test_memory_guard_stops_before_building_with_a_russian_message(tmp_path: Pat
     assert raised.value.code == "memory_limit"
     assert "ГБ" in message and "--memory-limit" in message and "3 000 школ" in message
     done = subprocess.run(
-        [str(ASSIGN), "pool", str(tmp_path / "region"), "--out", str(tmp_path / "out")]
-        + ["--count", "600", "--no-eligibility", "--memory-limit", "0.1"],
+        [
+            *(str(ASSIGN), "pool", str(tmp_path / "region"), "--out", str(tmp_path / "out")),
+            *("--count", "600", "--no-eligibility", "--memory-limit", "0.1"),
+        ],
         capture_output=True,
         text=True,
         env={"COLUMNS": "200", "PATH": ""},
@@ -134,9 +136,11 @@ def test_peak_memory_is_printed_and_in_kpi(tmp_path: Path) -> None:
     p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / "oc01.txt")
     cpmp_bench.write_region(tmp_path / "region", points, True)
     done = subprocess.run(
-        [str(ASSIGN), "pool", str(tmp_path / "region"), "--out", str(tmp_path / "out")]
-        + ["--count", str(p), "--min-load", "0", "--max-load", str(capacity)]
-        + ["--objective", "distance", "--load-unit", "weighted", "--nearest", "3"],
+        [
+            *(str(ASSIGN), "pool", str(tmp_path / "region"), "--out", str(tmp_path / "out")),
+            *("--count", str(p), "--min-load", "0", "--max-load", str(capacity)),
+            *("--objective", "distance", "--load-unit", "weighted", "--nearest", "3"),
+        ],
         capture_output=True,
         text=True,
         env={"COLUMNS": "200", "PATH": ""},
