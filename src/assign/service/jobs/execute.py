@@ -32,6 +32,7 @@ from assign.assignment.result import Status
 from assign.assignment.solve import ComponentCache
 from assign.pipeline import StageError
 from assign.pipeline.whatif import ScenarioRun, run_scenario_plan
+from assign.pool.memory import MemoryLimitError
 from assign.scenario import Scenario, ScenarioError
 from assign.service.errors import ApiError
 from assign.service.jobs.queue import beat, finish
@@ -146,7 +147,7 @@ def execute(
             return _final(engine, job_id, worker, "failed", "не хватило памяти на этот сценарий")
         except ApiError as exc:
             return _final(engine, job_id, worker, "failed", exc.message)
-        except (ScenarioError, StageError, PinError) as exc:
+        except (ScenarioError, StageError, PinError, MemoryLimitError) as exc:
             return _final(engine, job_id, worker, "failed", str(exc))
         except ValidationError as exc:
             reasons = "; ".join(
