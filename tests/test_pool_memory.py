@@ -19,6 +19,7 @@ from assign.assignment.candidates import CandidateLimit
 from assign.io import load_region
 from assign.pool import PoolSettings, size_pool
 from assign.pool.memory import MemoryLimitError, plan_memory
+from assign.pool.output import write_pool
 from assign.pool.sizing import pool_region
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -150,3 +151,20 @@ def test_peak_memory_is_printed_and_in_kpi(tmp_path: Path) -> None:
     kpi = json.loads((tmp_path / "out" / "kpi.json").read_text(encoding="utf-8"))
     assert 20 < kpi["peak_memory_mb"] < 2000
     assert kpi["nearest_candidates"] == 3
+
+
+def test_candidate_lists_report_an_impossible_pool(tmp_path: Path) -> None:
+    """Two medians of capacity 120 cannot carry oc01's demand: with candidate lists the LP
+    that may leave teachers out still proves it, and says why in Russian."""
+    _, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / "oc01.txt")
+    assert sum(q for *_, q in points) > 2 * capacity
+    region = _region(tmp_path, points, floor=True)
+    result = size_pool(
+        region,
+        PoolSettings(assignment=_settings(capacity), count=2, check_eligibility=False, nearest=2),
+    )
+    assert result.status.value == "infeasible"
+    assert not result.assignment
+    assert result.problems and all(any("а" <= c <= "я" for c in text) for text in result.problems)
+    payload = write_pool(result, tmp_path / "out")  # the files of a failed run are written
+    assert payload["status"] == "infeasible" and payload["pool_size"] == 0

@@ -121,10 +121,13 @@ def kpis(
     arrays = problem.teacher_arrays
     chosen = problem.methodist_of(assignment)
     served = chosen >= 0
-    methodist = np.where(served, chosen, 0)
-    trip_hours = hours[arrays.school, methodist]
-    trip_km = km[arrays.school, methodist]
-    remote = served & ~in_person[arrays.school, methodist]
+    # trips of the served only: a plan with no one served may have no methodist column at all
+    at = np.flatnonzero(served)
+    trip_hours, trip_km = np.zeros(len(chosen)), np.zeros(len(chosen))
+    remote = np.zeros(len(chosen), dtype=bool)
+    trip_hours[at] = hours[arrays.school[at], chosen[at]]
+    trip_km[at] = km[arrays.school[at], chosen[at]]
+    remote[at] = ~in_person[arrays.school[at], chosen[at]]
     changed = served & (arrays.current != -1) & (arrays.current != chosen)
 
     def summary(selected: npt.NDArray[np.bool_]) -> dict[str, Any]:

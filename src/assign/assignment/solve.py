@@ -193,8 +193,12 @@ def solve_component(
             max(budget - elapsed, 0.01),
         )
         pruned = ~keep
-        if outcome.status is Status.INFEASIBLE and pruned.any():
-            window = max(window * 4, float(rc[pruned].min())) + 1.0  # too tight: widen
+        # pairs priced but not built can still join while the LP is the whole problem's
+        can_grow = growth is not None and converged and outside < float("inf")
+        in_time = time.perf_counter() - start < budget
+        if outcome.status is Status.INFEASIBLE and (pruned.any() or (can_grow and in_time)):
+            least = float(rc[pruned].min()) if pruned.any() else outside
+            window = max(window * 4, least) + 1.0  # too tight: widen
             continue
         if outcome.values is None:
             return ComponentResult(

@@ -240,13 +240,13 @@ def _plan_problem(
     """The problem the plan is reported on. Sized from candidate lists, the sizing problem
     holds no travel matrix for the candidates; the plan's problem has the methodists and the
     recruited candidates only, a matrix a fraction of the size."""
-    if problem.candidate_costs is None:
-        return problem
     methodists = tuple(
         m
         for m in widened.methodists
         if m.methodist_id not in candidate_ids or m.methodist_id in recruited
     )
+    if problem.candidate_costs is None or not methodists:
+        return problem  # every pair built, or no plan and no one to report it on
     return build_problem(widened.changed(methodists=methodists), problem.settings)
 
 
