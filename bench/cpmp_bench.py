@@ -14,8 +14,13 @@ point in five and reach is limited to `--max-hours` of road (60 km/h), so each p
 dozen candidates within reach, as in a real region. No optimum is known: the figure is the gap
 to the lower bound that `assign pool` reports.
 
+Memory shape (`--every-point`): every point a candidate, no reach limit, p = `--medians`
+(600), capacity with about 10 % spare — 9 million pairs at 3 000 points. Every row gives the
+run's peak resident memory (the child's own, from wait4).
+
 Run: .venv/bin/python bench/cpmp_bench.py [--limit 60] [--only oc01,sjc1]
      .venv/bin/python bench/cpmp_bench.py --generated [--limit 120]
+     .venv/bin/python bench/cpmp_bench.py --every-point [--limit 300] [--sizes 3000]
 """
 
 from __future__ import annotations
