@@ -724,9 +724,8 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
     console.print(table)
     memory = f"Пик памяти: {fmt_int(round(result.peak_memory_mb))} МБ"
     if result.memory is not None and result.memory.nearest is not None:
-        memory += (
-            f" (по {result.memory.nearest} ближайших кандидатов на школу, остальные — по расчёту)"
-        )
+        nearest = count_ru(result.memory.nearest, "ближайший кандидат", "accs")
+        memory += f" (по {nearest} на школу, остальные — по расчёту)"
     console.print(memory)
     for need in payload.get("recruitment_plan", []):
         console.print(f"• {need['text']}")

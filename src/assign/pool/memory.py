@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from assign.assignment.candidates import BYTES_PER_PAIR, estimate_bytes
 from assign.domain import Region
-from assign.format import fmt_int, fmt_number
+from assign.format import count_ru, fmt_number
 
 DENSE_PAIRS = 200_000  # every pair is built up to this many (402 × 402 public instances)
 NEAREST = (40, 20, 10)  # candidates per (school, subject) to start with, tried in turn
@@ -83,11 +83,11 @@ def plan_memory(
         if estimate <= limit:
             room = (limit - estimate_bytes(0, n_schools, len(candidate_ids))) // BYTES_PER_PAIR
             return MemoryPlan(k, int(min(max(room, pairs), MODEL_PAIRS)), estimate, limit)
+    fewest = count_ru(nearest or NEAREST[-1], "ближайший кандидат", "ablt")
     raise MemoryLimitError(
         f"подбору пула нужно около {fmt_number(estimate / GB, 1)} ГБ памяти даже с "
-        f"{nearest or NEAREST[-1]} ближайшими кандидатами на школу, а предел — "
-        f"{fmt_number(limit / GB, 1)} ГБ ({fmt_int(n_schools)} школ, "
-        f"{fmt_int(len(candidate_ids))} кандидатов, {fmt_int(dense)} пар школа–методист): "
-        "ограничьте досягаемость (--max-hours), сократите список кандидатов или поднимите "
-        "предел (--memory-limit, в ГБ)"
+        f"{fewest} на школу, а предел — {fmt_number(limit / GB, 1)} ГБ "
+        f"({count_ru(n_schools, 'школа')}, {count_ru(len(candidate_ids), 'кандидат')}, "
+        f"{count_ru(dense, 'пара')} школа–методист): ограничьте досягаемость (--max-hours), "
+        "сократите список кандидатов или поднимите предел (--memory-limit, в ГБ)"
     )
