@@ -51,7 +51,6 @@ from assign.schedule.instances import (
 TENTHS = 10  # hours are counted in tenths in the model
 UNPLACED_WEIGHT = 100_000
 DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
-CLOCK_FLOOR = 4  # a methodist's clock limit is at least this many times its work budget
 WORKING_WEEK = 5  # days; a longer journey (far uluses) may stay out over a weekend
 REMOTE_WEIGHT = 2_000  # an in-person event held remotely for lack of time
 YEAR_STATUS = {
@@ -425,13 +424,12 @@ def schedule_methodist(
         + busiest
     )
     solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
     # the work limit binds before the clock on an ordinary day, so the same input gives the
-    # same plan however busy the machine is; the clock stays the safety net, but never below
-    # a few times the work budget: a share eaten by model building on a loaded machine would
-    # otherwise let the clock bind first and change the plan
-    work = max(DETERMINISTIC_SHARE * settings.time_limit / max(methodists, 1), 0.01)
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.max_time_in_seconds = max(time_limit, CLOCK_FLOOR * work, 0.05)
+    # same plan however busy the machine is; the clock stays the safety net
+    solver.parameters.max_deterministic_time = max(
+        DETERMINISTIC_SHARE * settings.time_limit / max(methodists, 1), 0.01
+    )
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
