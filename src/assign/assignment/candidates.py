@@ -143,10 +143,15 @@ class CandidateCosts:
         return next(self.blocks(np.array([school], dtype=np.int64)))
 
 
+def matrix_bytes(cells: int) -> int:
+    """Travel for `cells` school × place cells while it is computed: twelve months of hours
+    and km in float64, about three copies with the temporaries."""
+    return cells * 8 * 12 * 2 * 3
+
+
 def estimate_bytes(pairs: int, schools: int, candidates: int) -> int:
     """A sizing run's peak: its pairs, plus one block of travel being computed."""
-    block = min(schools * candidates, BLOCK_CELLS) * 8 * 12 * 2 * 3
-    return pairs * BYTES_PER_PAIR + block
+    return pairs * BYTES_PER_PAIR + matrix_bytes(min(schools * candidates, BLOCK_CELLS))
 
 
 @dataclass

@@ -60,7 +60,8 @@ class Growth:
 
     @property
     def max_pairs(self) -> int:
-        """Pairs the component may hold: its arrays cost a tenth of a modelled pair."""
+        """Pairs the component may hold (priced, not all modelled): its arrays cost far less
+        per pair than a modelled pair's rows and solver copy."""
         return WIDEN_FACTOR * self.max_model_pairs
 
     def generate(

@@ -16,7 +16,7 @@ import resource
 from collections import defaultdict
 from dataclasses import dataclass
 
-from assign.assignment.candidates import BYTES_PER_PAIR, estimate_bytes
+from assign.assignment.candidates import BYTES_PER_PAIR, estimate_bytes, matrix_bytes
 from assign.domain import Region
 from assign.format import count_ru, fmt_number
 
@@ -72,7 +72,7 @@ def plan_memory(
             counts[subject] += 1
     n_schools, n_people = len(region.schools), len(region.methodists)
     dense = sum(len(s) * (existing[k] + candidates[k]) for k, s in schools_of.items())
-    dense_bytes = dense * BYTES_PER_PAIR + n_schools * n_people * 12 * 8 * 2 * 3
+    dense_bytes = dense * BYTES_PER_PAIR + matrix_bytes(n_schools * n_people)
     if nearest is None and dense <= DENSE_PAIRS and dense_bytes <= limit:
         return MemoryPlan(None, max(dense, 1), dense_bytes, limit)
     base = sum(len(s) * existing[k] for k, s in schools_of.items())
