@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
 import holidays as holidays_lib
@@ -83,9 +84,16 @@ class SchoolCalendar(BaseModel):
 
     def teachers_available(self, day: date) -> bool:
         """A teacher can take part: a working day of the teaching year, outside vacations."""
-        if day > self.teaching_end:
-            return False
-        return not any(first <= day <= last for first, last in self.vacations)
+        return day <= self.teaching_end and day not in self._vacation_days
+
+    @cached_property
+    def _vacation_days(self) -> frozenset[date]:
+        """Every day of the vacations: the year plan asks about each day of each option."""
+        return frozenset(
+            first + timedelta(days=k)
+            for first, last in self.vacations
+            for k in range((last - first).days + 1)
+        )
 
 
 class CalendarError(ValueError):

@@ -25,11 +25,13 @@ from __future__ import annotations
 import math
 import os
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import pairwise
 
 from ortools.sat.python import cp_model
@@ -51,6 +53,7 @@ from assign.schedule.instances import (
 TENTHS = 10  # hours are counted in tenths in the model
 UNPLACED_WEIGHT = 100_000
 DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
+CLOCK_SLACK, CLOCK_PER_WORK = 0.5, 4.0  # s and s per work unit: a methodist's clock floor
 WORKING_WEEK = 5  # days; a longer journey (far uluses) may stay out over a weekend
 REMOTE_WEIGHT = 2_000  # an in-person event held remotely for lack of time
 YEAR_STATUS = {
@@ -176,6 +179,29 @@ def _plan_of(e: Instance, travel: float, settings: ScheduleSettings) -> DayPlan:
     return journey(way, e.planned.spec.hours, len(e.stops), settings.day_hours)
 
 
+def _starts(
+    e: Instance,
+    days: list[date],
+    earliest: date,
+    settings: ScheduleSettings,
+    plans: dict[float, DayPlan],
+) -> list[int]:
+    """The working days a journey for `e` can start on: from the longest journey before
+    each of its months to the month's end, not before `earliest` — so the options are
+    looked for among a month's days, not the year's."""
+    for travel in e.travel_hours:
+        if math.isfinite(travel) and travel not in plans:
+            plans[travel] = _plan_of(e, travel, settings)
+    longest = max((len(p) for p in plans.values()), default=1)
+    floor = bisect_left(days, earliest)
+    starts: set[int] = set()
+    for m in e.months:
+        after = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+        first = max(bisect_left(days, m) - longest + 1, floor)
+        starts.update(range(first, bisect_left(days, after)))
+    return sorted(starts)
+
+
 def _options(
     e: Instance,
     days: list[date],
@@ -192,8 +218,9 @@ def _options(
     day_tenths = round(settings.day_hours * TENTHS)
     plans: dict[float, DayPlan] = {}
     options = []
-    for i, day in enumerate(days):
-        if not available[i] or day < earliest:
+    for i in _starts(e, days, earliest, settings, plans):
+        day = days[i]
+        if not available[i]:
             continue
         travel = e.travel_hours[day.month - 1]
         if not math.isfinite(travel):
@@ -335,7 +362,7 @@ def shortfalls(
         weeks: dict[tuple[int, int], int] = defaultdict(int)
         for i, d in enumerate(days):
             if first <= d <= last and available[i]:
-                weeks[d.isocalendar()[:2]] += day_cap[i]
+                weeks[_week(d)] += day_cap[i]
         have = sum(min(h, week_cap[w]) for w, h in weeks.items())
         if need > have:
             found.append(Shortfall(methodist_id, name, first, last, need / TENTHS, have / TENTHS))
@@ -368,7 +395,7 @@ def schedule_methodist(
     week_total = round(settings.week_hours(methodist_id) * TENTHS)
     week_cap: dict[tuple[int, int], int] = defaultdict(lambda: week_total)
     for (h, _), d in zip(taken, days, strict=True):
-        week_cap[d.isocalendar()[:2]] -= math.ceil(h * TENTHS - 1e-9)
+        week_cap[_week(d)] -= math.ceil(h * TENTHS - 1e-9)
     model = cp_model.CpModel()
     unplaced: list[tuple[Instance, str]] = []
     all_options: dict[int, list[_Option]] = {}
@@ -390,20 +417,20 @@ def schedule_methodist(
         for o, v in opts:
             for j, load, cap in zip(o.days, o.loads, o.caps, strict=True):
                 day_terms[j].append((cap, v))
-                week_terms[days[j].isocalendar()[:2]].append((load, v))
+                week_terms[_week(days[j])].append((load, v))
     for i, terms in day_terms.items():
-        model.add(sum(cap * v for cap, v in terms) <= day_cap[i])
+        model.add(_weighted(terms) <= day_cap[i])
     busiest = model.new_int_var(0, week_total, "")
     for week, terms in week_terms.items():
-        total = sum(load * v for load, v in terms)
+        total = _weighted(terms)
         model.add(total <= week_cap[week])
         model.add(total <= busiest)
     pairs = _order_pairs(instances, choices)
     for x, y, strict in pairs:
         gap = 1 if strict else 0
         model.add(
-            sum(o.event_day * v for o, v in choices[y])
-            >= sum(o.last_day * v for o, v in choices[x]) + gap
+            _weighted([(o.event_day, v) for o, v in choices[y]])
+            >= _weighted([(o.last_day, v) for o, v in choices[x]]) + gap
         ).only_enforce_if([skipped[x].Not(), skipped[y].Not()])
     start = _greedy(
         instances,
@@ -417,6 +444,12 @@ def schedule_methodist(
         model.add_hint(skipped[n], n not in start)
         for o, v in opts:
             model.add_hint(v, start.get(n) is o)
+    # a complete hint: CP-SAT then starts from the greedy plan instead of searching for one
+    start_weeks: dict[tuple[int, int], int] = defaultdict(int)
+    for o in start.values():
+        for j, load in zip(o.days, o.loads, strict=True):
+            start_weeks[_week(days[j])] += load
+    model.add_hint(busiest, max(start_weeks.values(), default=0))
     remote_terms = [v for opts in choices.values() for o, v in opts if o.variant is not None]
     model.minimize(
         sum(UNPLACED_WEIGHT * _priority(instances[n]) * v for n, v in skipped.items())
@@ -424,12 +457,13 @@ def schedule_methodist(
         + busiest
     )
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
-    # the work limit binds before the clock on an ordinary day, so the same input gives the
-    # same plan however busy the machine is; the clock stays the safety net
-    solver.parameters.max_deterministic_time = max(
-        DETERMINISTIC_SHARE * settings.time_limit / max(methodists, 1), 0.01
-    )
+    # the work limit binds before the clock, so the same input gives the same plan however
+    # busy the machine is; the clock stays the safety net, never below what the work takes
+    # on a loaded machine (loading the model counts on the clock only), lest a share eaten
+    # by the model building of earlier methodists let the clock bind first
+    work = max(DETERMINISTIC_SHARE * settings.time_limit / max(methodists, 1), 0.01)
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(time_limit, CLOCK_SLACK + CLOCK_PER_WORK * work)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
@@ -576,7 +610,7 @@ def _greedy(
                 continue
             weeks: dict[tuple[int, int], int] = defaultdict(int)
             for d, load in zip(o.days, o.loads, strict=True):
-                weeks[days[d].isocalendar()[:2]] += load
+                weeks[_week(days[d])] += load
             if any(week_used[w] + load > week_cap[w] for w, load in weeks.items()):
                 continue
             # short events fill days already begun, keeping whole days free for journeys;
@@ -594,8 +628,20 @@ def _greedy(
         chosen[n] = o
         for d, load, cap in zip(o.days, o.loads, o.caps, strict=True):
             day_used[d] += cap
-            week_used[days[d].isocalendar()[:2]] += load
+            week_used[_week(days[d])] += load
     return chosen
+
+
+@cache
+def _week(day: date) -> tuple[int, int]:
+    """The ISO (year, week) a day falls in: the unit of a methodist's weekly hours."""
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def _weighted(terms: Sequence[tuple[int, cp_model.IntVar]]) -> cp_model.LinearExpr:
+    """Σ coefficient·variable built in one call, not term by term: models hold ~10⁵ terms."""
+    return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
 
 
 def travel_minutes(hours: float) -> int:
