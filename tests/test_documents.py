@@ -3,9 +3,11 @@ the IOM cards; Russian conventions; the CLI; a PDF render with LibreOffice where
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.shared import Cm
+from docxtpl import DocxTemplate
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
@@ -57,6 +60,7 @@ from assign.format import (
     sorted_ru,
 )
 from assign.io import load_region_or_raise
+from assign.io.safe_text import docx_context
 from assign.pipeline.settings import load_region_settings
 from assign.schedule import ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
@@ -477,6 +481,28 @@ def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
         ]
         assert len(blocks) >= 2
         assert all("Региональный методист ____" in b.rows[0].cells[0].text for b in blocks)
+
+
+def test_cards_rendered_with_the_template_compiled_once_equal_docxtpls_own(
+    tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
+) -> None:
+    """The cards reuse one patched, compiled template per process; each must still be what
+    docxtpl renders for that card afresh, part by part."""
+    problem, assignment = tambov
+    region = problem.region
+    cards = iom_cards(region, outline(region, assignment, load_catalogue(), 2026))[:4]
+    paths = write_iom_cards(region, cards, SETTINGS, tmp_path / "iom")
+    template = SETTINGS.iom_template.read_bytes()
+    for card, path in zip(cards, paths, strict=True):
+        plain = DocxTemplate(io.BytesIO(template))
+        plain.render(
+            docx_context(card_context(region, card, SETTINGS, ScheduledDates())), autoescape=True
+        )
+        plain.save(tmp_path / "plain.docx")
+        with zipfile.ZipFile(path) as ours, zipfile.ZipFile(tmp_path / "plain.docx") as theirs:
+            assert ours.namelist() == theirs.namelist()
+            for name in ours.namelist():
+                assert ours.read(name) == theirs.read(name), (card.teacher.teacher_id, name)
 
 
 def test_position_is_the_subject_in_the_genitive() -> None:

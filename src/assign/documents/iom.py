@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from jinja2 import Environment, Template
 
 from assign.categories import Category
 from assign.documents.context import ScheduledDates, short_name
@@ -171,10 +172,38 @@ def card_context(
     }
 
 
+class _CompiledOnce(Environment):
+    """Jinja compiles a card's XML once per process, not once per card (it is the same)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)  # names are text, not XML
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_PATCHED: dict[str, str] = {}  # a template's parts (body, headers) as Jinja sees them
+
+
+class _CardTemplate(DocxTemplate):
+    """docxtpl cleans the same template XML of Word's run tags for every card; once will do."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        if src_xml not in _PATCHED:
+            _PATCHED[src_xml] = super().patch_xml(src_xml)
+        return _PATCHED[src_xml]
+
+
 def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
+    environment = _CompiledOnce()
     for path, context in jobs:
-        document = DocxTemplate(io.BytesIO(template))  # afresh per card: render mutates it
-        document.render(docx_context(context), autoescape=True)  # names are text, not XML
+        document = _CardTemplate(io.BytesIO(template))  # afresh per card: render mutates it
+        document.render(docx_context(context), environment, autoescape=True)
         document.save(path)
 
 
