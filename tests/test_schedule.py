@@ -4,6 +4,7 @@ seasonal reachability, holidays, frequencies, and what cannot be scheduled."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import shutil
 from collections import Counter
@@ -21,7 +22,7 @@ from assign.events.catalogue import EventType, load_catalogue
 from assign.events.outline import outline
 from assign.io import load_region_or_raise
 from assign.sample.profiles import PROFILES
-from assign.schedule import ScheduleSettings, plan_year
+from assign.schedule import ScheduleResult, ScheduleSettings, plan_year
 from assign.schedule.instances import build_instances
 from assign.schedule.output import write_schedule
 from conftest import DATA, SAMPLES
@@ -112,11 +113,17 @@ def test_a_visit_with_no_reachable_month_moves_within_its_half_year(tmp_path: Pa
     assert moved and all(m.month == 12 for i in moved for m in i.months)
 
 
-def test_holidays_and_vacations_hold_no_teacher_events(tmp_path: Path) -> None:
+@functools.cache
+def _tambov_year() -> ScheduleResult:
+    """Tambov's year on the default calendar, planned once for the tests that only read it."""
     problem, assignment = _plan("tambov")
-    result = plan_year(
+    return plan_year(
         problem, assignment, load_catalogue(), CALENDAR, ScheduleSettings(time_limit=4)
     )
+
+
+def test_holidays_and_vacations_hold_no_teacher_events() -> None:
+    result = _tambov_year()
     days = {p.start.date() for p in result.placed}
     assert not days & set(CALENDAR.holidays)
     teacher_days = {p.start.date() for p in result.placed if p.teacher_ids}
@@ -125,10 +132,7 @@ def test_holidays_and_vacations_hold_no_teacher_events(tmp_path: Path) -> None:
 
 
 def test_the_iom_cycle_runs_in_order_for_every_teacher() -> None:
-    problem, assignment = _plan("tambov")
-    result = plan_year(
-        problem, assignment, load_catalogue(), CALENDAR, ScheduleSettings(time_limit=4)
-    )
+    result = _tambov_year()
     order = [
         EventType.DIAGNOSTICS_ENTRY,
         EventType.IOM_DEVELOPMENT,
