@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Rich wraps the CLI's messages at the terminal's width, which a test run may not have (pytest
+# workers have no terminal): a wide one, so that a message the tests look for stays on one line
+os.environ.setdefault("COLUMNS", "200")
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
