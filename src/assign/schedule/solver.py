@@ -468,16 +468,23 @@ def schedule_methodist(
     solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
     status = YEAR_STATUS.get(code, Status.UNKNOWN)
-    if status.has_plan and code != cp_model.UNKNOWN:
+    start_objective = (
+        sum(UNPLACED_WEIGHT * _priority(instances[n]) for n in choices if n not in start)
+        + REMOTE_WEIGHT * sum(o.variant is not None for o in start.values())
+        + max(start_weeks.values(), default=0)
+    )
+    bound = solver.best_objective_bound
+    if status.has_plan and code != cp_model.UNKNOWN and solver.objective_value < start_objective:
         picked = {
             n: next(o for o, v in opts if solver.value(v))
             for n, opts in choices.items()
             if not solver.value(skipped[n])
         }
-        objective, bound = solver.objective_value, solver.best_objective_bound
-    else:  # no better plan: keep the greedy one, which meets every hard rule too
-        picked = start
-        objective, bound = math.nan, solver.best_objective_bound
+        objective = solver.objective_value
+    else:  # no better plan (CP-SAT may stop on a worse one when presolve loses the hint):
+        picked, objective = start, start_objective  # the greedy one meets every hard rule too
+        if status is Status.OPTIMAL and start_objective > bound:
+            status = Status.FEASIBLE
     found = shortfalls(
         methodist_id,
         instances,
