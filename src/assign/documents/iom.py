@@ -173,11 +173,13 @@ def card_context(
 
 
 class _CompiledOnce(Environment):
-    """Jinja compiles a card's XML once per process, not once per card (it is the same)."""
+    """Jinja compiles a card's XML once per batch of cards, not once per card (it is the
+    same); `patched` keeps the XML as docxtpl cleaned it for Jinja, for `_CardTemplate`."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True)  # names are text, not XML
         self._compiled: dict[str, Template] = {}
+        self.patched: dict[str, str] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is not None or template_class is not None or not isinstance(source, str):
@@ -187,22 +189,24 @@ class _CompiledOnce(Environment):
         return self._compiled[source]
 
 
-_PATCHED: dict[str, str] = {}  # a template's parts (body, headers) as Jinja sees them
-
-
 class _CardTemplate(DocxTemplate):
     """docxtpl cleans the same template XML of Word's run tags for every card; once will do."""
 
+    def __init__(self, template: bytes, environment: _CompiledOnce) -> None:
+        super().__init__(io.BytesIO(template))
+        self.environment = environment
+
     def patch_xml(self, src_xml: str) -> str:
-        if src_xml not in _PATCHED:
-            _PATCHED[src_xml] = super().patch_xml(src_xml)
-        return _PATCHED[src_xml]
+        patched = self.environment.patched
+        if src_xml not in patched:
+            patched[src_xml] = super().patch_xml(src_xml)
+        return patched[src_xml]
 
 
 def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
     environment = _CompiledOnce()
     for path, context in jobs:
-        document = _CardTemplate(io.BytesIO(template))  # afresh per card: render mutates it
+        document = _CardTemplate(template, environment)  # afresh per card: render mutates it
         document.render(docx_context(context), environment, autoescape=True)
         document.save(path)
 

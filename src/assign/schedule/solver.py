@@ -179,20 +179,10 @@ def _plan_of(e: Instance, travel: float, settings: ScheduleSettings) -> DayPlan:
     return journey(way, e.planned.spec.hours, len(e.stops), settings.day_hours)
 
 
-def _starts(
-    e: Instance,
-    days: list[date],
-    earliest: date,
-    settings: ScheduleSettings,
-    plans: dict[float, DayPlan],
-) -> list[int]:
-    """The working days a journey for `e` can start on: from the longest journey before
+def _starts(e: Instance, days: list[date], earliest: date, longest: int) -> list[int]:
+    """The working days a journey for `e` can start on: from its longest journey before
     each of its months to the month's end, not before `earliest` — so the options are
     looked for among a month's days, not the year's."""
-    for travel in e.travel_hours:
-        if math.isfinite(travel) and travel not in plans:
-            plans[travel] = _plan_of(e, travel, settings)
-    longest = max((len(p) for p in plans.values()), default=1)
     floor = bisect_left(days, earliest)
     starts: set[int] = set()
     for m in e.months:
@@ -216,17 +206,17 @@ def _options(
         earliest = max(earliest, e.not_before)
     latest = e.not_after or date.max
     day_tenths = round(settings.day_hours * TENTHS)
-    plans: dict[float, DayPlan] = {}
+    # the journey for each month's road
+    plans = {t: _plan_of(e, t, settings) for t in set(e.travel_hours) if math.isfinite(t)}
+    longest = max((len(p) for p in plans.values()), default=1)
     options = []
-    for i in _starts(e, days, earliest, settings, plans):
+    for i in _starts(e, days, earliest, longest):
         day = days[i]
         if not available[i]:
             continue
         travel = e.travel_hours[day.month - 1]
         if not math.isfinite(travel):
             continue
-        if travel not in plans:
-            plans[travel] = _plan_of(e, travel, settings)
         plan = plans[travel]
         occupied = tuple(range(i, i + len(plan)))
         if occupied[-1] >= len(days) or not all(available[j] for j in occupied):
@@ -237,8 +227,6 @@ def _options(
         if there != travel:  # the journey is counted with the road of the event's month
             if not math.isfinite(there):
                 continue
-            if there not in plans:
-                plans[there] = _plan_of(e, there, settings)
             if [bool(h) for _, h in plans[there]] != [bool(h) for _, h in plan]:
                 continue
             plan = plans[there]
