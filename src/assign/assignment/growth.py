@@ -80,9 +80,12 @@ class Growth:
             priced = self._price(comp, f, relaxation, NEGATIVE, room, PER_ROUND)
             if not len(priced.group) or time.perf_counter() > deadline:
                 break
-            comp = self.extend(comp, priced)
-            f = formulate(comp)
-            relaxation = relax(f)
+            extended = self.extend(comp, priced)
+            f_next = formulate(extended)
+            relaxed = relax(f_next)
+            if relaxed.stopped:
+                break  # out of time: the last LP solved stands, `priced` is its pricing
+            comp, f, relaxation = extended, f_next, relaxed
         else:
             priced = self._price(comp, f, relaxation, NEGATIVE, 0, 0)
         bound = relaxation.objective + float(
@@ -100,6 +103,27 @@ class Growth:
         per_group = max(WIDEN_PER_GROUP, TRACTABLE_PAIRS // max(comp.n_groups, 1))
         priced = self._price(comp, f, relaxation, window, room, per_group)
         return self.extend(comp, priced), priced.reduced_cost, priced.outside
+
+    def cheapest_outside(self, comp: Component) -> FloatArray:
+        """Per group, the least travel (in the LP stage's units per teacher) of its pairs
+        not in the component: a price above it would let a pair not built undercut a bound
+        computed over the built ones (inf: every pair of the group is built)."""
+        scale = self.travel_scale
+
+        def travel(g: int, ms: IntArray, points: IntArray) -> FloatArray:
+            return np.asarray(scale * points, dtype=np.float64)
+
+        priced = price(
+            self.costs,
+            self._groups(comp),
+            self._present(comp),
+            travel,
+            -np.inf,
+            0,
+            0,
+            OBJECTIVE_SCALE,
+        )
+        return priced.group_min
 
     def _price(
         self,

@@ -20,10 +20,13 @@ import numpy as np
 from assign.assignment import network
 from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
+from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
+from assign.assignment.lagrange import lagrangian_bound
 from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
+from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
@@ -32,8 +35,8 @@ from assign.assignment.stages import ExactSolver, Outcome, Progress
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
-START_SHARE = 0.3  # of a component's time, for the rounded-LP start of a fixed-size pool
-KERNEL_FACTOR = 2  # the start's pool is chosen among at least this many × count methodists
+SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
+BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
 MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
@@ -115,15 +118,23 @@ def solve_component(
     # that can take them join: it is always feasible, so its duals can price them.
     lp_partial = settings.allow_partial or growth is not None
 
+    fixed_size = pool is not None and pool.count is not None
+    lp_deadline = start + budget * GROWTH_SHARE
+
     def relax(f: Formulation) -> Relaxation:
-        # HiGHS's simplex is several times faster on grown sizing models; GLOP's vertex stays
-        # for the rest, whose rounded starts the public CPMP results were measured with
-        lp = solve_relaxation if growth is None else solve_relaxation_highs
-        return lp(f, *stages_of(problem, f)[0])
+        # HiGHS's simplex is several times faster on sizing models (sjc4a: 6 s against GLOP's
+        # 30 s); GLOP stays for the assignment's own models. A fixed-size pool has a plan
+        # without its LP (`_fixed_pool_without_lp`), so its LP may stop at a deadline.
+        if pool is None:
+            return solve_relaxation(f, *stages_of(problem, f)[0])
+        limit = lp_deadline - time.perf_counter() if fixed_size else None
+        return solve_relaxation_highs(f, *stages_of(problem, f)[0], limit)
 
     every = np.arange(comp.n_pairs)
     full = formulate(comp, every, lp_partial, terms, pool)
     relaxation = relax(full)
+    if relaxation.stopped and pool is not None:
+        return _fixed_pool_without_lp(problem, comp, pool, growth, start, start + budget)
     lp_bound, converged = relaxation.objective, True
     if growth is not None and relaxation.feasible:
         generated = growth.generate(
@@ -132,7 +143,7 @@ def solve_component(
             relax,
             full,
             relaxation,
-            start + budget * GROWTH_SHARE,
+            lp_deadline,
         )
         comp, full, relaxation = generated.comp, generated.formulation, generated.relaxation
         lp_bound, converged = generated.bound, generated.converged
@@ -159,15 +170,16 @@ def solve_component(
     rounds = 0
     hint: _Hint | None = None
     outside = float("inf")  # the least reduced cost among pairs not built
+    known_bound = lp_bound  # valid for the whole problem
+    started: _Started | None = None
     if pool is not None and pool.count is not None:
-        # A plan from the rounded LP is an upper bound: pruning at (upper − LP bound) is exact
-        # at once, and the plan starts the solver, which tight capacities otherwise starve.
-        started = _rounded_pool_start(
-            problem, comp, full, relaxation.values, pool, integer_solver, budget * START_SHARE
-        )
-        if started is not None:
-            upper, hint = started
-            window = upper - relaxation.objective
+        # A plan from the local search is an upper bound: pruning at (upper − LP bound) is
+        # exact at once, and the plan starts the solver, which tight capacities otherwise starve.
+        started = _fixed_pool_start(problem, comp, full, relaxation, pool, growth, start + budget)
+        known_bound = max(known_bound, started.bound)
+        if started.hint is not None:
+            hint = started.hint
+            window = started.upper - relaxation.objective
     while True:
         if growth is not None:
             if converged:
@@ -202,12 +214,18 @@ def solve_component(
             least = float(rc[pruned].min()) if pruned.any() else outside
             window = max(window * 4, least) + 1.0  # too tight: widen
             continue
+        if (
+            started is not None
+            and started.hint is not None
+            and not (outcome.values is not None and outcome.objective <= started.upper + EPS)
+        ):
+            outcome = started.outcome(f, outcome)  # the solver lost the start: keep it
         if outcome.values is None:
             return ComponentResult(
                 comp.subjects,
                 outcome.status,
                 float("nan"),
-                lp_bound / POINTS,
+                known_bound / POINTS,
                 time.perf_counter() - start,
                 comp.n_pairs,
                 int(keep.sum()),
@@ -216,6 +234,8 @@ def solve_component(
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
         cheapest_pruned = min(cheapest_pruned, outside)
         exact = cheapest_pruned > slack + EPS
+        if outcome.objective <= known_bound + EPS:  # the plan meets a bound of the whole
+            outcome.status, exact = Status.OPTIMAL, True
         rounds += 1
         if outcome.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
             window = slack
@@ -225,7 +245,7 @@ def solve_component(
         bound = (
             outcome.objective
             if status is Status.OPTIMAL
-            else max(lp_bound, min(outcome.bound, relaxation.objective + cheapest_pruned))
+            else max(known_bound, min(outcome.bound, relaxation.objective + cheapest_pruned))
         )
         result = ComponentResult(
             comp.subjects,
@@ -270,52 +290,118 @@ def _within_budget(
     return limited
 
 
-def _rounded_pool_start(
+@dataclass
+class _Started:
+    """A fixed-size pool's start: the local search's plan (hint None: none that serves
+    everyone), its objective, and the Lagrangian bound (points, with the constant)."""
+
+    hint: _Hint | None
+    upper: float
+    bound: float
+
+    def outcome(self, f: Formulation, solved: Outcome) -> Outcome:
+        """The start as the solver's outcome on `f`, with the solver's bound."""
+        assert self.hint is not None
+        values = np.zeros(len(f.lb), dtype=np.int64)
+        for var, value in (_map_hint(self.hint, f) or {}).items():
+            values[var] = value
+        return Outcome(Status.FEASIBLE, values, self.upper, solved.bound, solved.wall_time)
+
+
+def _fixed_pool_start(
     problem: AssignmentProblem,
     comp: Component,
     full: Formulation,
-    lp_values: np.ndarray,
+    relaxation: Relaxation,
     pool: PoolSpec,
-    integer_solver: ExactSolver,
-    time_limit: float,
-) -> tuple[float, _Hint] | None:
-    """A good plan fast, for an upper bound and a start: (objective in points, hint), or None.
+    growth: Growth | None,
+    deadline: float,
+) -> _Started:
+    """A good plan and a better bound, for a pool of fixed size: a local search from the
+    LP's most open methodists (`neighbourhood`), then Lagrangian steps from the LP's duals
+    (`lagrange`), each in its share of the time left."""
+    fixed = _fixed_pool(comp, pool)
+    score = np.array([relaxation.values[full.open[m]] for m in range(len(comp.methodists))])
+    left = deadline - time.perf_counter()
+    searched = local_search(
+        comp,
+        fixed,
+        fixed.first_open(score),
+        problem.settings,
+        time.perf_counter() + left * SEARCH_SHARE,
+    )
+    hint, upper = None, float("inf")
+    if searched is not None and searched.complete:
+        counts = searched.counts
+        hint = _Hint(
+            {int(p): int(counts[p]) for p in np.flatnonzero(counts)},
+            {m: int(searched.opened[m]) for m in range(len(comp.methodists))},
+        )
+        upper = searched.objective
+    duals = np.array([relaxation.duals[full.assign_row[g]] for g in range(comp.n_groups)])
+    caps = _price_caps(comp, growth)
+    lagrange = lagrangian_bound(fixed, duals, caps, upper, time.perf_counter() + left * BOUND_SHARE)
+    return _Started(hint, upper, lagrange.bound)
 
-    Two restricted models, each started from the one before: the pool fixed to the `count`
-    methodists the LP opens most (an assignment only: quick even at region scale), then a
-    kernel of every methodist the LP opens at all, where the pool itself is chosen (what
-    tight capacities need)."""
+
+def _fixed_pool(comp: Component, pool: PoolSpec) -> FixedPool:
     assert pool.count is not None
-    score = np.array([lp_values[full.open[m]] for m in range(len(comp.methodists))])
-    score[list(pool.always_open)] = np.inf
-    ranked = np.argsort(-score, kind="stable")
-    local = {int(m): i for i, m in enumerate(comp.methodists)}
-    pair_local = np.array([local[int(m)] for m in comp.pair_methodist], dtype=np.int64)
-    best: tuple[float, _Hint] | None = None
-    start = time.perf_counter()
-    kernels = (pool.count, max(int((score > EPS).sum()), KERNEL_FACTOR * pool.count))
-    for step, size in enumerate(kernels):
-        opened = np.zeros(len(comp.methodists), dtype=bool)
-        opened[ranked[:size]] = True
-        f = formulate(
-            comp,
-            np.flatnonzero(opened[pair_local]),
-            problem.settings.allow_partial,
-            (Term.TRAVEL,),
-            pool,
-        )
-        left = time_limit - (time.perf_counter() - start)
-        outcome = integer_solver(
-            f,
-            _fixed_pool_stages(problem, f),
-            problem.settings,
-            _map_hint(best[1] if best else None, f),
-            None,
-            left / (len(kernels) - step),
-        )
-        if outcome.values is not None and (best is None or outcome.objective < best[0]):
-            best = outcome.objective, _hint_of(f, outcome)
-    return best
+    travel = FIXED_POOL_WEIGHTS[0][Term.TRAVEL.value] * WEIGHT_SCALE
+    cost = comp.pair_travel.astype(np.float64) * travel
+    return FixedPool(comp, cost, pool.count, pool.always_open)
+
+
+def _price_caps(comp: Component, growth: Growth | None) -> np.ndarray:
+    """The Lagrangian prices' caps: the cheapest pair not built, per group."""
+    return growth.cheapest_outside(comp) if growth is not None else np.full(comp.n_groups, np.inf)
+
+
+def _fixed_pool_without_lp(
+    problem: AssignmentProblem,
+    comp: Component,
+    pool: PoolSpec,
+    growth: Growth | None,
+    start: float,
+    deadline: float,
+) -> tuple[ComponentResult, _Plan | None]:
+    """A fixed-size pool whose LP did not end in its share of the time (region scale): the
+    Lagrangian bound from each group's cheapest pair, then the local search from the
+    methodists whose knapsacks at the best prices save most. No pruning proof, so the plan
+    is optimal only when it meets the bound."""
+    fixed = _fixed_pool(comp, pool)
+    cheapest = np.full(comp.n_groups, np.inf)
+    np.minimum.at(cheapest, fixed.pair_group, fixed.cost)
+    caps = _price_caps(comp, growth)
+    left = deadline - time.perf_counter()
+    lagrange = lagrangian_bound(
+        fixed, cheapest, caps, np.inf, time.perf_counter() + left * BOUND_SHARE
+    )
+    searched = local_search(
+        comp, fixed, fixed.first_open(-lagrange.values), problem.settings, deadline
+    )
+    bound, runtime = lagrange.bound, time.perf_counter() - start
+    if searched is None or not searched.complete:
+        return ComponentResult(
+            comp.subjects, Status.TIME_LIMIT, float("nan"), bound / POINTS, runtime, comp.n_pairs, 0
+        ), None
+    counts = searched.counts
+    used = np.flatnonzero(counts)
+    status = Status.OPTIMAL if searched.objective <= bound + EPS else Status.FEASIBLE
+    result = ComponentResult(
+        comp.subjects,
+        status,
+        searched.objective / POINTS,
+        bound / POINTS,
+        runtime,
+        comp.n_pairs,
+        len(used),
+    )
+    plan = _Plan(
+        {(int(comp.pair_group[p]), int(comp.pair_methodist[p])): int(counts[p]) for p in used},
+        {},
+        {int(comp.methodists[m]) for m in np.flatnonzero(searched.opened)},
+    )
+    return result, plan
 
 
 def _infeasible_reasons(problem: AssignmentProblem, comp: Component) -> list[str]:

@@ -1,0 +1,183 @@
+"""A fixed-size pool's bound and local search, checked against independent computations:
+knapsacks by enumeration, bounds against the LP and the published optima of the
+Osman–Christofides instances, plans re-checked for capacity and service."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assign.assignment import AssignmentSettings, build_problem
+from assign.assignment.candidates import CandidateLimit
+from assign.assignment.fixed_pool import FixedPool
+from assign.assignment.formulation import WEIGHT_SCALE, PoolSpec, formulate
+from assign.assignment.growth import Growth
+from assign.assignment.lagrange import lagrangian_bound
+from assign.assignment.lp import solve_relaxation
+from assign.assignment.neighbourhood import local_search
+from assign.assignment.problem import AssignmentProblem, Component
+from assign.assignment.settings import Term
+from assign.assignment.solve import _fixed_pool_stages
+from assign.io import load_region
+from assign.pool.sizing import pool_region
+from assignment_helpers import planar_region
+from test_pool import _with_candidates
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import cpmp_bench  # the benchmark's instance reader and region writer
+
+KNOWN = {
+    row["instance"]: float(row["bks"])
+    for row in csv.DictReader((cpmp_bench.BENCH / "bks.csv").open(encoding="utf-8"))
+}
+
+
+def _oc(tmp_path: Path, name: str, nearest: int | None = None):
+    """An Osman–Christofides instance as the benchmark builds it: (problem, component, p)."""
+    p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / f"{name}.txt")
+    cpmp_bench.write_region(tmp_path / name, points, True)
+    region = load_region(tmp_path / name).region
+    assert region is not None
+    widened, eligible, _ = pool_region(region, False)
+    settings = AssignmentSettings(
+        min_load=0, max_load=capacity, objective="distance", load_unit="weighted"
+    )
+    limit = CandidateLimit(frozenset(eligible), nearest) if nearest else None
+    problem = build_problem(widened, settings, limit=limit)
+    return problem, problem.components[0], p
+
+
+def _fixed(comp: Component, p: int) -> FixedPool:
+    return FixedPool(comp, comp.pair_travel * float(WEIGHT_SCALE), p, frozenset())
+
+
+def _lp(problem: AssignmentProblem, comp: Component, p: int):
+    full = formulate(comp, np.arange(comp.n_pairs), False, (Term.TRAVEL,), PoolSpec(frozenset(), p))
+    relaxation = solve_relaxation(full, *_fixed_pool_stages(problem, full)[0])
+    duals = np.array([relaxation.duals[full.assign_row[g]] for g in range(comp.n_groups)])
+    opened = np.array([relaxation.values[full.open[m]] for m in range(len(comp.methodists))])
+    return relaxation.objective, duals, opened
+
+
+def _check_plan(pool: FixedPool, counts: np.ndarray, opened: np.ndarray, p: int) -> None:
+    """Every teacher served once, only by open methodists, within their capacity."""
+    assert (pool.unserved(counts) == 0).all()
+    loads = pool.loads(counts)
+    assert (loads <= pool.cap).all()
+    assert (loads[~opened] == 0).all() and opened.sum() == p
+
+
+def test_knapsacks_equal_enumeration() -> None:
+    """Schools with several teachers of one weight (a group of count > 1, split into 1, 2, 4…
+    copies), weights 2–5, a capacity of 9: each methodist's best knapsack at random prices
+    equals the best of every integer choice of teachers."""
+    rng = np.random.default_rng(7)
+    schools = [(f"S{i}", float(rng.uniform(0, 80)), float(rng.uniform(0, 80))) for i in range(5)]
+    teachers = []
+    for s, _, _ in schools:
+        weight = float(rng.integers(2, 6))
+        teachers += [(f"T{s}{k}", s, "Математика", weight) for k in range(int(rng.integers(1, 4)))]
+    region = planar_region(schools, teachers, [("X", "Математика", 0.0, 0.0, None, None)])
+    region = _with_candidates(
+        region, [(f"C{i}", x + 5, y) for i, (_, x, y) in enumerate(schools)], False
+    )
+    widened, _, _ = pool_region(region, False)
+    settings = AssignmentSettings(min_load=0, max_load=9, load_unit="weighted")
+    comp = build_problem(widened, settings).components[0]
+    assert comp.group_count.max() > 1
+    pool = _fixed(comp, 2)
+    for _ in range(5):
+        prices = pool.cost.max() * rng.uniform(0.2, 1.2, comp.n_groups)
+        value, taken = pool.knapsacks(prices)
+        for m in range(pool.n_fac):
+            own = np.flatnonzero(pool.pair_fac == m)
+            best = 0.0
+            for choice in itertools.product(*(range(pool.n[pool.pair_group[q]] + 1) for q in own)):
+                x = np.array(choice)
+                if (x * pool.weight[pool.pair_group[own]]).sum() <= pool.cap[m]:
+                    best = min(
+                        best, float((x * (pool.cost[own] - prices[pool.pair_group[own]])).sum())
+                    )
+            assert value[m] == pytest.approx(best)
+            got = taken[own]
+            assert (got * pool.weight[pool.pair_group[own]]).sum() <= pool.cap[m]
+            assert (got * (pool.cost[own] - prices[pool.pair_group[own]])).sum() == pytest.approx(
+                best
+            )
+
+
+@pytest.mark.parametrize("name", ["oc01", "oc08"])
+def test_lagrangian_bound_lies_between_the_lp_and_the_known_optimum(
+    tmp_path: Path, name: str
+) -> None:
+    """The integer knapsacks raise the bound over the LP's, never past the published optimum
+    (floored distances in points: × 100 per km, × WEIGHT_SCALE in the model)."""
+    problem, comp, p = _oc(tmp_path, name)
+    lp, duals, _ = _lp(problem, comp, p)
+    pool = _fixed(comp, p)
+    optimum = KNOWN[name] * 100 * WEIGHT_SCALE
+    found = lagrangian_bound(
+        pool, duals, np.full(comp.n_groups, np.inf), optimum, time.perf_counter() + 30
+    )
+    assert lp + 1 < found.bound <= optimum + 1e-6
+    assert found.steps > 1
+
+
+def test_a_bound_over_candidate_lists_is_capped_by_the_pairs_not_built(tmp_path: Path) -> None:
+    """oc01 with each school's 2 nearest candidates only: prices capped at the cheapest pair
+    left out keep the bound under the whole problem's optimum (713); uncapped, the bound of
+    the lists alone passes it — the lists' own optimum is dearer."""
+    problem, comp, p = _oc(tmp_path, "oc01", nearest=2)
+    assert problem.candidate_costs is not None
+    _, duals, _ = _lp(problem, comp, p)
+    growth = Growth(problem, problem.candidate_costs, float(WEIGHT_SCALE), 10**6)
+    cap = growth.cheapest_outside(comp)
+    assert np.isfinite(cap).all()
+    pool = _fixed(comp, p)
+    optimum = KNOWN["oc01"] * 100 * WEIGHT_SCALE
+    capped = lagrangian_bound(pool, duals, cap, optimum, time.perf_counter() + 30)
+    free = lagrangian_bound(
+        pool, duals, np.full(comp.n_groups, np.inf), np.inf, time.perf_counter() + 30
+    )
+    assert capped.bound <= optimum + 1e-6
+    assert free.bound > optimum
+
+
+def test_an_open_set_with_room_sends_each_teacher_to_the_nearest_open_methodist(
+    tmp_path: Path,
+) -> None:
+    _, comp, p = _oc(tmp_path, "oc01")
+    pool = _fixed(comp, p)
+    pool.cap[:] = int((pool.n * pool.weight).sum())  # room for everyone anywhere
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[[3, 17, 25, 31, 44]] = True
+    counts = pool.allocate(opened)
+    assert counts is not None
+    _check_plan(pool, counts, opened, p)
+    nearest = sum(
+        pool.cost[own[opened[pool.pair_fac[own]]]].min()
+        for own in (np.flatnonzero(pool.pair_group == g) for g in range(pool.n_groups))
+    )
+    assert pool.objective(counts) == pytest.approx(nearest)
+
+
+@pytest.mark.parametrize("name", ["oc01", "oc02", "oc03"])
+def test_the_local_search_reaches_the_known_optimum(tmp_path: Path, name: str) -> None:
+    """From the LP's most open methodists, sub-pools and drop–add moves reach the published
+    optimum of 50-point instances; the plan is re-checked for capacity and service."""
+    problem, comp, p = _oc(tmp_path, name)
+    _, _, score = _lp(problem, comp, p)
+    pool = _fixed(comp, p)
+    start = pool.first_open(score)
+    first = pool.allocate(start)
+    searched = local_search(comp, pool, start, problem.settings, time.perf_counter() + 60)
+    assert searched is not None and searched.complete
+    _check_plan(pool, searched.counts, searched.opened, p)
+    assert searched.objective == pytest.approx(KNOWN[name] * 100 * WEIGHT_SCALE)
+    assert first is not None and searched.objective <= pool.objective(first)
