@@ -5,6 +5,7 @@ Osman–Christofides instances, plans re-checked for capacity and service."""
 from __future__ import annotations
 
 import csv
+import importlib
 import itertools
 import sys
 import time
@@ -13,18 +14,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assign.assignment import AssignmentSettings, build_problem
+from assign.assignment import AssignmentSettings, Status, build_problem
 from assign.assignment.candidates import CandidateLimit
 from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import WEIGHT_SCALE, PoolSpec, formulate
 from assign.assignment.growth import Growth
 from assign.assignment.lagrange import lagrangian_bound
-from assign.assignment.lp import solve_relaxation
+from assign.assignment.lp import Relaxation, solve_relaxation
 from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import AssignmentProblem, Component
 from assign.assignment.settings import Term
 from assign.assignment.solve import _fixed_pool_stages
 from assign.io import load_region
+from assign.pool import PoolSettings, size_pool
 from assign.pool.sizing import pool_region
 from assignment_helpers import planar_region
 from test_pool import _with_candidates
@@ -181,3 +183,38 @@ def test_the_local_search_reaches_the_known_optimum(tmp_path: Path, name: str) -
     _check_plan(pool, searched.counts, searched.opened, p)
     assert searched.objective == pytest.approx(KNOWN[name] * 100 * WEIGHT_SCALE)
     assert first is not None and searched.objective <= pool.objective(first)
+
+
+def test_a_pool_whose_lp_does_not_end_still_gets_a_plan_and_a_valid_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Region scale, where the LP may not end in its share of the time: with every LP
+    stopped, `assign pool --count` still plans oc01 from the Lagrangian prices and the local
+    search; the plan is re-checked on the instance's own distances and the bound stays under
+    the published optimum."""
+    solve_module = importlib.import_module("assign.assignment.solve")
+
+    def stopped(f: object, coefs: object, constant: object, time_limit: object = None):
+        empty = np.zeros(1)
+        return Relaxation(False, float("inf"), empty, empty, empty, stopped=True)
+
+    monkeypatch.setattr(solve_module, "solve_relaxation_highs", stopped)
+    p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / "oc01.txt")
+    cpmp_bench.write_region(tmp_path / "oc01", points, True)
+    region = load_region(tmp_path / "oc01").region
+    assert region is not None
+    settings = AssignmentSettings(
+        min_load=0, max_load=capacity, objective="distance", load_unit="weighted", time_limit=10
+    )
+    result = size_pool(region, PoolSettings(assignment=settings, count=p, check_eligibility=False))
+    (pool,) = result.pools
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    served = {int(t[1:]): int(m[1:]) for t, m in result.assignment.items()}
+    assert len(served) == len(points) and len(set(served.values())) == p
+    loads: dict[int, float] = {}
+    for t, m in served.items():
+        loads[m] = loads.get(m, 0.0) + points[t][2]
+    assert max(loads.values()) <= capacity
+    travel = sum(cpmp_bench.distance(points[t], points[m], True) for t, m in served.items())
+    assert pool.travel == pytest.approx(travel)
+    assert 600 < pool.bound <= KNOWN["oc01"] <= travel

@@ -195,27 +195,38 @@ class FixedPool:
         return counts
 
     def first_open(self, score: FloatArray) -> BoolArray:
-        """`count` methodists to start from: those always open, then — while some school is
-        out of every open methodist's reach — the one reaching most unreached load, then the
-        highest `score` (the LP's open values)."""
+        """`count` methodists to start from: those always open, then one at a time the best
+        by `score` (the LP's open values, or the Lagrangian's knapsacks) plus the share of
+        its capacity that the load no open methodist has taken yet would fill — each taking
+        the nearest such load up to its capacity — then the best by `score`."""
         opened = self.always.copy()
-        demand = (self.n * self.weight).astype(np.float64)
-        score = score / max(float(np.abs(score).max()), EPS)  # a tie-break below one unit
+        left = (self.n * self.weight).astype(np.float64)  # load not taken by an open one
+        score = score / max(float(np.abs(score).max()), EPS)
+        by_cost = np.lexsort((self.cost, self.pair_fac))
+        starts = np.searchsorted(self.pair_fac[by_cost], np.arange(self.n_fac + 1))
+        room = np.maximum(self.cap, 1).astype(np.float64)
+
+        def take(m: int) -> None:
+            space = float(self.cap[m])
+            for group in self.pair_group[by_cost[starts[m] : starts[m + 1]]]:
+                taken = min(left[group], space)
+                left[group] -= taken
+                space -= taken
+                if space <= 0:
+                    break
+
+        for m in np.flatnonzero(opened):
+            take(int(m))
         while opened.sum() < self.count:
-            reached = np.zeros(self.n_groups, dtype=bool)
-            reached[self.pair_group[opened[self.pair_fac]]] = True
-            if reached.all():
-                break
-            pull = np.bincount(
-                self.pair_fac,
-                weights=demand[self.pair_group] * ~reached[self.pair_group],
-                minlength=self.n_fac,
-            )
-            pull[opened] = -1.0
-            if pull.max() <= 0:
-                break  # what no one reaches is the diagnosis's to report
-            opened[int(np.argmax(pull + EPS * score))] = True
+            fill = np.bincount(self.pair_fac, weights=left[self.pair_group], minlength=self.n_fac)
+            fill = np.minimum(fill, room) / room
+            if fill[~opened].max(initial=0.0) <= EPS:
+                break  # every load has a methodist: the rest by score
+            key = np.where(opened, -np.inf, fill + score)
+            best = int(np.argmax(key))
+            opened[best] = True
+            take(best)
         rest = np.flatnonzero(~opened)
-        room = self.count - int(opened.sum())
-        opened[rest[np.argsort(-score[rest], kind="stable")[: max(room, 0)]]] = True
+        room_left = self.count - int(opened.sum())
+        opened[rest[np.argsort(-score[rest], kind="stable")[: max(room_left, 0)]]] = True
         return opened

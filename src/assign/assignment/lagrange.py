@@ -28,6 +28,7 @@ class LagrangeBound:
     bound: float  # in the model's objective units; -inf when no step was made
     steps: int
     values: FloatArray  # each methodist's knapsack at the prices of the best bound
+    prices: FloatArray  # those prices, to go on from
 
 
 def relaxed(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray, FloatArray]:
@@ -53,14 +54,14 @@ def lagrangian_bound(
     pair of its group left out of the model, so the pairs not built cannot undercut it."""
     u = np.minimum(np.asarray(u, dtype=np.float64), cap)
     best, step, stall, steps = -np.inf, FIRST_STEP, 0, 0
-    values = np.zeros(pool.n_fac)
+    values, best_u = np.zeros(pool.n_fac), u
     while time.perf_counter() < deadline and step > LAST_STEP:
         bound, gradient, value = relaxed(pool, u)
         if not np.isfinite(bound):
             break  # prices running away: a relaxation some group cannot be served in
         steps += 1
         if bound > best + EPS:
-            best, stall, values = bound, 0, value
+            best, stall, values, best_u = bound, 0, value, u
         else:
             stall += 1
             if stall >= STALL:
@@ -70,4 +71,4 @@ def lagrangian_bound(
             break  # the relaxed plan serves everyone once, or the bound meets the plan
         target = upper if np.isfinite(upper) else abs(bound) * 1.05 + 1.0
         u = np.minimum(u + step * max(target - bound, EPS) / norm * gradient, cap)
-    return LagrangeBound(best, steps, values)
+    return LagrangeBound(best, steps, values, best_u)

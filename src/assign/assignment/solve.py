@@ -38,6 +38,7 @@ KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
 BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
+LP_SHARE = 0.25  # of a fixed-size pool's time, for its LP and column generation
 MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
@@ -119,7 +120,7 @@ def solve_component(
     lp_partial = settings.allow_partial or growth is not None
 
     fixed_size = pool is not None and pool.count is not None
-    lp_deadline = start + budget * GROWTH_SHARE
+    lp_deadline = start + budget * (LP_SHARE if fixed_size else GROWTH_SHARE)
 
     def relax(f: Formulation) -> Relaxation:
         # HiGHS's simplex is several times faster on sizing models (sjc4a: 6 s against GLOP's
@@ -373,13 +374,20 @@ def _fixed_pool_without_lp(
     np.minimum.at(cheapest, fixed.pair_group, fixed.cost)
     caps = _price_caps(comp, growth)
     left = deadline - time.perf_counter()
-    lagrange = lagrangian_bound(
+    first = lagrangian_bound(
         fixed, cheapest, caps, np.inf, time.perf_counter() + left * BOUND_SHARE
     )
     searched = local_search(
-        comp, fixed, fixed.first_open(-lagrange.values), problem.settings, deadline
+        comp,
+        fixed,
+        fixed.first_open(-first.values),
+        problem.settings,
+        deadline - left * BOUND_SHARE,
     )
-    bound, runtime = lagrange.bound, time.perf_counter() - start
+    upper = searched.objective if searched is not None and searched.complete else np.inf
+    # on from the best prices, now with the plan as the steps' target
+    again = lagrangian_bound(fixed, first.prices, caps, upper, deadline)
+    bound, runtime = max(first.bound, again.bound), time.perf_counter() - start
     if searched is None or not searched.complete:
         return ComponentResult(
             comp.subjects, Status.TIME_LIMIT, float("nan"), bound / POINTS, runtime, comp.n_pairs, 0
