@@ -218,8 +218,10 @@ class FixedPool:
         for m in np.flatnonzero(opened):
             take(int(m))
         while opened.sum() < self.count:
-            fill = np.bincount(self.pair_fac, weights=left[self.pair_group], minlength=self.n_fac)
-            fill = np.minimum(fill, room) / room
+            reachable = np.bincount(
+                self.pair_fac, weights=left[self.pair_group], minlength=self.n_fac
+            )
+            fill = np.minimum(reachable, room) / room
             if fill[~opened].max(initial=0.0) <= EPS:
                 break  # every load has a methodist: the rest by score
             key = np.where(opened, -np.inf, fill + score)

@@ -56,7 +56,8 @@ def lagrangian_bound(
     best, step, stall, steps = -np.inf, FIRST_STEP, 0, 0
     values, best_u = np.zeros(pool.n_fac), u
     while time.perf_counter() < deadline and step > LAST_STEP:
-        bound, gradient, value = relaxed(pool, u)
+        with np.errstate(over="ignore", invalid="ignore"):  # runaway prices: handled below
+            bound, gradient, value = relaxed(pool, u)
         if not np.isfinite(bound):
             break  # prices running away: a relaxation some group cannot be served in
         steps += 1

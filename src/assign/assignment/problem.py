@@ -31,6 +31,15 @@ BoolArray = npt.NDArray[np.bool_]
 
 OBJECTIVE_SCALE = 100  # points per unit of travel: trips count to 0.01 h (36 s) or 0.01 km
 LOAD_SCALE = 100  # load units per teacher of weight 1
+PAIR_FIELDS = (
+    "pair_group",
+    "pair_methodist",
+    "pair_travel",
+    "pair_change",
+    "pair_hours",
+    "pair_km",
+    "pair_in_person",
+)
 GONE = -2  # a current methodist no longer in the region: every plan changes the teacher
 
 
@@ -95,6 +104,11 @@ class Component:
         if not len(self.methodists):
             return 0
         return LOAD_SCALE * round(self.total_load / (len(self.methodists) * LOAD_SCALE))
+
+    def pairs_at(self, index: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> dict[str, Any]:
+        """The pair arrays at `index` (positions or a mask): what a smaller component made
+        with `dataclasses.replace` takes."""
+        return {name: getattr(self, name)[index] for name in PAIR_FIELDS}
 
     def split_keys(self) -> IntArray:
         """One key per (school, subject): groups that must not be split share it."""

@@ -38,7 +38,6 @@ KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
 BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
-LP_SHARE = 0.25  # of a fixed-size pool's time, for its LP and column generation
 MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
 ComponentProgress = Callable[[int, int, str], None]  # (done, total, component name)
@@ -120,7 +119,7 @@ def solve_component(
     lp_partial = settings.allow_partial or growth is not None
 
     fixed_size = pool is not None and pool.count is not None
-    lp_deadline = start + budget * (LP_SHARE if fixed_size else GROWTH_SHARE)
+    lp_deadline = start + budget * GROWTH_SHARE
 
     def relax(f: Formulation) -> Relaxation:
         # HiGHS's simplex is several times faster on sizing models (sjc4a: 6 s against GLOP's

@@ -263,13 +263,7 @@ def _without(comp: Component, drop: set[int]) -> Component:
         methodists=comp.methodists[keep_m],
         min_load=comp.min_load[keep_m],
         max_load=comp.max_load[keep_m],
-        pair_group=comp.pair_group[keep_p],
-        pair_methodist=comp.pair_methodist[keep_p],
-        pair_travel=comp.pair_travel[keep_p],
-        pair_change=comp.pair_change[keep_p],
-        pair_hours=comp.pair_hours[keep_p],
-        pair_km=comp.pair_km[keep_p],
-        pair_in_person=comp.pair_in_person[keep_p],
+        **comp.pairs_at(keep_p),
     )
 
 
