@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,16 +41,6 @@ PAIR_FIELDS = (
     "pair_in_person",
 )
 GONE = -2  # a current methodist no longer in the region: every plan changes the teacher
-
-
-class GroupKey(NamedTuple):
-    """What makes teachers interchangeable for the solver."""
-
-    school: int
-    subject: str
-    weight: int
-    current: int  # global methodist index, -1 if none, GONE if no longer in the region
-    special: str | None  # the teacher's own id when pinned or banned
 
 
 @dataclass
@@ -300,6 +290,7 @@ def build_problem(
         near = sparse.nearest({k: sorted(v) for k, v in needs.items()}, limit.nearest)
     travel = model.matrix(school_ids, [model.person_place(m) for m in region.methodists[:first]])
     hours, km, in_person = pair_costs(travel, settings)
+    dense = (hours, km, in_person)
 
     pins = {t: m for t, m in settings.pins}
     bans: dict[str, set[str]] = defaultdict(set)
@@ -308,6 +299,7 @@ def build_problem(
 
     components = []
     unplaceable: list[Unplaceable] = []
+    index = _Index(t_index, s_index, m_index, pins, bans)
     for c_index, subjects in enumerate(_components(region)):
         members = np.array(
             [
@@ -317,81 +309,62 @@ def build_problem(
             ],
             dtype=np.int64,
         )
-        groups: dict[GroupKey, list[int]] = defaultdict(list)
-        for subject in subjects:
-            for teacher in region.teachers_by_subject[subject]:
-                weight = load_units(region, settings, teacher)
-                current = region.current_methodist_of.get(teacher.teacher_id)
-                special = (
-                    teacher.teacher_id
-                    if (teacher.teacher_id in pins or teacher.teacher_id in bans)
-                    else None
-                )
-                key = GroupKey(
-                    s_index[teacher.school_id],
-                    subject,
-                    weight,
-                    current_index(m_index, current),
-                    special,
-                )
-                groups[key].append(t_index[teacher.teacher_id])
-        comp_unplaceable: list[Unplaceable] = []
-        kept_keys: list[GroupKey] = []
-        p_group: list[int] = []
-        p_methodist: list[int] = []
-        far: list[tuple[FloatArray, FloatArray, BoolArray]] = []  # candidate pairs' costs
-        covering = {  # the component's methodists of each subject, in member order
-            subject: np.array(
-                [m for m in members if subject in region.methodists[m].subjects], dtype=np.int64
-            )
-            for subject in subjects
-        }
-        for key, teachers in groups.items():
-            if key.special is None:  # no pin or ban: the subject and the rule of reach
-                found = covering[key.subject]
-                found = found[found < first]
-                if settings.reach != "remote":
-                    found = found[in_person[key.school, found]]
-                eligible: list[int] = found.tolist()
-                if (key.school, key.subject) in near:
-                    chosen, near_hours, near_km, near_in_person = near[key.school, key.subject]
-                    eligible += chosen.tolist()
-                    far.append((near_hours, near_km, near_in_person))
+        groups = _Groups.of(region, settings, subjects, index)
+        pairs = _Pairs()
+        for s, subject in enumerate(subjects):  # no pin or ban: the subject and the reach
+            found = members[[subject in region.methodists[m].subjects for m in members]]
+            found = found[found < first]
+            chosen = np.flatnonzero((groups.subject == s) & groups.plain)
+            if settings.reach == "remote":
+                allowed = np.ones((len(chosen), len(found)), dtype=bool)
             else:
-                reachable = in_person[key.school]
-                if sparse is not None:
-                    row = sparse.row(key.school)
-                    reachable = np.concatenate([reachable, row.in_person[0]])
-                eligible = _eligible(
+                allowed = in_person[np.ix_(groups.school[chosen], found)]
+            rows, cols = np.nonzero(allowed)
+            pairs.add_dense(chosen[rows], found[cols], groups.school[chosen[rows]], dense)
+        for g in np.flatnonzero(groups.plain) if near else ():
+            listed = near.get((int(groups.school[g]), subjects[groups.subject[g]]))
+            if listed is not None:
+                pairs.add(np.full(len(listed[0]), g), *listed)
+        for g in np.flatnonzero(~groups.plain):  # pinned or banned: `_eligible`
+            school = int(groups.school[g])
+            reachable = in_person[school]
+            if sparse is not None:
+                row = sparse.row(school)
+                reachable = np.concatenate([reachable, row.in_person[0]])
+            eligible = np.array(
+                _eligible(
                     region,
                     settings,
                     members,
-                    key.subject,
-                    key.special,
+                    subjects[groups.subject[g]],
+                    groups.special[g],
                     pins,
                     bans,
                     reachable,
                     methodist_ids,
-                )
-                if sparse is not None:
-                    picked = np.array([m - first for m in eligible if m >= first], dtype=np.int64)
-                    far.append((row.hours[0, picked], row.km[0, picked], row.in_person[0, picked]))
-            if not eligible:
-                reason = _no_pair_reason(region, settings, key.subject, key.special, pins)
-                comp_unplaceable += [Unplaceable(t, reason) for t in teachers]
-                continue
-            p_group += [len(kept_keys)] * len(eligible)
-            p_methodist += eligible
-            kept_keys.append(key)
+                ),
+                dtype=np.int64,
+            )
+            here = eligible[eligible < first]
+            pairs.add_dense(np.full(len(here), g), here, np.full(len(here), school), dense)
+            if sparse is not None:
+                picked = eligible[eligible >= first]
+                owner = np.full(len(picked), g)
+                at = picked - first
+                pairs.add(owner, picked, row.hours[0, at], row.km[0, at], row.in_person[0, at])
+        pg, pm, p_hours, p_km, p_in_person = pairs.by_group()
+        served = np.bincount(pg, minlength=groups.n) > 0
+        comp_unplaceable: list[Unplaceable] = []
+        for g in np.flatnonzero(~served):
+            subject = subjects[groups.subject[g]]
+            reason = _no_pair_reason(region, settings, subject, groups.special[g], pins)
+            comp_unplaceable += [Unplaceable(t, reason) for t in groups.teachers[g]]
         unplaceable += comp_unplaceable
-        if not kept_keys:
+        if not served.any():
             continue
-        pg = np.array(p_group, dtype=np.int64)
-        pm = np.array(p_methodist, dtype=np.int64)
-        group_school = np.array([k.school for k in kept_keys], dtype=np.int64)
-        group_current = np.array([k.current for k in kept_keys], dtype=np.int64)
-        ps = group_school[pg]
-        p_hours, p_km, p_in_person = _pair_values(ps, pm, first, (hours, km, in_person), far)
+        kept = np.flatnonzero(served)
+        pg = (np.cumsum(served) - 1)[pg]  # groups renumbered without the unserved
+        group_current = groups.current[kept]
         p_cost = p_km if settings.objective == "distance" else p_hours
         local_min, local_max = _load_limits(region, settings, members)
         components.append(
@@ -399,11 +372,11 @@ def build_problem(
                 index=c_index,
                 subjects=subjects,
                 methodists=members,
-                group_teachers=[groups[k] for k in kept_keys],
-                group_count=np.array([len(groups[k]) for k in kept_keys], dtype=np.int64),
-                group_weight=np.array([k.weight for k in kept_keys], dtype=np.int64),
-                group_school=group_school,
-                group_subject=[k.subject for k in kept_keys],
+                group_teachers=[groups.teachers[g] for g in kept],
+                group_count=np.array([len(groups.teachers[g]) for g in kept], dtype=np.int64),
+                group_weight=groups.weight[kept],
+                group_school=groups.school[kept],
+                group_subject=[subjects[groups.subject[g]] for g in kept],
                 group_current=group_current,
                 pair_group=pg,
                 pair_methodist=pm,
@@ -440,26 +413,132 @@ def _first_candidate(methodist_ids: list[str], limit: CandidateLimit) -> int:
     return first
 
 
-def _pair_values(
-    ps: IntArray,
-    pm: IntArray,
-    first: int,
-    dense: tuple[FloatArray, FloatArray, BoolArray],
-    far: list[tuple[FloatArray, FloatArray, BoolArray]],
-) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Hours, km and in-person of each pair: from the matrix for methodists before `first`,
-    from the candidate lists (in pair order) for the others."""
-    near = pm < first
+@dataclass
+class _Index:
+    """Positions of a region's ids, and its pins and bans, for grouping its teachers."""
 
-    def column(i: int, matrix: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        values = np.empty(len(pm), dtype=matrix.dtype)
-        values[near] = matrix[ps[near], pm[near]]
-        if far:
-            values[~near] = np.concatenate([f[i] for f in far])
-        return values
+    teacher: dict[str, int]
+    school: dict[str, int]
+    methodist: dict[str, int]
+    pins: dict[str, str]
+    bans: dict[str, set[str]]
 
-    hours, km, in_person = dense
-    return column(0, hours), column(1, km), column(2, in_person)
+
+@dataclass
+class _Groups:
+    """A component's teachers grouped by what makes them interchangeable (school, subject,
+    load, current methodist; a pinned or banned teacher alone), in order of first
+    appearance: array work rather than a dict of 18 600 keys."""
+
+    teachers: list[list[int]]  # region teacher indices of each group
+    school: IntArray
+    subject: IntArray  # position in the component's subjects
+    weight: IntArray
+    current: IntArray  # global methodist index, -1 if none, GONE if no longer in the region
+    special: list[str | None]  # the teacher's own id when pinned or banned
+    plain: BoolArray  # neither pinned nor banned
+
+    @property
+    def n(self) -> int:
+        return len(self.teachers)
+
+    @classmethod
+    def of(
+        cls,
+        region: Region,
+        settings: AssignmentSettings,
+        subjects: tuple[str, ...],
+        index: _Index,
+    ) -> _Groups:
+        teachers = [t for s in subjects for t in region.teachers_by_subject[s]]
+        n = len(teachers)
+        currents = region.current_methodist_of
+        subject = np.repeat(
+            np.arange(len(subjects), dtype=np.int64),
+            [len(region.teachers_by_subject[s]) for s in subjects],
+        )
+        columns = np.stack(
+            [
+                np.fromiter((index.school[t.school_id] for t in teachers), np.int64, n),
+                subject,
+                np.fromiter((load_units(region, settings, t) for t in teachers), np.int64, n),
+                np.fromiter(
+                    (current_index(index.methodist, currents.get(t.teacher_id)) for t in teachers),
+                    np.int64,
+                    n,
+                ),
+                np.fromiter(  # a pinned or banned teacher's own key: 1 + its position
+                    (
+                        i + 1 if t.teacher_id in index.pins or t.teacher_id in index.bans else 0
+                        for i, t in enumerate(teachers)
+                    ),
+                    np.int64,
+                    n,
+                ),
+            ],
+            axis=1,
+        )
+        _, first, inverse = np.unique(columns, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # groups in order of first appearance
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        group = rank[np.asarray(inverse).reshape(-1)]
+        lead = first[order]  # each group's first teacher
+        members = np.fromiter((index.teacher[t.teacher_id] for t in teachers), np.int64, n)
+        by_group = members[np.argsort(group, kind="stable")]
+        bounds = np.cumsum(np.bincount(group, minlength=len(order)))[:-1]
+        special = columns[lead, 4]
+        return cls(
+            teachers=[part.tolist() for part in np.split(by_group, bounds)],
+            school=columns[lead, 0],
+            subject=columns[lead, 1],
+            weight=columns[lead, 2],
+            current=columns[lead, 3],
+            special=[teachers[p - 1].teacher_id if p else None for p in special.tolist()],
+            plain=special == 0,
+        )
+
+
+@dataclass
+class _Pairs:
+    """A component's (group, methodist) pairs with hours, km and in-person, gathered in
+    blocks and put in group order at the end (each group's pairs in the order added)."""
+
+    blocks: list[tuple[IntArray, IntArray, FloatArray, FloatArray, BoolArray]] = field(
+        default_factory=list
+    )
+
+    def add(
+        self, group: IntArray, methodist: IntArray, hours: Any, km: Any, in_person: Any
+    ) -> None:
+        self.blocks.append((np.asarray(group, dtype=np.int64), methodist, hours, km, in_person))
+
+    def add_dense(
+        self,
+        group: IntArray,
+        methodist: IntArray,
+        school: IntArray,
+        dense: tuple[FloatArray, FloatArray, BoolArray],
+    ) -> None:
+        """Pairs with a column in the travel matrix: their values read from it."""
+        hours, km, in_person = dense
+        at = (school, methodist)
+        self.add(group, methodist, hours[at], km[at], in_person[at])
+
+    def by_group(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray, BoolArray]:
+        """The pairs in group order, each group's in the order they were added (every
+        subject adds a block, if empty, so there is one to join)."""
+        group, methodist, hours, km, in_person = (
+            np.concatenate([block[i] for block in self.blocks]) for i in range(5)
+        )
+        order = np.argsort(group, kind="stable")
+        return (
+            group[order],
+            methodist[order].astype(np.int64),
+            hours[order].astype(np.float64),
+            km[order].astype(np.float64),
+            in_person[order].astype(bool),
+        )
 
 
 def _load_limits(
