@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,17 @@ class TeacherArrays:
         s_index = {s: i for i, s in enumerate(problem.school_ids)}
         m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
         teachers = region.teachers
-        school = np.fromiter((s_index[t.school_id] for t in teachers), np.int64, len(teachers))
+        school, load, current = (np.full(len(teachers), -1, dtype=np.int64) for _ in range(3))
+        for comp in problem.components:  # the groups' facts, as the solver counts them
+            flat = np.fromiter(chain.from_iterable(comp.group_teachers), np.int64)
+            school[flat] = np.repeat(comp.group_school, comp.group_count)
+            load[flat] = np.repeat(comp.group_weight, comp.group_count)
+            current[flat] = np.repeat(comp.group_current, comp.group_count)
+        currents = region.current_methodist_of
+        for t in np.flatnonzero(load < 0):  # teachers no methodist can take
+            school[t] = s_index[teachers[t].school_id]
+            load[t] = load_units(region, problem.settings, teachers[t])
+            current[t] = current_index(m_index, currents.get(teachers[t].teacher_id))
         subject_codes, subject = np.unique([t.subject for t in teachers], return_inverse=True)
         school_muni = [region.school_municipality(s) for s in problem.school_ids]
         used_schools = np.unique(school)
@@ -177,23 +188,12 @@ class TeacherArrays:
         )
         muni_of_school = np.zeros(len(problem.school_ids), dtype=np.int64)
         muni_of_school[used_schools] = used_muni
-        currents = region.current_methodist_of
-        load = np.full(len(teachers), -1, dtype=np.int64)
-        for comp in problem.components:  # the groups' weights, as the solver counts them
-            for teachers_of, weight in zip(comp.group_teachers, comp.group_weight, strict=True):
-                load[teachers_of] = weight
-        for t in np.flatnonzero(load < 0):  # teachers no methodist can take
-            load[t] = load_units(region, problem.settings, teachers[t])
         return cls(
             index={tid: i for i, tid in enumerate(problem.teacher_ids)},
             methodist_index=m_index,
             school=school,
             load=load,
-            current=np.fromiter(
-                (current_index(m_index, currents.get(t.teacher_id)) for t in teachers),
-                np.int64,
-                len(teachers),
-            ),
+            current=current,
             subject=subject.astype(np.int64),
             subjects=[str(x) for x in subject_codes],
             municipality=muni_of_school[school],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,6 +66,16 @@ class CsvWriter:
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
+
+    def write_columns(self, columns: Sequence[Sequence[Any]]) -> None:
+        """Rows given as columns of equal length: each distinct value of a column goes
+        through `csv_text` once (ids, subjects, places repeat down a plan of 18 600 rows)."""
+        self._writer.writerows(zip(*(_escaped(column) for column in columns), strict=True))
+
+
+def _escaped(column: Sequence[Any]) -> list[Any]:
+    done: dict[Any, Any] = {}
+    return [done[v] if v in done else done.setdefault(v, csv_text(v)) for v in column]
 
 
 def csv_writer(handle: IO[str], **options: Any) -> CsvWriter:
