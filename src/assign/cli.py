@@ -1029,6 +1029,30 @@ def serve(
     uvicorn.run(service_main.create_app(settings), host=host, port=port)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=64, help="Заданий одновременно")
+    ] = 1,
+) -> None:
+    """Запустить обработчик заданий из очереди (Celery на Redis, ASSIGN_QUEUE_URL) — на любой
+    машине, откуда видны очередь и база ASSIGN_DATABASE_URL."""
+    _, store = _service()
+    from assign.service.config import ServiceSettings
+
+    settings = ServiceSettings()
+    if not settings.queue_url:
+        err_console.print(
+            "[red]Не задана очередь: укажите ASSIGN_QUEUE_URL (например, "
+            "redis://127.0.0.1:6379/0). Без очереди задания выполняет сам `assign serve`.[/red]"
+        )
+        raise typer.Exit(2)
+    store.open_database(settings.database_url).dispose()  # the schema, up to date
+    from assign.service.jobs.distributed import run_worker
+
+    run_worker(settings, concurrency)
+
+
 def default_data_dir() -> Path:
     """The repository's data/ folder (an editable install), else ./data."""
     repo_data = Path(__file__).resolve().parents[2] / "data"

@@ -31,6 +31,16 @@ class ServiceSettings(BaseSettings):
     """A running job whose worker gave no sign of life for this long is orphaned."""
     heartbeat_seconds: float = Field(1.0, gt=0)
     poll_seconds: float = Field(0.2, gt=0)
+    queue_url: str | None = Field(None, max_length=500, pattern=r"^rediss?://\S+$")
+    """A Redis URL (`redis://host:6379/0`): jobs go to Celery workers (`assign worker`) on
+    any machine that reaches it and the database; none: this server's own worker processes."""
+    max_attempts: int = Field(3, ge=1, le=10)
+    """On a task queue: runs of a job whose worker died, the last one included."""
+    resend_seconds: float = Field(30, gt=0)
+    """On a task queue: a job queued this long is sent to the broker again (a lost message,
+    a broker restarted without its data); a repeated message is a no-op."""
+    visibility_seconds: float = Field(3600, gt=0)
+    """On a task queue: an unacknowledged message goes back to the queue after this long."""
     token_days: float = Field(DEFAULT_TOKEN_DAYS, gt=0)
     map_tiles: str | None = Field(None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
     """A tile URL for the web page's map (`https://…/{z}/{x}/{y}.png`); none: the map draws

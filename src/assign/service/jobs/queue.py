@@ -43,7 +43,13 @@ def claim(engine: Engine, worker: str, job_id: int | None = None) -> int | None:
             taken = session.execute(
                 update(JobRecord)
                 .where(JobRecord.id == candidate, JobRecord.status == "queued")
-                .values(status="running", worker=worker, heartbeat_at=moment, started_at=moment)
+                .values(
+                    status="running",
+                    worker=worker,
+                    heartbeat_at=moment,
+                    started_at=moment,
+                    attempts=JobRecord.attempts + 1,
+                )
             )
             session.commit()
             if taken.rowcount == 1:  # type: ignore[attr-defined]
@@ -124,6 +130,61 @@ def request_cancel(engine: Engine, job_id: int) -> str | None:
         return session.scalar(select(JobRecord.status).where(JobRecord.id == job_id))
 
 
+def _orphaned(lease: float, dead: tuple[str, ...] = ()) -> Any:
+    cutoff = now() - timedelta(seconds=lease)
+    return or_(
+        JobRecord.worker.is_(None),
+        JobRecord.heartbeat_at.is_(None),
+        JobRecord.heartbeat_at < cutoff,
+        JobRecord.worker.in_(dead) if dead else false(),
+    )
+
+
+def requeue_orphans(engine: Engine, lease: float, max_attempts: int) -> list[int]:
+    """On a task queue: running jobs whose worker went silent for `lease` seconds go back to
+    the queue while they have runs left (another worker takes them); the rest end as
+    `end_orphans` ends them. Returns the jobs queued again, to be sent to the broker."""
+    with Session(engine) as session:
+        found = session.scalars(
+            select(JobRecord.id).where(
+                JobRecord.status == "running",
+                _orphaned(lease),
+                JobRecord.attempts < max_attempts,
+            )
+        ).all()
+        again = []
+        for job_id in found:
+            moved = session.execute(
+                update(JobRecord)
+                .where(JobRecord.id == job_id, JobRecord.status == "running", _orphaned(lease))
+                .values(status="queued", worker=None, heartbeat_at=None, queued_at=now())
+            )
+            if moved.rowcount == 1:  # type: ignore[attr-defined]
+                again.append(job_id)
+        session.commit()
+    end_orphans(engine, lease)
+    return again
+
+
+def unsent(engine: Engine, older: float) -> list[int]:
+    """Queued jobs last put on the queue more than `older` seconds ago, marked as sent now:
+    their message may be lost (a broker restarted without its data)."""
+    cutoff = now() - timedelta(seconds=older)
+    with Session(engine) as session:
+        stale = or_(JobRecord.queued_at.is_(None), JobRecord.queued_at < cutoff)
+        found = list(
+            session.scalars(
+                select(JobRecord.id).where(JobRecord.status == "queued", stale).limit(1000)
+            ).all()
+        )
+        if found:
+            session.execute(
+                update(JobRecord).where(JobRecord.id.in_(found)).values(queued_at=now())
+            )
+        session.commit()
+        return found
+
+
 def end_orphans(
     engine: Engine,
     lease: float,
@@ -132,13 +193,7 @@ def end_orphans(
 ) -> int:
     """End running jobs whose worker is in `dead` or silent for `lease` seconds (or that
     have no worker at all): failed with `reason`; cancelling ones become cancelled."""
-    cutoff = now() - timedelta(seconds=lease)
-    orphaned = or_(
-        JobRecord.worker.is_(None),
-        JobRecord.heartbeat_at.is_(None),
-        JobRecord.heartbeat_at < cutoff,
-        JobRecord.worker.in_(dead) if dead else false(),
-    )
+    orphaned = _orphaned(lease, dead)
     with Session(engine) as session:
         failed = session.execute(
             update(JobRecord)

@@ -4,7 +4,8 @@ Workers are spawned (they inherit no socket of the server), die with it (the ker
 them when it dies, kill -9 included) and claim queued jobs from the database. The supervisor,
 a thread of the server, replaces a worker that died, fails the job it held with the reason,
 and ends jobs orphaned anywhere (their lease ran out: another server died, the database was
-away). A task queue on Redis can take its place behind the same `JobRunner` interface.
+away). With `ASSIGN_QUEUE_URL`, Celery workers on any machine take their place behind the same
+`JobRunner` interface (`distributed`).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ class JobRunner(Protocol):
 
     def health(self) -> dict[str, Any]: ...
 
-    def notify(self) -> None:
-        """A job was queued: wake a worker now rather than at its next poll."""
+    def submit(self, job_id: int) -> None:
+        """Job `job_id` was queued: have a worker take it now rather than at its next poll."""
 
 
 def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
@@ -137,7 +138,7 @@ class WorkerPool:
         alive = sum(1 for p in self.processes if p.is_alive())
         return {"alive": alive, "expected": self.settings.workers, "restarts": self.restarts}
 
-    def notify(self) -> None:
+    def submit(self, job_id: int) -> None:
         self.wake.set()
 
 
@@ -156,10 +157,14 @@ class NoWorkers:
     def health(self) -> dict[str, Any]:
         return {"alive": 0, "expected": 0, "restarts": 0}
 
-    def notify(self) -> None:
+    def submit(self, job_id: int) -> None:
         pass
 
 
 def runner_for(settings: ServiceSettings) -> JobRunner:
     engine = make_engine(settings.database_url)
+    if settings.queue_url:
+        from assign.service.jobs.distributed import QueueRunner  # Celery only when asked for
+
+        return QueueRunner(settings, engine)
     return WorkerPool(settings, engine) if settings.workers else NoWorkers(settings, engine)

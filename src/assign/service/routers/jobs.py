@@ -41,7 +41,7 @@ def run_job(scenario_id: IdPath, who: Planner, db: SessionDep, request: Request)
     job = JobRecord(scenario_id=scenario.id, region_id=scenario.region_id, progress={})
     db.add(job)
     db.commit()
-    request.app.state.runner.notify()
+    request.app.state.runner.submit(job.id)
     return job_out(job)
 
 

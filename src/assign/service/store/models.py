@@ -100,6 +100,10 @@ class JobRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Runs started: on a task queue a job whose worker died runs again while it has runs left."""
+    queued_at: Mapped[datetime | None] = mapped_column(default=now)
+    """When it was last put on the queue (or sent to the broker again)."""
 
 
 class ResultRecord(Base):
