@@ -266,3 +266,32 @@ def test_an_orphaned_job_goes_back_to_the_queue_while_it_has_runs_left(tmp_path:
         taken = session.get(JobRecord, ids[0])
         assert taken is not None and (taken.status, taken.attempts) == ("running", 2)
     engine.dispose()
+
+
+@ON_SQLITE
+def test_a_cancel_reaches_a_job_on_a_worker_and_the_worker_goes_on(cluster: Cluster) -> None:
+    with httpx.Client(base_url=cluster.base, timeout=60) as client:
+        _workers_alive(client, 2)
+        region = upload(client, cluster.tokens["admin"], region_zip(SAMPLES / "tambov")).json()
+        job_id = run_scenario(client, cluster.tokens["planner"], region["id"], LONG)
+        wait_job(client, job_id, cluster.tokens["viewer"], until=("running",))
+        asked = client.post(f"/jobs/{job_id}/cancel", headers=auth(cluster.tokens["planner"]))
+        assert asked.status_code == 202, asked.text
+        assert wait_job(client, job_id, cluster.tokens["viewer"], seconds=20)["status"] == (
+            "cancelled"
+        )
+        jobs = [run_scenario(client, cluster.tokens["planner"], region["id"], {}) for _ in "ab"]
+        assert [wait_job(client, j, cluster.tokens["viewer"])["status"] for j in jobs] == [
+            "done",
+            "done",
+        ]
+    job, results, _ = _job(cluster.url, job_id)
+    assert job.attempts == 1 and results == 0
+
+
+def test_a_worker_without_a_queue_says_so_in_russian() -> None:
+    cli = Path(sys.executable).with_name("assign")
+    env = {k: v for k, v in os.environ.items() if k != "ASSIGN_QUEUE_URL"}
+    done = subprocess.run([str(cli), "worker"], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert "Не задана очередь" in done.stderr.decode() and b"Traceback" not in done.stderr
