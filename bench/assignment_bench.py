@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import math
 import resource
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +26,11 @@ from assign.assignment import AssignmentSettings, Status, Weights, build_problem
 from assign.assignment.greedy import solve_greedy
 from assign.assignment.kpi import raw_terms
 from assign.assignment.problem import OBJECTIVE_SCALE, AssignmentProblem, pair_costs
-from assign.domain import Methodist, Municipality, Region, School, Teacher
+from assign.domain import Region
 from assign.io import load_region_or_raise
-from assign.sample.profiles import PROFILES, SUBJECT_SHARES
+from assign.io.writer import write_tables
+from assign.sample.national import national_plan, national_tables
+from assign.sample.profiles import PROFILES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TRAVEL_ONLY = Weights(travel=1, changes=0, split=0, balance=0)
@@ -169,92 +172,11 @@ def part_hard(time_limit: float) -> None:
             )
 
 
-def national_regions(n_regions: int, n_teachers: int, seed: int = 1) -> list[tuple[str, int]]:
-    rng = np.random.default_rng(seed)
-    sizes = rng.lognormal(mean=0.0, sigma=0.8, size=n_regions)
-    sizes = np.maximum(1500, np.round(sizes / sizes.sum() * n_teachers)).astype(int)
-    return [(f"R{i:02d}", int(n)) for i, n in enumerate(sizes)]
-
-
 def synthetic_region(name: str, teachers: int, seed: int) -> Region:
-    """A planar region of `teachers` teachers: districts, schools, methodists by the norm."""
-    rng = np.random.default_rng(seed)
-    side = 150 + 350 * rng.random()  # km
-    n_munis = int(np.clip(teachers / 400, 12, 60))
-    centers = rng.uniform(0, side, size=(n_munis, 2))
-    munis = tuple(
-        Municipality.model_construct(
-            municipality_id=f"{name}M{i}",
-            name=f"М{i}",
-            lat=float(x),
-            lon=float(y),
-            planar=True,
-            road_network=None,
-        )
-        for i, (x, y) in enumerate(centers)
-    )
-    n_schools = max(n_munis, teachers // 22)
-    home = rng.integers(n_munis, size=n_schools)
-    points = centers[home] + rng.normal(0, side / 25, size=(n_schools, 2))
-    schools = tuple(
-        School.model_construct(
-            school_id=f"{name}S{i}",
-            name=f"Ш{i}",
-            municipality_id=f"{name}M{home[i]}",
-            lat=float(points[i, 0]),
-            lon=float(points[i, 1]),
-            planar=True,
-            low_results=False,
-        )
-        for i in range(n_schools)
-    )
-    subjects = list(SUBJECT_SHARES)
-    shares = np.array([SUBJECT_SHARES[s] for s in subjects])
-    per_subject = rng.multinomial(teachers, shares / shares.sum())
-    teacher_rows, methodist_rows = [], []
-    for subject, count in zip(subjects, per_subject, strict=True):
-        school_of = rng.integers(n_schools, size=count)
-        for k in range(count):
-            teacher_rows.append(
-                Teacher.model_construct(
-                    teacher_id=f"{name}T{len(teacher_rows)}",
-                    full_name="-",
-                    school_id=f"{name}S{school_of[k]}",
-                    subject=subject,
-                    categories=(),
-                    load_weight=None,
-                )
-            )
-        n_methodists = max(1, math.ceil(count / 200))
-        for _ in range(n_methodists):
-            base = int(rng.integers(n_munis))
-            methodist_rows.append(
-                Methodist.model_construct(
-                    methodist_id=f"{name}P{len(methodist_rows)}",
-                    full_name="-",
-                    subjects=(subject,),
-                    municipality_id=f"{name}M{base}",
-                    school_id=None,
-                    lat=None,
-                    lon=None,
-                    planar=True,
-                    min_load=0.0 if count / n_methodists < 100 else None,
-                    max_load=None,
-                )
-            )
-    return Region.model_construct(
-        name=name,
-        coordinate_system="planar",
-        municipalities=munis,
-        schools=schools,
-        teachers=tuple(teacher_rows),
-        methodists=tuple(methodist_rows),
-        candidates=(),
-        transport=(),
-        travel_times=(),
-        current_assignment=(),
-        sources={},
-    )
+    """A region of the national sample (`assign sample national`), read as a folder is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_tables(national_tables(name, teachers, seed), Path(tmp))
+        return load_region_or_raise(Path(tmp))
 
 
 def part_national(n_regions: int, n_teachers: int, highs_regions: int, highs_limit: float) -> None:
@@ -262,7 +184,7 @@ def part_national(n_regions: int, n_teachers: int, highs_regions: int, highs_lim
         f"\n== National case: {n_regions} regions, ~{n_teachers:,} teachers "
         "(generated; one region at a time)"
     )
-    plan = national_regions(n_regions, n_teachers)
+    plan = national_plan(n_regions, n_teachers)
     settings = AssignmentSettings()
     totals = {"teachers": 0, "engine": 0.0, "greedy": 0.0, "optimal": 0, "generate": 0.0}
     largest = (0, 0.0)

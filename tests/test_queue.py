@@ -6,6 +6,7 @@ killed and started again → a job queued meanwhile still runs."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -295,3 +296,45 @@ def test_a_worker_without_a_queue_says_so_in_russian() -> None:
     done = subprocess.run([str(cli), "worker"], env=env, capture_output=True, timeout=60)
     assert done.returncode == 2
     assert "Не задана очередь" in done.stderr.decode() and b"Traceback" not in done.stderr
+
+
+@ON_SQLITE
+def test_a_batch_runs_on_the_workers_with_the_local_result(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    cli = str(Path(sys.executable).with_name("assign"))
+    regions, queued, local = tmp_path / "regions", tmp_path / "queued", tmp_path / "local"
+    made = [
+        cli,
+        "sample",
+        "national",
+        "--out",
+        str(regions),
+        "--regions",
+        "2",
+        "--teachers",
+        "3000",
+    ]
+    subprocess.run(made, check=True, capture_output=True, timeout=120)
+    env = {**os.environ, "ASSIGN_QUEUE_URL": cluster.broker.url, "COLUMNS": "200"}
+    done = subprocess.run(
+        [cli, "batch", str(regions), "--out", str(queued)],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    outcomes = [
+        json.loads((queued / r / "batch.json").read_text())["outcome"] for r in ("R00", "R01")
+    ]
+    workers = {o["worker"] for o in outcomes}
+    assert all(o["status"] == "done" for o in outcomes) and os.getpid() not in workers
+    env.pop("ASSIGN_QUEUE_URL")
+    subprocess.run(
+        [cli, "batch", str(regions), "--out", str(local)], env=env, check=True, timeout=300
+    )
+    for region in ("R00", "R01"):
+        for made_file in ("assignment/assignments.csv", "schedule/schedule.csv"):
+            assert (queued / region / made_file).read_bytes() == (
+                local / region / made_file
+            ).read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1051,6 +1052,113 @@ def worker(
     from assign.service.jobs.distributed import run_worker
 
     run_worker(settings, concurrency)
+
+
+BATCH_STATUS_RU = {
+    "done": "готово",
+    "skipped": "уже сделан",
+    "failed": "не построен",
+    "invalid": "ошибки в данных",
+}
+BATCH_HEADER = [
+    "Регион",
+    "Папка",
+    "Итог",
+    "Педагогов",
+    "Методистов",
+    "Нужно",
+    "Набрать",
+    "Время, с",
+]
+
+
+@app.command()
+def batch(
+    regions: Annotated[Path, typer.Argument(help="Папка с папками регионов")],
+    out: OutOpt = Path("out"),
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Регионов одновременно (без очереди)")
+    ] = 1,
+) -> None:
+    """Весь план (проверка → закрепление → пул → план года → документы) для каждого региона
+    папки: результаты в OUT/<папка региона>/, как их пишет `assign plan`. Регион, сделанный
+    раньше из тех же файлов, пропускается. С ASSIGN_QUEUE_URL регионы выполняют обработчики
+    очереди (`assign worker`), которым видны те же папки."""
+    from assign.pipeline.batch import LocalRunner, RegionOutcome, region_folders, run_batch
+
+    if not regions.is_dir() or not region_folders(regions):
+        err_console.print(f"[red]В папке {regions} нет регионов (папок с teachers.csv).[/red]")
+        raise typer.Exit(2)
+    runner: Any = LocalRunner(workers)
+    if os.environ.get("ASSIGN_QUEUE_URL"):
+        _service()
+        from assign.service.config import ServiceSettings
+        from assign.service.jobs.distributed import QueueBatchRunner
+
+        runner = QueueBatchRunner(ServiceSettings())
+    total = len(region_folders(regions))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("Регионы", total=total)
+
+        def on_outcome(outcome: RegionOutcome) -> None:
+            progress.advance(task)
+            progress.console.print(
+                f"{escape(outcome.folder)}: {BATCH_STATUS_RU[outcome.status]}"
+                + (f" — {escape(outcome.message)}" if outcome.message else "")
+            )
+
+        outcomes = run_batch(regions, out, runner, on_outcome)
+    table = Table(title=f"Пакет: {count_ru(len(outcomes), 'регион')}")
+    for column in BATCH_HEADER:
+        table.add_column(column, justify="left" if column in BATCH_HEADER[:3] else "right")
+    rows = [
+        [
+            o.name or o.folder,
+            o.folder,
+            BATCH_STATUS_RU[o.status],
+            o.teachers,
+            o.methodists,
+            "" if o.needed is None else o.needed,
+            "" if o.deficit is None else o.deficit,
+            round(o.seconds, 1),
+        ]
+        for o in outcomes
+    ]
+    for row in rows:
+        table.add_row(*(fmt_int(v) if isinstance(v, int) else str(v) for v in row))
+    console.print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    person_csv(out / "summary.csv", BATCH_HEADER, rows)
+    console.print(f"Сводка записана в {out / 'summary.csv'}")
+    raise typer.Exit(1 if any(o.status in ("failed", "invalid") for o in outcomes) else 0)
+
+
+sample_app = typer.Typer(help="Данные-примеры.", no_args_is_help=True)
+app.add_typer(sample_app, name="sample")
+
+
+@sample_app.command("national")
+def sample_national(
+    out: OutOpt = Path("national"),
+    regions: Annotated[int, typer.Option("--regions", min=1, max=200, help="Регионов")] = 85,
+    teachers: Annotated[
+        int, typer.Option("--teachers", min=1500, help="Педагогов во всех регионах")
+    ] = 1_000_000,
+) -> None:
+    """Национальная выборка: 85 сгенерированных регионов (около миллиона педагогов), каждый —
+    папка OUT/<регион>/ для `assign batch`."""
+    from assign.sample.national import write_national
+
+    with console.status("Генерирую регионы"):
+        plan = write_national(out, regions, teachers)
+    made = f"{count_ru(len(plan), 'регион')}, {count_ru(sum(n for _, n in plan), 'педагог')}"
+    console.print(f"Записано: {made} — в {out}")
 
 
 def default_data_dir() -> Path:

@@ -22,12 +22,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init
 from sqlalchemy import Engine
 
+from assign.pipeline.batch import plan_region
 from assign.service.config import ServiceSettings
 from assign.service.isolated import cap_memory, die_with_parent
 from assign.service.jobs.execute import execute
@@ -36,6 +39,7 @@ from assign.service.store import make_engine
 
 log = logging.getLogger("assign.service.distributed")
 TASK = "assign.run_job"
+PLAN_TASK = "assign.plan_region"  # a region of `assign batch`
 QUEUE = "assign"
 REAP_EVERY = 2.0
 WORKER_NICENESS = 5
@@ -43,7 +47,9 @@ WORKER_NICENESS = 5
 
 def celery_app(settings: ServiceSettings) -> Celery:
     """The Celery app of this service's settings, with the one task: run job N."""
-    app = Celery("assign", broker=settings.queue_url, set_as_current=False)
+    app = Celery(
+        "assign", broker=settings.queue_url, backend=settings.queue_url, set_as_current=False
+    )
     app.conf.update(
         task_acks_late=True,  # a message is done when its job is, not when it is taken
         task_reject_on_worker_lost=True,  # a lost worker process: the message goes back
@@ -63,6 +69,10 @@ def celery_app(settings: ServiceSettings) -> Celery:
         if claim(engine, name, job_id) is None:
             return  # a repeated message: the job is another worker's, or over
         execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
+
+    @app.task(name=PLAN_TASK, ignore_result=False)
+    def plan_region_task(folder: str, out: str) -> dict[str, Any]:
+        return plan_region(folder, out, one_process=True)  # back through the result backend
 
     return app
 
@@ -116,6 +126,22 @@ def send(app: Celery, job_id: int) -> bool:
     except Exception as exc:
         log.warning("job %s not sent to the queue: %s", job_id, exc)
         return False
+
+
+class QueueBatchRunner:
+    """`assign batch` on the queue: each region a task; outcomes as workers finish them (the
+    workers must see the regions' folders and the output folder at the same paths)."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.app = celery_app(settings)
+
+    def run(self, tasks: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+        pending = [self.app.send_task(PLAN_TASK, args=list(t), queue=QUEUE) for t in tasks]
+        while pending:
+            for result in [r for r in pending if r.ready()]:
+                pending.remove(result)
+                yield result.get(propagate=True)
+            time.sleep(0.2)
 
 
 class QueueRunner:
