@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -47,6 +48,7 @@ class RegionOutcome:
     stages: dict[str, float] = field(default_factory=dict)
     message: str = ""  # Russian: why it failed
     worker: str = ""
+    peak_mb: float = 0.0  # the peak resident memory of the process that ran it, so far
 
 
 def region_folders(folder: Path) -> list[Path]:
@@ -123,6 +125,7 @@ def plan_region(folder: str, out: str, one_process: bool = False) -> dict[str, A
         log.exception("region %s failed", folder)
         outcome.message = f"внутренняя ошибка: {type(exc).__name__}"
     outcome.seconds = time.perf_counter() - start
+    outcome.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     outcome.stages = {k: round(v, 3) for k, v in stages.items()}
     if outcome.status == "done":
         kept = {"fingerprint": fingerprint(source), "outcome": asdict(outcome)}
