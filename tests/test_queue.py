@@ -55,7 +55,7 @@ LEASE = {
     "ASSIGN_HEARTBEAT_SECONDS": "0.3",
 }
 # a job long enough to be killed mid-run: Tambov's year plan with a budget of its own
-LONG = {"plan_year": True, "plan_seconds": 8}
+LONG = {"plan_year": True, "plan_seconds": 4}
 
 
 class Broker:
@@ -144,6 +144,15 @@ def _workers_alive(client: httpx.Client, count: int, seconds: float = 30) -> Non
         time.sleep(0.3)
 
 
+def _running_long_job(cluster: Cluster, client: httpx.Client) -> tuple[int, int]:
+    """Tambov's year plan, started on one of the two workers: (its region, the job)."""
+    _workers_alive(client, 2)
+    region = upload(client, cluster.tokens["admin"], region_zip(SAMPLES / "tambov")).json()
+    job_id = run_scenario(client, cluster.tokens["planner"], region["id"], LONG)
+    wait_job(client, job_id, cluster.tokens["viewer"], until=("running",))
+    return region["id"], job_id
+
+
 def _job(url: str, job_id: int) -> tuple[JobRecord, int, dict[str, str] | None]:
     """The job's row, how many result rows it has, and its result's assignment."""
     engine = open_database(url)
@@ -192,10 +201,7 @@ def test_jobs_from_the_api_run_on_the_workers_with_the_in_process_result(
 @ON_SQLITE
 def test_a_worker_killed_mid_job_leaves_it_to_the_other_once(cluster: Cluster) -> None:
     with httpx.Client(base_url=cluster.base, timeout=60) as client:
-        _workers_alive(client, 2)
-        region = upload(client, cluster.tokens["admin"], region_zip(SAMPLES / "tambov")).json()
-        job_id = run_scenario(client, cluster.tokens["planner"], region["id"], LONG)
-        wait_job(client, job_id, cluster.tokens["viewer"], until=("running",))
+        _, job_id = _running_long_job(cluster, client)
         first, _, _ = _job(cluster.url, job_id)
         child = int(str(first.worker).rsplit(":", 1)[1])
         parent = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -272,16 +278,13 @@ def test_an_orphaned_job_goes_back_to_the_queue_while_it_has_runs_left(tmp_path:
 @ON_SQLITE
 def test_a_cancel_reaches_a_job_on_a_worker_and_the_worker_goes_on(cluster: Cluster) -> None:
     with httpx.Client(base_url=cluster.base, timeout=60) as client:
-        _workers_alive(client, 2)
-        region = upload(client, cluster.tokens["admin"], region_zip(SAMPLES / "tambov")).json()
-        job_id = run_scenario(client, cluster.tokens["planner"], region["id"], LONG)
-        wait_job(client, job_id, cluster.tokens["viewer"], until=("running",))
+        region_id, job_id = _running_long_job(cluster, client)
         asked = client.post(f"/jobs/{job_id}/cancel", headers=auth(cluster.tokens["planner"]))
         assert asked.status_code == 202, asked.text
         assert wait_job(client, job_id, cluster.tokens["viewer"], seconds=20)["status"] == (
             "cancelled"
         )
-        jobs = [run_scenario(client, cluster.tokens["planner"], region["id"], {}) for _ in "ab"]
+        jobs = [run_scenario(client, cluster.tokens["planner"], region_id, {}) for _ in "ab"]
         assert [wait_job(client, j, cluster.tokens["viewer"])["status"] for j in jobs] == [
             "done",
             "done",

@@ -328,17 +328,22 @@ def _stage_or_exit(run: Callable[[], T]) -> T:
         _exit_with(exc)
 
 
-@contextmanager
-def component_progress() -> Iterator[ComponentProgress]:
-    """A progress bar over the subject groups of a solve."""
-    with Progress(
+def progress_bar(transient: bool = False) -> Progress:
+    """A bar with a description, done/total and the time so far."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=console,
-        transient=True,
-    ) as bar:
+        transient=transient,
+    )
+
+
+@contextmanager
+def component_progress() -> Iterator[ComponentProgress]:
+    """A progress bar over the subject groups of a solve."""
+    with progress_bar(transient=True) as bar:
         task = bar.add_task("Подготовка задачи", total=None)
 
         def on_component(done: int, total: int, name: str) -> None:
@@ -1097,13 +1102,7 @@ def batch(
 
         runner = QueueBatchRunner(ServiceSettings())
     total = len(region_folders(regions))
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Регионы", total=total)
 
         def on_outcome(outcome: RegionOutcome) -> None:
