@@ -2,7 +2,9 @@
 own on a free loopback port, `assign serve` that only queues, and two `assign worker`
 processes. Jobs from the API complete with the result the server's own workers give; a
 worker killed with SIGKILL mid-job → the job completes on the other, once; the broker
-killed and started again → a job queued meanwhile still runs."""
+killed and started again → a job queued meanwhile still runs; the API killed and started
+again → a running job finishes; a cancel reaches a job on a worker; a batch runs on the
+workers with the result of a local one."""
 
 from __future__ import annotations
 
@@ -98,9 +100,21 @@ class Broker:
 class Cluster:
     url: str
     broker: Broker
-    base: str
+    port: int
     tokens: dict[str, str]
     workers: list[subprocess.Popen[bytes]]
+    server: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve(self) -> None:
+        """`assign serve` that only queues (again, after a kill)."""
+        self.server = serve_process(
+            self.url, self.port, workers=0, ASSIGN_QUEUE_URL=self.broker.url, **LEASE
+        )
+        wait_up(self.base, process=self.server)
 
 
 def _worker(url: str, queue: str) -> subprocess.Popen[bytes]:
@@ -123,16 +137,15 @@ def cluster(tmp_path: Path, database: str) -> Iterator[Cluster]:
     made = tokens(url)
     broker = Broker(tmp_path)
     broker.start()
-    port = free_port()
-    server = serve_process(url, port, workers=0, ASSIGN_QUEUE_URL=broker.url, **LEASE)
-    workers = [_worker(url, broker.url) for _ in range(2)]
+    cluster = Cluster(url, broker, free_port(), made, [_worker(url, broker.url) for _ in "ab"])
     try:
-        wait_up(f"http://127.0.0.1:{port}", process=server)
-        yield Cluster(url, broker, f"http://127.0.0.1:{port}", made, workers)
+        cluster.serve()
+        yield cluster
     finally:
-        for process in [server, *workers]:
-            process.kill()
-            process.wait(10)
+        for process in [cluster.server, *cluster.workers]:
+            if process is not None:
+                process.kill()
+                process.wait(10)
         if broker.process is not None and broker.process.poll() is None:
             broker.kill()
 
@@ -273,6 +286,20 @@ def test_an_orphaned_job_goes_back_to_the_queue_while_it_has_runs_left(tmp_path:
         taken = session.get(JobRecord, ids[0])
         assert taken is not None and (taken.status, taken.attempts) == ("running", 2)
     engine.dispose()
+
+
+@ON_SQLITE
+def test_an_api_killed_and_started_again_leaves_a_running_job_to_finish(cluster: Cluster) -> None:
+    with httpx.Client(base_url=cluster.base, timeout=60) as client:
+        _, job_id = _running_long_job(cluster, client)
+    assert cluster.server is not None
+    cluster.server.send_signal(signal.SIGKILL)
+    cluster.server.wait(10)
+    cluster.serve()
+    with httpx.Client(base_url=cluster.base, timeout=60) as client:
+        assert wait_job(client, job_id, cluster.tokens["viewer"])["status"] == "done"
+    job, results, _ = _job(cluster.url, job_id)
+    assert job.attempts == 1 and results == 1
 
 
 @ON_SQLITE

@@ -46,7 +46,8 @@ WORKER_NICENESS = 5
 
 
 def celery_app(settings: ServiceSettings) -> Celery:
-    """The Celery app of this service's settings, with the one task: run job N."""
+    """The Celery app of this service's settings and its two tasks: run job N (the API's),
+    plan a region folder (`assign batch`'s, whose outcome comes back through Redis)."""
     app = Celery(
         "assign", broker=settings.queue_url, backend=settings.queue_url, set_as_current=False
     )
@@ -55,7 +56,7 @@ def celery_app(settings: ServiceSettings) -> Celery:
         task_reject_on_worker_lost=True,  # a lost worker process: the message goes back
         worker_prefetch_multiplier=1,  # a busy worker holds no other job's message
         task_default_queue=QUEUE,
-        task_ignore_result=True,  # results live in the database
+        task_ignore_result=True,  # a job's result lives in the database
         broker_transport_options={"visibility_timeout": settings.visibility_seconds},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
