@@ -1089,21 +1089,27 @@ def batch(
     папки: результаты в OUT/<папка региона>/, как их пишет `assign plan`. Регион, сделанный
     раньше из тех же файлов, пропускается. С ASSIGN_QUEUE_URL регионы выполняют обработчики
     очереди (`assign worker`), которым видны те же папки."""
-    from assign.pipeline.batch import LocalRunner, RegionOutcome, region_folders, run_batch
+    from assign.pipeline.batch import (
+        BatchRunner,
+        LocalRunner,
+        RegionOutcome,
+        region_folders,
+        run_batch,
+    )
 
-    if not regions.is_dir() or not region_folders(regions):
+    folders = region_folders(regions) if regions.is_dir() else []
+    if not folders:
         err_console.print(f"[red]В папке {regions} нет регионов (папок с teachers.csv).[/red]")
         raise typer.Exit(2)
-    runner: Any = LocalRunner(workers)
+    runner: BatchRunner = LocalRunner(workers)
     if os.environ.get("ASSIGN_QUEUE_URL"):
         _service()
         from assign.service.config import ServiceSettings
         from assign.service.jobs.distributed import QueueBatchRunner
 
         runner = QueueBatchRunner(ServiceSettings())
-    total = len(region_folders(regions))
     with progress_bar() as progress:
-        task = progress.add_task("Регионы", total=total)
+        task = progress.add_task("Регионы", total=len(folders))
 
         def on_outcome(outcome: RegionOutcome) -> None:
             progress.advance(task)

@@ -32,9 +32,9 @@ from sqlalchemy import Engine
 
 from assign.pipeline.batch import plan_region
 from assign.service.config import ServiceSettings
-from assign.service.isolated import cap_memory, die_with_parent
 from assign.service.jobs.execute import execute
 from assign.service.jobs.queue import HOST, claim, requeue_orphans, unsent, worker_name
+from assign.service.jobs.workers import settle_worker_process
 from assign.service.store import make_engine
 
 log = logging.getLogger("assign.service.distributed")
@@ -42,7 +42,6 @@ TASK = "assign.run_job"
 PLAN_TASK = "assign.plan_region"  # a region of `assign batch`
 QUEUE = "assign"
 REAP_EVERY = 2.0
-WORKER_NICENESS = 5
 
 
 def celery_app(settings: ServiceSettings) -> Celery:
@@ -172,14 +171,12 @@ class QueueRunner:
 
 
 def run_worker(settings: ServiceSettings, concurrency: int) -> None:
-    """`assign worker`: a Celery worker of `concurrency` processes, each of which dies with
-    it, with the memory cap and the lower priority of the server's own workers."""
+    """`assign worker`: a Celery worker of `concurrency` processes, each settled as the
+    server's own workers are (`settle_worker_process`)."""
 
     @worker_process_init.connect
     def _child(**_: Any) -> None:
-        die_with_parent()
-        cap_memory(settings.worker_memory_mb)
-        os.nice(WORKER_NICENESS)
+        settle_worker_process(settings)
         _engines.clear()  # an engine made before the fork is not this process's
 
     app = celery_app(settings)

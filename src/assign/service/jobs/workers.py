@@ -50,12 +50,19 @@ class JobRunner(Protocol):
         """Job `job_id` was queued: have a worker take it now rather than at its next poll."""
 
 
+def settle_worker_process(settings: ServiceSettings) -> None:
+    """What every process that runs jobs does first, here or on a queue's worker: die with
+    the process that started it, keep to its memory cap, and let the API's reads come
+    before the solves on a small machine."""
+    die_with_parent()
+    cap_memory(settings.worker_memory_mb)
+    os.nice(WORKER_NICENESS)
+
+
 def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
     """A worker process: claim a queued job, run it, repeat; between polls it sleeps until
     its server queues a job (`wake`) or `poll_seconds` pass (jobs queued elsewhere)."""
-    die_with_parent()
-    cap_memory(settings.worker_memory_mb)
-    os.nice(WORKER_NICENESS)  # on a small machine the API's reads come before the solves
+    settle_worker_process(settings)
     logging.basicConfig(level=logging.WARNING)
     engine = make_engine(settings.database_url)
     name = worker_name()
