@@ -5,7 +5,10 @@ Starts `assign serve` (2 workers) on a fresh SQLite database (`served.py`), uplo
 approves a baseline plan and runs it once in each worker (the worker's cache then holds
 every subject group's plan against that current assignment), then for --seconds:
 - readers: N clients each issue GET /regions/{id}, GET /jobs/{id} and a page of
-  GET /jobs/{id}/result in a loop (target: p95 under 300 ms);
+  GET /jobs/{id}/result in a loop (target: p95 under 300 ms) — by default wrk (Debian's
+  package, `apt-get install wrk`) with N connections in its own process, so that the load
+  generator costs the machine little and the writers are not starved by its threads;
+  `--readers python` runs them as N Python threads beside the writers instead;
 - writers: W clients each save a scenario that removes a different methodist and run it,
   submit → done polled every 20 ms (target: p95 under 1 s); each re-solves only the subject
   group it touches;
@@ -15,13 +18,16 @@ Any error (a non-2xx answer, a job not done) is counted and printed. The baselin
 what-if solved in-process from scratch (load + solve), with the ratio.
 
 Run: .venv/bin/python bench/api_load.py [--clients 16] [--writers 2] [--seconds 60]
+     [--readers wrk|python]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
 import threading
 import time
 from datetime import datetime
@@ -86,6 +92,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--readers", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python"
+    )
     args = parser.parse_args()
     errors: list[str] = []
     lock = threading.Lock()
@@ -166,20 +175,32 @@ def main() -> None:
                 memory.append(resident_mb(server.process.pid))
                 time.sleep(1.0)
 
-        threads = [threading.Thread(target=reader) for _ in range(args.clients)]
-        threads += [threading.Thread(target=writer) for _ in range(args.writers)]
+        threads = [threading.Thread(target=writer) for _ in range(args.writers)]
         threads.append(threading.Thread(target=sampler))
+        if args.readers == "python":
+            threads += [threading.Thread(target=reader) for _ in range(args.clients)]
+        wrk = wrk_readers(base, server.token, paths, args) if args.clients else None
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        if wrk is not None:
+            read_figures = wrk_figures(wrk, errors)
+    if args.readers == "python" or not args.clients:
+        read_figures = (
+            len(reads),
+            percentile(reads, 0.5),
+            percentile(reads, 0.95),
+            percentile(reads, 0.99),
+        )
+    count, p50, p95, p99 = read_figures
     quarter = max(1, len(memory) // 4)
     early, late = statistics.mean(memory[:quarter]), statistics.mean(memory[-quarter:])
     print(
-        f"reads, {args.clients} clients with {args.writers} what-if writers, "
-        f"{args.seconds:.0f} s: {len(reads)} requests, {len(reads) / args.seconds:.0f}/s; "
-        f"p50 {percentile(reads, 0.5) * 1000:.1f} ms, p95 {percentile(reads, 0.95) * 1000:.1f} ms, "
-        f"p99 {percentile(reads, 0.99) * 1000:.1f} ms (target p95 < 300 ms)"
+        f"reads ({args.readers}), {args.clients} clients with {args.writers} what-if writers, "
+        f"{args.seconds:.0f} s: {count} requests, {count / args.seconds:.0f}/s; "
+        f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.1f} ms (target p95 < 300 ms)"
     )
     print(
         f"what-if (save a scenario where one methodist leaves, run it, done): {len(whatifs)} "
@@ -209,6 +230,32 @@ def main() -> None:
     )
     print(f"warm what-if in-process, as a worker runs it: {warm_whatif():.2f} s (mean of 8)")
     raise SystemExit(1 if errors else 0)
+
+
+def wrk_readers(
+    base: str, token: str, paths: list[str], args: argparse.Namespace
+) -> subprocess.Popen[str]:
+    """wrk with one thread and `args.clients` connections cycling over `paths` for the run."""
+    script = Path(__file__).with_name("readers.lua")
+    command = ["wrk", "-t", "1", "-c", str(args.clients), "-d", f"{args.seconds:.0f}s"]
+    command += ["--timeout", "30s", "-s", str(script), base, "--", token, *paths]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def wrk_figures(
+    process: subprocess.Popen[str], errors: list[str]
+) -> tuple[int, float, float, float]:
+    """Requests and p50 / p95 / p99 in seconds from wrk's READS line; its errors counted."""
+    output, _ = process.communicate()
+    line = next(x for x in output.splitlines() if x.startswith("READS "))
+    fields = dict(item.split("=") for item in line.split()[1:])
+    errors += [f"wrk: {fields['errors']} failed reads"] if int(fields["errors"]) else []
+    return (
+        int(fields["requests"]),
+        int(fields["p50_us"]) / 1e6,
+        int(fields["p95_us"]) / 1e6,
+        int(fields["p99_us"]) / 1e6,
+    )
 
 
 def warm_whatif(runs: int = 8) -> float:

@@ -50,12 +50,18 @@ def test_ranked_heads_optimum_equals_brute_force(seed: int) -> None:
     assert tuple(round(got[t], 6) for t in RANKED) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
 @pytest.mark.parametrize("seed", range(4))
-def test_weighted_load_with_split_equals_brute_force(seed: int) -> None:
-    """The CP-SAT path (weighted loads, the split term ranked): exhaustive search agrees."""
+def test_weighted_load_with_split_equals_brute_force(seed: int, solver: str) -> None:
+    """The integer solver's path (weighted loads, the split term ranked), with either
+    solver: exhaustive search agrees."""
     region = random_region(seed, weights=(1.0, 1.5))
     settings = strict(
-        min_load=1, max_load=3.5, load_unit="weighted", ranking=("travel", "split", "changes")
+        min_load=1,
+        max_load=3.5,
+        load_unit="weighted",
+        ranking=("travel", "split", "changes"),
+        solver=solver,
     )
     result = solve(build_problem(region, settings))
     expected = brute_force(region, settings, ("travel", "split", "changes"))
@@ -69,11 +75,12 @@ def test_weighted_load_with_split_equals_brute_force(seed: int) -> None:
     )
 
 
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
 @pytest.mark.parametrize("seed", range(4))
-def test_weighted_objective_equals_brute_force(seed: int) -> None:
+def test_weighted_objective_equals_brute_force(seed: int, solver: str) -> None:
     region = random_region(seed)
     weights = Weights(travel=1.0, changes=30.0, split=20.0, balance=5.0)
-    settings = strict(min_load=1, max_load=3, weights=weights)
+    settings = strict(min_load=1, max_load=3, weights=weights, solver=solver)
     result = solve(build_problem(region, settings))
     expected = weighted_brute_force(region, settings)
     if expected is None:
@@ -235,10 +242,15 @@ def test_pins_and_bans_are_hard(tmp_path: Path) -> None:
 
 
 def test_same_input_same_answer() -> None:
-    """Both paths: the flow on a sample region, CP-SAT (split ranked) on a mid-size case where
-    the deterministic work limit, not the clock, ends the search."""
+    """Every path: the flow on a sample region, HiGHS (split ranked) proving a small case,
+    CP-SAT (split ranked) on a mid-size case where the deterministic work limit, not the
+    clock, ends the search."""
     cases = [
         (load_region_or_raise(SAMPLES / "tambov"), strict()),
+        (
+            random_region(3, n_teachers=40, n_methodists=4, limits=(None, None)),
+            strict(min_load=5, max_load=15, ranking=("travel", "split", "changes")),
+        ),
         (
             random_region(3, n_teachers=120, n_methodists=6, limits=(None, None)),
             strict(
@@ -247,6 +259,7 @@ def test_same_input_same_answer() -> None:
                 ranking=("travel", "split", "changes"),
                 deterministic_time_limit=1.0,
                 time_limit=600,
+                solver="cpsat",
             ),
         ),
     ]

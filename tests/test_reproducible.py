@@ -46,9 +46,10 @@ print(json.dumps(plans, sort_keys=True))
     "settings",
     [
         AssignmentSettings(min_load=0, max_load=9),  # the min-cost flow
-        AssignmentSettings(min_load=0, max_load=9, load_unit="weighted"),  # CP-SAT
+        AssignmentSettings(min_load=0, max_load=9, load_unit="weighted"),  # HiGHS
+        AssignmentSettings(min_load=0, max_load=9, load_unit="weighted", solver="cpsat"),
     ],
-    ids=["flow", "cpsat"],
+    ids=["flow", "highs", "cpsat"],
 )
 def test_small_region_twice(settings: AssignmentSettings) -> None:
     region = load_region_or_raise(DATA / "small_ok")

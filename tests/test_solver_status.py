@@ -26,8 +26,8 @@ from assign.pool import PoolSettings, size_pool
 from conftest import DATA
 
 SOLVE = cp_model.CpSolver.solve
-# weighted load: the component goes to CP-SAT, not to the min-cost flow
-THROUGH_CPSAT = AssignmentSettings(min_load=0, max_load=9, load_unit="weighted")
+# weighted load: the component goes to the integer solver (here CP-SAT), not to the flow
+THROUGH_CPSAT = AssignmentSettings(min_load=0, max_load=9, load_unit="weighted", solver="cpsat")
 
 
 def _invalid(self: cp_model.CpSolver, model: cp_model.CpModel, *args: Any, **kwargs: Any) -> Any:

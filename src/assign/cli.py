@@ -32,7 +32,7 @@ from assign.assignment.explain import explain_teacher
 from assign.assignment.output import person_csv
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
-from assign.assignment.solve import ComponentProgress
+from assign.assignment.solve import INTEGER_SOLVERS, ComponentProgress
 from assign.documents import WrittenDocuments
 from assign.documents.settings import DocumentSettingsError, load_document_settings
 from assign.domain import Region
@@ -57,7 +57,6 @@ from assign.pipeline.whatif import run_scenario_plan
 from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.memory import MemoryLimitError
 from assign.pool.output import write_pool
-from assign.pool.sizing import EXACT
 from assign.scenario import ScenarioError, load_scenario
 from assign.schedule import ScheduleResult
 from assign.schedule.saved import SavedScheduleError
@@ -685,7 +684,7 @@ def pool(
 ) -> None:
     """Подобрать пул методистов по предметам и план набора: pool.csv, assignments.csv, kpi.json."""
     settings = region_settings(path, flags)
-    if solver not in EXACT:
+    if solver not in INTEGER_SOLVERS:
         err_console.print(f"[red]Неизвестный решатель «{escape(solver)}»: highs или cpsat.[/red]")
         raise typer.Exit(2)
     code = None

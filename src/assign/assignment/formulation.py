@@ -1,9 +1,9 @@
 """The assignment model of one component, written once as a linear model in arrays.
 
-Both the LP relaxation (for the bound and the reduced costs that prune pairs) and CP-SAT (for
-the integer optimum) are read from this one description, so the two can never disagree.
-One function per constraint family; the objective is kept per term so it can be weighted or
-ranked.
+Both the LP relaxation (for the bound and the reduced costs that prune pairs) and the integer
+solver (HiGHS or CP-SAT, for the integer optimum) are read from this one description, so the
+two can never disagree. One function per constraint family; the objective is kept per term so
+it can be weighted or ranked.
 
 Variables: x[p] teachers of pair p's group sent to its methodist; split[k, m] "methodist m
 serves school-subject k"; dev[m] a methodist's distance from the average load; with

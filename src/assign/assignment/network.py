@@ -6,7 +6,7 @@ the integer problem, proven by the flow algorithm itself. The terms travel and c
 costs; balance is a convex function of a methodist's load, which parallel methodist → sink
 arcs of increasing unit cost represent exactly; minimum loads are node demands. A ranking of
 terms becomes one integer cost with multipliers larger than the range of every lower term.
-The split term (a fixed charge) is not a flow: such models go to CP-SAT.
+The split term (a fixed charge) is not a flow: such models go to the integer solver.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def solve_by_flow(
 ) -> tuple[ComponentResult, dict[tuple[int, int], int], dict[int, int]] | None:
     """The optimum of `comp`, its plan {(group, methodist): teachers} and the teachers left out
     of each group (a partial plan), or None when the costs would not fit in integers (the
-    caller then uses CP-SAT). Leaving a teacher out, or a methodist a teacher short of the
-    minimum, costs more than any plan's terms, as in the formulation."""
+    caller then uses the integer solver). Leaving a teacher out, or a methodist a teacher
+    short of the minimum, costs more than any plan's terms, as in the formulation."""
     start = time.perf_counter()
     settings = problem.settings
     n_groups, n_methodists = comp.n_groups, len(comp.methodists)

@@ -123,6 +123,11 @@ class AssignmentSettings(BaseModel):
     possible, while the rest of the region is planned in full."""
     time_limit: float = Field(120.0, gt=0, le=MAX_SECONDS)
     """Wall-clock limit for the whole solve, a safety net."""
+    solver: Literal["highs", "cpsat"] = "highs"
+    """The integer solver of the models that are not a network (weighted loads, the split
+    term): HiGHS's branch-and-cut proves far more of them within the limit than CP-SAT
+    (bench/assignment_bench.py); CP-SAT's deterministic work limit gives the same plan on
+    any machine even when the time runs out first."""
     deterministic_time_limit: float = Field(30.0, gt=0, le=MAX_SECONDS)
     """CP-SAT's own work limit per model (about seconds): it binds first, so the same input
     and seed give the same plan on any machine."""

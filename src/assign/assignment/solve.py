@@ -1,11 +1,12 @@
 """Solving the assignment, component by component, to proven optimality where time allows.
 
-For each component: the LP relaxation gives a lower bound and reduced costs; CP-SAT solves the
-model restricted to pairs whose reduced cost is within a window of the LP bound; the window is
-widened until every pruned pair's reduced cost exceeds (plan − LP bound), at which point no
-pruned pair can improve the plan and CP-SAT's optimum is the optimum of the whole problem.
-A bound reported without that proof is min(CP-SAT's bound, LP + cheapest pruned reduced cost),
-which is valid for the unpruned problem.
+For each component that is not a network: the LP relaxation gives a lower bound and reduced
+costs; the integer solver (HiGHS, or CP-SAT with `solver: cpsat`) solves the model restricted to
+pairs whose reduced cost is within a window of the LP bound; the window is widened until every
+pruned pair's reduced cost exceeds (plan − LP bound), at which point no pruned pair can improve
+the plan and the solver's optimum is the optimum of the whole problem. A bound reported
+without that proof is min(the solver's bound, LP + cheapest pruned reduced cost), which is
+valid for the unpruned problem.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lagrange import lagrangian_bound
 from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
+from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
@@ -50,6 +52,9 @@ class _Plan:
     counts: dict[tuple[int, int], int]
     unplaced: dict[int, int]
     opened: set[int] = field(default_factory=set)  # global methodist indices, when sizing
+
+
+INTEGER_SOLVERS: dict[str, ExactSolver] = {"highs": solve_highs, "cpsat": solve_cpsat}
 
 
 def _stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
@@ -94,12 +99,13 @@ def solve_component(
     progress: Progress | None = None,
     time_limit: float | None = None,
     pool: PoolSpec | None = None,
-    integer_solver: ExactSolver = solve_cpsat,
+    integer_solver: ExactSolver | None = None,
 ) -> tuple[ComponentResult, _Plan | None]:
     """The component's plan: by min-cost flow where the model allows, else by the LP,
-    reduced-cost pruning and `integer_solver` (CP-SAT, or HiGHS for facility location)."""
+    reduced-cost pruning and `integer_solver` (by default the settings' `solver`)."""
     start = time.perf_counter()
     settings = problem.settings
+    integer_solver = integer_solver or INTEGER_SOLVERS[settings.solver]
     terms = _active_terms(problem) if pool is None else (Term.TRAVEL,)
     stages_of = _stages
     if pool is not None:

@@ -18,25 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, Status, build_problem
 from assign.assignment.candidates import CandidateLimit
-from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, unplaceable_messages
 from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
-from assign.assignment.mip import solve_highs
 from assign.assignment.problem import Component
 from assign.assignment.result import STATUS_RU
 from assign.assignment.solve import (
+    INTEGER_SOLVERS,
     distribute_plan,
     overall_status,
     solve_component,
     time_share,
 )
-from assign.assignment.stages import ExactSolver
 from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.memory import GB, MemoryPlan, default_limit, peak_memory_mb, plan_memory
-
-EXACT: dict[str, ExactSolver] = {"highs": solve_highs, "cpsat": solve_cpsat}
 
 
 class PoolSettings(BaseModel):
@@ -182,7 +178,11 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
                 memory.model_pairs,
             )
             result, plan = solve_component(
-                problem, comp, time_limit=share, pool=spec, integer_solver=EXACT[settings.solver]
+                problem,
+                comp,
+                time_limit=share,
+                pool=spec,
+                integer_solver=INTEGER_SOLVERS[settings.solver],
             )
         if plan is None:
             problems += result.problems or [
