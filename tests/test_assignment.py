@@ -13,11 +13,14 @@ from typer.testing import CliRunner
 
 from assign.assignment import AssignmentSettings, Status, Weights, build_problem, solve
 from assign.assignment.explain import explain_teacher
+from assign.assignment.formulation import WEIGHT_SCALE, formulate
 from assign.assignment.greedy import solve_greedy
 from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
+from assign.assignment.lp import solve_relaxation
+from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, pair_costs
-from assign.assignment.settings import DEFAULT_RANKING
+from assign.assignment.settings import DEFAULT_RANKING, Term
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -73,6 +76,88 @@ def test_weighted_load_with_split_equals_brute_force(seed: int, solver: str) -> 
     assert (round(got["travel"], 6), round(got["split"], 6), round(got["changes"], 6)) == (
         pytest.approx(expected)
     )
+
+
+def _everyone_placed_somewhere(seed: int, teachers: int = 7, methodists: int = 3) -> Region:
+    """Weighted teachers who all have a current methodist (one of the first two), so that
+    loads start over the maximum and under the minimum: what the change cuts work on."""
+    base = random_region(seed, teachers, methodists, weights=(1.0, 1.5, 2.0), limits=(None, None))
+    rng = np.random.default_rng(100 + seed)
+    methodists = [m.methodist_id for m in base.methodists]
+    current = tuple(
+        AssignmentPair(teacher_id=t.teacher_id, methodist_id=methodists[int(rng.integers(2))])
+        for t in base.teachers
+    )
+    return base.changed(current_assignment=current)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
+@pytest.mark.parametrize("seed", range(6))
+def test_changes_first_with_weights_equals_brute_force(seed: int, solver: str) -> None:
+    """The fewest moves under category weights, then travel: the cuts on the number who must
+    leave an overloaded methodist and come to an underloaded one keep the optimum."""
+    region = _everyone_placed_somewhere(seed)
+    settings = strict(
+        min_load=3.0,
+        max_load=4.5,
+        load_unit="weighted",
+        ranking=("changes", "travel"),
+        solver=solver,
+    )
+    result = solve(build_problem(region, settings))
+    expected = brute_force(region, settings, ("changes", "travel"))
+    if expected is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    got = raw_terms(build_problem(region, settings), result.assignment)
+    assert (round(got["changes"], 6), round(got["travel"], 6)) == pytest.approx(expected)
+    assert result.bound == pytest.approx(result.objective)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ranked_terms_equal_one_model_over_every_pair(seed: int) -> None:
+    """The terms after the first are solved over the pairs their reduced costs leave: the
+    same optimum as HiGHS's ranked solve of the whole model, no pair pruned."""
+    region = _everyone_placed_somewhere(seed, teachers=36, methodists=4)
+    settings = strict(min_load=7.0, max_load=16.0, load_unit="weighted")
+    problem = build_problem(region, settings)
+    result = solve(problem)
+    assert result.status is Status.OPTIMAL
+    (comp,) = problem.components
+    whole = formulate(comp, np.arange(comp.n_pairs), False, settings.effective_ranking)
+    stages = [whole.objective({t.value: 1.0}) for t in settings.effective_ranking]
+    reference = solve_highs(whole, stages, settings)
+    assert reference.status is Status.OPTIMAL and reference.values is not None
+    expected = [sum(c * reference.values[v] for v, c in coefs.items()) + k for coefs, k in stages]
+    got = raw_terms(problem, result.assignment)
+    per_unit = OBJECTIVE_SCALE * WEIGHT_SCALE  # points per hour, move or teacher of load
+    assert [round(got[t.value] * per_unit) for t in settings.effective_ranking] == [
+        round(e) for e in expected
+    ]
+
+
+def test_change_cuts_lift_the_bound_to_the_moves_needed() -> None:
+    """Three teachers of weight 1.5 with one methodist over a maximum of 3.5: one must go,
+    but the load rows alone let the LP move two thirds of a teacher (1.0 of 1.5)."""
+    region = planar_region(
+        [("S1", 0.0, 0.0)],
+        [(f"T{i}", "S1", "Математика", 1.5) for i in range(3)],
+        [("P1", "Математика", 0, 0, None, None), ("P2", "Математика", 1, 0, None, None)],
+        [(f"T{i}", "P1") for i in range(3)],
+    )
+    settings = strict(min_load=0, max_load=3.5, load_unit="weighted", ranking=("changes",))
+    problem = build_problem(region, settings)
+    (comp,) = problem.components
+    bare = formulate(comp, np.arange(comp.n_pairs), False, (Term.TRAVEL,))
+    cut = formulate(comp, np.arange(comp.n_pairs), False, (Term.CHANGES,))
+    per_move = OBJECTIVE_SCALE * WEIGHT_SCALE
+    bound = solve_relaxation(bare, *bare.objective({"changes": 1.0})).objective
+    assert bound == pytest.approx(per_move * 2 / 3)
+    assert solve_relaxation(cut, *cut.objective({"changes": 1.0})).objective == pytest.approx(
+        per_move
+    )
+    assert solve(problem).objective == 1
 
 
 @pytest.mark.parametrize("solver", ["highs", "cpsat"])

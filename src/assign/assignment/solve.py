@@ -12,6 +12,7 @@ valid for the unpruned problem.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from assign.assignment import network
 from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.fixed_pool import FixedPool
-from assign.assignment.formulation import WEIGHT_SCALE, Formulation, PoolSpec, formulate
+from assign.assignment.formulation import UNBOUNDED, WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lagrange import lagrangian_bound
@@ -204,9 +205,11 @@ def solve_component(
             keep = _within_budget(comp, keep | must, rc, must, growth.max_model_pairs)
         f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
         elapsed = time.perf_counter() - start
+        stages = stages_of(problem, f)
+        ranked = pool is None and len(stages) > 1  # the later terms: `_later_stages`
         outcome = integer_solver(
             f,
-            stages_of(problem, f),
+            stages[:1] if ranked else stages,
             settings,
             _map_hint(hint, f),
             progress,
@@ -240,8 +243,8 @@ def solve_component(
         cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
         cheapest_pruned = min(cheapest_pruned, outside)
         exact = cheapest_pruned > slack + EPS
-        if outcome.objective <= known_bound + EPS:  # the plan meets a bound of the whole
-            outcome.status, exact = Status.OPTIMAL, True
+        if outcome.objective <= known_bound + EPS and (ranked or len(stages) == 1):
+            outcome.status, exact = Status.OPTIMAL, True  # the plan meets a bound of the whole
         rounds += 1
         if outcome.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
             window = slack
@@ -253,6 +256,15 @@ def solve_component(
             if status is Status.OPTIMAL
             else max(known_bound, min(outcome.bound, relaxation.objective + cheapest_pruned))
         )
+        plan_model = f
+        if ranked and outcome.status is Status.OPTIMAL:
+            first_term = outcome.objective  # the result reports the first term
+            later = _later_stages(
+                problem, comp, terms, integer_solver, (f, outcome), rc, slack, start + budget
+            )
+            (plan_model, outcome), proven = later
+            outcome.objective = first_term
+            status = status if proven else Status.FEASIBLE
         result = ComponentResult(
             comp.subjects,
             status,
@@ -262,7 +274,103 @@ def solve_component(
             comp.n_pairs,
             int(keep.sum()),
         )
-        return result, _plan_of(comp, f, outcome)
+        return result, _plan_of(comp, plan_model, outcome)
+
+
+def _later_stages(
+    problem: AssignmentProblem,
+    comp: Component,
+    terms: tuple[Term, ...],
+    integer_solver: ExactSolver,
+    first: tuple[Formulation, Outcome],
+    rc: np.ndarray,
+    slack: float,
+    deadline: float,
+) -> tuple[tuple[Formulation, Outcome], bool]:
+    """The ranked terms after the first, each in turn over the pairs that a plan as good on
+    the terms before could use, and whether every one is proven.
+
+    A pair whose reduced cost in term k's LP (the terms before held at their optima) exceeds
+    (plan − LP bound) carries no teacher in any plan as good on terms 0…k: the first term's
+    reduced costs `rc` (over every pair of `comp`) and its `slack` leave the candidates of
+    term 1, term 1's leave those of term 2. Each term's integer model starts from the plan
+    of the term before and widens its window of reduced cost until the pairs left out cannot
+    improve it, as the first term's loop does; so the later terms are solved on a fraction of
+    the pairs (the first term's reduced costs are mostly zero) and proven as exactly."""
+    settings = problem.settings
+    model, outcome = first
+    held = [_stage_total(problem, model, outcome, 0)]
+    candidates = np.union1d(np.flatnonzero(rc <= slack + EPS), _used_pairs(model, outcome))
+    proven = True
+    for k in range(1, len(_stages(problem, model))):
+        hint = _hint_of(model, outcome)
+        wide = _held_model(problem, comp, candidates, terms, held)
+        coefs, constant = _stages(problem, wide)[k]
+        relaxation = solve_relaxation(wide, coefs, constant)
+        if not relaxation.feasible:  # numerically: keep every candidate, prove nothing by LP
+            relaxation.reduced_costs = np.zeros(len(relaxation.values))
+        term_rc = relaxation.reduced_costs[wide.x]
+        used = np.isin(candidates, _used_pairs(model, outcome))
+        window, rounds = 0.0, 0
+        while True:
+            keep = (term_rc <= window + EPS) | used
+            narrow = _held_model(problem, comp, candidates[keep], terms, held)
+            solved = integer_solver(
+                narrow,
+                [_stages(problem, narrow)[k]],
+                settings,
+                _map_hint(hint, narrow),
+                None,
+                max(deadline - time.perf_counter(), 0.01),
+            )
+            if solved.values is None:  # no time left for this term: the plan before stands
+                return (model, outcome), False
+            gap = solved.objective - relaxation.objective
+            outside = float(term_rc[~keep].min()) if (~keep).any() else float("inf")
+            # without the LP (numerically infeasible) every candidate is in the model
+            exact = outside > gap + EPS if relaxation.feasible else not (~keep).any()
+            rounds += 1
+            if solved.status is Status.OPTIMAL and not exact and rounds < MAX_ROUNDS:
+                window, hint = gap, _hint_of(narrow, solved)
+                continue
+            break
+        model, outcome = narrow, solved
+        proven = proven and solved.status is Status.OPTIMAL and exact
+        if not (solved.status is Status.OPTIMAL and exact):
+            break
+        held.append(_stage_total(problem, model, outcome, k))
+        candidates = np.union1d(candidates[term_rc <= gap + EPS], _used_pairs(model, outcome))
+    return (model, outcome), proven
+
+
+def _stage_total(problem: AssignmentProblem, f: Formulation, outcome: Outcome, k: int) -> float:
+    """Term k's value (with its constant) in a plan: the same in every model of `comp`."""
+    assert outcome.values is not None
+    coefs, constant = _stages(problem, f)[k]
+    return float(sum(c * outcome.values[v] for v, c in coefs.items())) + constant
+
+
+def _used_pairs(f: Formulation, outcome: Outcome) -> np.ndarray:
+    """The component pairs that carry teachers in a plan."""
+    assert outcome.values is not None
+    return np.array(
+        [p for v, p in zip(f.x, f.pairs, strict=True) if outcome.values[v]], dtype=np.int64
+    )
+
+
+def _held_model(
+    problem: AssignmentProblem,
+    comp: Component,
+    pairs: np.ndarray,
+    terms: tuple[Term, ...],
+    held: list[float],
+) -> Formulation:
+    """The model over `pairs`, the first len(held) ranked terms held at those values."""
+    f = formulate(comp, pairs, problem.settings.allow_partial, terms)
+    for k, total in enumerate(held):
+        coefs, constant = _stages(problem, f)[k]
+        f.add_row(list(coefs), list(coefs.values()), -UNBOUNDED, math.floor(total - constant + EPS))
+    return f
 
 
 def _growth(problem: AssignmentProblem, pool: PoolSpec | None) -> Growth | None:
@@ -577,7 +685,8 @@ def solve(
     for done, comp in enumerate(problem.components):
         if on_component:
             on_component(done, total, component_name(comp))
-        share = time_share(settings.time_limit, start, done, total)
+        sizes = [c.n_pairs for c in problem.components[done:]]
+        share = time_share(settings.time_limit, start, sizes)
         result, plan = _solve_or_reuse(
             problem, comp, progress, share, cache, keys[done], diagnoses[done]
         )
@@ -616,9 +725,16 @@ def solve(
     )
 
 
-def time_share(limit: float, start: float, done: int, total: int) -> float:
-    """An equal share of the time left, so a hard subject cannot starve the ones after it."""
-    return max((limit - (time.perf_counter() - start)) / (total - done), 0.05)
+SHARE_FLOOR_PAIRS = 1_000  # a component counts as at least this many pairs in its share
+
+
+def time_share(limit: float, start: float, sizes: list[int]) -> float:
+    """The first of the components left its share of the time left, by their pairs (the
+    model a solver works through; a small one counts as SHARE_FLOOR_PAIRS): a hard subject
+    cannot starve the ones after it, and the largest are not cut to an equal slice."""
+    weights = [max(size, SHARE_FLOOR_PAIRS) for size in sizes]
+    left = limit - (time.perf_counter() - start)
+    return max(left * weights[0] / sum(weights), 0.05)
 
 
 def overall_status(statuses: set[Status]) -> Status:

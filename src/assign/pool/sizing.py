@@ -160,7 +160,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
     for done, comp in enumerate(components):
         ids = [problem.methodist_ids[int(m)] for m in comp.methodists]
         existing = frozenset(i for i, mid in enumerate(ids) if mid not in candidate_ids)
-        share = time_share(limit, start, done, len(components))
+        share = time_share(limit, start, [c.n_pairs for c in components[done:]])
         kept = _global(comp, existing)
         # The pool cannot be smaller than the methodists it keeps; if they alone can serve every
         # teacher they are the smallest pool, and the exact assignment engine gives its
