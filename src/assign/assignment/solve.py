@@ -15,7 +15,7 @@ import hashlib
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -187,6 +187,9 @@ def solve_component(
         if started.hint is not None:
             hint = started.hint
             window = started.upper - relaxation.objective
+    if pool is None:
+        start_plan = _lp_floor_start(problem, full, relaxation, integer_solver, budget * 0.1)
+        hint = start_plan[0] if start_plan else None
     while True:
         if growth is not None:
             if converged:
@@ -198,6 +201,8 @@ def solve_component(
             else:
                 outside = -float("inf")  # unknown: no proof from pruning
         keep = (rc <= window + EPS) | positive | cheapest
+        if pool is None and hint is not None:  # the start's pairs: it stays a plan of the model
+            keep[[p for p, n in hint.pairs.items() if n]] = True
         if growth is not None:
             must = positive | cheapest
             if hint is not None:  # the start's pairs, so that it stays a plan of the model
@@ -277,6 +282,29 @@ def solve_component(
         return result, _plan_of(comp, plan_model, outcome)
 
 
+def _lp_floor_start(
+    problem: AssignmentProblem,
+    model: Formulation,
+    relaxation: Relaxation,
+    integer_solver: ExactSolver,
+    seconds: float,
+    stage: int = 0,
+) -> tuple[_Hint, float] | None:
+    """A start for ranked term `stage` and its value: the LP's teachers rounded down stay
+    where the LP sends them and the integer solver places only the rest (a small model; with
+    category weights the solver's own heuristics take many seconds to find a plan that keeps
+    every minimum load). None when that leaves no plan in `seconds`."""
+    values = relaxation.values[model.x]
+    fixed = replace(model, lb=list(model.lb))
+    for var, value in zip(model.x, values, strict=True):
+        fixed.lb[var] = math.floor(value + EPS)
+    term = _stages(problem, fixed)[stage]
+    outcome = integer_solver(fixed, [term], problem.settings, None, None, seconds)
+    if outcome.values is None:
+        return None
+    return _hint_of(fixed, outcome), outcome.objective
+
+
 def _later_stages(
     problem: AssignmentProblem,
     comp: Component,
@@ -310,7 +338,12 @@ def _later_stages(
         if not relaxation.feasible:  # numerically: keep every candidate, prove nothing by LP
             relaxation.reduced_costs = np.zeros(len(relaxation.values))
         term_rc = relaxation.reduced_costs[wide.x]
-        used = np.isin(candidates, _used_pairs(model, outcome))
+        if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
+            seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
+            near = _lp_floor_start(problem, wide, relaxation, integer_solver, seconds, k)
+            if near is not None and near[1] < _stage_total(problem, model, outcome, k) - EPS:
+                hint = near[0]
+        used = np.isin(candidates, [p for p, n in hint.pairs.items() if n])
         window, rounds = 0.0, 0
         while True:
             keep = (term_rc <= window + EPS) | used
