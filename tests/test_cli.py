@@ -75,7 +75,7 @@ def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
     files, into out/<region>/{assignment,pool,schedule,documents}."""
     result = runner.invoke(
         app,
-        ["demo", "--data", str(SAMPLES), "--out", str(tmp_path), "--year-time-limit", "10"],
+        ["demo", "--data", str(SAMPLES), "--out", str(tmp_path), "--year-time-limit", "4"],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
@@ -95,4 +95,4 @@ def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
         plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
         assert plan["stages"] == ["assignment", "pool", "schedule", "documents"]
         assert plan["teachers_changed"] == kpi["changes"]["teachers_changed"]
-        assert plan["settings"]["year_plan"]["time_limit"] == 10  # the flag over region.yaml
+        assert plan["settings"]["year_plan"]["time_limit"] == 4  # the flag over region.yaml

@@ -88,7 +88,7 @@ def test_cli_runs_a_scenario_file_and_reports_a_bad_one(tmp_path: Path) -> None:
     assert "plan_seconds: 30" in source and "region: ../data/tambov" in source
     quick = tmp_path / "leaves.yaml"  # the example as shipped, with a shorter year plan
     quick.write_text(
-        source.replace("plan_seconds: 30", "plan_seconds: 5").replace(
+        source.replace("plan_seconds: 30", "plan_seconds: 2").replace(
             "region: ../data/tambov", f"region: {SCENARIOS.parent / 'data' / 'tambov'}"
         ),
         encoding="utf-8",
