@@ -335,9 +335,8 @@ def _later_stages(
         wide = _held_model(problem, comp, candidates, terms, held)
         coefs, constant = _stages(problem, wide)[k]
         relaxation = solve_relaxation(wide, coefs, constant)
-        if not relaxation.feasible:  # numerically: keep every candidate, prove nothing by LP
-            relaxation.reduced_costs = np.zeros(len(relaxation.values))
-        term_rc = relaxation.reduced_costs[wide.x]
+        # numerically infeasible: every candidate stays in the model, nothing proven by LP
+        term_rc = relaxation.reduced_costs[wide.x] if relaxation.feasible else np.zeros(len(wide.x))
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
             seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
             near = _lp_floor_start(problem, wide, relaxation, integer_solver, seconds, k)
@@ -400,8 +399,7 @@ def _held_model(
 ) -> Formulation:
     """The model over `pairs`, the first len(held) ranked terms held at those values."""
     f = formulate(comp, pairs, problem.settings.allow_partial, terms)
-    for k, total in enumerate(held):
-        coefs, constant = _stages(problem, f)[k]
+    for (coefs, constant), total in zip(_stages(problem, f), held, strict=False):
         f.add_row(list(coefs), list(coefs.values()), -UNBOUNDED, math.floor(total - constant + EPS))
     return f
 
