@@ -10,8 +10,8 @@ every subject group's plan against that current assignment), then for --seconds:
   generator costs the machine little and the writers are not starved by its threads;
   `--readers python` runs them as N Python threads beside the writers instead;
 - writers: W clients each save a scenario that removes a different methodist and run it,
-  submit → done polled every 20 ms (target: p95 under 1 s); each re-solves only the subject
-  group it touches;
+  submit → done, awaited by a long poll (GET /jobs/{id}?wait=30) (target: p95 under 1 s);
+  each re-solves only the subject group it touches;
 - memory: the resident size of the server and its workers every second (target: flat —
   the last quarter's mean within 10 % of the first's, after warm-up).
 Any error (a non-2xx answer, a job not done) is counted and printed. The baseline is the same
@@ -53,11 +53,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def wait_done(client: httpx.Client, job: int, headers: dict[str, str]) -> dict[str, object]:
+    """The job once it ended: one long poll (`wait`), as a client of the API waits."""
     while True:
-        state = client.get(f"/jobs/{job}", headers=headers).json()
+        state = client.get(f"/jobs/{job}", params={"wait": 30}, headers=headers).json()
         if state["status"] in ("done", "failed", "cancelled"):
             return state
-        time.sleep(0.02)
 
 
 def seconds_between(start: str, end: str) -> float:

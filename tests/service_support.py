@@ -155,13 +155,20 @@ def wait_job(
     seconds: float = 90,
     until: tuple[str, ...] = FINAL,
 ) -> dict[str, Any]:
+    """The job once its status is one of `until`: a long poll (`wait`) for an end, else
+    polled."""
     deadline = time.time() + seconds
+    long_poll = set(until) <= set(FINAL)
     while True:
-        job: dict[str, Any] = client.get(f"/jobs/{job_id}", headers=auth(token)).json()
+        wait = min(30.0, max(0.0, deadline - time.time())) if long_poll else 0
+        job: dict[str, Any] = client.get(
+            f"/jobs/{job_id}", params={"wait": wait}, headers=auth(token)
+        ).json()
         if job.get("status") in until:
             return job
         assert time.time() < deadline, job
-        time.sleep(0.1)
+        if not long_poll:
+            time.sleep(0.1)
 
 
 def run_scenario(

@@ -5,6 +5,8 @@ data, scenarios, errors as JSON, and data surviving a restart."""
 from __future__ import annotations
 
 import io
+import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -290,6 +292,46 @@ def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
             engine.dispose()
             result = client.get(f"/jobs/{job['id']}/result", headers=_auth(made["viewer"]))
             assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
+    finally:
+        server.stop()
+
+
+def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    made = _tokens(url)
+    server = Server(url, workers=0)  # the job stays queued until cancelled
+    try:
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
+            region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
+            body = {"region_id": region["id"], "name": "s", "spec": {}}
+            sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
+            job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()
+            path, viewer = f"/jobs/{job['id']}", _auth(made["viewer"])
+            start = time.monotonic()
+            waited = client.get(path, params={"wait": 0.6}, headers=viewer)
+            assert waited.json()["status"] == "queued" and time.monotonic() - start >= 0.6
+            for bad in ("31", "-1", "nan", "inf"):
+                refused = client.get(path, params={"wait": bad}, headers=viewer)
+                assert refused.status_code == 422 and refused.json()["code"], bad
+            answers: list[tuple[float, dict[str, object]]] = []
+
+            def long_poll() -> None:
+                with httpx.Client(base_url=server.base, timeout=30) as own:
+                    state = own.get(path, params={"wait": 20}, headers=viewer).json()
+                    answers.append((time.monotonic(), state))
+
+            waiter = threading.Thread(target=long_poll)
+            waiter.start()
+            time.sleep(0.5)
+            cancelled_at = time.monotonic()
+            client.post(f"{path}/cancel", headers=_auth(made["planner"])).raise_for_status()
+            waiter.join(timeout=25)
+            (answered_at, state), *_ = answers
+            assert state["status"] == "cancelled"
+            assert answered_at - cancelled_at < 1.0  # not at the end of its 20 s
+            other = client.get("/jobs/999", params={"wait": 5}, headers=viewer)
+            assert other.status_code == 404 and other.json()["code"] == "job_not_found"
     finally:
         server.stop()
 

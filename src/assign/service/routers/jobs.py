@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from assign.service import access
 from assign.service.deps import Planner, SessionDep, Viewer, engine_of
-from assign.service.errors import ApiError
+from assign.service.errors import ApiError, not_found
 from assign.service.jobs.queue import FINAL, request_cancel
 from assign.service.routers.common import errors
 from assign.service.schemas import MAX_ID, IdPath, JobOut
 from assign.service.store.models import JobRecord
 
 router = APIRouter(tags=["jobs"])
+
+WAIT_MAX = 30.0  # a long poll's bound, under the idle timeouts of common proxies
+WAIT_FAST = 2.0  # seconds of polling every WAIT_STEP before the pauses grow
+WAIT_STEP = 0.025
 
 STATUS_RU = {"done": "выполнено", "failed": "завершилось ошибкой", "cancelled": "отменено"}
 
@@ -60,8 +69,39 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", responses=errors(404))
-def read_job(job_id: IdPath, who: Viewer, db: SessionDep) -> JobOut:
-    return job_out(access.job(db, who, job_id))
+async def read_job(
+    job_id: IdPath,
+    who: Viewer,
+    db: SessionDep,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=WAIT_MAX,
+            allow_inf_nan=False,
+            description="Ждать завершения задания до стольких секунд (0 — ответить сразу)",
+        ),
+    ] = 0,
+) -> JobOut:
+    """Задание; с `wait` ответ приходит, как только задание завершится (или через `wait`
+    секунд), — один запрос вместо опроса."""
+    job = await run_in_threadpool(access.job, db, who, job_id)
+    start = time.monotonic()
+    while job.status not in FINAL and (left := start + wait - time.monotonic()) > 0:
+        elapsed = time.monotonic() - start
+        pause = WAIT_STEP if elapsed < WAIT_FAST else min(0.5, elapsed / 20)
+        await asyncio.sleep(min(pause, left))
+        await run_in_threadpool(_reread, db, job)
+    return job_out(job)
+
+
+def _reread(db: Session, job: JobRecord) -> None:
+    """The job's row as committed now (a fresh read, not this session's snapshot)."""
+    db.rollback()
+    try:
+        db.refresh(job)
+    except InvalidRequestError:  # deleted meanwhile (its region was deleted)
+        raise not_found("job", job.id) from None
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202, responses=errors(404, 409))
