@@ -24,6 +24,7 @@ Run: .venv/bin/python bench/api_load.py [--clients 16] [--writers 2] [--seconds 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import httpx
 
-from assign.domain import Region
+from assign.domain import Methodist, Region
 from assign.io import load_region
 from assign.sample.profiles import PROFILES
 from assign.scenario import Scenario, run_scenario
@@ -128,7 +129,8 @@ def main() -> None:
             f"/jobs/{first}",
             f"/jobs/{first}/result?offset=0&limit=500",
         ]
-        methodists = iter(range(1, 10_000))
+        # each what-if removes the next of the region's methodists, round and round
+        methodists = itertools.cycle(m.methodist_id for m in load_stored_methodists())
 
         def failed(what: str) -> None:
             with lock:
@@ -150,7 +152,7 @@ def main() -> None:
             with httpx.Client(base_url=base, timeout=60) as own:
                 while time.perf_counter() < stop:
                     with lock:
-                        leaver = f"SAH-MET{next(methodists):03d}"
+                        leaver = next(methodists)
                     spec = {**base_spec, "changes": {"remove_methodists": [leaver]}}
                     start = time.perf_counter()
                     made = own.post(
@@ -230,6 +232,12 @@ def main() -> None:
     )
     print(f"warm what-if in-process, as a worker runs it: {warm_whatif():.2f} s (mean of 8)")
     raise SystemExit(1 if errors else 0)
+
+
+def load_stored_methodists() -> tuple[Methodist, ...]:
+    loaded = load_region(DATA / REGION).region
+    assert loaded is not None
+    return loaded.methodists
 
 
 def wrk_readers(

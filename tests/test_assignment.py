@@ -19,7 +19,7 @@ from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
 from assign.assignment.lp import solve_relaxation
 from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
-from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, pair_costs
+from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, first_appearance, pair_costs
 from assign.assignment.settings import DEFAULT_RANKING, Term
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
@@ -565,3 +565,15 @@ def test_distance_objective_counts_km() -> None:
         for t, m in result.assignment.items()
     )
     assert result.objective == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("high", [5, 2**40], ids=["one_key", "rows_past_62_bits"])
+def test_groups_are_numbered_in_order_of_first_appearance(high: int) -> None:
+    rng = np.random.default_rng(7)
+    columns = [rng.integers(0, 4, 500) * (high // 4 + 1) - 2 for _ in range(3)]
+    seen: dict[tuple[int, ...], int] = {}
+    want = [
+        seen.setdefault(row, len(seen)) for row in zip(*(c.tolist() for c in columns), strict=True)
+    ]
+    assert first_appearance(columns).tolist() == want
+    assert first_appearance([np.zeros(0, dtype=np.int64)]).tolist() == []

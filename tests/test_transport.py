@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 from geopy.distance import geodesic
 
+from assign import transport
 from assign.geo import distance_matrix_km, paired_distance_km
 from assign.io import load_region_or_raise
-from assign.transport import Place, TravelModel, TravelSettings
-from conftest import DATA
+from assign.scenario import Changes, Scenario, apply
+from assign.transport import Place, TravelModel, TravelSettings, shared_travel_model
+from conftest import DATA, SAMPLES
 
 A, B, C, D = (62.03, 129.73), (62.72, 129.67), (66.77, 123.37), (67.46, 153.71)
 
@@ -125,3 +127,37 @@ def test_settings_change_speed_and_detour() -> None:
     trip = model.trip("SB", model.person_place(region.methodist_by_id["PA"]), 1)
     assert trip.km == pytest.approx(geodesic(B, A).km, rel=1e-3)
     assert trip.hours == pytest.approx(trip.km / 50)
+
+
+def test_remembered_columns_equal_fresh_ones_whatever_places_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    region = load_region_or_raise(SAMPLES / "tambov")
+    schools = [s.school_id for s in region.schools]
+    fresh, kept = TravelModel(region), TravelModel(region)
+    places = [fresh.person_place(m) for m in region.methodists]
+    asked = [places[:20], places[10:40], places[::-1], places[5:6], [], places[3:9] * 2]
+    for limit in (transport.MAX_BYTES, 2 * 8 * 12 * len(schools) * 30):  # kept, or outgrown
+        monkeypatch.setattr(transport, "MAX_BYTES", limit)
+        for chosen in asked:
+            want, got = fresh.matrix(schools, chosen), kept.matrix(schools, chosen, remember=True)
+            assert got.places == want.places and got.school_ids == want.school_ids
+            assert np.array_equal(got.hours, want.hours) and np.array_equal(got.km, want.km)
+            got.hours[...] = -1  # a caller's matrix is its own: the remembered one stays
+        again = kept.matrix(schools, places[:20], remember=True)
+        assert np.array_equal(again.hours, fresh.matrix(schools, places[:20]).hours)
+
+
+def test_a_what_if_that_leaves_travel_alone_shares_its_base_regions_model() -> None:
+    region = load_region_or_raise(DATA / "small_winter_road")
+    base = shared_travel_model(region)
+    gone = region.teachers[0].teacher_id
+    leave = apply(region, Scenario(name="x", changes=Changes(remove_teachers=(gone,))))
+    assert shared_travel_model(leave) is base
+    closed = region.changed(transport=region.transport[1:])  # the winter road is gone
+    other = shared_travel_model(closed)
+    assert other is not base and other.region is closed
+    school, place = region.schools[0].school_id, base.person_place(region.methodists[0])
+    assert [other.trip(school, place, m) for m in range(1, 13)] == [
+        TravelModel(closed).trip(school, place, m) for m in range(1, 13)
+    ]

@@ -18,6 +18,7 @@ Links and matrix entries are taken as symmetric when only one direction is given
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,6 +79,42 @@ class TravelMatrix:
         return np.asarray(self.hours[[m - 1 for m in months]].max(axis=0))
 
 
+MAX_BYTES = 64 * 2**20  # a model's remembered matrix, at most (Yakutia's: 19 MB)
+
+
+class _Wide:
+    """A remembered matrix and where each of its places is."""
+
+    def __init__(self, matrix: TravelMatrix) -> None:
+        self.matrix, self.hours, self.km = matrix, matrix.hours, matrix.km
+        self.column = {p: j for j, p in enumerate(matrix.places)}
+
+
+SHARED_MODELS = 4
+_shared: OrderedDict[tuple[object, ...], TravelModel] = OrderedDict()
+
+
+def shared_travel_model(region: Region) -> TravelModel:
+    """The region's travel model (default settings), shared among regions that agree on
+    all it reads — municipalities, schools, links, travel times: a what-if that removes
+    a methodist or moves teachers reuses its base region's model and remembered columns.
+    The last SHARED_MODELS are kept."""
+    key = (
+        region.coordinate_system,
+        region.municipalities,
+        region.schools,
+        region.transport,
+        region.travel_times,
+    )
+    model = _shared.get(key)
+    if model is None:
+        model = _shared[key] = TravelModel(region)
+        while len(_shared) > SHARED_MODELS:
+            _shared.popitem(last=False)
+    _shared.move_to_end(key)
+    return model
+
+
 class TravelModel:
     """Answers "how many hours from this school to this base in month M, and can one get there"."""
 
@@ -105,6 +142,7 @@ class TravelModel:
                 self._place_entries.setdefault((entry.from_id, entry.to_id), []).append(entry)
         self.overridden = np.zeros((len(self.muni_ids),) * 2, dtype=bool)
         self.network_hours, self.network_km = self._build_network()
+        self._remembered: dict[tuple[str, ...], _Wide] = {}  # by school ids: one at a time
 
     # --- the municipality network -----------------------------------------------------------
     def _road(self, km_straight: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -173,8 +211,39 @@ class TravelModel:
         return Place(point, municipality_id, ids)
 
     # --- queries -----------------------------------------------------------------------------
-    def matrix(self, school_ids: Sequence[str], places: Sequence[Place]) -> TravelMatrix:
-        """Hours and km from each school to each place, in each month."""
+    def matrix(
+        self, school_ids: Sequence[str], places: Sequence[Place], remember: bool = False
+    ) -> TravelMatrix:
+        """Hours and km from each school to each place, in each month. With `remember`,
+        each place's column is kept and later calls work out only the places not seen
+        (a what-if asks for the same methodists again): one matrix per model, up to
+        MAX_BYTES — keep to the methodists, thousands of candidates would not fit."""
+        if not remember:
+            return self._matrix(school_ids, places)
+        key = tuple(school_ids)
+        wide = self._remembered.get(key)
+        known = wide.column if wide is not None else {}
+        missing = [p for p in dict.fromkeys(places) if p not in known]
+        if 2 * 8 * 12 * len(key) * len(places) > MAX_BYTES:  # hours and km: too large to keep
+            return self._matrix(school_ids, places)
+        if missing or wide is None:
+            grown = 2 * 8 * 12 * len(key) * (len(known) + len(missing))
+            if wide is not None and grown <= MAX_BYTES:
+                fresh = self._matrix(school_ids, missing)
+                fresh = TravelMatrix(
+                    key,
+                    wide.matrix.places + fresh.places,
+                    np.concatenate([wide.hours, fresh.hours], axis=2),
+                    np.concatenate([wide.km, fresh.km], axis=2),
+                )
+            else:  # the first, or too many places: start again from these
+                fresh = self._matrix(school_ids, list(dict.fromkeys(places)))
+            wide = _Wide(fresh)
+            self._remembered = {key: wide}
+        at = np.fromiter((wide.column[p] for p in places), np.int64, len(places))
+        return TravelMatrix(key, tuple(places), wide.hours[:, :, at], wide.km[:, :, at])
+
+    def _matrix(self, school_ids: Sequence[str], places: Sequence[Place]) -> TravelMatrix:
         schools = [self.school_place(sid) for sid in school_ids]
         s_pts = np.array([p.point for p in schools], dtype=float).reshape(-1, 2)
         p_pts = np.array([p.point for p in places], dtype=float).reshape(-1, 2)

@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assign.assignment.kpi import load_limits, methodist_loads
-from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, pair_costs
+import numpy as np
+
+from assign.assignment.kpi import load_array, load_limits
+from assign.assignment.problem import LOAD_SCALE, AssignmentProblem
 from assign.format import count_ru, fmt_number
 
 
@@ -55,19 +57,18 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
     current_of = region.current_methodist_of
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
     s_index = {s: i for i, s in enumerate(problem.school_ids)}
-    hours, _, in_person = pair_costs(problem.travel, settings)
+    hours, _, in_person = problem.costs
     limits = load_limits(problem)
-    before = methodist_loads(
-        problem, {t: m for t, m in current_of.items() if t in region.teacher_by_id}
-    )
+    arrays = problem.teacher_arrays
+    loads_before = load_array(problem, arrays.current).tolist()
+    before = {m: loads_before[i] for m, i in m_index.items()}
     pins = dict(settings.pins)
     bans = set(settings.bans)
+    chosen = problem.methodist_of(assignment)
+    moved = np.flatnonzero((arrays.current != -1) & (chosen >= 0) & (arrays.current != chosen))
     changes = []
-    for teacher in region.teachers:
-        old = current_of.get(teacher.teacher_id)
-        new = assignment.get(teacher.teacher_id)
-        if old is None or new is None or old == new:
-            continue
+    for teacher in (region.teachers[t] for t in moved.tolist()):
+        old, new = current_of[teacher.teacher_id], assignment[teacher.teacher_id]
         s = s_index[teacher.school_id]
         old_m = region.methodist_by_id.get(old)
         if old_m is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assign.assignment.kpi import load_limits, methodist_loads, teacher_load
-from assign.assignment.problem import AssignmentProblem, build_problem, pair_costs
+from assign.assignment.problem import AssignmentProblem, build_problem
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import solve_component
 from assign.format import fmt_number
@@ -73,7 +73,7 @@ def explain_teacher(problem: AssignmentProblem, result: Result, teacher_id: str)
             (u.reason for u in result.unplaced if u.teacher_id == teacher_id), "план не построен"
         )
         return Explanation(teacher_id, None, None, unit, reason)
-    hours, km, in_person = pair_costs(problem.travel, settings)
+    hours, km, in_person = problem.costs
     cost = km if settings.objective == "distance" else hours
     s = problem.school_ids.index(teacher.school_id)
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
@@ -148,7 +148,7 @@ def _price_next_best(
     if plan is None or other.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return
     explanation.next_best_delta = other.objective - base.objective
-    hours, km, _ = pair_costs(problem.travel, problem.settings)
+    hours, km, _ = problem.costs
     cost = km if problem.settings.objective == "distance" else hours
     s = problem.school_ids.index(problem.region.teacher_by_id[teacher_id].school_id)
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}

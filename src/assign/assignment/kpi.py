@@ -6,11 +6,12 @@ sum of the terms computed here from the teacher → methodist pairs.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from assign.assignment.formulation import SHORT_POINTS, UNPLACED_POINTS
 from assign.assignment.problem import (
@@ -19,7 +20,6 @@ from assign.assignment.problem import (
     AssignmentProblem,
     IntArray,
     load_units,
-    pair_costs,
 )
 from assign.assignment.settings import Term
 
@@ -41,7 +41,7 @@ def methodist_loads(problem: AssignmentProblem, assignment: dict[str, str]) -> d
     return load
 
 
-def _load_array(problem: AssignmentProblem, chosen: IntArray) -> IntArray:
+def load_array(problem: AssignmentProblem, chosen: IntArray) -> IntArray:
     """Load units per methodist index of a plan given as `methodist_of`."""
     served = chosen >= 0
     arrays = problem.teacher_arrays
@@ -63,7 +63,7 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     """Unweighted terms: travel (hours or km), changes (teachers), split (extra methodists in
     school-subjects), balance (load units away from each component's average, in teachers)."""
     settings = problem.settings
-    hours, km, _ = pair_costs(problem.travel, settings)
+    hours, km, _ = problem.costs
     cost = km if settings.objective == "distance" else hours
     arrays = problem.teacher_arrays
     chosen = problem.methodist_of(assignment)
@@ -75,7 +75,7 @@ def raw_terms(problem: AssignmentProblem, assignment: dict[str, str]) -> dict[st
     school_subject = school * len(arrays.subjects) + arrays.subject[served]
     by_methodist = school_subject * len(problem.methodist_ids) + methodist
     split = len(np.unique(by_methodist)) - len(np.unique(school_subject))
-    load = _load_array(problem, chosen)
+    load = load_array(problem, chosen)
     balance = sum(
         int(np.abs(load[comp.methodists] - comp.balance_target).sum())
         for comp in problem.components
@@ -111,13 +111,22 @@ def _shortfall(problem: AssignmentProblem, assignment: dict[str, str]) -> int:
     return sum(max(0, low - load[m]) for m, (low, _) in load_limits(problem).items())
 
 
+def _by_code(codes: IntArray, summary: Callable[[IntArray], dict[str, Any]]) -> Iterator[Any]:
+    """`summary` of each code's teachers, 0 up to the largest: one stable sort, not a mask
+    over the region per code (the positions, in region order, are those a mask picks)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(int(codes.max(initial=-1)) + 2))
+    for start, end in itertools.pairwise(bounds.tolist()):
+        yield summary(order[start:end])
+
+
 def kpis(
     problem: AssignmentProblem, assignment: dict[str, str], unplaced: list[str] | None = None
 ) -> dict[str, Any]:
     """Loads, travel per teacher, changes and unserved teachers: overall, per subject, per
     municipality, per methodist."""
     region = problem.region
-    hours, km, in_person = pair_costs(problem.travel, problem.settings)
+    hours, km, in_person = problem.costs
     arrays = problem.teacher_arrays
     chosen = problem.methodist_of(assignment)
     served = chosen >= 0
@@ -130,14 +139,15 @@ def kpis(
     remote[at] = ~in_person[arrays.school[at], chosen[at]]
     changed = served & (arrays.current != -1) & (arrays.current != chosen)
 
-    def summary(selected: npt.NDArray[np.bool_]) -> dict[str, Any]:
-        reached = selected & served
+    def summary(selected: IntArray) -> dict[str, Any]:
+        """The figures of the teachers at `selected` (positions in region order)."""
+        reached = selected[served[selected]]
         trips, distances = trip_hours[reached], trip_km[reached]
         out: dict[str, Any] = {
-            "teachers": int(selected.sum()),
+            "teachers": len(selected),
             "served": len(trips),
-            "unserved": int(selected.sum()) - len(trips),
-            "changed": int((selected & changed).sum()),
+            "unserved": len(selected) - len(trips),
+            "changed": int(changed[selected].sum()),
         }
         if len(trips):
             out.update(
@@ -148,11 +158,11 @@ def kpis(
                 share_within_2h=round(float((trips <= 2).mean()), 4),
                 share_within_4h=round(float((trips <= 4).mean()), 4),
                 share_within_8h=round(float((trips <= 8).mean()), 4),
-                remote_only=int((selected & remote).sum()),
+                remote_only=int(remote[selected].sum()),
             )
         return out
 
-    load = _load_array(problem, chosen)
+    load = load_array(problem, chosen)
     heads = np.bincount(chosen[served], minlength=len(problem.methodist_ids))
     m_index = arrays.methodist_index
     limits = load_limits(problem)
@@ -170,14 +180,11 @@ def kpis(
             }
         )
     return {
-        "overall": summary(np.ones(len(chosen), dtype=bool)),
-        "by_subject": {
-            subject: summary(arrays.subject == code) for code, subject in enumerate(arrays.subjects)
-        },
-        "by_municipality": {
-            muni: summary(arrays.municipality == code)
-            for code, muni in enumerate(arrays.municipalities)
-        },
+        "overall": summary(np.arange(len(chosen))),
+        "by_subject": dict(zip(arrays.subjects, _by_code(arrays.subject, summary), strict=True)),
+        "by_municipality": dict(
+            zip(arrays.municipalities, _by_code(arrays.municipality, summary), strict=True)
+        ),
         "methodists": methodists,
         "terms": raw_terms(problem, assignment),
         "unplaced": len(unplaced or []),

@@ -18,7 +18,7 @@ import numpy as np
 
 from assign.assignment.changes import change_list
 from assign.assignment.kpi import kpis
-from assign.assignment.problem import AssignmentProblem, pair_costs
+from assign.assignment.problem import AssignmentProblem
 from assign.assignment.result import Result
 from assign.io.safe_text import csv_writer
 from assign.io.tables import ASSIGNMENTS
@@ -53,12 +53,13 @@ def person_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None
 
 def _assignment_columns(problem: AssignmentProblem, result: Result) -> list[list[Any]]:
     """assignments.csv's columns, placed teachers in the region's order: array lookups
-    rather than a loop over 18 600 teachers (a what-if writes one each run)."""
+    rather than a loop over 18 600 teachers (a what-if writes one each run); the last four
+    are numbers."""
     region, arrays = problem.region, problem.teacher_arrays
     chosen = problem.methodist_of(result.assignment)
     placed = np.flatnonzero(chosen >= 0)
     school, methodist = arrays.school[placed], chosen[placed]
-    hours, km, in_person = pair_costs(problem.travel, problem.settings)
+    hours, km, in_person = problem.costs
     current = arrays.current[placed]
     teachers = [region.teachers[t] for t in placed.tolist()]
     return [
@@ -102,7 +103,7 @@ def write_solution(
     with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(ASSIGNMENTS.columns)  # what `--solution` reads back
-        writer.write_columns(_assignment_columns(problem, result))
+        writer.write_columns(_assignment_columns(problem, result), numbers=4)
     if report is None:
         report = kpis(problem, result.assignment, [u.teacher_id for u in result.unplaced])
     per_methodist = {row["methodist_id"]: row for row in report["methodists"]}

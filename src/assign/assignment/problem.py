@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from assign.assignment.candidates import CandidateCosts, CandidateLimit
 from assign.assignment.costs import pair_costs
@@ -24,7 +24,7 @@ from assign.assignment.settings import AssignmentSettings
 from assign.domain import Region, Teacher
 from assign.format import count_ru
 from assign.subjects import subject_name
-from assign.transport import TravelMatrix, TravelModel
+from assign.transport import TravelMatrix, TravelModel, shared_travel_model
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -126,6 +126,8 @@ class AssignmentProblem:
     candidate_costs: CandidateCosts | None = None
     """Set when built with a `CandidateLimit`: `travel` then covers only the methodists
     before the candidates, and the pairs not built are priced from here."""
+    columns: TeacherColumns | None = None
+    """The teachers' facts in region order, as `build_problem` read them."""
 
     @property
     def n_teachers(self) -> int:
@@ -135,15 +137,21 @@ class AssignmentProblem:
     def teacher_arrays(self) -> TeacherArrays:
         return TeacherArrays.of(self)
 
+    @cached_property
+    def costs(self) -> tuple[FloatArray, FloatArray, BoolArray]:
+        """`pair_costs` of `travel`: hours, km and in-person of each school × methodist
+        pair, worked out once (the pairs, KPIs, change list and files all read them)."""
+        return pair_costs(self.travel, self.settings)
+
     def methodist_of(self, assignment: dict[str, str]) -> IntArray:
         """A plan as one methodist index per teacher (in `teacher_ids` order), -1 where
         the plan leaves the teacher out."""
         t_index, m_index = self.teacher_arrays.index, self.teacher_arrays.methodist_index
         chosen = np.full(self.n_teachers, -1, dtype=np.int64)
-        if assignment:
-            teachers = np.fromiter((t_index[t] for t in assignment), np.int64, len(assignment))
+        if assignment:  # lookups by `map`: no Python frame per teacher
+            teachers = np.fromiter(map(t_index.__getitem__, assignment), np.int64, len(assignment))
             chosen[teachers] = np.fromiter(
-                (m_index[m] for m in assignment.values()), np.int64, len(assignment)
+                map(m_index.__getitem__, assignment.values()), np.int64, len(assignment)
             )
         return chosen
 
@@ -166,21 +174,11 @@ class TeacherArrays:
     @classmethod
     def of(cls, problem: AssignmentProblem) -> TeacherArrays:
         region = problem.region
-        s_index = {s: i for i, s in enumerate(problem.school_ids)}
         m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
-        teachers = region.teachers
-        school, load, current = (np.full(len(teachers), -1, dtype=np.int64) for _ in range(3))
-        for comp in problem.components:  # the groups' facts, as the solver counts them
-            flat = np.fromiter(chain.from_iterable(comp.group_teachers), np.int64)
-            school[flat] = np.repeat(comp.group_school, comp.group_count)
-            load[flat] = np.repeat(comp.group_weight, comp.group_count)
-            current[flat] = np.repeat(comp.group_current, comp.group_count)
-        currents = region.current_methodist_of
-        for t in np.flatnonzero(load < 0):  # teachers no methodist can take
-            school[t] = s_index[teachers[t].school_id]
-            load[t] = load_units(region, problem.settings, teachers[t])
-            current[t] = current_index(m_index, currents.get(teachers[t].teacher_id))
-        subject_codes, subject = np.unique([t.subject for t in teachers], return_inverse=True)
+        columns = problem.columns or TeacherColumns.of(
+            region, problem.settings, _Index.of(problem.teacher_ids, problem.school_ids, m_index)
+        )
+        school = columns.school
         school_muni = [region.school_municipality(s) for s in problem.school_ids]
         used_schools = np.unique(school)
         muni_codes, used_muni = np.unique(
@@ -192,13 +190,82 @@ class TeacherArrays:
             index={tid: i for i, tid in enumerate(problem.teacher_ids)},
             methodist_index=m_index,
             school=school,
-            load=load,
-            current=current,
-            subject=subject.astype(np.int64),
-            subjects=[str(x) for x in subject_codes],
+            load=columns.load,
+            current=columns.current,
+            subject=columns.subject,
+            subjects=columns.subjects,
             municipality=muni_of_school[school],
             municipalities=[str(x) for x in muni_codes],
         )
+
+
+@dataclass
+class TeacherColumns:
+    """The teachers' facts the groups and KPIs need, in region order: read in one pass in
+    memory order (a pass per subject over 18 600 scattered objects costs several times as
+    much), then taken per component by position."""
+
+    school: IntArray  # index into school_ids
+    load: IntArray  # load units
+    current: IntArray  # as `current_index`
+    special: IntArray  # 1 + the teacher's position when pinned or banned, else 0
+    subject: IntArray  # index into `subjects`
+    subjects: list[str]  # sorted
+    by_subject: dict[str, IntArray]  # positions of each subject's teachers, in order
+
+    @classmethod
+    def of(cls, region: Region, settings: AssignmentSettings, index: _Index) -> TeacherColumns:
+        teachers = region.teachers
+        schools, methodists, currents = index.school, index.methodist, region.current_methodist_of
+        loads = settings.teacher_loads(region, teachers)
+        special = np.zeros(len(teachers), dtype=np.int64)
+        if index.pins or index.bans:
+            held = index.pins.keys() | index.bans.keys()
+            at = np.array([i for i, t in enumerate(teachers) if t.teacher_id in held], np.int64)
+            special[at] = at + 1
+        subjects = sorted(region.teachers_by_subject)
+        code = {s: i for i, s in enumerate(subjects)}
+        subject = np.array([code[t.subject] for t in teachers], dtype=np.int64)
+        order = np.argsort(subject, kind="stable")
+        ends = np.cumsum(np.bincount(subject, minlength=len(subjects)))
+        return cls(
+            school=np.array([schools[t.school_id] for t in teachers], dtype=np.int64),
+            load=np.array([round(x * LOAD_SCALE) for x in loads], dtype=np.int64),
+            current=np.array(  # `current_index`, inline: 18 600 calls cost
+                [
+                    methodists.get(m, GONE) if (m := currents.get(t.teacher_id)) else -1
+                    for t in teachers
+                ],
+                dtype=np.int64,
+            ),
+            special=special,
+            subject=subject,
+            subjects=subjects,
+            by_subject={
+                s: order[a:b] for s, a, b in zip(subjects, [0, *ends[:-1]], ends, strict=True)
+            },
+        )
+
+
+def first_appearance(columns: list[IntArray]) -> IntArray:
+    """Each row's group among the rows with equal values in every column, the groups
+    numbered in order of first appearance: the columns as one integer (mixed radix) hashed
+    by `pandas.factorize` — no sort — or, past 62 bits, `numpy.unique` over the rows."""
+    n = len(columns[0]) if columns else 0
+    key, span = np.zeros(n, dtype=np.int64), 1
+    for column in columns:
+        low, width = (int(column.min()), int(column.max()) - int(column.min()) + 1) if n else (0, 1)
+        span *= width
+        if span >= 2**62:
+            _, first, inverse = np.unique(
+                np.stack(columns, axis=1), axis=0, return_index=True, return_inverse=True
+            )
+            rank = np.empty(len(first), dtype=np.int64)
+            rank[np.argsort(first)] = np.arange(len(first))
+            return rank[np.asarray(inverse).reshape(-1)]
+        key = key * width + (column - low)
+    codes, _ = pd.factorize(key)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _components(region: Region) -> list[tuple[str, ...]]:
@@ -271,13 +338,14 @@ def build_problem(
     each group gets pairs to its nearest candidates only and `travel` covers the methodists
     before them: `candidates.CandidateCosts` prices the other pairs when the solver asks."""
     check_pins(region, settings)
-    model = travel_model or TravelModel(region)
+    model = travel_model or shared_travel_model(region)
     teacher_ids = [t.teacher_id for t in region.teachers]
     methodist_ids = [m.methodist_id for m in region.methodists]
     school_ids = [s.school_id for s in region.schools]
-    t_index = {tid: i for i, tid in enumerate(teacher_ids)}
     m_index = {mid: i for i, mid in enumerate(methodist_ids)}
-    s_index = {sid: i for i, sid in enumerate(school_ids)}
+    index = _Index.of(teacher_ids, school_ids, m_index, settings)
+    s_index = index.school
+    columns = TeacherColumns.of(region, settings, index)
     first = len(region.methodists)  # methodists with a column in `travel`
     sparse: CandidateCosts | None = None
     near: dict[tuple[int, str], tuple[IntArray, FloatArray, FloatArray, BoolArray]] = {}
@@ -288,18 +356,14 @@ def build_problem(
         for teacher in region.teachers:
             needs[s_index[teacher.school_id]].add(teacher.subject)
         near = sparse.nearest({k: sorted(v) for k, v in needs.items()}, limit.nearest)
-    travel = model.matrix(school_ids, [model.person_place(m) for m in region.methodists[:first]])
+    bases = [model.person_place(m) for m in region.methodists[:first]]
+    travel = model.matrix(school_ids, bases, remember=True)
     hours, km, in_person = pair_costs(travel, settings)
     dense = (hours, km, in_person)
 
-    pins = {t: m for t, m in settings.pins}
-    bans: dict[str, set[str]] = defaultdict(set)
-    for t, m in settings.bans:
-        bans[t].add(m)
-
+    pins, bans = index.pins, index.bans
     components = []
     unplaceable: list[Unplaceable] = []
-    index = _Index(t_index, s_index, m_index, pins, bans)
     for c_index, subjects in enumerate(_components(region)):
         members = np.array(
             [
@@ -309,7 +373,7 @@ def build_problem(
             ],
             dtype=np.int64,
         )
-        groups = _Groups.of(region, settings, subjects, index)
+        groups = _Groups.of(region, subjects, columns)
         pairs = _Pairs()
         for s, subject in enumerate(subjects):  # no pin or ban: the subject and the reach
             found = members[[subject in region.methodists[m].subjects for m in members]]
@@ -392,7 +456,7 @@ def build_problem(
                 unplaceable=comp_unplaceable,
             )
         )
-    return AssignmentProblem(
+    problem = AssignmentProblem(
         region,
         settings,
         teacher_ids,
@@ -402,7 +466,10 @@ def build_problem(
         components,
         unplaceable,
         sparse,
+        columns,
     )
+    problem.costs = dense  # what the pairs were priced with
+    return problem
 
 
 def _first_candidate(methodist_ids: list[str], limit: CandidateLimit) -> int:
@@ -422,6 +489,21 @@ class _Index:
     methodist: dict[str, int]
     pins: dict[str, str]
     bans: dict[str, set[str]]
+
+    @classmethod
+    def of(
+        cls,
+        teacher_ids: list[str],
+        school_ids: list[str],
+        methodist: dict[str, int],
+        settings: AssignmentSettings | None = None,
+    ) -> _Index:
+        pins = dict(settings.pins) if settings else {}
+        bans: dict[str, set[str]] = defaultdict(set)
+        for t, m in settings.bans if settings else ():
+            bans[t].add(m)
+        teacher = {tid: i for i, tid in enumerate(teacher_ids)}
+        return cls(teacher, {sid: i for i, sid in enumerate(school_ids)}, methodist, pins, bans)
 
 
 @dataclass
@@ -443,59 +525,25 @@ class _Groups:
         return len(self.teachers)
 
     @classmethod
-    def of(
-        cls,
-        region: Region,
-        settings: AssignmentSettings,
-        subjects: tuple[str, ...],
-        index: _Index,
-    ) -> _Groups:
-        teachers = [t for s in subjects for t in region.teachers_by_subject[s]]
-        n = len(teachers)
-        currents = region.current_methodist_of
-        subject = np.repeat(
-            np.arange(len(subjects), dtype=np.int64),
-            [len(region.teachers_by_subject[s]) for s in subjects],
-        )
-        columns = np.stack(
-            [
-                np.fromiter((index.school[t.school_id] for t in teachers), np.int64, n),
-                subject,
-                np.fromiter((load_units(region, settings, t) for t in teachers), np.int64, n),
-                np.fromiter(
-                    (current_index(index.methodist, currents.get(t.teacher_id)) for t in teachers),
-                    np.int64,
-                    n,
-                ),
-                np.fromiter(  # a pinned or banned teacher's own key: 1 + its position
-                    (
-                        i + 1 if t.teacher_id in index.pins or t.teacher_id in index.bans else 0
-                        for i, t in enumerate(teachers)
-                    ),
-                    np.int64,
-                    n,
-                ),
-            ],
-            axis=1,
-        )
-        _, first, inverse = np.unique(columns, axis=0, return_index=True, return_inverse=True)
-        order = np.argsort(first)  # groups in order of first appearance
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        group = rank[np.asarray(inverse).reshape(-1)]
-        lead = first[order]  # each group's first teacher
-        members = np.fromiter((index.teacher[t.teacher_id] for t in teachers), np.int64, n)
-        by_group = members[np.argsort(group, kind="stable")]
-        bounds = np.cumsum(np.bincount(group, minlength=len(order)))[:-1]
-        special = columns[lead, 4]
+    def of(cls, region: Region, subjects: tuple[str, ...], columns: TeacherColumns) -> _Groups:
+        at = [columns.by_subject[s] for s in subjects]
+        members = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
+        subject = np.repeat(np.arange(len(subjects), dtype=np.int64), [len(a) for a in at])
+        school, weight = columns.school[members], columns.load[members]
+        current, special = columns.current[members], columns.special[members]
+        group = first_appearance([school, subject, weight, current, special])
+        _, lead = np.unique(group, return_index=True)  # each group's first teacher
+        flat = members[np.argsort(group, kind="stable")].tolist()
+        ends = np.cumsum(np.bincount(group, minlength=len(lead))).tolist()
+        firsts = special[lead]
         return cls(
-            teachers=[part.tolist() for part in np.split(by_group, bounds)],
-            school=columns[lead, 0],
-            subject=columns[lead, 1],
-            weight=columns[lead, 2],
-            current=columns[lead, 3],
-            special=[teachers[p - 1].teacher_id if p else None for p in special.tolist()],
-            plain=special == 0,
+            teachers=[flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)],
+            school=school[lead],
+            subject=subject[lead],
+            weight=weight[lead],
+            current=current[lead],
+            special=[region.teachers[p - 1].teacher_id if p else None for p in firsts.tolist()],
+            plain=firsts == 0,
         )
 
 

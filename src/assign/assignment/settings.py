@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from assign.categories import DEFAULT_WEIGHTS, Category
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assign.domain import Region, Teacher
 
 SCHOOL_YEAR: tuple[int, ...] = (9, 10, 11, 12, 1, 2, 3, 4, 5)
@@ -187,6 +189,12 @@ class AssignmentSettings(BaseModel):
         if self.load_unit == "weighted":
             return region.teacher_weight(teacher, self.category_weights)
         return 1.0
+
+    def teacher_loads(self, region: Region, teachers: Sequence[Teacher]) -> list[float]:
+        """`teacher_load` of each of `teachers`, at once (a region has 18 600 of them)."""
+        if self.load_unit == "weighted":
+            return [region.teacher_weight(t, self.category_weights) for t in teachers]
+        return [1.0] * len(teachers)
 
     @property
     def effective_weights(self) -> Weights:

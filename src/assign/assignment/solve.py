@@ -16,6 +16,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from assign.assignment.lagrange import lagrangian_bound
 from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
 from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
-from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component
+from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component, IntArray
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
 from assign.assignment.stages import ExactSolver, Outcome, Progress
@@ -623,20 +624,18 @@ groups left out, and what `diagnose_component` found (a kept component is not di
 again)."""
 
 
-def fingerprint(problem: AssignmentProblem, comp: Component) -> str:
+def fingerprint(problem: AssignmentProblem, comp: Component, settings: bytes = b"") -> str:
     """Everything a component's optimum depends on, by ids rather than positions: the same
-    fingerprint means the same problem, so its earlier plan is still optimal."""
-    ids = problem.methodist_ids
-    digest = hashlib.sha256(problem.settings.model_dump_json().encode())
+    fingerprint means the same problem, so its earlier plan is still optimal. `settings`:
+    the settings' JSON, when the caller has it (one per problem, not per component)."""
+    digest = hashlib.sha256(settings or problem.settings.model_dump_json().encode())
     digest.update(repr(comp.subjects).encode())
-    digest.update(repr([ids[m] for m in comp.methodists]).encode())
-    digest.update(repr([[problem.teacher_ids[t] for t in g] for g in comp.group_teachers]).encode())
-    digest.update(
-        repr(
-            [ids[m] if m >= 0 else ("<gone>" if m == GONE else "") for m in comp.group_current]
-        ).encode()
-    )
-    digest.update(repr([ids[m] for m in comp.pair_methodist]).encode())
+    teachers = map(problem.teacher_ids.__getitem__, chain.from_iterable(comp.group_teachers))
+    digest.update("\0".join(teachers).encode())
+    for methodists in (comp.methodists, comp.group_current, comp.pair_methodist):
+        digest.update(b"\1")
+        for part in _as_ids(problem.methodist_ids, methodists):
+            digest.update(part)
     for array in (
         comp.group_count,
         comp.group_weight,
@@ -649,6 +648,17 @@ def fingerprint(problem: AssignmentProblem, comp: Component) -> str:
     ):
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
+
+
+def _as_ids(ids: list[str], methodists: IntArray) -> tuple[bytes, bytes]:
+    """Methodist indices (or -1 for none, GONE) by id: the ids present, then each value's
+    place among them — the same bytes whatever positions the methodists have."""
+    present = np.zeros(len(ids) + 2, dtype=bool)
+    present[methodists + 2] = True
+    table = np.flatnonzero(present) - 2
+    place = np.cumsum(present) - 1
+    names = [ids[m] if m >= 0 else ("<gone>" if m == GONE else "") for m in table.tolist()]
+    return "\0".join(names).encode(), place[methodists + 2].astype(np.int64).tobytes()
 
 
 def _solve_or_reuse(
@@ -691,7 +701,11 @@ def solve(
     problems: list[str] = []
     if problem.unplaceable:
         problems += unplaceable_messages(problem)
-    keys = [fingerprint(problem, c) if cache is not None else None for c in problem.components]
+    settings_json = settings.model_dump_json().encode()
+    keys = [
+        fingerprint(problem, c, settings_json) if cache is not None else None
+        for c in problem.components
+    ]
     diagnoses = [
         cache[key][3] if cache is not None and key in cache else diagnose_component(problem, comp)
         for comp, key in zip(problem.components, keys, strict=True)

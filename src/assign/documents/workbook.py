@@ -16,7 +16,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from assign.assignment import AssignmentProblem
 from assign.assignment.kpi import kpis
-from assign.assignment.problem import pair_costs
 from assign.categories import CATEGORY_NAMES_RU
 from assign.documents.context import (
     by_methodist,
@@ -160,7 +159,7 @@ def write_workbook(
     folder's)."""
     region = problem.region
     report = kpis(problem, dict(assignment), unplaced)
-    hours, km, _ = pair_costs(problem.travel, problem.settings)
+    hours, km, _ = problem.costs
     m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
     s_index = {s: i for i, s in enumerate(problem.school_ids)}
     municipality = {m.municipality_id: m.name for m in region.municipalities}

@@ -67,10 +67,13 @@ class CsvWriter:
         for row in rows:
             self.writerow(row)
 
-    def write_columns(self, columns: Sequence[Sequence[Any]]) -> None:
+    def write_columns(self, columns: Sequence[Sequence[Any]], numbers: int = 0) -> None:
         """Rows given as columns of equal length: each distinct value of a column goes
-        through `csv_text` once (ids, subjects, places repeat down a plan of 18 600 rows)."""
-        self._writer.writerows(zip(*(_escaped(column) for column in columns), strict=True))
+        through `csv_text` once (ids, subjects, places repeat down a plan of 18 600 rows);
+        the last `numbers` columns hold numbers (or numbers we formatted): nothing to escape."""
+        texts = len(columns) - numbers
+        cells = [_escaped(c) if i < texts else c for i, c in enumerate(columns)]
+        self._writer.writerows(zip(*cells, strict=True))
 
 
 def _escaped(column: Sequence[Any]) -> list[Any]:
