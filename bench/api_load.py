@@ -31,7 +31,7 @@ import statistics
 import subprocess
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -61,8 +61,10 @@ def wait_done(client: httpx.Client, job: int, headers: dict[str, str]) -> dict[s
             return state
 
 
-def seconds_between(start: str, end: str) -> float:
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+def seconds_between(start: object, end: object) -> float:
+    """Seconds between two of the API's moments (SQLite gives them back without a zone)."""
+    first, last = (datetime.fromisoformat(str(x)) for x in (start, end))
+    return (last.replace(tzinfo=None) - first.replace(tzinfo=None)).total_seconds()
 
 
 def resident_mb(root: int) -> float:
@@ -123,6 +125,7 @@ def main() -> None:
         whatifs: list[float] = []
         runs: list[float] = []  # the job itself, in its worker: started → finished
         memory: list[float] = []
+        phases: dict[str, list[float]] = {k: [] for k in ("save", "submit", "queued", "answer")}
         stop = time.perf_counter() + args.seconds
         paths = [
             f"/regions/{region['id']}",
@@ -163,12 +166,23 @@ def main() -> None:
                     if made.status_code != 201:
                         failed(f"POST /scenarios: {made.status_code} {made.text[:200]}")
                         continue
+                    saved = time.perf_counter()
                     job = own.post(f"/scenarios/{made.json()['id']}/jobs", headers=headers)
+                    submitted = time.perf_counter()
                     state = wait_done(own, job.json()["id"], headers)
+                    answered = datetime.now(UTC)
                     with lock:
                         whatifs.append(time.perf_counter() - start)
+                        phases["save"].append(saved - start)
+                        phases["submit"].append(submitted - saved)
                         if state.get("finished_at") and state.get("started_at"):
                             runs.append(seconds_between(state["started_at"], state["finished_at"]))
+                            phases["queued"].append(
+                                seconds_between(state["created_at"], state["started_at"])
+                            )
+                            finished = datetime.fromisoformat(str(state["finished_at"]))
+                            finished = finished.replace(tzinfo=finished.tzinfo or UTC)
+                            phases["answer"].append((answered - finished).total_seconds())
                     if state["status"] != "done":
                         failed(f"what-if {leaver}: {state['status']} {state.get('error')}")
 
@@ -212,6 +226,11 @@ def main() -> None:
     print(
         "  of which the job in its worker (started → finished): "
         f"p50 {percentile(runs, 0.5):.2f} s, p95 {percentile(runs, 0.95):.2f} s"
+    )
+    print(
+        "  the what-if's other phases, p50: "
+        + ", ".join(f"{k} {percentile(v, 0.5) * 1000:.0f} ms" for k, v in phases.items())
+        + " (answer: the job's end → the long poll's answer at the client)"
     )
     print(
         f"server + workers resident memory: first quarter {early:.0f} MB, last quarter "

@@ -76,9 +76,13 @@ class CsvWriter:
         self._writer.writerows(zip(*cells, strict=True))
 
 
-def _escaped(column: Sequence[Any]) -> list[Any]:
-    done: dict[Any, Any] = {}
-    return [done[v] if v in done else done.setdefault(v, csv_text(v)) for v in column]
+def _escaped(column: Sequence[Any]) -> Sequence[Any]:
+    """The column with each value `csv_text` changes replaced: its distinct values are
+    checked once, and a column with none to change is passed on as it is."""
+    changed = {v: text for v in set(column) if (text := csv_text(v)) is not v}
+    if not changed:
+        return column
+    return [changed.get(v, v) for v in column]
 
 
 def csv_writer(handle: IO[str], **options: Any) -> CsvWriter:

@@ -4,16 +4,49 @@ scenario is one that runs."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from assign.scenario import RegionIndex, Scenario, ScenarioError, check_references
 from assign.service.errors import ApiError
+from assign.service.store.models import RegionRecord
 from assign.validation import translate_errors
 
+KEPT_INDICES = 32
+_indices: OrderedDict[tuple[int, datetime], RegionIndex | None] = OrderedDict()
+_lock = threading.Lock()
 
-def check_spec(name: str, spec: dict[str, Any], index: dict[str, Any] | None) -> Scenario:
+
+def region_ids(region: RegionRecord) -> RegionIndex | None:
+    """The ids a region's scenarios may name, from the index stored with its upload — read
+    once per server (an upload never changes; the stored index, with its map, is large).
+    None for a region stored before indices were kept."""
+    key = (region.id, region.created_at)
+    with _lock:
+        if key in _indices:
+            _indices.move_to_end(key)
+            return _indices[key]
+    index = region.index
+    found = RegionIndex.from_json(index["ids"]) if index is not None and "ids" in index else None
+    with _lock:
+        _indices[key] = found
+        while len(_indices) > KEPT_INDICES:
+            _indices.popitem(last=False)
+    return found
+
+
+def forget_region_ids(region_id: int) -> None:
+    """A deleted region's ids leave this server's memory too."""
+    with _lock:
+        for key in [k for k in _indices if k[0] == region_id]:
+            del _indices[key]
+
+
+def check_spec(name: str, spec: dict[str, Any], index: RegionIndex | None) -> Scenario:
     """The scenario, or a 422 with every problem as field, code and Russian message."""
     if "name" in spec:
         issues = [
@@ -36,9 +69,9 @@ def check_spec(name: str, spec: dict[str, Any], index: dict[str, Any] | None) ->
             "Сценарий неверен: " + "; ".join(f"{i['field']}: {i['message']}" for i in issues),
             issues=issues,
         ) from exc
-    if index is not None and "ids" in index:
+    if index is not None:
         try:
-            check_references(scenario, RegionIndex.from_json(index["ids"]))
+            check_references(scenario, index)
         except ScenarioError as exc:
             issues = getattr(exc, "issues", None) or [
                 {"field": "spec", "code": "unknown_reference", "message": str(exc)}

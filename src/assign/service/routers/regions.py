@@ -20,6 +20,7 @@ from assign.service.maps import stored_layers
 from assign.service.regions import UploadSummary, read_upload
 from assign.service.routers.common import errors
 from assign.service.schemas import IdPath, RegionOut
+from assign.service.spec import forget_region_ids
 from assign.service.store.models import (
     ApprovalRecord,
     DocumentRecord,
@@ -153,3 +154,4 @@ def delete_region(region_id: IdPath, who: Admin, db: SessionDep) -> None:
     db.execute(delete(RegionRecord).where(RegionRecord.id == region_id))
     who.audit(db, "region.deleted", f"region:{region_id}", **counts)
     db.commit()
+    forget_region_ids(region_id)

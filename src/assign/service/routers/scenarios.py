@@ -11,7 +11,7 @@ from assign.service.deps import Planner, SessionDep, Viewer
 from assign.service.errors import ApiError
 from assign.service.routers.common import errors
 from assign.service.schemas import IdPath, ScenarioIn, ScenarioOut
-from assign.service.spec import check_spec
+from assign.service.spec import check_spec, region_ids
 from assign.service.store.models import (
     ApprovalRecord,
     JobRecord,
@@ -29,7 +29,7 @@ def _out(r: ScenarioRecord) -> ScenarioOut:
 @router.post("/scenarios", status_code=201, responses=errors(404))
 def create_scenario(body: ScenarioIn, who: Planner, db: SessionDep) -> ScenarioOut:
     region = access.region(db, who, body.region_id)
-    check_spec(body.name, body.spec, region.index)
+    check_spec(body.name, body.spec, region_ids(region))
     record = ScenarioRecord(region_id=region.id, name=body.name, spec=body.spec)
     db.add(record)
     db.commit()
@@ -54,7 +54,7 @@ def update_scenario(
     """Изменить сценарий; уже полученные решения хранят сценарий таким, каким он был."""
     record = access.scenario(db, who, scenario_id)
     region = access.region(db, who, body.region_id)
-    check_spec(body.name, body.spec, region.index)
+    check_spec(body.name, body.spec, region_ids(region))
     record.region_id, record.name, record.spec = region.id, body.name, body.spec
     db.commit()
     return _out(record)
