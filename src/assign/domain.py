@@ -513,6 +513,11 @@ class Region(BaseModel):
         return {c.candidate_id: c for c in self.candidates}
 
     @cached_property
+    def teacher_names(self) -> frozenset[str]:
+        """Every id a teacher goes by: each record's id and the person's own."""
+        return frozenset(self.teacher_by_id) | {t.person_id for t in self.teachers}
+
+    @cached_property
     def teachers_by_subject(self) -> dict[str, list[Teacher]]:
         groups: dict[str, list[Teacher]] = defaultdict(list)
         for teacher in self.teachers:

@@ -133,7 +133,7 @@ class RegionIndex:
     @classmethod
     def from_region(cls, region: Region) -> RegionIndex:
         return cls(
-            frozenset(region.teacher_by_id) | {t.person_id for t in region.teachers},
+            region.teacher_names,  # kept with the region: a what-if checks against it each run
             frozenset(region.methodist_by_id),
             frozenset(c.candidate_id for c in region.candidates),
             frozenset(region.school_by_id),
@@ -209,9 +209,10 @@ def apply(region: Region, scenario: Scenario) -> Region:
     check_references(scenario, RegionIndex.from_region(region))
     gone_m, gone_s = set(changes.remove_methodists), set(changes.remove_schools)
     replaced = {t.teacher_id for t in changes.add_teachers}
-    gone_t = set(changes.remove_teachers) | {
-        t.teacher_id for t in region.teachers if t.school_id in gone_s
-    }
+    gone_t = set(changes.remove_teachers)
+    if gone_s:
+        gone_t |= {t.teacher_id for t in region.teachers if t.school_id in gone_s}
+    dropped = gone_t | replaced
     links = []
     for link in region.transport:
         for closure in changes.close_links:
@@ -229,17 +230,21 @@ def apply(region: Region, scenario: Scenario) -> Region:
         "candidates": region.candidates + changes.add_candidates,
         "schools": tuple(s for s in region.schools if s.school_id not in gone_s)
         + changes.add_schools,
-        "teachers": tuple(t for t in region.teachers if t.teacher_id not in gone_t | replaced)
+        "teachers": (
+            tuple(t for t in region.teachers if t.teacher_id not in dropped)
+            if dropped
+            else region.teachers
+        )
         + changes.add_teachers,
         "transport": tuple(links),
         "travel_times": tuple(
             e for e in region.travel_times if not {e.from_id, e.to_id} & gone_places
         ),
-        "current_assignment": tuple(
-            p
-            for p in region.current_assignment
+        "current_assignment": (
             # pairs of a methodist who left stay: their teachers count as changed
-            if scenario.keep_current and p.teacher_id not in gone_t
+            tuple(p for p in region.current_assignment if p.teacher_id not in gone_t)
+            if scenario.keep_current
+            else ()
         ),
     }
     return region.changed(**data)

@@ -26,13 +26,22 @@ from assign.subjects import subject_name
 
 
 def clean_json(value: Any) -> Any:
-    """JSON has no NaN: an unknown number is written as null."""
+    """JSON has no NaN: an unknown number is written as null. A value with none (most
+    KPIs) is given back as it is, found so by the C encoder rather than a walk in Python."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError):
+        return _cleaned(value)
+    return value
+
+
+def _cleaned(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: clean_json(v) for k, v in value.items()}
+        return {k: _cleaned(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean_json(v) for v in value]
+        return [_cleaned(v) for v in value]
     return value
 
 
