@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from assign.cli import app as cli
 from assign.io import load_region_or_raise, region_tables, write_tables
+from assign.service.routers import jobs as jobs_router
 from assign.service.store import open_database, role_of
 from assign.service.store.models import JobRecord
 from conftest import DATA
@@ -296,7 +297,9 @@ def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(tmp_path: Path) -> None:
+def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     made = _tokens(url)
     server = Server(url, workers=0)  # the job stays queued until cancelled
@@ -332,6 +335,15 @@ def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(tmp_path
             assert answered_at - cancelled_at < 1.0  # not at the end of its 20 s
             other = client.get("/jobs/999", params={"wait": 5}, headers=viewer)
             assert other.status_code == 404 and other.json()["code"] == "job_not_found"
+            # past the long polls a server holds, a poll answers at once
+            second = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"]))
+            monkeypatch.setattr(jobs_router, "LONG_POLLS", 0)
+            start = time.monotonic()
+            at_once = client.get(
+                f"/jobs/{second.json()['id']}", params={"wait": 20}, headers=viewer
+            )
+            assert at_once.json()["status"] == "queued" and time.monotonic() - start < 2
+            assert jobs_router._Held.count == 0  # every poll held was let go
     finally:
         server.stop()
 

@@ -24,6 +24,15 @@ router = APIRouter(tags=["jobs"])
 WAIT_MAX = 30.0  # a long poll's bound, under the idle timeouts of common proxies
 WAIT_FAST = 2.0  # seconds of polling every WAIT_STEP before the pauses grow
 WAIT_STEP = 0.025
+LONG_POLLS = 64  # long polls held at once; past them a poll answers at once
+
+
+class _Held:
+    """Long polls this server holds: past LONG_POLLS a poll answers at once (its client
+    asks again), so clients that wait cannot pile up the database reads of their polls."""
+
+    count = 0
+
 
 STATUS_RU = {"done": "выполнено", "failed": "завершилось ошибкой", "cancelled": "отменено"}
 
@@ -86,12 +95,18 @@ async def read_job(
     """Задание; с `wait` ответ приходит, как только задание завершится (или через `wait`
     секунд), — один запрос вместо опроса."""
     job = await run_in_threadpool(access.job, db, who, job_id)
-    start = time.monotonic()
-    while job.status not in FINAL and (left := start + wait - time.monotonic()) > 0:
-        elapsed = time.monotonic() - start
-        pause = WAIT_STEP if elapsed < WAIT_FAST else min(0.5, elapsed / 20)
-        await asyncio.sleep(min(pause, left))
-        await run_in_threadpool(_reread, db, job)
+    if job.status in FINAL or not wait or _Held.count >= LONG_POLLS:
+        return job_out(job)
+    _Held.count += 1
+    try:
+        start = time.monotonic()
+        while job.status not in FINAL and (left := start + wait - time.monotonic()) > 0:
+            elapsed = time.monotonic() - start
+            pause = WAIT_STEP if elapsed < WAIT_FAST else min(0.5, elapsed / 20)
+            await asyncio.sleep(min(pause, left))
+            await run_in_threadpool(_reread, db, job)
+    finally:
+        _Held.count -= 1
     return job_out(job)
 
 
