@@ -335,15 +335,24 @@ def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(
             assert answered_at - cancelled_at < 1.0  # not at the end of its 20 s
             other = client.get("/jobs/999", params={"wait": 5}, headers=viewer)
             assert other.status_code == 404 and other.json()["code"] == "job_not_found"
-            # past the long polls a server holds, a poll answers at once
+            # past the long polls a server holds, a poll pauses a second and answers
             second = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"]))
+            path = f"/jobs/{second.json()['id']}"
             monkeypatch.setattr(jobs_router, "LONG_POLLS", 0)
             start = time.monotonic()
-            at_once = client.get(
-                f"/jobs/{second.json()['id']}", params={"wait": 20}, headers=viewer
-            )
-            assert at_once.json()["status"] == "queued" and time.monotonic() - start < 2
+            early = client.get(path, params={"wait": 20}, headers=viewer)
+            assert early.json()["status"] == "queued" and 0.9 < time.monotonic() - start < 3
             assert jobs_router._Held.count == 0  # every poll held was let go
+            monkeypatch.setattr(jobs_router, "LONG_POLLS", 64)
+            # its region deleted while a poll waits: the job is not found, not a 500
+            answers.clear()
+            waiter = threading.Thread(target=long_poll)
+            waiter.start()
+            time.sleep(0.5)
+            gone = client.delete(f"/regions/{region['id']}", headers=_auth(made["admin"]))
+            assert gone.status_code == 204
+            waiter.join(timeout=25)
+            assert answers and answers[0][1]["code"] == "job_not_found"
     finally:
         server.stop()
 

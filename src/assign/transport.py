@@ -18,6 +18,7 @@ Links and matrix entries are taken as symmetric when only one direction is given
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,15 +91,16 @@ class _Wide:
         self.column = {p: j for j, p in enumerate(matrix.places)}
 
 
-SHARED_MODELS = 4
+SHARED_MODELS = 2  # each holds its region and up to MAX_BYTES: a batch must not pile them up
 _shared: OrderedDict[tuple[object, ...], TravelModel] = OrderedDict()
+_shared_lock = threading.Lock()
 
 
 def shared_travel_model(region: Region) -> TravelModel:
     """The region's travel model (default settings), shared among regions that agree on
     all it reads — municipalities, schools, links, travel times: a what-if that removes
-    a methodist or moves teachers reuses its base region's model and remembered columns.
-    The last SHARED_MODELS are kept."""
+    a methodist (who has no travel times of their own) or moves teachers reuses its base
+    region's model and remembered columns. The last SHARED_MODELS are kept."""
     key = (
         region.coordinate_system,
         region.municipalities,
@@ -106,13 +108,14 @@ def shared_travel_model(region: Region) -> TravelModel:
         region.transport,
         region.travel_times,
     )
-    model = _shared.get(key)
-    if model is None:
-        model = _shared[key] = TravelModel(region)
+    with _shared_lock:
+        model = _shared.get(key)
+        if model is None:
+            model = _shared[key] = TravelModel(region)
+        _shared.move_to_end(key)
         while len(_shared) > SHARED_MODELS:
             _shared.popitem(last=False)
-    _shared.move_to_end(key)
-    return model
+        return model
 
 
 class TravelModel:

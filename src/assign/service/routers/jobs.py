@@ -7,12 +7,12 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from assign.service import access
-from assign.service.deps import Planner, SessionDep, Viewer, engine_of
+from assign.service.deps import Planner, Principal, SessionDep, Viewer, engine_of
 from assign.service.errors import ApiError, not_found
 from assign.service.jobs.queue import FINAL, request_cancel
 from assign.service.routers.common import errors
@@ -24,12 +24,13 @@ router = APIRouter(tags=["jobs"])
 WAIT_MAX = 30.0  # a long poll's bound, under the idle timeouts of common proxies
 WAIT_FAST = 2.0  # seconds of polling every WAIT_STEP before the pauses grow
 WAIT_STEP = 0.025
-LONG_POLLS = 64  # long polls held at once; past them a poll answers at once
+LONG_POLLS = 64  # long polls held at once; past them a poll pauses without reads
 
 
 class _Held:
-    """Long polls this server holds: past LONG_POLLS a poll answers at once (its client
-    asks again), so clients that wait cannot pile up the database reads of their polls."""
+    """Long polls this server holds: past LONG_POLLS a poll pauses a second without reading
+    and answers, so clients that wait cannot pile up the database reads of their polls (a
+    long poll holds no database connection while it waits)."""
 
     count = 0
 
@@ -82,6 +83,7 @@ async def read_job(
     job_id: IdPath,
     who: Viewer,
     db: SessionDep,
+    request: Request,
     wait: Annotated[
         float,
         Query(
@@ -94,9 +96,13 @@ async def read_job(
 ) -> JobOut:
     """Задание; с `wait` ответ приходит, как только задание завершится (или через `wait`
     секунд), — один запрос вместо опроса."""
-    job = await run_in_threadpool(access.job, db, who, job_id)
-    if job.status in FINAL or not wait or _Held.count >= LONG_POLLS:
-        return job_out(job)
+    job = await run_in_threadpool(_first_read, db, who, job_id)
+    if job.status in FINAL or not wait:
+        return job
+    engine = engine_of(request)
+    if _Held.count >= LONG_POLLS:  # a pause without reads, then the job as it is
+        await asyncio.sleep(min(wait, 1.0))
+        return await run_in_threadpool(_reread, engine, job_id)
     _Held.count += 1
     try:
         start = time.monotonic()
@@ -104,19 +110,27 @@ async def read_job(
             elapsed = time.monotonic() - start
             pause = WAIT_STEP if elapsed < WAIT_FAST else min(0.5, elapsed / 20)
             await asyncio.sleep(min(pause, left))
-            await run_in_threadpool(_reread, db, job)
+            job = await run_in_threadpool(_reread, engine, job_id)
     finally:
         _Held.count -= 1
-    return job_out(job)
+    return job
 
 
-def _reread(db: Session, job: JobRecord) -> None:
-    """The job's row as committed now (a fresh read, not this session's snapshot)."""
-    db.rollback()
-    try:
-        db.refresh(job)
-    except InvalidRequestError:  # deleted meanwhile (its region was deleted)
-        raise not_found("job", job.id) from None
+def _first_read(db: Session, who: Principal, job_id: int) -> JobOut:
+    """The caller's job, read; the request's session then lets its connection go (a long
+    poll must hold none while it waits)."""
+    found = job_out(access.job(db, who, job_id))
+    db.close()
+    return found
+
+
+def _reread(engine: Engine, job_id: int) -> JobOut:
+    """The job's row as committed now, in a session of its own for this one read."""
+    with Session(engine) as session:
+        job = session.get(JobRecord, job_id)
+        if job is None:  # deleted meanwhile (its region was deleted)
+            raise not_found("job", job_id)
+        return job_out(job)
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202, responses=errors(404, 409))
