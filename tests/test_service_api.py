@@ -10,6 +10,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
@@ -269,17 +270,25 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         restarted.stop()
 
 
+def _queued_job(
+    client: httpx.Client, made: dict[str, str]
+) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """small_ok uploaded, a scenario saved and run: the region, the scenario's id, the job."""
+    upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
+    region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
+    body = {"region_id": region["id"], "name": "s", "spec": {}}
+    sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
+    job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()
+    return region, sid, job
+
+
 def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'q.db'}"
     made = _tokens(url)
     server = Server(url, workers=0)  # nothing takes jobs: it stays queued
     try:
         with httpx.Client(base_url=server.base, timeout=30) as client:
-            upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
-            region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
-            body = {"region_id": region["id"], "name": "s", "spec": {}}
-            sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
-            job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()
+            *_, job = _queued_job(client, made)
             assert job["status"] == "queued"
             cancelled = client.post(f"/jobs/{job['id']}/cancel", headers=_auth(made["planner"]))
             assert cancelled.json()["status"] == "cancelled"
@@ -305,11 +314,7 @@ def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(
     server = Server(url, workers=0)  # the job stays queued until cancelled
     try:
         with httpx.Client(base_url=server.base, timeout=30) as client:
-            upload = {"file": ("r.zip", _zip(DATA / "small_ok"), "application/zip")}
-            region = client.post("/regions", files=upload, headers=_auth(made["admin"])).json()
-            body = {"region_id": region["id"], "name": "s", "spec": {}}
-            sid = client.post("/scenarios", json=body, headers=_auth(made["planner"])).json()["id"]
-            job = client.post(f"/scenarios/{sid}/jobs", headers=_auth(made["planner"])).json()
+            region, sid, job = _queued_job(client, made)
             path, viewer = f"/jobs/{job['id']}", _auth(made["viewer"])
             start = time.monotonic()
             waited = client.get(path, params={"wait": 0.6}, headers=viewer)
