@@ -4,6 +4,7 @@ data, scenarios, errors as JSON, and data surviving a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import time
@@ -347,7 +348,7 @@ def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(
             start = time.monotonic()
             early = client.get(path, params={"wait": 20}, headers=viewer)
             assert early.json()["status"] == "queued" and 0.9 < time.monotonic() - start < 3
-            assert jobs_router._Held.count == 0  # every poll held was let go
+            assert sum(jobs_router._held.values()) == 0  # every poll held was let go
             monkeypatch.setattr(jobs_router, "LONG_POLLS", 64)
             # its region deleted while a poll waits: the job is not found, not a 500
             answers.clear()
@@ -358,6 +359,65 @@ def test_a_long_poll_answers_when_the_job_ends_or_when_its_wait_is_over(
             assert gone.status_code == 204
             waiter.join(timeout=25)
             assert answers and answers[0][1]["code"] == "job_not_found"
+    finally:
+        server.stop()
+
+
+async def _burst(base: str, headers: dict[str, str], paths: list[str]) -> list[tuple[int, float]]:
+    """Every path requested at once, each on a connection of its own: status and seconds."""
+    limits = httpx.Limits(max_connections=len(paths) + 5)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+
+        async def one(path: str) -> tuple[int, float]:
+            start = time.monotonic()
+            answer = await client.get(path, headers=headers)
+            return answer.status_code, time.monotonic() - start
+
+        return await asyncio.gather(*(one(p) for p in paths))
+
+
+def test_a_hundred_requests_at_once_and_long_polls_that_are_left_or_outlive_their_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests past the connections a server has wait their turn (they locked the pool
+    for 30 s and ended in 500s); a long poll whose client left lets its slot go; one whose
+    token was revoked while it waited answers 401."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    made = _tokens(url)
+    server = Server(url, workers=0)
+    try:
+        with httpx.Client(base_url=server.base, timeout=60) as client:
+            *_, job = _queued_job(client, made)
+            path, viewer = f"/jobs/{job['id']}", _auth(made["viewer"])
+
+            answers = asyncio.run(_burst(server.base, viewer, ["/jobs?limit=5", "/regions"] * 60))
+            assert {code for code, _ in answers} == {200}
+            assert max(seconds for _, seconds in answers) < 20  # the pool waited 30 s
+            # long polls whose clients gave up: their slots go with them
+            monkeypatch.setattr(jobs_router, "LONG_POLLS", 3)
+            for _ in range(3):
+                with pytest.raises(httpx.ReadTimeout):
+                    client.get(path, params={"wait": 30}, headers=viewer, timeout=0.3)
+            time.sleep(0.5)
+            start = time.monotonic()
+            held = client.get(path, params={"wait": 2}, headers=viewer)
+            assert held.json()["status"] == "queued" and time.monotonic() - start > 1.8
+            assert sum(jobs_router._held.values()) == 0
+            # a token revoked while its poll waits
+            admin = _auth(made["admin"])
+            listed = client.get("/tokens", headers=admin).json()
+            (token_id,) = [t["id"] for t in listed if t["role"] == "viewer"]
+            revoked: list[httpx.Response] = []
+            waiter = threading.Thread(
+                target=lambda: revoked.append(
+                    client.get(path, params={"wait": 5}, headers=viewer, timeout=30)
+                )
+            )
+            waiter.start()
+            time.sleep(0.5)
+            assert client.delete(f"/tokens/{token_id}", headers=admin).status_code == 204
+            waiter.join(timeout=30)
+            assert revoked[0].status_code == 401 and revoked[0].json()["code"] == "auth_invalid"
     finally:
         server.stop()
 

@@ -4,7 +4,7 @@ id of another organisation is simply not found."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assign.service.audit import record
 from assign.service.config import ServiceSettings
 from assign.service.errors import ApiError
-from assign.service.store import ROLES, aware, token_record
+from assign.service.store import REQUEST_SESSIONS, ROLES, aware, token_record
 from assign.service.store.models import TokenRecord, now
 
 ROLES_RU = {"viewer": "наблюдатель", "planner": "планировщик", "admin": "администратор"}
@@ -33,12 +33,18 @@ def settings_of(request: Request) -> ServiceSettings:
     return settings
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _session(request: Request) -> AsyncIterator[Session]:
     with Session(engine_of(request)) as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(_session)]
+SessionDep = Annotated[
+    Session, Depends(_session, scope="function", max_concurrency=REQUEST_SESSIONS)
+]
+"""The request's database session, closed when its endpoint returns. At most
+REQUEST_SESSIONS are open at once (the rest wait on the event loop, not in a thread): with a
+session open from the start of a request to its answer, 100 requests at once held every
+connection while waiting for a thread, and the threads waited for a connection, for 30 s."""
 SettingsDep = Annotated[ServiceSettings, Depends(settings_of)]
 
 
@@ -68,7 +74,7 @@ def _principal(session: Session, authorization: str | None) -> Principal:
             update(TokenRecord).where(TokenRecord.id == token.id).values(last_used_at=now())
         )
         principal.audit(session, "token.used", f"token:{token.id}")
-        session.commit()
+    session.commit()
     return principal
 
 
@@ -76,10 +82,9 @@ def require(role: str) -> Callable[..., Principal]:
     """A dependency: the caller, who must hold `role` or a stronger one."""
     needed = ROLES.index(role)
 
-    def check(
-        session: SessionDep, authorization: Annotated[str | None, Header()] = None
-    ) -> Principal:
-        principal = _principal(session, authorization)
+    def check(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+        with Session(engine_of(request)) as session:  # its own: let go before the endpoint
+            principal = _principal(session, authorization)
         if ROLES.index(principal.role) < needed:
             raise ApiError(403, "forbidden", f"Недостаточно прав: нужна роль «{ROLES_RU[role]}»")
         return principal

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from assign.service.config import ServiceSettings
@@ -17,7 +18,7 @@ from assign.service.isolated import Isolated
 from assign.service.jobs.workers import JobRunner, runner_for
 from assign.service.limits import BodyLimit
 from assign.service.routers import jobs, regions, results, scenarios, service
-from assign.service.store import open_database
+from assign.service.store import REQUEST_SESSIONS, open_database
 from assign.service.web import install_web
 
 DESCRIPTION = (
@@ -34,6 +35,8 @@ def create_app(settings: ServiceSettings | None = None, runner: JobRunner | None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # threads beside the sessions: `store.REQUEST_SESSIONS`
+        to_thread.current_default_thread_limiter().total_tokens = REQUEST_SESSIONS
         jobs_runner.start()
         try:
             yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +18,7 @@ from assign.service.errors import ApiError, not_found
 from assign.service.jobs.queue import FINAL, request_cancel
 from assign.service.routers.common import errors
 from assign.service.schemas import MAX_ID, IdPath, JobOut
+from assign.service.store import token_live
 from assign.service.store.models import JobRecord
 
 router = APIRouter(tags=["jobs"])
@@ -24,16 +26,14 @@ router = APIRouter(tags=["jobs"])
 WAIT_MAX = 30.0  # a long poll's bound, under the idle timeouts of common proxies
 WAIT_FAST = 2.0  # seconds of polling every WAIT_STEP before the pauses grow
 WAIT_STEP = 0.025
-LONG_POLLS = 64  # long polls held at once; past them a poll pauses without reads
+LONG_POLLS = 32  # long polls one organisation holds at once; past them a poll pauses
 
 
-class _Held:
-    """Long polls this server holds: past LONG_POLLS a poll pauses a second without reading
-    and answers, so clients that wait cannot pile up the database reads of their polls (a
-    long poll holds no database connection while it waits)."""
-
-    count = 0
-
+_held: Counter[int] = Counter()
+"""Long polls this server holds, by organisation: past LONG_POLLS a poll pauses a second
+without reading and answers, so clients that wait cannot pile up the database reads of their
+polls, nor one organisation take every slot (a poll holds no connection while it waits, and
+lets its slot go when its client goes)."""
 
 STATUS_RU = {"done": "выполнено", "failed": "завершилось ошибкой", "cancelled": "отменено"}
 
@@ -82,7 +82,6 @@ def list_jobs(
 async def read_job(
     job_id: IdPath,
     who: Viewer,
-    db: SessionDep,
     request: Request,
     wait: Annotated[
         float,
@@ -96,37 +95,40 @@ async def read_job(
 ) -> JobOut:
     """Задание; с `wait` ответ приходит, как только задание завершится (или через `wait`
     секунд), — один запрос вместо опроса."""
-    job = await run_in_threadpool(_first_read, db, who, job_id)
+    engine = engine_of(request)  # no request session: a long poll holds none while it waits
+    job = await run_in_threadpool(_first_read, engine, who, job_id)
     if job.status in FINAL or not wait:
         return job
-    engine = engine_of(request)
-    if _Held.count >= LONG_POLLS:  # a pause without reads, then the job as it is
+    if _held[who.org_id] >= LONG_POLLS:  # a pause without reads, then the job as it is
         await asyncio.sleep(min(wait, 1.0))
-        return await run_in_threadpool(_reread, engine, job_id)
-    _Held.count += 1
+        return await run_in_threadpool(_reread, engine, job_id, who)
+    _held[who.org_id] += 1
     try:
         start = time.monotonic()
         while job.status not in FINAL and (left := start + wait - time.monotonic()) > 0:
             elapsed = time.monotonic() - start
             pause = WAIT_STEP if elapsed < WAIT_FAST else min(0.5, elapsed / 20)
             await asyncio.sleep(min(pause, left))
+            if await request.is_disconnected():
+                break  # no one to answer: the slot goes now, not at the end of the wait
             job = await run_in_threadpool(_reread, engine, job_id)
     finally:
-        _Held.count -= 1
-    return job
+        _held[who.org_id] -= 1
+    # the caller's token may have been revoked while they waited
+    return await run_in_threadpool(_reread, engine, job_id, who)
 
 
-def _first_read(db: Session, who: Principal, job_id: int) -> JobOut:
-    """The caller's job, read; the request's session then lets its connection go (a long
-    poll must hold none while it waits)."""
-    found = job_out(access.job(db, who, job_id))
-    db.close()
-    return found
-
-
-def _reread(engine: Engine, job_id: int) -> JobOut:
-    """The job's row as committed now, in a session of its own for this one read."""
+def _first_read(engine: Engine, who: Principal, job_id: int) -> JobOut:
     with Session(engine) as session:
+        return job_out(access.job(session, who, job_id))
+
+
+def _reread(engine: Engine, job_id: int, who: Principal | None = None) -> JobOut:
+    """The job's row as committed now, in a session of its own for this one read; with
+    `who`, only while their token still holds (a long poll's answer)."""
+    with Session(engine) as session:
+        if who is not None and token_live(session, who.token_id) is None:
+            raise ApiError(401, "auth_invalid", "Токен не найден, отозван или истёк")
         job = session.get(JobRecord, job_id)
         if job is None:  # deleted meanwhile (its region was deleted)
             raise not_found("job", job_id)

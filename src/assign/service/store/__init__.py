@@ -29,8 +29,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 5
 POOL = {"pool_size": 16, "max_overflow": 24}
-"""Connections kept open: about one per request the server's thread pool runs at once, so a
-busy server does not open and close one for every request."""
+"""Connections a server opens (the first 16 kept open between requests)."""
+REQUEST_SESSIONS = (POOL["pool_size"] + POOL["max_overflow"]) // 2
+"""Requests' sessions open at once, and threads that run requests: each session holds at most
+one connection and each thread at most one more (authentication, a long poll's read, an
+engine-level write), so together they never need more than the pool has — no request waits
+for a connection another waiting request holds."""
 DEFAULT_TOKEN_DAYS = 90
 
 
@@ -126,6 +130,15 @@ def create_token(
 def token_record(session: Session, secret: str) -> TokenRecord | None:
     """The live token with this secret: not revoked, not expired."""
     record = session.scalar(select(TokenRecord).where(TokenRecord.token_hash == hash_token(secret)))
+    return _live(record)
+
+
+def token_live(session: Session, token_id: int) -> TokenRecord | None:
+    """The token of this id if it is still live (a request that waited asks again)."""
+    return _live(session.get(TokenRecord, token_id))
+
+
+def _live(record: TokenRecord | None) -> TokenRecord | None:
     if record is None or record.revoked_at is not None:
         return None
     if record.expires_at is not None and aware(record.expires_at) <= now():
