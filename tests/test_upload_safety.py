@@ -421,3 +421,36 @@ def test_validate_tells_the_total_of_a_flood(small_copy: Path) -> None:
     assert len(data["issues"]) < 100
     shown = runner.invoke(app, ["validate", str(small_copy)], env={"COLUMNS": "200"}).output
     assert f"Найдено ошибок: {fmt_int(data['errors'])}." in shown
+
+
+def test_heavy_work_waits_for_a_slot_without_a_thread_and_a_late_one_is_told_busy() -> None:
+    """One slot: a second call waits on the event loop, not in a thread, and after
+    `wait_seconds` is a 503 `busy`; a third once the slot is free runs."""
+    import anyio
+
+    from assign.service.errors import ApiError
+    from assign.service.isolated import Isolated
+
+    heavy = Isolated(1, 512, 30, wait_seconds=0.5)
+    outcomes: list[str] = []
+
+    async def call() -> None:
+        try:
+            await heavy.run(time.sleep, 1.5)
+            outcomes.append("ran")
+        except ApiError as exc:
+            outcomes.append(exc.code)
+
+    async def main() -> int:
+        async with anyio.create_task_group() as group:
+            group.start_soon(call)
+            await anyio.sleep(0.2)  # the first holds the slot
+            group.start_soon(call)
+            await anyio.sleep(0.1)
+            threads = anyio.to_thread.current_default_thread_limiter().borrowed_tokens
+        await call()
+        return threads
+
+    threads_while_waiting = anyio.run(main)
+    assert outcomes == ["busy", "ran", "ran"]
+    assert threads_while_waiting == 1  # the running child's, none for the waiting call

@@ -14,6 +14,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import anyio
+from anyio import to_thread
+
 from assign.service.errors import ApiError
 
 MIB = 1024 * 1024
@@ -64,18 +67,22 @@ class Isolated:
     """Runs functions in capped child processes, at most `slots` at once."""
 
     def __init__(self, slots: int, memory_mb: int, seconds: float, wait_seconds: float) -> None:
-        self.slots = threading.BoundedSemaphore(slots)
+        self.slots = anyio.Semaphore(slots)
         self.memory_mb, self.seconds, self.wait_seconds = memory_mb, seconds, wait_seconds
 
-    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args) in a child; its ApiError comes back as itself, anything else as a
-        Russian 5xx ApiError. Blocking: call it from a thread, not the event loop."""
-        if not self.slots.acquire(timeout=self.wait_seconds):
+        Russian 5xx ApiError. A call waits for a free slot on the event loop (not in one of
+        the request threads, which 20 waiting downloads would take) and holds a thread only
+        while its child runs."""
+        with anyio.move_on_after(self.wait_seconds) as waited:
+            await self.slots.acquire()
+        if waited.cancelled_caught:
             raise ApiError(
                 503, "busy", "Сервис занят обработкой других файлов, повторите запрос позже"
             )
         try:
-            return self._run(fn, args)
+            return await to_thread.run_sync(self._run, fn, args)
         finally:
             self.slots.release()
 

@@ -80,7 +80,7 @@ async def upload_region(request: Request, who: Planner) -> RegionOut:
     данных возвращаются списком (файл, строка, столбец, значение, код, сообщение)."""
     filename, data = await _uploaded_file(request)
     isolated = request.app.state.isolated
-    checked: UploadSummary = await run_in_threadpool(isolated.run, read_upload, data)
+    checked: UploadSummary = await isolated.run(read_upload, data)
     name = (checked.settings_name or Path(filename).stem or "region")[:200]
     return await run_in_threadpool(_store, engine_of(request), who, name, data, checked)
 

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, undefer
+from starlette.concurrency import run_in_threadpool
 
 from assign.assignment.output import PERSON_CSV
 from assign.io.safe_text import csv_text_back
@@ -269,17 +270,19 @@ def approved_plans(region_id: IdPath, who: Viewer, db: SessionDep) -> list[PlanO
 
 
 @router.get("/jobs/{job_id}/documents/{name}", responses=errors(404, 409))
-def download(job_id: IdPath, name: str, who: Viewer, db: SessionDep, request: Request) -> Response:
+async def download(job_id: IdPath, name: str, who: Viewer, request: Request) -> Response:
     """Документы решения: order.docx, assignment.xlsx, roadmaps.xlsx или iom.zip (карты ИОМ),
     построенные по сохранённому плану; выгрузка персональных данных записывается в журнал."""
     if name not in DOCUMENTS:
         raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
-    record = access.result(db, who, job_id)
-    content = _cached(db, record.id, name)
+    engine = engine_of(request)  # sessions of its own: none is held while documents render
+    content, sources = await run_in_threadpool(_cached_or_sources, engine, who, job_id, name)
     if content is None:
-        content = _render(request, db, who, record)[name]
-    who.audit(db, "documents.downloaded", f"job:{job_id}", document=name)
-    db.commit()
+        result_id, *arguments = sources
+        documents: dict[str, bytes] = await request.app.state.isolated.run(render, *arguments)
+        await run_in_threadpool(_keep, engine, result_id, documents)
+        content = documents[name]
+    await run_in_threadpool(_downloaded, engine, who, job_id, name)
     return Response(
         content,
         media_type=DOCUMENTS[name],
@@ -287,35 +290,44 @@ def download(job_id: IdPath, name: str, who: Viewer, db: SessionDep, request: Re
     )
 
 
-def _cached(db: Session, result_id: int, name: str) -> bytes | None:
-    return db.scalar(
-        select(DocumentRecord.content).where(
-            DocumentRecord.result_id == result_id, DocumentRecord.name == name
+def _cached_or_sources(
+    engine: Engine, who: Principal, job_id: int, name: str
+) -> tuple[bytes | None, tuple[Any, ...]]:
+    """The document rendered before, or what rendering it takes: the result's id, the
+    region's upload, the scenario's name and spec, and the plan's files."""
+    with Session(engine) as db:
+        record = access.result(db, who, job_id)
+        content = db.scalar(
+            select(DocumentRecord.content).where(
+                DocumentRecord.result_id == record.id, DocumentRecord.name == name
+            )
         )
-    )
+        if content is not None:
+            return content, ()
+        region = access.region(db, who, record.region_id)
+        source = db.scalar(select(RegionRecord.source).where(RegionRecord.id == region.id))
+        plan = db.scalar(
+            select(ResultRecord)
+            .options(undefer(ResultRecord.plan_files))
+            .where(ResultRecord.id == record.id)
+        )
+        if plan is None or plan.plan_files is None or source is None:
+            raise ApiError(409, "plan_files_absent", "У решения нет сохранённых файлов плана")
+        return None, (record.id, source, record.scenario_name, record.spec, plan.plan_files)
 
 
-def _render(
-    request: Request, db: Session, who: Principal, record: ResultRecord
-) -> dict[str, bytes]:
-    region = access.region(db, who, record.region_id)
-    source = db.scalar(select(RegionRecord.source).where(RegionRecord.id == region.id))
-    plan = db.scalar(
-        select(ResultRecord)
-        .options(undefer(ResultRecord.plan_files))
-        .where(ResultRecord.id == record.id)
-    )
-    if plan is None or plan.plan_files is None or source is None:
-        raise ApiError(409, "plan_files_absent", "У решения нет сохранённых файлов плана")
-    documents: dict[str, bytes] = request.app.state.isolated.run(
-        render, source, record.scenario_name, record.spec, plan.plan_files
-    )
-    with Session(engine_of(request)) as cache:
+def _keep(engine: Engine, result_id: int, documents: dict[str, bytes]) -> None:
+    with Session(engine) as cache:
         try:
             cache.add_all(
-                DocumentRecord(result_id=record.id, name=n, content=c) for n, c in documents.items()
+                DocumentRecord(result_id=result_id, name=n, content=c) for n, c in documents.items()
             )
             cache.commit()
         except IntegrityError:  # rendered at the same time by another request
             cache.rollback()
-    return documents
+
+
+def _downloaded(engine: Engine, who: Principal, job_id: int, name: str) -> None:
+    with Session(engine) as db:
+        who.audit(db, "documents.downloaded", f"job:{job_id}", document=name)
+        db.commit()
