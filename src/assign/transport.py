@@ -83,11 +83,15 @@ class TravelMatrix:
 MAX_BYTES = 64 * 2**20  # a model's remembered matrix, at most (Yakutia's: 19 MB)
 
 
+def _nbytes(schools: int, places: int) -> int:
+    return 2 * 8 * 12 * schools * places  # hours and km, 12 months of float64
+
+
 class _Wide:
     """A remembered matrix and where each of its places is."""
 
     def __init__(self, matrix: TravelMatrix) -> None:
-        self.matrix, self.hours, self.km = matrix, matrix.hours, matrix.km
+        self.matrix = matrix
         self.column = {p: j for j, p in enumerate(matrix.places)}
 
 
@@ -145,7 +149,7 @@ class TravelModel:
                 self._place_entries.setdefault((entry.from_id, entry.to_id), []).append(entry)
         self.overridden = np.zeros((len(self.muni_ids),) * 2, dtype=bool)
         self.network_hours, self.network_km = self._build_network()
-        self._remembered: dict[tuple[str, ...], _Wide] = {}  # by school ids: one at a time
+        self._remembered: _Wide | None = None  # one matrix, for one list of schools
 
     # --- the municipality network -----------------------------------------------------------
     def _road(self, km_straight: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -221,30 +225,29 @@ class TravelModel:
         each place's column is kept and later calls work out only the places not seen
         (a what-if asks for the same methodists again): one matrix per model, up to
         MAX_BYTES — keep to the methodists, thousands of candidates would not fit."""
-        if not remember:
+        if not remember or _nbytes(len(school_ids), len(places)) > MAX_BYTES:
             return self._matrix(school_ids, places)
         key = tuple(school_ids)
-        wide = self._remembered.get(key)
+        wide = self._remembered
+        if wide is not None and wide.matrix.school_ids != key:
+            wide = None
         known = wide.column if wide is not None else {}
         missing = [p for p in dict.fromkeys(places) if p not in known]
-        if 2 * 8 * 12 * len(key) * len(places) > MAX_BYTES:  # hours and km: too large to keep
-            return self._matrix(school_ids, places)
-        if missing or wide is None:
-            grown = 2 * 8 * 12 * len(key) * (len(known) + len(missing))
-            if wide is not None and grown <= MAX_BYTES:
+        if wide is None or missing:
+            if wide is not None and _nbytes(len(key), len(known) + len(missing)) <= MAX_BYTES:
                 fresh = self._matrix(school_ids, missing)
                 fresh = TravelMatrix(
                     key,
                     wide.matrix.places + fresh.places,
-                    np.concatenate([wide.hours, fresh.hours], axis=2),
-                    np.concatenate([wide.km, fresh.km], axis=2),
+                    np.concatenate([wide.matrix.hours, fresh.hours], axis=2),
+                    np.concatenate([wide.matrix.km, fresh.km], axis=2),
                 )
-            else:  # the first, or too many places: start again from these
+            else:  # the first, other schools, or too many places: start again from these
                 fresh = self._matrix(school_ids, list(dict.fromkeys(places)))
-            wide = _Wide(fresh)
-            self._remembered = {key: wide}
+            wide = self._remembered = _Wide(fresh)
         at = np.fromiter((wide.column[p] for p in places), np.int64, len(places))
-        return TravelMatrix(key, tuple(places), wide.hours[:, :, at], wide.km[:, :, at])
+        kept = wide.matrix
+        return TravelMatrix(key, tuple(places), kept.hours[:, :, at], kept.km[:, :, at])
 
     def _matrix(self, school_ids: Sequence[str], places: Sequence[Place]) -> TravelMatrix:
         schools = [self.school_place(sid) for sid in school_ids]

@@ -123,11 +123,11 @@ class AssignmentProblem:
     travel: TravelMatrix
     components: list[Component]
     unplaceable: list[Unplaceable]
+    columns: TeacherColumns
+    """The teachers' facts in region order, as `build_problem` read them."""
     candidate_costs: CandidateCosts | None = None
     """Set when built with a `CandidateLimit`: `travel` then covers only the methodists
     before the candidates, and the pairs not built are priced from here."""
-    columns: TeacherColumns | None = None
-    """The teachers' facts in region order, as `build_problem` read them."""
 
     @property
     def n_teachers(self) -> int:
@@ -173,11 +173,7 @@ class TeacherArrays:
 
     @classmethod
     def of(cls, problem: AssignmentProblem) -> TeacherArrays:
-        region = problem.region
-        m_index = {m: i for i, m in enumerate(problem.methodist_ids)}
-        columns = problem.columns or TeacherColumns.of(
-            region, problem.settings, _Index.of(problem.teacher_ids, problem.school_ids, m_index)
-        )
+        region, columns = problem.region, problem.columns
         school = columns.school
         school_muni = [region.school_municipality(s) for s in problem.school_ids]
         used_schools = np.unique(school)
@@ -187,8 +183,8 @@ class TeacherArrays:
         muni_of_school = np.zeros(len(problem.school_ids), dtype=np.int64)
         muni_of_school[used_schools] = used_muni
         return cls(
-            index={tid: i for i, tid in enumerate(problem.teacher_ids)},
-            methodist_index=m_index,
+            index=columns.index.teacher,
+            methodist_index=columns.index.methodist,
             school=school,
             load=columns.load,
             current=columns.current,
@@ -205,9 +201,10 @@ class TeacherColumns:
     memory order (a pass per subject over 18 600 scattered objects costs several times as
     much), then taken per component by position."""
 
+    index: _Index  # the positions of the ids the columns hold
     school: IntArray  # index into school_ids
     load: IntArray  # load units
-    current: IntArray  # as `current_index`
+    current: IntArray  # methodist index of the current methodist, -1 if none, GONE if left
     special: IntArray  # 1 + the teacher's position when pinned or banned, else 0
     subject: IntArray  # index into `subjects`
     subjects: list[str]  # sorted
@@ -229,9 +226,10 @@ class TeacherColumns:
         order = np.argsort(subject, kind="stable")
         ends = np.cumsum(np.bincount(subject, minlength=len(subjects)))
         return cls(
+            index=index,
             school=np.array([schools[t.school_id] for t in teachers], dtype=np.int64),
             load=np.array([round(x * LOAD_SCALE) for x in loads], dtype=np.int64),
-            current=np.array(  # `current_index`, inline: 18 600 calls cost
+            current=np.array(
                 [
                     methodists.get(m, GONE) if (m := currents.get(t.teacher_id)) else -1
                     for t in teachers
@@ -318,11 +316,6 @@ def check_pins(region: Region, settings: AssignmentSettings) -> None:
 def load_units(region: Region, settings: AssignmentSettings, teacher: Teacher) -> int:
     """A teacher's load in load units: `AssignmentSettings.teacher_load`, to LOAD_SCALE."""
     return round(settings.teacher_load(region, teacher) * LOAD_SCALE)
-
-
-def current_index(m_index: dict[str, int], methodist_id: str | None) -> int:
-    """A current methodist as an index: -1 if none, GONE if no longer in the region."""
-    return m_index.get(methodist_id, GONE) if methodist_id else -1
 
 
 def build_problem(
@@ -465,8 +458,8 @@ def build_problem(
         travel,
         components,
         unplaceable,
-        sparse,
         columns,
+        sparse,
     )
     problem.costs = dense  # what the pairs were priced with
     return problem
@@ -496,14 +489,14 @@ class _Index:
         teacher_ids: list[str],
         school_ids: list[str],
         methodist: dict[str, int],
-        settings: AssignmentSettings | None = None,
+        settings: AssignmentSettings,
     ) -> _Index:
-        pins = dict(settings.pins) if settings else {}
         bans: dict[str, set[str]] = defaultdict(set)
-        for t, m in settings.bans if settings else ():
+        for t, m in settings.bans:
             bans[t].add(m)
         teacher = {tid: i for i, tid in enumerate(teacher_ids)}
-        return cls(teacher, {sid: i for i, sid in enumerate(school_ids)}, methodist, pins, bans)
+        schools = {sid: i for i, sid in enumerate(school_ids)}
+        return cls(teacher, schools, methodist, dict(settings.pins), bans)
 
 
 @dataclass
