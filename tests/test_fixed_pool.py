@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assign.assignment import AssignmentSettings, Status, build_problem
+from assign.assignment import AssignmentSettings, Status, build_problem, neighbourhood
 from assign.assignment.candidates import CandidateLimit
 from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import WEIGHT_SCALE, PoolSpec, formulate
@@ -218,3 +218,61 @@ def test_a_pool_whose_lp_does_not_end_still_gets_a_plan_and_a_valid_bound(
     travel = sum(cpmp_bench.distance(points[t], points[m], True) for t, m in served.items())
     assert pool.travel == pytest.approx(travel)
     assert 600 < pool.bound <= KNOWN["oc01"] <= travel
+
+
+def test_sub_pools_solved_together_apply_in_either_order(tmp_path: Path) -> None:
+    """Sub-pools of one batch share no methodist, so each one's better plan applies on top of
+    the others' whatever the order: from a poor plan of oc11, every pair of disjoint
+    sub-pools that both gain gives one plan both ways, travel falling by the sum of the two
+    gains, and a plan that serves everyone within capacity."""
+    problem, comp, p = _oc(tmp_path, "oc11")
+    pool = _fixed(comp, p)
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[np.arange(p) * 7] = True  # an arbitrary open set, far from the optimum
+    counts = pool.allocate(opened)
+    assert counts is not None and not pool.unserved(counts).any()
+    plan = neighbourhood._Current.of(pool, counts, opened)
+    neighbours = neighbourhood._neighbours(pool, counts, opened, 2)
+    cut = []
+    for s in np.flatnonzero(opened):
+        freed = [int(s), *(int(t) for t in neighbours[int(s)])]
+        sub = neighbourhood._cut_sub(comp, pool, plan, freed, 1)
+        better = sub.better(pool, plan, sub.solve(problem.settings, time.perf_counter() + 10))
+        if better is not None:
+            cut.append((sub, better))
+    pairs = [
+        (a, b) for a, b in itertools.combinations(cut, 2) if not set(a[0].chosen) & set(b[0].chosen)
+    ]
+    assert pairs, "no two disjoint sub-pools gain from this plan"
+    for (a, a_plan), (b, b_plan) in pairs:
+        outcome_a = a.solve(problem.settings, time.perf_counter() + 10)
+        outcome_b = b.solve(problem.settings, time.perf_counter() + 10)
+        ab = b.better(pool, neighbourhood._Current.of(pool, *a_plan), outcome_b)
+        ba = a.better(pool, neighbourhood._Current.of(pool, *b_plan), outcome_a)
+        assert ab is not None and ba is not None
+        assert (ab[0] == ba[0]).all() and (ab[1] == ba[1]).all()
+        gains = 2 * pool.objective(counts) - pool.objective(a_plan[0]) - pool.objective(b_plan[0])
+        assert pool.objective(ab[0]) == pytest.approx(pool.objective(counts) - gains)
+        _check_plan(pool, ab[0], ab[1], p)
+
+
+def test_the_batched_local_search_repeats_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches depend on the plan alone: searches that run to their end (no clock stop) give
+    the same plan with two threads or one, and never a worse one than their start."""
+    problem, comp, p = _oc(tmp_path, "oc11")
+    _, _, score = _lp(problem, comp, p)
+    pool = _fixed(comp, p)
+    start = pool.first_open(score)
+    monkeypatch.setattr(neighbourhood, "LEVELS", neighbourhood.LEVELS[:2])  # the test's time
+    runs = [local_search(comp, pool, start, problem.settings, time.perf_counter() + 120)]
+    monkeypatch.setattr(neighbourhood, "WORKERS", 1)
+    runs.append(local_search(comp, pool, start, problem.settings, time.perf_counter() + 120))
+    first = pool.allocate(start)
+    assert first is not None
+    for run in runs:
+        assert run is not None and run.complete
+        _check_plan(pool, run.counts, run.opened, p)
+        assert (run.counts == runs[0].counts).all()
+        assert run.objective <= pool.objective(first)

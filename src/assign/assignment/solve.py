@@ -40,6 +40,10 @@ EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
+# past this many groups the branch-and-cut after the local search ends in its root LP: the
+# local search takes the time it would have had
+LARGE_POOL_GROUPS = 1000
+LARGE_SEARCH_SHARE = 0.88
 BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
 MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
@@ -469,12 +473,9 @@ def _fixed_pool_start(
     fixed = _fixed_pool(comp, pool)
     score = np.array([relaxation.values[full.open[m]] for m in range(len(comp.methodists))])
     left = deadline - time.perf_counter()
+    share = LARGE_SEARCH_SHARE if comp.n_groups > LARGE_POOL_GROUPS else SEARCH_SHARE
     searched = local_search(
-        comp,
-        fixed,
-        fixed.first_open(score),
-        problem.settings,
-        time.perf_counter() + left * SEARCH_SHARE,
+        comp, fixed, fixed.first_open(score), problem.settings, time.perf_counter() + left * share
     )
     hint, upper = None, float("inf")
     if searched is not None and searched.complete:
