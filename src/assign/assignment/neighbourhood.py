@@ -266,7 +266,9 @@ class _Sub:
     hint: dict[int, int]
 
     def solve(self, settings: AssignmentSettings, deadline: float) -> Outcome:
-        """HiGHS on the sub-pool (it lets go of the GIL while it runs: threads overlap)."""
+        """HiGHS on the sub-pool, with one thread: it lets go of the GIL while it runs, so
+        sub-pools on threads of their own overlap. Run it on such a thread only — HiGHS fixes
+        a thread's scheduler size at its first run there and refuses another size later."""
         stage = self.model.objective({"unplaced": 1.0, Term.TRAVEL.value: 1.0})
         left = min(deadline - time.perf_counter(), SUB_SECONDS)
         return solve_highs(self.model, [stage], settings, self.hint, None, left, threads=1)
