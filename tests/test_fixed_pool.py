@@ -240,7 +240,7 @@ def test_sub_pools_solved_together_apply_in_either_order(tmp_path: Path) -> None
     counts = pool.allocate(opened)
     assert counts is not None and not pool.unserved(counts).any()
     plan = neighbourhood._Current.of(pool, counts, opened)
-    neighbours = neighbourhood._neighbours(pool, counts, opened, 2)
+    neighbours = neighbourhood._neighbours(pool, plan, 2)
     cut = []
     for s in np.flatnonzero(opened):
         freed = [int(s), *(int(t) for t in neighbours[int(s)])]

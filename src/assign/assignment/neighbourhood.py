@@ -78,7 +78,7 @@ def _improve(
     with ThreadPoolExecutor(WORKERS) as threads:
         while time.perf_counter() < deadline and level < len(LEVELS):
             if plan.missing.any():  # teachers left out: a methodist where they are first
-                swapped = _drop_add(pool, plan.counts, plan.opened, deadline)
+                swapped = _drop_add(pool, plan, deadline)
                 if swapped is not None:
                     plan = _Current.of(pool, *swapped)
                     swaps += 1
@@ -86,7 +86,7 @@ def _improve(
             plan, gained, count = _round(comp, pool, plan, level, done, settings, deadline, threads)
             solved += count
             if not gained:
-                swapped = _drop_add(pool, plan.counts, plan.opened, deadline)
+                swapped = _drop_add(pool, plan, deadline)
                 if swapped is not None:
                     plan = _Current.of(pool, *swapped)
                     swaps += 1
@@ -112,7 +112,7 @@ def _round(
     that is not stopped by the clock repeats exactly. With teachers left out, one at a time:
     two sub-pools could both take the same teacher."""
     size, extra = LEVELS[level]
-    neighbours = _neighbours(pool, plan.counts, plan.opened, size)
+    neighbours = _neighbours(pool, plan, size)
     queue = [int(s) for s in np.flatnonzero(plan.opened)]
     gained, solved = False, 0
     while queue and time.perf_counter() < deadline:
@@ -179,7 +179,7 @@ class _Current:
 
 
 def _drop_add(
-    pool: FixedPool, counts: IntArray, opened: BoolArray, deadline: float
+    pool: FixedPool, plan: _Current, deadline: float
 ) -> tuple[IntArray, BoolArray] | None:
     """One methodist closed and a candidate opened anywhere — the move no neighbourhood of
     clusters makes when the pool's methodists sit in the wrong part of the region. The
@@ -187,7 +187,7 @@ def _drop_add(
     the candidates that would gain most once that one is closed — each candidate's gain a
     knapsack of the teachers nearer to it than to their methodist, within its capacity — and
     the first pair a fresh allocation improves is taken."""
-    assigned = np.flatnonzero(counts > 0)
+    counts, opened, assigned = plan.counts, plan.opened, plan.assigned
     at, teachers, cost = pool.pair_fac[assigned], counts[assigned], pool.cost[assigned]
     group = pool.pair_group[assigned]
     owner, other = pool.pairs_of_groups(group)
@@ -199,7 +199,7 @@ def _drop_add(
     # what a teacher of each group pays now (the dearest of its methodists, if split)
     paying = np.full(pool.n_groups, -np.inf)
     np.maximum.at(paying, group, cost)
-    paying[pool.unserved(counts) > 0] = pool.penalty
+    paying[plan.missing > 0] = pool.penalty
     drops = np.flatnonzero(opened & ~pool.always & np.isfinite(loss))
     current = pool.objective(counts)
     for drop in drops[np.argsort(loss[drops], kind="stable")[:SWAP_SIDE]]:
@@ -221,12 +221,10 @@ def _drop_add(
     return None
 
 
-def _neighbours(
-    pool: FixedPool, counts: IntArray, opened: BoolArray, size: int
-) -> dict[int, IntArray]:
+def _neighbours(pool: FixedPool, plan: _Current, size: int) -> dict[int, IntArray]:
     """Each open methodist's neighbours: the open methodists its teachers would go to next
     (by their cheapest other open methodist, weighted by load), nearest on average after."""
-    assigned = np.flatnonzero(counts > 0)
+    counts, opened, assigned = plan.counts, plan.opened, plan.assigned
     cluster, group = pool.pair_fac[assigned], pool.pair_group[assigned]
     owner, other = pool.pairs_of_groups(group)
     target = pool.pair_fac[other]
@@ -292,8 +290,9 @@ class _Sub:
         counts[self.at] = 0
         counts[self.other] += sent
         opened[self.freed] = False
-        chosen = self.chosen
-        opened[[int(m) for i, m in enumerate(chosen) if outcome.values[f.open[i]] > 0.5]] = True
+        opened[[int(m) for i, m in enumerate(self.chosen) if outcome.values[f.open[i]] > 0.5]] = (
+            True
+        )
         return counts, opened
 
 

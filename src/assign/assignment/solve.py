@@ -40,11 +40,11 @@ EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
+BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 # past this many groups the branch-and-cut after the local search ends in its root LP: the
 # local search takes the time it would have had
 LARGE_POOL_GROUPS = 1000
 LARGE_SEARCH_SHARE = 0.88
-BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
 GROWTH_SHARE = 0.4  # of a component's time, at most, for column generation
 MODEL_PER_GROUP = 12  # pairs per group in the integer model of a grown component
 MAX_ROUNDS = 6  # widenings of the window: a count, not a clock, so runs repeat exactly
