@@ -284,3 +284,71 @@ def test_the_batched_local_search_repeats_exactly(
         _check_plan(pool, run.counts, run.opened, p)
         assert (run.counts == runs[0].counts).all()
         assert run.objective <= pool.objective(first)
+
+
+def test_teachers_left_out_are_offered_to_one_sub_pool_of_a_batch(tmp_path: Path) -> None:
+    """Sub-pools cut together from a plan that leaves teachers out: each such teacher goes to
+    one sub-pool only (however many can reach them), so a round of batches never serves a
+    teacher twice; the round serves most of them, within capacity, at a lower objective."""
+    problem, comp, p = _oc(tmp_path, "oc11")
+    pool = _fixed(comp, p)
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[np.arange(p) * 7] = True
+    counts = pool.allocate(opened)
+    assert counts is not None
+    dropped = np.flatnonzero(counts)[::9]  # every ninth pair's teachers left out
+    counts[dropped] = 0
+    plan = neighbourhood._Current.of(pool, counts, opened)
+    assert plan.missing.sum() > 0
+    claimed = np.zeros(pool.n_groups, dtype=bool)
+    offered = np.zeros(pool.n_groups, dtype=np.int64)
+    neighbours = neighbourhood._neighbours(pool, plan, 2)
+    for s in np.flatnonzero(opened):
+        freed = [int(s), *(int(t) for t in neighbours[int(s)])]
+        sub = neighbourhood._cut_sub(comp, pool, plan, freed, 1, claimed)
+        offered[sub.groups[sub.missing > 0]] += 1
+        claimed[sub.groups[sub.missing > 0]] = True
+    assert offered.max() == 1 and (offered > 0).sum() == (plan.missing > 0).sum()
+    with ThreadPoolExecutor(neighbourhood.WORKERS) as threads:
+        after, gained, _ = neighbourhood._round(
+            comp, pool, plan, 0, set(), problem.settings, time.perf_counter() + 60, threads
+        )
+    left = pool.unserved(after.counts)
+    assert gained and (left >= 0).all() and left.sum() < plan.missing.sum()
+    assert (pool.loads(after.counts) <= pool.cap).all() and after.opened.sum() == p
+    assert pool.objective(after.counts) < pool.objective(counts)
+
+
+def test_a_drop_add_is_judged_by_an_exact_sub_pool_of_both_areas(tmp_path: Path) -> None:
+    """From oc01's optimum with one methodist moved to the far side of the region, the
+    drop–add finds the better plan; its plan serves everyone within capacity, travels less
+    than the moved one, and no more than a transportation flow would give its open set."""
+    problem, comp, p = _oc(tmp_path, "oc01")
+    _, _, score = _lp(problem, comp, p)
+    pool = _fixed(comp, p)
+    best = local_search(
+        comp, pool, pool.first_open(score), problem.settings, time.perf_counter() + 60
+    )
+    assert best is not None and best.objective == pytest.approx(KNOWN["oc01"] * 100 * WEIGHT_SCALE)
+    moved = best.opened.copy()
+    first = int(np.flatnonzero(moved)[0])
+    served_there = np.isin(
+        pool.pair_group, pool.pair_group[(pool.pair_fac == first) & (best.counts > 0)]
+    )
+    mean = np.bincount(pool.pair_fac[served_there], pool.cost[served_there], minlength=pool.n_fac)
+    far = int(
+        np.argmax(np.where(moved, -np.inf, mean))
+    )  # the closed candidate farthest from its teachers
+    moved[first], moved[far] = False, True
+    counts = pool.allocate(moved)
+    assert counts is not None
+    plan = neighbourhood._Current.of(pool, counts, moved)
+    with ThreadPoolExecutor(neighbourhood.WORKERS) as threads:
+        after = neighbourhood._drop_add(
+            comp, pool, plan, problem.settings, time.perf_counter() + 60, threads
+        )
+    assert after is not None
+    _check_plan(pool, after.counts, after.opened, p)
+    assert pool.objective(after.counts) < pool.objective(counts)
+    flow = pool.allocate(after.opened)
+    assert flow is not None and pool.objective(after.counts) <= pool.objective(flow) + 1e-6

@@ -32,6 +32,7 @@ SUB_SECONDS = 2.0  # a sub-pool's time at most
 WORKERS = 2  # threads solving sub-pools at once (HiGHS lets go of the GIL while it runs)
 BATCH = 2 * WORKERS  # sub-pools cut from one plan and solved together
 SWAP_SIDE = 8  # methodists to close, and candidates to open with each, in a drop–add step
+SWAP_AREA = 3  # clusters around each of them freed with it in a drop–add's sub-pool
 
 
 @dataclass
@@ -72,25 +73,24 @@ def _improve(
     """Variable neighbourhood descent: rounds of sub-pools of each cluster with its nearest
     clusters (`LEVELS`), then a drop–add move; any gain starts again from the smallest
     sub-pools, none moves on to larger ones."""
-    solved = swaps = level = 0
+    solved = swaps = level = retry_at = 0
     done: set[bytes] = set()  # sub-pools already solved, unchanged since
     plan = _Current.of(pool, counts, opened)
     with ThreadPoolExecutor(WORKERS) as threads:
         while time.perf_counter() < deadline and level < len(LEVELS):
-            if plan.missing.any():  # teachers left out: a methodist where they are first
-                swapped = _drop_add(pool, plan, deadline)
-                if swapped is not None:
-                    plan = _Current.of(pool, *swapped)
-                    swaps += 1
-                    continue
             plan, gained, count = _round(comp, pool, plan, level, done, settings, deadline, threads)
             solved += count
-            if not gained:
-                swapped = _drop_add(pool, plan, deadline)
+            # with every teacher served, a drop–add that found nothing is tried again only
+            # once as many sub-pools again have been solved (on 3 000 points each try costs
+            # 64 allocations, some 2 s, and none gained), and always before the search ends
+            if not gained and (solved >= retry_at or level == len(LEVELS) - 1):
+                swapped = _drop_add(comp, pool, plan, settings, deadline, threads)
                 if swapped is not None:
-                    plan = _Current.of(pool, *swapped)
+                    plan = swapped
                     swaps += 1
                     gained = True
+                elif not plan.missing.any():
+                    retry_at = 2 * solved
             level = 0 if gained else level + 1
     return plan.counts, plan.opened, solved, swaps
 
@@ -109,19 +109,19 @@ def _round(
     it gained, and how many sub-pools were solved. Sub-pools are solved `BATCH` at a time on
     `WORKERS` threads, those of a batch sharing no methodist, so each one's better plan applies
     whatever the others did; the batches and their order depend on the plan alone, so a run
-    that is not stopped by the clock repeats exactly. With teachers left out, one at a time:
-    two sub-pools could both take the same teacher."""
+    that is not stopped by the clock repeats exactly. A teacher left out is offered to the
+    first sub-pool of a batch that can reach them only, so that two cannot both take them."""
     size, extra = LEVELS[level]
     neighbours = _neighbours(pool, plan, size)
     queue = [int(s) for s in np.flatnonzero(plan.opened)]
     gained, solved = False, 0
     while queue and time.perf_counter() < deadline:
-        most = 1 if plan.missing.any() else BATCH
         batch: list[tuple[bytes, _Sub]] = []
         busy: set[int] = set()
+        claimed = np.zeros(pool.n_groups, dtype=bool)  # groups left out offered in the batch
         later: list[int] = []
         for s in queue:
-            if len(batch) >= most:
+            if len(batch) >= BATCH:
                 later.append(s)
                 continue
             if not plan.opened[s]:
@@ -139,12 +139,13 @@ def _round(
             if busy.intersection(freed):
                 later.append(s)  # shares a methodist with the batch: the next one
                 continue
-            sub = _cut_sub(comp, pool, plan, freed, extra)
+            sub = _cut_sub(comp, pool, plan, freed, extra, claimed)
             used = set(sub.chosen.tolist())
             if busy & used:
                 later.append(s)
                 continue
             busy |= used
+            claimed[sub.groups[sub.missing > 0]] = True
             batch.append((key, sub))
         queue = later
         outcomes = threads.map(lambda item: item[1].solve(settings, deadline), batch)
@@ -179,14 +180,22 @@ class _Current:
 
 
 def _drop_add(
-    pool: FixedPool, plan: _Current, deadline: float
-) -> tuple[IntArray, BoolArray] | None:
+    comp: Component,
+    pool: FixedPool,
+    plan: _Current,
+    settings: AssignmentSettings,
+    deadline: float,
+    threads: ThreadPoolExecutor,
+) -> _Current | None:
     """One methodist closed and a candidate opened anywhere — the move no neighbourhood of
     clusters makes when the pool's methodists sit in the wrong part of the region. The
     methodists cheapest to close (their teachers to their next open methodist) are tried with
     the candidates that would gain most once that one is closed — each candidate's gain a
-    knapsack of the teachers nearer to it than to their methodist, within its capacity — and
-    the first pair a fresh allocation improves is taken."""
+    knapsack of the teachers nearer to it than to their methodist, within its capacity. Each
+    pair is judged by a sub-pool of both areas (the closed one's cluster and its neighbours,
+    the clusters whose teachers the new one would take) with the candidate among its
+    methodists, solved exactly: a transportation flow rounded to whole teachers misjudges a
+    tight region by several per cent. The plan after the first batch that gains, or None."""
     counts, opened, assigned = plan.counts, plan.opened, plan.assigned
     at, teachers, cost = pool.pair_fac[assigned], counts[assigned], pool.cost[assigned]
     group = pool.pair_group[assigned]
@@ -200,24 +209,45 @@ def _drop_add(
     paying = np.full(pool.n_groups, -np.inf)
     np.maximum.at(paying, group, cost)
     paying[plan.missing > 0] = pool.penalty
+    serving = np.full(pool.n_groups, -1)  # a methodist of each group's teachers
+    serving[group] = at
+    neighbours = _neighbours(pool, plan, SWAP_AREA)
     drops = np.flatnonzero(opened & ~pool.always & np.isfinite(loss))
-    current = pool.objective(counts)
+    trials: list[list[int]] = []
     for drop in drops[np.argsort(loss[drops], kind="stable")[:SWAP_SIDE]]:
         price = paying.copy()
         mine = at == drop
         np.maximum.at(price, group[mine], second[mine])
-        value, _ = pool.knapsacks(price)
+        value, taken = pool.knapsacks(price)
         value[opened] = 0.0
         value[drop] = 0.0
         adds = np.flatnonzero(value < -EPS)
         for add in adds[np.argsort(value[adds], kind="stable")[:SWAP_SIDE]]:
-            if time.perf_counter() >= deadline:
-                return None
-            trial = opened.copy()
-            trial[drop], trial[add] = False, True
-            found = pool.allocate(trial)
-            if found is not None and pool.objective(found) < current - EPS:
-                return found, trial
+            won = np.flatnonzero((pool.pair_fac == add) & (taken > 0))
+            near = serving[pool.pair_group[won[np.argsort(pool.cost[won], kind="stable")]]]
+            area = [int(drop), *(int(t) for t in neighbours.get(int(drop), ()))]
+            area += [int(t) for t in dict.fromkeys(near.tolist()) if t >= 0][:SWAP_AREA]
+            trials.append([*dict.fromkeys(area), int(add)])
+    while trials and time.perf_counter() < deadline:
+        batch: list[_Sub] = []
+        busy: set[int] = set()
+        later: list[list[int]] = []
+        for trial in trials:
+            if len(batch) >= BATCH or busy.intersection(trial):
+                later.append(trial)
+                continue
+            busy.update(trial)
+            batch.append(_cut_sub(comp, pool, plan, trial[:-1], 0, also=trial[-1:]))
+        trials = later
+        gained = False
+        for sub, outcome in zip(
+            batch, threads.map(lambda sub: sub.solve(settings, deadline), batch), strict=True
+        ):
+            better = sub.better(pool, plan, outcome)
+            if better is not None:
+                plan, gained = _Current.of(pool, *better), True
+        if gained:
+            return plan
     return None
 
 
@@ -259,6 +289,7 @@ class _Sub:
     at: IntArray  # the freed clusters' pairs with teachers
     other: IntArray  # the sub-pool's pairs, as component pairs
     now: IntArray  # teachers on each of them in the current plan
+    groups: IntArray  # the sub-pool's groups, as component groups
     missing: IntArray  # teachers left out, per sub-pool group
     model: Formulation
     hint: dict[int, int]
@@ -269,7 +300,11 @@ class _Sub:
         a thread's scheduler size at its first run there and refuses another size later."""
         stage = self.model.objective({"unplaced": 1.0, Term.TRAVEL.value: 1.0})
         left = min(deadline - time.perf_counter(), SUB_SECONDS)
-        return solve_highs(self.model, [stage], settings, self.hint, None, left, threads=1)
+        # without presolve: on models this small it costs more than it saves (a fifth of the
+        # time on all3000's sub-pools, the same optima)
+        return solve_highs(
+            self.model, [stage], settings, self.hint, None, left, threads=1, presolve=False
+        )
 
     def better(
         self, pool: FixedPool, plan: _Current, outcome: Outcome
@@ -297,19 +332,30 @@ class _Sub:
 
 
 def _cut_sub(
-    comp: Component, pool: FixedPool, plan: _Current, freed: list[int], extra: int
+    comp: Component,
+    pool: FixedPool,
+    plan: _Current,
+    freed: list[int],
+    extra: int,
+    claimed: BoolArray | None = None,
+    also: list[int] | None = None,
 ) -> _Sub:
     """The freed clusters' teachers, with those left out that the sub-pool's methodists can
-    reach, as a pool of len(freed) methodists among the freed ones and `extra` closed
-    candidates per cluster."""
+    reach (but for groups `claimed` by another sub-pool), as a pool of len(freed)
+    methodists among the freed ones, `extra` closed candidates per cluster and those `also`
+    named."""
     counts, opened = plan.counts, plan.opened
     at = plan.members(pool, freed)
     chosen = np.union1d(freed, _nearest_candidates(pool, counts, opened, at, extra))
+    if also:
+        chosen = np.union1d(chosen, also)
     served = np.bincount(pool.pair_group[at], weights=counts[at], minlength=pool.n_groups)
     missing = plan.missing
     if missing.any():  # only those the sub-pool's methodists can reach
         reaching = np.zeros(pool.n_groups, dtype=bool)
         reaching[pool.pair_group[np.isin(pool.pair_fac, chosen)]] = True
+        if claimed is not None:
+            reaching &= ~claimed
         missing = np.where(reaching, missing, 0)
     groups = np.flatnonzero((served > 0) | (missing > 0))
     owner, other = pool.pairs_of_groups(groups)
@@ -330,7 +376,7 @@ def _cut_sub(
     hint = {int(v): int(now[p]) for p, v in enumerate(f.x)}
     hint.update({v: int(sub_missing[g]) for g, v in f.unplaced.items()})
     hint.update({v: int(chosen[i] in freed) for i, v in f.open.items()})
-    return _Sub(freed, chosen, at, other, now, sub_missing, f, hint)
+    return _Sub(freed, chosen, at, other, now, groups, sub_missing, f, hint)
 
 
 def _nearest_candidates(
