@@ -63,15 +63,11 @@ def highs_status(model_status: highspy.HighsModelStatus, found: bool) -> Status:
     return _NO_PLAN.get(model_status, Status.UNKNOWN)
 
 
-def _build(
-    f: Formulation, settings: AssignmentSettings, threads: int | None, presolve: bool
-) -> highspy.Highs:
+def _build(f: Formulation, settings: AssignmentSettings, threads: int | None) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     if threads is not None:
         h.setOptionValue("threads", threads)
-    if not presolve:
-        h.setOptionValue("presolve", "off")
     h.setOptionValue("random_seed", settings.seed)
     h.setOptionValue("mip_rel_gap", 0.0)
     load_formulation(h, f)
@@ -118,14 +114,12 @@ def solve_highs(
     progress: Progress | None = None,
     time_limit: float | None = None,
     threads: int | None = None,
-    presolve: bool = True,
 ) -> Outcome:
     """Minimise each stage's objective in turn, holding earlier stages at their optimum (the
     contract of `cpsat.solve_cpsat`). The bound reported is the first stage's. `threads`: the
     calling thread's HiGHS scheduler size, fixed at its first run (None: HiGHS's own, half
-    the cores) — 1 for many small models solved side by side on threads of their own.
-    `presolve`: off for models so small that presolving them costs more than it saves."""
-    h = _build(f, settings, threads, presolve)
+    the cores) — 1 for many small models solved side by side on threads of their own."""
+    h = _build(f, settings, threads)
     n = len(f.lb)
     start = (  # a partial start is fine: HiGHS completes it
         (np.array(list(hint), dtype=np.int32), np.array(list(hint.values()), np.float64))

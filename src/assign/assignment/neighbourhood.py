@@ -300,11 +300,7 @@ class _Sub:
         a thread's scheduler size at its first run there and refuses another size later."""
         stage = self.model.objective({"unplaced": 1.0, Term.TRAVEL.value: 1.0})
         left = min(deadline - time.perf_counter(), SUB_SECONDS)
-        # without presolve: on models this small it costs more than it saves (a fifth of the
-        # time on all3000's sub-pools, the same optima)
-        return solve_highs(
-            self.model, [stage], settings, self.hint, None, left, threads=1, presolve=False
-        )
+        return solve_highs(self.model, [stage], settings, self.hint, None, left, threads=1)
 
     def better(
         self, pool: FixedPool, plan: _Current, outcome: Outcome
