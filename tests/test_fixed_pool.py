@@ -313,10 +313,15 @@ def test_teachers_left_out_are_offered_to_one_sub_pool_of_a_batch(tmp_path: Path
         after, gained, _ = neighbourhood._round(
             comp, pool, plan, 0, set(), problem.settings, time.perf_counter() + 60, threads
         )
-    left = pool.unserved(after.counts)
-    assert gained and (left >= 0).all() and left.sum() < plan.missing.sum()
-    assert (pool.loads(after.counts) <= pool.cap).all() and after.opened.sum() == p
-    assert pool.objective(after.counts) < pool.objective(counts)
+        swapped = neighbourhood._drop_add(  # its batches offer them once too
+            comp, pool, plan, problem.settings, time.perf_counter() + 60, threads
+        )
+    assert gained and swapped is not None
+    for found in (after, swapped):
+        left = pool.unserved(found.counts)
+        assert (left >= 0).all() and left.sum() < plan.missing.sum()
+        assert (pool.loads(found.counts) <= pool.cap).all() and found.opened.sum() == p
+        assert pool.objective(found.counts) < pool.objective(counts)
 
 
 def test_a_drop_add_is_judged_by_an_exact_sub_pool_of_both_areas(tmp_path: Path) -> None:

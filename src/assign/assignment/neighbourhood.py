@@ -231,13 +231,16 @@ def _drop_add(
     while trials and time.perf_counter() < deadline:
         batch: list[_Sub] = []
         busy: set[int] = set()
+        claimed = np.zeros(pool.n_groups, dtype=bool)  # as in `_round`
         later: list[list[int]] = []
         for trial in trials:
             if len(batch) >= BATCH or busy.intersection(trial):
                 later.append(trial)
                 continue
             busy.update(trial)
-            batch.append(_cut_sub(comp, pool, plan, trial[:-1], 0, also=trial[-1:]))
+            sub = _cut_sub(comp, pool, plan, trial[:-1], 0, claimed, also=trial[-1:])
+            claimed[sub.groups[sub.missing > 0]] = True
+            batch.append(sub)
         trials = later
         gained = False
         for sub, outcome in zip(
