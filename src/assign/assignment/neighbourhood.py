@@ -148,16 +148,33 @@ def _round(
             claimed[sub.groups[sub.missing > 0]] = True
             batch.append((key, sub))
         queue = later
-        outcomes = threads.map(lambda item: item[1].solve(settings, deadline), batch)
-        for (key, sub), outcome in zip(batch, outcomes, strict=True):
-            solved += 1
-            better = sub.better(pool, plan, outcome)
-            if better is None:
-                done.add(key)
-                continue
-            plan = _Current.of(pool, *better)
-            gained = True
+        plan, gains = _solve_batch(
+            pool, plan, [sub for _, sub in batch], settings, deadline, threads
+        )
+        done.update(key for (key, _), gain in zip(batch, gains, strict=True) if not gain)
+        gained |= any(gains)
+        solved += len(batch)
     return plan, gained, solved
+
+
+def _solve_batch(
+    pool: FixedPool,
+    plan: _Current,
+    batch: list[_Sub],
+    settings: AssignmentSettings,
+    deadline: float,
+    threads: ThreadPoolExecutor,
+) -> tuple[_Current, list[bool]]:
+    """Disjoint sub-pools cut from `plan`, solved on the threads: the plan with every better
+    sub-plan in place, and which of them were better."""
+    gains = []
+    outcomes = threads.map(lambda sub: sub.solve(settings, deadline), batch)
+    for sub, outcome in zip(batch, outcomes, strict=True):
+        better = sub.better(pool, plan, outcome)
+        if better is not None:
+            plan = _Current.of(pool, *better)
+        gains.append(better is not None)
+    return plan, gains
 
 
 @dataclass
@@ -242,14 +259,8 @@ def _drop_add(
             claimed[sub.groups[sub.missing > 0]] = True
             batch.append(sub)
         trials = later
-        gained = False
-        for sub, outcome in zip(
-            batch, threads.map(lambda sub: sub.solve(settings, deadline), batch), strict=True
-        ):
-            better = sub.better(pool, plan, outcome)
-            if better is not None:
-                plan, gained = _Current.of(pool, *better), True
-        if gained:
+        plan, gains = _solve_batch(pool, plan, batch, settings, deadline, threads)
+        if any(gains):
             return plan
     return None
 
