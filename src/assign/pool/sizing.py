@@ -34,6 +34,8 @@ from assign.domain import Methodist, Region
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.memory import GB, MemoryPlan, default_limit, peak_memory_mb, plan_memory
 
+MIN_SHARE = 0.05  # seconds: a solver given less still returns the plan it has
+
 
 class PoolSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -166,11 +168,15 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         # teacher they are the smallest pool, and the exact assignment engine gives its
         # least-travel plan.
         shortcut = False
+        began = time.perf_counter()
         if settings.keep_existing and settings.count is None:
             result, plan = solve_component(
                 problem, _without(comp, set(map(int, comp.methodists)) - kept), time_limit=share
             )
-            shortcut = result.status is Status.OPTIMAL
+            # any plan of theirs proves the pool's size (a pool holds them all), its travel
+            # proven least or not; the sizing model has only what is left of the share
+            shortcut = plan is not None and result.status in (Status.OPTIMAL, Status.FEASIBLE)
+            share = max(share - (time.perf_counter() - began), MIN_SHARE)
         if not shortcut:
             spec = PoolSpec(
                 existing if settings.keep_existing else frozenset(),
