@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assign import clock
 from assign.assignment import (
     AssignmentProblem,
     AssignmentSettings,
@@ -46,6 +47,8 @@ from assign.pipeline import (
     DOCUMENTS_DIR,
     POOL_DIR,
     SCHEDULE_DIR,
+    STAGES,
+    PlanClock,
     StageError,
     assignment_stage,
     documents_stage,
@@ -78,6 +81,13 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+@app.callback()
+def _command_clock() -> None:
+    """A command's --time-limit counts from its start (`assign.clock`)."""
+    clock.start_command()
+
 
 PathArg = Annotated[Path, typer.Argument(help="Папка с CSV-файлами региона или книга XLSX")]
 SolutionOpt = Annotated[
@@ -615,6 +625,7 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
     kpi.json."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
+    settings = on_the_clock(settings)
     with component_progress() as on_component:
         problem, result, payload = _stage_or_exit(
             lambda: assignment_stage(region, settings, out, on_component)
@@ -622,6 +633,9 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
     print_result(problem, result, payload)
     console.print(f"Результаты записаны в {out}")
     raise typer.Exit(1 if result.status in FAILED else 0)
+
+
+EXPLAIN_PLAN_SHARE = 0.6  # of `explain`'s time: the plan; the rest prices the next best choice
 
 
 @app.command()
@@ -640,9 +654,15 @@ def explain(
     if not records:
         err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в таблице teachers.[/red]")
         raise typer.Exit(1)
-    problem, result = run_solve(region, settings.assignment)
-    for record in records:
-        for line in explain_teacher(problem, result, record).lines():
+    # the plan first, in a share of the limit; the next best choice's plan in what is left
+    limit = settings.assignment.time_limit
+    first = clock.solving_time(limit) * EXPLAIN_PLAN_SHARE
+    problem, result = run_solve(
+        region, settings.assignment.model_copy(update={"time_limit": first})
+    )
+    for done, record in enumerate(records):
+        left = clock.solving_time(limit) / (len(records) - done)
+        for line in explain_teacher(problem, result, record, left).lines():
             console.print(line)
 
 
@@ -695,7 +715,7 @@ def pool(
             raise typer.Exit(2)
     region = _region_or_exit(path, settings)
     pool_settings = PoolSettings(
-        assignment=settings.assignment,
+        assignment=on_the_clock(settings).assignment,
         subject=code,
         count=count,
         keep_existing=not release,
@@ -754,12 +774,40 @@ def schedule(
     (out/assignment) и планирует год по нему."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
-    plan_file, problem = _plan_file(region, settings, solution, out)
+    shared = _shared_clock(region, settings, flags, (ASSIGNMENT_DIR, SCHEDULE_DIR))
+    solving = settings if shared is None else shared.settings_for(ASSIGNMENT_DIR, settings)
+    plan_file, problem = _plan_file(region, solving, solution, out)
+    year = settings if shared is None else shared.settings_for(SCHEDULE_DIR, settings)
     with console.status("Планирование мероприятий года"):
         result, payload = _stage_or_exit(
-            lambda: schedule_stage(region, settings, plan_file, out, problem)
+            lambda: schedule_stage(region, year, plan_file, out, problem)
         )
     print_schedule(result, payload, out)
+
+
+def on_the_clock(settings: RegionSettings) -> RegionSettings:
+    """The assignment's time limit as what is left of it for the solvers once the command
+    has read its files (`assign.clock`): the whole command ends within it."""
+    seconds = clock.solving_time(settings.assignment.time_limit)
+    assignment = settings.assignment.model_copy(update={"time_limit": seconds})
+    return settings.model_copy(update={"assignment": assignment})
+
+
+def _shared_clock(
+    region: Region, settings: RegionSettings, flags: PlanFlags, stages: tuple[str, ...]
+) -> PlanClock | None:
+    """A command of several stages given --time-limit: they share it (`PlanClock`), and a
+    limit too short for the documents alone is said before the work starts."""
+    if flags.time_limit is None:
+        return None
+    shared = PlanClock.of(region, clock.solving_time(flags.time_limit), stages)
+    if shared.short:
+        err_console.print(
+            f"[yellow]Предела времени {fmt_number(flags.time_limit, 0)} с не хватит: одним "
+            f"документам нужно около {fmt_number(shared.reserve, 0)} с — план займёт "
+            "больше.[/yellow]"
+        )
+    return shared
 
 
 def print_schedule(result: ScheduleResult, payload: dict[str, Any], out: Path) -> None:
@@ -868,7 +916,8 @@ def plan(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     out/documents)."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
-    failed = run_and_print_plan(region, path, settings, out)
+    shared = _shared_clock(region, settings, flags, STAGES)
+    failed = run_and_print_plan(region, path, settings, out, shared)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -880,8 +929,15 @@ STAGE_NAMES_RU = {
 }
 
 
-def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out: Path) -> bool:
-    """`run_plan` with what each stage made on screen; True when a stage failed."""
+def run_and_print_plan(
+    region: Region,
+    path: Path,
+    settings: RegionSettings,
+    out: Path,
+    shared: PlanClock | None = None,
+) -> bool:
+    """`run_plan` with what each stage made on screen; True when a stage failed. `shared`:
+    the stages share one time limit."""
     assignment = settings.assignment
     console.print(
         f"Норма {fmt_int(assignment.load_min)}–{fmt_int(assignment.load_max)}, "
@@ -901,7 +957,7 @@ def run_and_print_plan(region: Region, path: Path, settings: RegionSettings, out
         def on_stage(name: str) -> None:
             status.update(STAGE_NAMES_RU[name])
 
-        run = _stage_or_exit(lambda: run_plan(region, path, settings, out, on_stage))
+        run = _stage_or_exit(lambda: run_plan(region, path, settings, out, on_stage, clock=shared))
     assert run.problem is not None and run.result is not None
     print_result(run.problem, run.result, run.kpi)
     if run.pool is not None:

@@ -62,7 +62,12 @@ class Explanation:
         return out
 
 
-def explain_teacher(problem: AssignmentProblem, result: Result, teacher_id: str) -> Explanation:
+def explain_teacher(
+    problem: AssignmentProblem,
+    result: Result,
+    teacher_id: str,
+    time_limit: float | None = None,
+) -> Explanation:
     region = problem.region
     settings = problem.settings
     unit = "км" if settings.objective == "distance" else "ч"
@@ -125,7 +130,7 @@ def explain_teacher(problem: AssignmentProblem, result: Result, teacher_id: str)
     ]
     if options and teacher_id not in pins:
         explanation.next_best = options[0]
-        _price_next_best(problem, result, teacher_id, options[0], explanation)
+        _price_next_best(problem, result, teacher_id, options[0], explanation, time_limit)
     return explanation
 
 
@@ -135,8 +140,10 @@ def _price_next_best(
     teacher_id: str,
     methodist_id: str,
     explanation: Explanation,
+    time_limit: float | None = None,
 ) -> None:
-    """Solve the teacher's component again with the teacher pinned to `methodist_id`."""
+    """Solve the teacher's component again with the teacher pinned to `methodist_id`,
+    within `time_limit` (by default the settings')."""
     subject = problem.region.teacher_by_id[teacher_id].subject
     base = next(r for r in result.components if subject in r.subjects)
     settings = problem.settings.model_copy(
@@ -144,7 +151,7 @@ def _price_next_best(
     )
     pinned = build_problem(problem.region, settings)
     comp = next(c for c in pinned.components if subject in c.subjects)
-    other, plan = solve_component(pinned, comp)
+    other, plan = solve_component(pinned, comp, time_limit=time_limit)
     if plan is None or other.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return
     explanation.next_best_delta = other.objective - base.objective

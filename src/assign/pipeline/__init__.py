@@ -10,6 +10,7 @@ unplanned.csv: what a planner edits or archives between stages is what the next 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,47 @@ ASSIGNMENT_DIR, POOL_DIR, SCHEDULE_DIR, DOCUMENTS_DIR = (
     "documents",
 )
 
+STAGES = (ASSIGNMENT_DIR, POOL_DIR, SCHEDULE_DIR, DOCUMENTS_DIR)
 StageHook = Callable[[str], None]
+
+# the documents and plan.xlsx of a plan, per teacher: Yakutia's 18 600 took 42 + 6 s on this
+# project's 2-core machine (2026-12-06), Tambov's 10 800 about 25 s
+DOCUMENT_SECONDS_PER_TEACHER = 0.0026
+# of the time left to a plan's solving stages, what each may have (the last one the rest)
+SOLVING_SHARES = {ASSIGNMENT_DIR: 0.4, POOL_DIR: 0.5, SCHEDULE_DIR: 1.0}
+MIN_STAGE_SECONDS = 1.0  # a stage given less still returns what it has
+
+
+@dataclass(frozen=True)
+class PlanClock:
+    """A whole plan's time limit (`assign plan --time-limit`), shared by its solving stages:
+    each may have its share of the time left before `deadline`, less `reserve`, the time the
+    stages after them that cannot stop early (the documents) are expected to take."""
+
+    deadline: float  # time.perf_counter() by which the plan is to be written
+    reserve: float
+
+    @classmethod
+    def of(cls, region: Region, seconds: float, stages: tuple[str, ...]) -> PlanClock:
+        teachers = len(region.teachers) if DOCUMENTS_DIR in stages else 0
+        return cls(time.perf_counter() + seconds, DOCUMENT_SECONDS_PER_TEACHER * teachers)
+
+    @property
+    def short(self) -> bool:
+        """Not even the documents fit in the limit: the plan will take longer."""
+        return self.deadline - time.perf_counter() < self.reserve
+
+    def settings_for(self, stage: str, settings: RegionSettings) -> RegionSettings:
+        """`settings` with the stage's time limit: its share of the time left, never more
+        than the one set (the year plan's own limit stays a cap)."""
+        left = (self.deadline - time.perf_counter() - self.reserve) * SOLVING_SHARES[stage]
+        seconds = max(left, MIN_STAGE_SECONDS)
+        if stage == SCHEDULE_DIR:
+            year = settings.year_plan
+            update = {"time_limit": min(year.time_limit, seconds)}
+            return settings.model_copy(update={"year_plan": year.model_copy(update=update)})
+        assignment = settings.assignment.model_copy(update={"time_limit": seconds})
+        return settings.model_copy(update={"assignment": assignment})
 
 
 class StageError(ValueError):
@@ -169,28 +210,30 @@ def run_plan(
     out: Path,
     on_stage: StageHook | None = None,
     on_component: ComponentProgress | None = None,
-    stages: tuple[str, ...] = (ASSIGNMENT_DIR, POOL_DIR, SCHEDULE_DIR, DOCUMENTS_DIR),
+    stages: tuple[str, ...] = STAGES,
+    clock: PlanClock | None = None,
 ) -> PlanRun:
     """Every stage once, into out/assignment, out/pool, out/schedule and out/documents; each
     later stage reads what the earlier ones saved. `plan.json` lists what was made;
-    `plan.xlsx`, the planner's workbook, shows it all in Russian."""
+    `plan.xlsx`, the planner's workbook, shows it all in Russian. With a `clock` the
+    solving stages share its time limit; without one each has its own."""
     run = PlanRun(out)
 
-    def begin(name: str) -> None:
+    def begin(name: str) -> RegionSettings:
         if on_stage is not None:
             on_stage(name)
+        if clock is None or name not in SOLVING_SHARES:
+            return settings
+        return clock.settings_for(name, settings)
 
-    begin(ASSIGNMENT_DIR)
     run.problem, run.result, run.kpi = assignment_stage(
-        region, settings, out / ASSIGNMENT_DIR, on_component
+        region, begin(ASSIGNMENT_DIR), out / ASSIGNMENT_DIR, on_component
     )
     if POOL_DIR in stages:
-        begin(POOL_DIR)
-        run.pool, run.pool_kpi = pool_stage(region, settings, out / POOL_DIR)
+        run.pool, run.pool_kpi = pool_stage(region, begin(POOL_DIR), out / POOL_DIR)
     if SCHEDULE_DIR in stages:
-        begin(SCHEDULE_DIR)
         run.schedule, run.schedule_kpi = schedule_stage(
-            region, settings, run.assignment_file, out / SCHEDULE_DIR, run.problem
+            region, begin(SCHEDULE_DIR), run.assignment_file, out / SCHEDULE_DIR, run.problem
         )
     if DOCUMENTS_DIR in stages:
         begin(DOCUMENTS_DIR)
@@ -234,6 +277,8 @@ __all__ = [
     "DOCUMENTS_DIR",
     "POOL_DIR",
     "SCHEDULE_DIR",
+    "STAGES",
+    "PlanClock",
     "RegionSettings",
     "StageError",
     "assignment_stage",
