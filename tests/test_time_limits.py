@@ -155,7 +155,8 @@ def test_plan_with_a_time_limit_gives_each_stage_its_share(
         env={"COLUMNS": "200"},
     )
     assert short.exit_code == 0, short.output
-    assert "Предела времени 40 с не хватит" in " ".join(short.output.split())
+    told = " ".join(short.output.split())
+    assert "Предела времени 40 с не хватит" in told and "только на документы" in told
     assert (out / "plan.json").exists()
 
 
@@ -187,3 +188,19 @@ def test_explain_prices_the_next_best_in_what_the_plan_left(
     assert "Педагог T05 закреплён за методистом" in told.output
     assert limits["plan"] <= cli.EXPLAIN_PLAN_SHARE * 30
     assert limits["next best"] <= began + 30
+
+
+def test_a_bad_time_limit_is_told_once_by_its_option() -> None:
+    """`--time-limit` sets two fields of the settings; a bad value is one Russian line naming
+    the option, not the fields."""
+    done = runner.invoke(
+        app, ["solve", str(DATA / "small_ok"), "--time-limit", "-5"], env={"COLUMNS": "200"}
+    )
+    assert done.exit_code == 2
+    assert done.output.count("Неверный параметр --time-limit: должно быть больше") == 1
+    assert "assignment." not in done.output and "deterministic" not in done.output
+    year = runner.invoke(
+        app, ["schedule", str(DATA / "small_ok"), "--year-time-limit", "0"], env={"COLUMNS": "200"}
+    )
+    assert year.exit_code == 2
+    assert "Неверный параметр --year-time-limit" in year.output

@@ -199,7 +199,7 @@ _PLAN_OPTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "time_limit": (
         float | None,
-        typer.Option("--time-limit", help="Предел времени закрепления, с"),
+        typer.Option("--time-limit", help="Предел времени всей команды, с"),
     ),
     "hours_per_week": (
         float | None,
@@ -244,12 +244,31 @@ def plan_options(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+# settings a flag sets under another name (`--time-limit` sets both limits of the assignment)
+FLAG_OF_SETTING = {
+    "assignment.deterministic_time_limit": "time_limit",
+    "assignment.allow_partial": "partial",
+    "year_plan.time_limit": "year_time_limit",
+}
+
+
+def _flag_of(where: str) -> str:
+    """The option a settings field was given by ('assignment.max_load' → --max-load), or the
+    field itself when no option sets it."""
+    name = FLAG_OF_SETTING.get(where, where.partition(".")[2])
+    return f"--{name.replace('_', '-')}" if name in _PLAN_OPTIONS else where
+
+
 def _settings_errors(exc: Exception) -> NoReturn:
     errors = exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc), "loc": ()}]
+    said: set[str] = set()
     for error in errors:
-        where = ".".join(str(p) for p in error["loc"])
+        where = _flag_of(".".join(str(p) for p in error["loc"]))
         message = validation_message_ru(error) if error.get("type") else str(error["msg"])
-        err_console.print(f"[red]Неверный параметр {escape(where)}: {escape(message)}[/red]")
+        line = f"Неверный параметр {where}: {message}"
+        if line not in said:  # one flag setting two fields is told once
+            said.add(line)
+            err_console.print(f"[red]{escape(line)}[/red]")
     raise typer.Exit(2) from None
 
 
@@ -800,12 +819,13 @@ def _shared_clock(
     limit too short for the documents alone is said before the work starts."""
     if flags.time_limit is None:
         return None
-    shared = PlanClock.of(region, clock.solving_time(flags.time_limit), stages)
+    left = clock.solving_time(flags.time_limit)
+    shared = PlanClock.of(region, left, stages)
     if shared.short:
         err_console.print(
-            f"[yellow]Предела времени {fmt_number(flags.time_limit, 0)} с не хватит: одним "
-            f"документам нужно около {fmt_number(shared.reserve, 0)} с — план займёт "
-            "больше.[/yellow]"
+            f"[yellow]Предела времени {fmt_number(flags.time_limit, 0)} с не хватит: после "
+            f"чтения данных остаётся {fmt_number(left, 0)} с, а только на документы нужно "
+            f"около {fmt_number(shared.reserve, 0)} с — план займёт больше.[/yellow]"
         )
     return shared
 
