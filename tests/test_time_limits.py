@@ -4,6 +4,9 @@ starts with the command, a pool's two solves of a subject share its time, and th
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -204,3 +207,20 @@ def test_a_bad_time_limit_is_told_once_by_its_option() -> None:
     )
     assert year.exit_code == 2
     assert "Неверный параметр --year-time-limit" in year.output
+
+
+def test_no_english_solver_banner_on_the_planners_screen(tmp_path: Path) -> None:
+    """HiGHS prints «Running HiGHS …» on the C-level stdout at its first instance in a
+    process, before any option can silence it; a command's screen stays Russian."""
+    cli = [sys.executable, "-c", "from assign.cli import app; app()"]
+    weighted_into = ["--min-load", "0", "--load-unit", "weighted", "--out"]
+    done = subprocess.run(
+        [*cli, "solve", str(DATA / "small_ok"), *weighted_into, str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "оптимум доказан" in done.stdout
+    assert "HiGHS" not in done.stdout + done.stderr

@@ -13,7 +13,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from assign.assignment.formulation import UNBOUNDED, Formulation
-from assign.assignment.mip import load_formulation
+from assign.assignment.mip import load_formulation, quiet_highs
 
 
 @dataclass
@@ -58,8 +58,7 @@ def solve_relaxation_highs(
 ) -> Relaxation:
     """The same relaxation by HiGHS's dual simplex, for sizing models (an x ≤ open row per
     pair): 6.7 s against GLOP's 43.8 s on 40 000 pairs. Past `time_limit` it stops."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     load_formulation(h, f)
     n = len(f.lb)
     cost = np.zeros(n)

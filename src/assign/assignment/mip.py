@@ -10,6 +10,10 @@ the seed is fixed. The thread count is left to HiGHS: its scheduler is process-w
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -63,9 +67,36 @@ def highs_status(model_status: highspy.HighsModelStatus, found: bool) -> Status:
     return _NO_PLAN.get(model_status, Status.UNKNOWN)
 
 
-def _build(f: Formulation, settings: AssignmentSettings, threads: int | None) -> highspy.Highs:
-    h = highspy.Highs()
+_first_highs = threading.Lock()
+_banner_hidden = False
+
+
+def quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing. The first of a process prints an English banner
+    on the C-level stdout before any option can be set: that one is made with stdout sent
+    to /dev/null, so a planner's screen stays Russian."""
+    global _banner_hidden
+    with _first_highs:
+        if not _banner_hidden:
+            sys.stdout.flush()
+            saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, 1)
+                h = highspy.Highs()
+                ctypes.CDLL(None).fflush(None)  # the banner, still in C's buffer
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+            _banner_hidden = True
+        else:
+            h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    return h
+
+
+def _build(f: Formulation, settings: AssignmentSettings, threads: int | None) -> highspy.Highs:
+    h = quiet_highs()
     if threads is not None:
         h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", settings.seed)
