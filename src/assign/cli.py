@@ -676,9 +676,7 @@ def explain(
     # the plan first, in a share of the limit; the next best choice's plan in what is left
     limit = settings.assignment.time_limit
     first = clock.solving_time(limit) * EXPLAIN_PLAN_SHARE
-    problem, result = run_solve(
-        region, settings.assignment.model_copy(update={"time_limit": first})
-    )
+    problem, result = run_solve(region, settings.with_time_limit(first).assignment)
     for done, record in enumerate(records):
         left = clock.solving_time(limit) / (len(records) - done)
         for line in explain_teacher(problem, result, record, left).lines():
@@ -807,9 +805,7 @@ def schedule(
 def on_the_clock(settings: RegionSettings) -> RegionSettings:
     """The assignment's time limit as what is left of it for the solvers once the command
     has read its files (`assign.clock`): the whole command ends within it."""
-    seconds = clock.solving_time(settings.assignment.time_limit)
-    assignment = settings.assignment.model_copy(update={"time_limit": seconds})
-    return settings.model_copy(update={"assignment": assignment})
+    return settings.with_time_limit(clock.solving_time(settings.assignment.time_limit))
 
 
 def _shared_clock(

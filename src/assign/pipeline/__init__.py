@@ -80,8 +80,7 @@ class PlanClock:
             year = settings.year_plan
             update = {"time_limit": min(year.time_limit, seconds)}
             return settings.model_copy(update={"year_plan": year.model_copy(update=update)})
-        assignment = settings.assignment.model_copy(update={"time_limit": seconds})
-        return settings.model_copy(update={"assignment": assignment})
+        return settings.with_time_limit(seconds)
 
 
 class StageError(ValueError):

@@ -74,6 +74,12 @@ class RegionSettings(BaseModel):
                 raise KeyError(section)
         return RegionSettings.model_validate(data)
 
+    def with_time_limit(self, seconds: float) -> RegionSettings:
+        """These settings with the assignment's (and the pool's) time limit `seconds`: what a
+        command's clock leaves it (`assign.clock`, `pipeline.PlanClock`)."""
+        assignment = self.assignment.model_copy(update={"time_limit": seconds})
+        return self.model_copy(update={"assignment": assignment})
+
     def documents_for(self, region_path: Path) -> DocumentSettings:
         """The documents' details: this file's, else `documents.yaml`, with its school year."""
         details = self.documents or settings_for_region(region_path)
