@@ -18,7 +18,7 @@ from assign.assignment import AssignmentSettings, build_problem
 from assign.assignment.candidates import CandidateLimit
 from assign.io import load_region
 from assign.pool import PoolSettings, size_pool
-from assign.pool.memory import MemoryLimitError, plan_memory
+from assign.pool.memory import LP_WORK, MemoryLimitError, plan_memory
 from assign.pool.output import write_pool
 from assign.pool.sizing import pool_region
 
@@ -104,6 +104,33 @@ def test_region_scale_build_stays_within_its_estimate(tmp_path: Path) -> None:
     assert problem.travel.hours.shape == (12, 3000, 0)  # no existing methodists: no matrix
     dense = 3000 * 3000 * 12 * 8 * 2  # what the twelve-month matrices alone would take
     assert peak < dense / 8
+
+
+def test_an_lp_too_large_for_its_share_starts_from_the_shortest_lists(tmp_path: Path) -> None:
+    """The benchmark's region-scale shapes: gen2000 (candidates at one point in five) and
+    all3000 (every point a candidate, capacity 31) keep lists of 40, whose LP ends in its
+    share; gen4000's lists of 40 would give 160 000 pairs × 4 000 schools of LP work, past
+    `LP_WORK`, so it starts from lists of 10. A planner's --nearest still decides."""
+    shapes = {
+        "gen2000": cpmp_bench.generated_instance(2000, seed=2000),
+        "all3000": cpmp_bench.dense_instance(3000, 600, seed=3000),
+        "gen4000": cpmp_bench.generated_instance(4000, seed=4000),
+    }
+    chosen = {}
+    for name, (_, _, points, candidates) in shapes.items():
+        cpmp_bench.write_region(tmp_path / name, points, False, candidates)
+        region = load_region(tmp_path / name).region
+        assert region is not None
+        widened, eligible, _ = pool_region(region, check_eligibility=False)
+        n_candidates = len(points) if candidates is None else len(candidates)
+        assert len(eligible) == n_candidates
+        work = len(points) * min(40, n_candidates) * len(points)
+        assert (work > LP_WORK) == (name == "gen4000")
+        chosen[name] = plan_memory(widened, frozenset(eligible), limit=4 * 1024**3).nearest
+        if name == "gen4000":
+            asked = plan_memory(widened, frozenset(eligible), limit=4 * 1024**3, nearest=40)
+            assert asked.nearest == 40
+    assert chosen == {"gen2000": 40, "all3000": 40, "gen4000": 10}
 
 
 def test_memory_guard_stops_before_building_with_a_russian_message(tmp_path: Path) -> None:

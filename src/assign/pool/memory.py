@@ -23,6 +23,13 @@ from assign.format import count_ru, fmt_number
 DENSE_PAIRS = 200_000  # every pair is built up to this many (402 × 402 public instances)
 NEAREST = (40, 20, 10)  # candidates per (school, subject) to start with, tried in turn
 MODEL_PAIRS = 1_500_000  # at most in one model, so the integer search stays quick
+LP_WORK = 500_000_000
+"""Pairs × schools past which the first LP over the longest lists would not end within its
+share of the time: HiGHS's simplex takes about 0.22 µs per pair × school on the generated
+instances (gen2000 lists of 40: 67 334 pairs, 29.5 s; gen4000 lists of 20: 80 000, 72 s;
+lists of 10: 40 000, 36 s), so gen4000's lists of 40 (158 820 pairs) need over 90 s of a
+two-minute run's 48 s. Past it the lists start at their shortest: the LP ends in time and
+its open set starts the search. all3000 (120 000 × 3 000, LP 32 s) stays below it."""
 GB = 1024**3
 
 
@@ -76,9 +83,16 @@ def plan_memory(
     if nearest is None and dense <= DENSE_PAIRS and dense_bytes <= limit:
         return MemoryPlan(None, max(dense, 1), dense_bytes, limit)
     base = sum(len(s) * existing[k] for k, s in schools_of.items())
+
+    def pairs_with(k: int) -> int:
+        return base + sum(len(s) * min(k, candidates[c]) for c, s in schools_of.items())
+
+    lengths = NEAREST if nearest is None else (nearest,)
+    if nearest is None and pairs_with(NEAREST[0]) * n_schools > LP_WORK:
+        lengths = NEAREST[-1:]
     estimate = dense_bytes
-    for k in NEAREST if nearest is None else (nearest,):
-        pairs = base + sum(len(s) * min(k, candidates[c]) for c, s in schools_of.items())
+    for k in lengths:
+        pairs = pairs_with(k)
         estimate = estimate_bytes(pairs, n_schools, len(candidate_ids))
         if estimate <= limit:
             room = (limit - estimate_bytes(0, n_schools, len(candidate_ids))) // BYTES_PER_PAIR
