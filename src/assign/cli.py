@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ from assign.summary import (
     subject_by_municipality,
     subject_capacity,
 )
+from assign.usage import help_hint, usage_error_ru
 
 T = TypeVar("T")
 
@@ -265,7 +267,12 @@ def _settings_errors(exc: Exception) -> NoReturn:
     for error in errors:
         where = _flag_of(".".join(str(p) for p in error["loc"]))
         message = validation_message_ru(error) if error.get("type") else str(error["msg"])
-        line = f"Неверный параметр {where}: {message}"
+        # a section's own check (minimum above maximum) names no one option
+        line = (
+            f"Неверный параметр {where}: {message}"
+            if len(error["loc"]) > 1 or where.startswith("--")
+            else f"Неверные параметры: {message}"
+        )
         if line not in said:  # one flag setting two fields is told once
             said.add(line)
             err_console.print(f"[red]{escape(line)}[/red]")
@@ -1272,5 +1279,22 @@ def demo(
     raise typer.Exit(1 if failed else 0)
 
 
+def main() -> None:
+    """The `assign` command: the app, with its usage errors (an unknown option, a value that
+    is not a number) told in Russian (`assign.usage`) instead of Typer's English."""
+    try:
+        code = app(standalone_mode=False, prog_name="assign")
+    except typer.Abort:
+        err_console.print("[red]Прервано.[/red]")
+        sys.exit(1)
+    except typer.TyperException as exc:  # the command line's usage errors
+        if type(exc).__name__ != "NoArgsIsHelpError":  # the help is already printed
+            err_console.print(f"[red]{escape(usage_error_ru(exc))}[/red]")
+            if (hint := help_hint(exc)) is not None:
+                err_console.print(escape(hint))
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from assign.validation import message_ru, number_ru
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -347,10 +349,10 @@ def validation_message_ru(error: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in _BOUNDS_RU:
-        return _BOUNDS_RU[kind].format(**ctx)
+        return _BOUNDS_RU[kind].format(**{k: number_ru(v) for k, v in ctx.items()})
     if kind in ("literal_error", "enum"):
         return f"допустимые значения: {ctx.get('expected', '')}".replace(" or ", ", ")
-    return _PYDANTIC_RU.get(kind, f"недопустимое значение ({kind})")
+    return _PYDANTIC_RU.get(kind) or message_ru(error)
 
 
 def validation_lines_ru(exc: Any, source: str) -> list[str]:

@@ -51,9 +51,18 @@ def _field(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "тело запроса"
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def number_ru(value: Any) -> Any:
+    """A bound in a message written as a Russian reader writes it: 0 not «0.0», 0,5 not
+    «0.5»; anything else as it is."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:g}".replace(".", ",")
+    return value
+
+
+def message_ru(error: Mapping[str, Any]) -> str:
+    """One pydantic error's message in Russian."""
     kind = str(error.get("type", ""))
-    ctx = dict(error.get("ctx") or {})
+    ctx = {key: number_ru(value) for key, value in (error.get("ctx") or {}).items()}
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         return f"недопустимое значение; допустимы: {expected}"
@@ -76,7 +85,7 @@ def translate_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]
         {
             "field": _field(e.get("loc", ())),
             "code": str(e.get("type", "invalid")),
-            "message": _message(e),
+            "message": message_ru(e),
         }
         for e in errors
     ]

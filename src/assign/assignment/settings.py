@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assign.categories import DEFAULT_WEIGHTS, Category
+from assign.validation import number_ru
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -160,7 +161,8 @@ class AssignmentSettings(BaseModel):
     def _load_range(self) -> AssignmentSettings:
         if self.load_min > self.load_max:
             raise ValueError(
-                f"минимальная нагрузка {self.load_min} больше максимальной {self.load_max}"
+                f"минимальная нагрузка {number_ru(self.load_min)} больше максимальной "
+                f"{number_ru(self.load_max)}"
             )
         if not self.reach_months or any(not 1 <= m <= 12 for m in self.reach_months):
             raise ValueError("месяцы досягаемости должны быть числами 1–12")

@@ -1,0 +1,73 @@
+"""The command line's usage errors in Russian: an unknown option, a value that is not a
+number, a missing argument. Typer words them in English before any command of ours runs;
+`cli.main` catches them and prints these lines instead, as every other message of `assign`
+is Russian. Typer's exception classes are private, so they are told apart by name and by
+the attributes they carry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from assign.validation import message_ru
+
+_EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.*)\)")
+_COMMAND = re.compile(r"No such command (?P<name>.+)\.")
+
+
+def _kind(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _hint(exc: Any) -> str:
+    """The option or argument named as a planner typed it (--time-limit, REGION)."""
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None)
+    if hint is None and param is not None:
+        hint = param.opts[0] if getattr(param, "param_type_name", "") == "option" else None
+        hint = hint or str(getattr(param, "metavar", None) or str(param.name).upper())
+    if isinstance(hint, list | tuple):
+        hint = " / ".join(str(h) for h in hint)
+    return str(hint or "").strip("'\"")
+
+
+def usage_error_ru(exc: BaseException) -> str:
+    """One Russian line for a usage error of the command line."""
+    kind = _kind(exc)
+    message = str(getattr(exc, "message", exc))
+    if "MissingParameter" in kind:
+        param = getattr(exc, "param", None)
+        argument = "argument" in (getattr(exc, "param_type", ""), param and param.param_type_name)
+        what = "аргумент" if argument else "параметр"
+        return f"Не задан обязательный {what} {_hint(exc)}"
+    if "BadParameter" in kind:
+        cause = exc.__cause__
+        if isinstance(cause, ValidationError) and cause.errors():
+            reason = message_ru(cause.errors()[0])
+        else:
+            reason = "недопустимое значение"
+        return f"Неверный параметр {_hint(exc)}: {reason}"
+    if "NoSuchOption" in kind:
+        line = f"Нет такого параметра: {getattr(exc, 'option_name', '')}"
+        possible = sorted(getattr(exc, "possibilities", None) or ())
+        return line + (f" (может быть, {', '.join(possible)}?)" if possible else "")
+    if "BadOptionUsage" in kind:
+        option = getattr(exc, "option_name", "")
+        if "does not take a value" in message:
+            return f"Параметр {option} не принимает значения"
+        return f"Параметру {option} нужно значение"
+    extra = _EXTRA.search(message)
+    if extra:
+        return f"Лишние аргументы: {extra['args']}"
+    command = _COMMAND.search(message)
+    if command:
+        return f"Нет такой команды: {command['name'].strip(chr(39))}"
+    return f"Неверный вызов команды: {message}"
+
+
+def help_hint(exc: BaseException) -> str | None:
+    """«Справка: assign solve --help» for the command the error was in."""
+    ctx = getattr(exc, "ctx", None)
+    return f"Справка: {ctx.command_path} --help" if ctx is not None else None
