@@ -55,7 +55,7 @@ def number_ru(value: Any) -> Any:
     """A bound in a message written as a Russian reader writes it: 0 not «0.0», 0,5 not
     «0.5»; anything else as it is."""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:g}".replace(".", ",")
+        return f"{value:.12g}".replace(".", ",")
     return value
 
 
