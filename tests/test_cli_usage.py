@@ -52,10 +52,69 @@ def test_a_usage_error_is_one_russian_line(
     assert "0.0" not in output and "finite_number" not in output
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["schedule", "--year-time-limit", "inf"], "--year-time-limit: нужно конечное число"),
+        (["schedule", "--year-time-limit", "nan"], "--year-time-limit: нужно конечное число"),
+        (["schedule", "--year-time-limit", "99999"], "--year-time-limit: должно быть не больше"),
+        (["schedule", "--hours-per-week", "nan"], "--hours-per-week: нужно конечное число"),
+        (["pool", "--count", "0"], "Неверный параметр --count: должно быть не меньше 1"),
+        (["pool", "--memory-limit", "inf"], "--memory-limit: нужно конечное число"),
+        (["pool", "--memory-limit", "nan"], "--memory-limit: нужно конечное число"),
+        (["solve", "--max-load", "1,5"], "дробная часть пишется через точку: 1.5"),
+        (["solve", "--reach-months", "a,b"], "--reach-months: нужны номера месяцев"),
+        (["solve", "--weights", "travel=x"], "--weights: нужны пары цель=вес"),
+        (["solve", "--weights", "travel"], "--weights: нужны пары цель=вес"),
+        (["solve", "--weights", "foo=1"], "Неверный параметр --weights: неизвестное имя «foo»"),
+        (["solve", "--rank", "travel,foo"], "Неверный параметр --rank: допустимые значения"),
+        (
+            ["solve", "--min-load", "250.5", "--max-load", "100.5"],
+            "Неверные параметры --min-load, --max-load или --preset: минимальная нагрузка "
+            "250,5 больше максимальной 100,5",
+        ),
+        (["solve", "--reach-months", "13"], "--reach-months: месяцы досягаемости"),
+    ],
+)
+def test_a_bad_setting_names_its_option(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command, *options = args
+    code, output = _run([command, str(DATA / "small_ok"), *options], capsys)
+    assert code == 2
+    assert said in output
+    assert "Traceback" not in output and "assignment." not in output
+    assert not any(english in output for english in ENGLISH), output
+
+
+def test_a_file_as_the_output_folder_and_token_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "kpi.json"
+    afile.write_text("{}", encoding="utf-8")
+    code, output = _run(["solve", str(DATA / "small_ok"), "--out", str(afile)], capsys)
+    assert code == 2
+    assert "Неверный параметр --out:" in output and "файл, а нужна папка" in output
+    assert afile.read_text(encoding="utf-8") == "{}"
+    for days, said in (("inf", "нужно конечное число"), ("1e9", "должно быть не больше 3650")):
+        code, output = _run(["token", "create", "--org", "x", "--days", days], capsys)
+        assert code == 2
+        assert f"Неверный параметр --days: {said}" in output
+
+
+def test_a_pool_larger_than_its_people_names_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = ["pool", str(DATA / "small_ok"), "--subject", "math", "--count", "500"]
+    code, output = _run([*pool, "--out", str(tmp_path / "out")], capsys)
+    assert code == 1
+    assert "пул из 500 не набрать — всего" in output and "(--count)" in output
+
+
 def test_missing_argument_and_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, output = _run(["solve"], capsys)
     assert code == 2
-    assert "Не задан обязательный аргумент PATH" in output
+    assert "Не задан обязательный аргумент path: Папка с CSV-файлами региона" in output
     assert "Справка: assign solve --help" in output
     code, output = _run(["frobnicate"], capsys)
     assert code == 2

@@ -72,9 +72,10 @@ from assign.summary import (
     subject_by_municipality,
     subject_capacity,
 )
-from assign.usage import help_hint, usage_error_ru
+from assign.usage import help_hint, russian_help_panels, usage_error_ru
 
 T = TypeVar("T")
+russian_help_panels()
 
 app = typer.Typer(
     help="Планирование регионального методического актива ЦНППМ.",
@@ -250,15 +251,25 @@ def plan_options(command: Callable[..., None]) -> Callable[..., None]:
 FLAG_OF_SETTING = {
     "assignment.deterministic_time_limit": "time_limit",
     "assignment.allow_partial": "partial",
+    "assignment.ranking": "rank",
     "year_plan.time_limit": "year_time_limit",
 }
+POOL_FLAGS = {"memory_limit_gb": "--memory-limit"}  # pool settings named otherwise
+LOAD_FLAGS = "--min-load, --max-load или --preset"
+"""The assignment section's own check (the minimum load above the maximum) reads all three."""
 
 
 def _flag_of(where: str) -> str:
-    """The option a settings field was given by ('assignment.max_load' → --max-load), or the
-    field itself when no option sets it."""
-    name = FLAG_OF_SETTING.get(where, where.partition(".")[2])
-    return f"--{name.replace('_', '-')}" if name in _PLAN_OPTIONS else where
+    """The option a settings field was given by ('assignment.max_load' → --max-load,
+    'assignment.ranking.1' → --rank, 'assignment.weights.travel' → --weights), or the field
+    itself when no option sets it."""
+    parts = where.split(".")
+    for end in range(len(parts), 1, -1):
+        field = ".".join(parts[:end])
+        name = FLAG_OF_SETTING.get(field, field.partition(".")[2])
+        if name in _PLAN_OPTIONS:
+            return f"--{name.replace('_', '-')}"
+    return LOAD_FLAGS if where == "assignment" else where
 
 
 def _settings_errors(exc: Exception) -> NoReturn:
@@ -267,16 +278,48 @@ def _settings_errors(exc: Exception) -> NoReturn:
     for error in errors:
         where = _flag_of(".".join(str(p) for p in error["loc"]))
         message = validation_message_ru(error) if error.get("type") else str(error["msg"])
-        # a section's own check (minimum above maximum) names no one option
+        if error.get("type") == "extra_forbidden":  # --weights foo=1
+            message = f"неизвестное имя «{error['loc'][-1]}»"
         line = (
-            f"Неверный параметр {where}: {message}"
-            if len(error["loc"]) > 1 or where.startswith("--")
-            else f"Неверные параметры: {message}"
+            f"Неверные параметры {where}: {message}"
+            if where == LOAD_FLAGS
+            else f"Неверный параметр {where}: {message}"
         )
         if line not in said:  # one flag setting two fields is told once
             said.add(line)
             err_console.print(f"[red]{escape(line)}[/red]")
     raise typer.Exit(2) from None
+
+
+def _option_error(flag: str, message: str) -> NoReturn:
+    err_console.print(f"[red]{escape(f'Неверный параметр {flag}: {message}')}[/red]")
+    raise typer.Exit(2)
+
+
+def _months_of(text: str) -> tuple[int, ...]:
+    """--reach-months 1,2,3 as month numbers."""
+    try:
+        return tuple(int(m) for m in text.split(",") if m.strip())
+    except ValueError:
+        _option_error("--reach-months", f"нужны номера месяцев через запятую (1,2,3), не «{text}»")
+
+
+def _weights_of(text: str) -> dict[str, float]:
+    """--weights travel=1,changes=10 as {term: weight}."""
+    weights: dict[str, float] = {}
+    for item in (i.strip() for i in text.split(",")):
+        key, sep, value = item.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if item and not sep:
+            _option_error(
+                "--weights",
+                f"нужны пары цель=вес через запятую (travel=1,changes=10), а не «{item}»; "
+                "дробный вес пишется через точку",
+            )
+    return weights
 
 
 def region_settings(path: Path, flags: PlanFlags) -> RegionSettings:
@@ -298,18 +341,13 @@ def region_settings(path: Path, flags: PlanFlags) -> RegionSettings:
         "time_limit": flags.time_limit,
         "deterministic_time_limit": flags.time_limit,
     }
+    if flags.reach_months:
+        assignment["reach_months"] = _months_of(flags.reach_months)
+    if flags.rank:
+        assignment["ranking"] = tuple(t.strip() for t in flags.rank.split(",") if t.strip())
+    if flags.weights:
+        assignment["weights"] = _weights_of(flags.weights)
     try:
-        if flags.reach_months:
-            assignment["reach_months"] = tuple(
-                int(m) for m in flags.reach_months.split(",") if m.strip()
-            )
-        if flags.rank:
-            assignment["ranking"] = tuple(t.strip() for t in flags.rank.split(",") if t.strip())
-        if flags.weights:
-            assignment["weights"] = {
-                k.strip(): float(v)
-                for k, v in (item.split("=", 1) for item in flags.weights.split(",") if item)
-            }
         settings = base.override(
             assignment=assignment,
             year_plan={"hours_per_week": flags.hours_per_week, "time_limit": flags.year_time_limit},
@@ -641,7 +679,16 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
         console.print(f"… и ещё {fmt_int(len(result.problems) - 20)}")
 
 
-OutOpt = Annotated[Path, typer.Option("--out", help="Папка для результатов")]
+def _output_folder(value: Path) -> Path:
+    """--out names a folder: a file there would end in an OS error after the solving."""
+    if value.exists() and not value.is_dir():
+        raise typer.BadParameter(f"«{value}» — файл, а нужна папка")
+    return value
+
+
+OutOpt = Annotated[
+    Path, typer.Option("--out", help="Папка для результатов", callback=_output_folder)
+]
 
 
 @app.command("solve")
@@ -737,16 +784,22 @@ def pool(
         if code is None:
             err_console.print(f"[red]Неизвестный предмет «{escape(subject)}».[/red]")
             raise typer.Exit(2)
+    own = {"count": count, "memory_limit_gb": memory_limit, "nearest": nearest}
+    try:
+        pool_settings = PoolSettings(
+            subject=code,
+            keep_existing=not release,
+            check_eligibility=not no_rules,
+            solver=solver,
+            **own,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0])
+        _option_error(POOL_FLAGS.get(field, f"--{field}"), validation_message_ru(error))
     region = _region_or_exit(path, settings)
-    pool_settings = PoolSettings(
-        assignment=on_the_clock(settings).assignment,
-        subject=code,
-        count=count,
-        keep_existing=not release,
-        check_eligibility=not no_rules,
-        solver=solver,
-        memory_limit_gb=memory_limit,
-        nearest=nearest,
+    pool_settings = pool_settings.model_copy(
+        update={"assignment": on_the_clock(settings).assignment}
     )
     with console.status("Подбор пула методистов"):
         result = _stage_or_exit(lambda: size_pool(region, pool_settings))
@@ -874,7 +927,9 @@ def _plan_file(
 @plan_options
 def documents(
     path: PathArg,
-    out: Annotated[Path, typer.Option("--out", help="Папка для документов")] = Path("out"),
+    out: Annotated[
+        Path, typer.Option("--out", help="Папка для документов", callback=_output_folder)
+    ] = Path("out"),
     solution: SolutionOpt = None,
     schedule_dir: Annotated[
         Path | None,
@@ -1003,7 +1058,7 @@ app.add_typer(scenario_app, name="scenario")
 @scenario_app.command("run")
 def scenario_run(
     file: Annotated[Path, typer.Argument(help="Файл сценария (YAML)")],
-    out: Annotated[Path, typer.Option("--out", help="Папка для результатов")] = Path("out"),
+    out: OutOpt = Path("out"),
     region_path: Annotated[
         Path | None, typer.Option("--region", help="Регион (иначе — поле region сценария)")
     ] = None,
@@ -1074,7 +1129,9 @@ def token_create(
         str, typer.Option("--org", help="Организация (создаётся, если её ещё нет)")
     ] = "ЦНППМ",
     name: Annotated[str, typer.Option("--name", help="Чей токен (для журнала)")] = "",
-    days: Annotated[float, typer.Option("--days", min=0.001, help="Срок действия, дней")] = 90,
+    days: Annotated[
+        float, typer.Option("--days", min=0.001, max=3650, help="Срок действия, дней")
+    ] = 90,
 ) -> None:
     """Создать токен доступа; он печатается последней строкой и больше нигде не хранится."""
     _, store = _service()

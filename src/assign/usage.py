@@ -6,6 +6,7 @@ the attributes they carry."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 from assign.validation import message_ru
 
 _EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.*)\)")
+_RUSSIAN = re.compile("[а-яё]", re.IGNORECASE)  # our own checks' messages, told as they are
 _COMMAND = re.compile(r"No such command (?P<name>.+)\.")
 
 
@@ -27,10 +29,18 @@ def _hint(exc: Any) -> str:
     hint = getattr(exc, "param_hint", None)
     if hint is None and param is not None:
         hint = param.opts[0] if getattr(param, "param_type_name", "") == "option" else None
-        hint = hint or str(getattr(param, "metavar", None) or str(param.name).upper())
+        hint = hint or str(getattr(param, "metavar", None) or param.name)
     if isinstance(hint, list | tuple):
         hint = " / ".join(str(h) for h in hint)
     return str(hint or "").strip("'\"")
+
+
+def _number(value: Any) -> float | None:
+    """The number a planner meant, «1,5» (a Russian decimal comma) and «nan» included."""
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
 
 
 def usage_error_ru(exc: BaseException) -> str:
@@ -41,13 +51,20 @@ def usage_error_ru(exc: BaseException) -> str:
         param = getattr(exc, "param", None)
         argument = "argument" in (getattr(exc, "param_type", ""), param and param.param_type_name)
         what = "аргумент" if argument else "параметр"
-        return f"Не задан обязательный {what} {_hint(exc)}"
+        about = getattr(param, "help", None)  # the help screen's words for it
+        return f"Не задан обязательный {what} {_hint(exc)}" + (f": {about}" if about else "")
     if "BadParameter" in kind:
         cause = exc.__cause__
+        reason = message if _RUSSIAN.search(message) else "недопустимое значение"
         if isinstance(cause, ValidationError) and cause.errors():
-            reason = message_ru(cause.errors()[0])
-        else:
-            reason = "недопустимое значение"
+            error = cause.errors()[0]
+            value = error.get("input")
+            reason = message_ru(error)
+            number = _number(value)
+            if number is not None and not math.isfinite(number):  # nan fails a range
+                reason = message_ru({"type": "finite_number"})
+            elif number is not None and "," in str(value) and error["type"] == "float_parsing":
+                reason += f"; дробная часть пишется через точку: {str(value).replace(',', '.')}"
         return f"Неверный параметр {_hint(exc)}: {reason}"
     if "NoSuchOption" in kind:
         line = f"Нет такого параметра: {getattr(exc, 'option_name', '')}"
@@ -71,3 +88,24 @@ def help_hint(exc: BaseException) -> str | None:
     """«Справка: assign solve --help» for the command the error was in."""
     ctx = getattr(exc, "ctx", None)
     return f"Справка: {ctx.command_path} --help" if ctx is not None else None
+
+
+def russian_help_panels() -> None:
+    """The help screens' panel titles and notes in Russian: Typer reads them from module
+    constants of `typer.rich_utils` when it prints a help screen. Its usage line and the
+    --help option's own line stay Typer's."""
+    from typer import rich_utils
+
+    for name, text in {
+        "ARGUMENTS_PANEL_TITLE": "Аргументы",
+        "OPTIONS_PANEL_TITLE": "Параметры",
+        "COMMANDS_PANEL_TITLE": "Команды",
+        "ERRORS_PANEL_TITLE": "Ошибка",
+        "ABORTED_TEXT": "Прервано.",
+        "DEFAULT_STRING": "[по умолчанию: {}]",
+        "REQUIRED_LONG_STRING": "[обязательно]",
+        "DEPRECATED_STRING": "(устарело) ",
+        "ENVVAR_STRING": "[переменная окружения: {}]",
+    }.items():
+        if hasattr(rich_utils, name):  # a later Typer may rename them: English then
+            setattr(rich_utils, name, text)

@@ -157,6 +157,13 @@ class AssignmentSettings(BaseModel):
             raise ValueError("порядок целей пуст")
         return ranking
 
+    @field_validator("reach_months", mode="after")
+    @classmethod
+    def _months(cls, months: tuple[int, ...]) -> tuple[int, ...]:
+        if not months or any(not 1 <= m <= 12 for m in months):
+            raise ValueError("месяцы досягаемости должны быть числами 1–12")
+        return months
+
     @model_validator(mode="after")
     def _load_range(self) -> AssignmentSettings:
         if self.load_min > self.load_max:
@@ -164,8 +171,6 @@ class AssignmentSettings(BaseModel):
                 f"минимальная нагрузка {number_ru(self.load_min)} больше максимальной "
                 f"{number_ru(self.load_max)}"
             )
-        if not self.reach_months or any(not 1 <= m <= 12 for m in self.reach_months):
-            raise ValueError("месяцы досягаемости должны быть числами 1–12")
         return self
 
     @property

@@ -31,6 +31,7 @@ from assign.assignment.solve import (
     time_share,
 )
 from assign.domain import Methodist, Region
+from assign.format import count_ru, fmt_int
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.memory import GB, MemoryPlan, default_limit, peak_memory_mb, plan_memory
 
@@ -38,7 +39,7 @@ MIN_SHARE = 0.05  # seconds: a solver given less still returns the plan it has
 
 
 class PoolSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     assignment: AssignmentSettings = Field(default_factory=AssignmentSettings)
     subject: str | None = None
@@ -47,7 +48,7 @@ class PoolSettings(BaseModel):
     """A fixed pool size instead of the smallest (needs one subject group)."""
     keep_existing: bool = True
     check_eligibility: bool = True
-    memory_limit_gb: float | None = Field(None, gt=0)
+    memory_limit_gb: float | None = Field(None, gt=0, le=1_000_000)
     """Memory a sizing run may use (GB); None: half of the machine's (`pool.memory`)."""
     nearest: int | None = Field(None, ge=1)
     """Start each school with this many nearest candidates, the rest priced on demand,
@@ -141,6 +142,12 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
     if settings.count is not None and len(components) != 1:
         problems.append(
             "фиксированный размер пула задаётся для одного предмета: укажите предмет (--subject)"
+        )
+    elif settings.count is not None and settings.count > len(components[0].methodists):
+        people = count_ru(len(components[0].methodists), "методист или кандидат")
+        problems.append(
+            f"{component_name(components[0])}: пул из {fmt_int(settings.count)} не набрать — "
+            f"всего {people} (--count)"
         )
     if problems:
         return PoolResult(

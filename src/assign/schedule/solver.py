@@ -38,6 +38,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment.result import Status
+from assign.assignment.settings import MAX_SECONDS
 from assign.events.calendar import SchoolCalendar
 from assign.events.catalogue import EventType
 from assign.format import month_ru
@@ -70,7 +71,7 @@ the status says so."""
 
 
 class ScheduleSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)  # a limit of inf never ends
 
     day_start_hour: int = Field(9, ge=0, le=12)
     day_hours: float = Field(8.0, gt=0, le=14)
@@ -92,7 +93,7 @@ class ScheduleSettings(BaseModel):
     def week_hours(self, methodist_id: str) -> float:
         return self.hours_per_week_of.get(methodist_id, self.hours_per_week)
 
-    time_limit: float = Field(45.0, gt=0)
+    time_limit: float = Field(45.0, gt=0, le=MAX_SECONDS)
     seed: int = 0
     workers: int = Field(0, ge=0)
     """Processes sharing the methodists; 0 means one per core."""
