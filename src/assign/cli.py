@@ -301,7 +301,9 @@ def _months_of(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(m) for m in text.split(",") if m.strip())
     except ValueError:
-        _option_error("--reach-months", f"нужны номера месяцев через запятую (1,2,3), не «{text}»")
+        _option_error(
+            "--reach-months", f"нужны номера месяцев через запятую (1,2,3), а не «{text}»"
+        )
 
 
 def _weights_of(text: str) -> dict[str, float]:
@@ -784,14 +786,15 @@ def pool(
         if code is None:
             err_console.print(f"[red]Неизвестный предмет «{escape(subject)}».[/red]")
             raise typer.Exit(2)
-    own = {"count": count, "memory_limit_gb": memory_limit, "nearest": nearest}
     try:
         pool_settings = PoolSettings(
             subject=code,
+            count=count,
             keep_existing=not release,
             check_eligibility=not no_rules,
             solver=solver,
-            **own,
+            memory_limit_gb=memory_limit,
+            nearest=nearest,
         )
     except ValidationError as exc:
         error = exc.errors()[0]

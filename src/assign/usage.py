@@ -24,7 +24,7 @@ def _kind(exc: BaseException) -> set[str]:
 
 
 def _hint(exc: Any) -> str:
-    """The option or argument named as a planner typed it (--time-limit, REGION)."""
+    """The option or argument as the help screen names it (--time-limit, path)."""
     param = getattr(exc, "param", None)
     hint = getattr(exc, "param_hint", None)
     if hint is None and param is not None:
