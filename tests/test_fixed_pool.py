@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 
@@ -357,3 +358,114 @@ def test_a_drop_add_is_judged_by_an_exact_sub_pool_of_both_areas(tmp_path: Path)
     assert pool.objective(after.counts) < pool.objective(counts)
     flow = pool.allocate(after.opened)
     assert flow is not None and pool.objective(after.counts) <= pool.objective(flow) + 1e-6
+
+
+def _best_allocation(pool: FixedPool, opened: np.ndarray) -> float:
+    """The least travel that serves every teacher from the `opened` methodists within their
+    capacity: the independent check of an exact reallocation, a generalized assignment
+    written here row by row and solved by HiGHS to optimality."""
+    pairs = np.flatnonzero(opened[pool.pair_fac])
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    n = len(pairs)
+    h.addVars(n, np.zeros(n), pool.n[pool.pair_group[pairs]].astype(float))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), pool.cost[pairs])
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+    )
+    for g in range(pool.n_groups):
+        cols = np.flatnonzero(pool.pair_group[pairs] == g).astype(np.int32)
+        h.addRow(float(pool.n[g]), float(pool.n[g]), len(cols), cols, np.ones(len(cols)))
+    for m in np.flatnonzero(opened):
+        cols = np.flatnonzero(pool.pair_fac[pairs] == m).astype(np.int32)
+        weights = pool.weight[pool.pair_group[pairs[cols]]].astype(float)
+        h.addRow(-highspy.kHighsInf, float(pool.cap[m]), len(cols), cols, weights)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return float(h.getInfo().objective_function_value)
+
+
+def test_a_reallocation_is_the_best_assignment_to_the_open_set(tmp_path: Path) -> None:
+    """From oc11's plan after a round of the smallest sub-pools, placing every teacher again
+    among the open methodists gives a better plan with the same open set, within capacity,
+    whose travel is the least any assignment to that set has (`_best_allocation`)."""
+    problem, comp, p = _oc(tmp_path, "oc11")
+    pool = _fixed(comp, p)
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[np.arange(p) * 7] = True
+    counts = pool.allocate(opened)
+    assert counts is not None
+    plan = neighbourhood._Current.of(pool, counts, opened)
+    with ThreadPoolExecutor(neighbourhood.WORKERS) as threads:
+        plan, _, _ = neighbourhood._round(
+            comp, pool, plan, 0, set(), problem.settings, time.perf_counter() + 60, threads
+        )
+        after = neighbourhood._reallocate(
+            comp, pool, plan, problem.settings, time.perf_counter() + 60, threads
+        )
+        assert after is not None, "the rounded flow of this plan is not the best assignment"
+        again = neighbourhood._reallocate(
+            comp, pool, after, problem.settings, time.perf_counter() + 60, threads
+        )
+    _check_plan(pool, after.counts, after.opened, p)
+    assert (after.opened == plan.opened).all()
+    assert pool.objective(after.counts) < pool.objective(plan.counts)
+    assert pool.objective(after.counts) == pytest.approx(_best_allocation(pool, after.opened))
+    assert again is None  # nothing left to gain
+
+
+def test_a_region_keeps_or_moves_each_methodist_to_its_candidate(tmp_path: Path) -> None:
+    """oc01's whole plan as one region (every cluster, one candidate each, every pair): the
+    sub-pool opens, for each cluster, its methodist or its candidate and never both, and its
+    plan is the best of every such choice, each choice's open set allocated exactly
+    (`_best_allocation`)."""
+    problem, comp, p = _oc(tmp_path, "oc01")
+    pool = _fixed(comp, p)
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[np.arange(p) * 7] = True
+    counts = pool.allocate(opened)
+    assert counts is not None
+    plan = neighbourhood._Current.of(pool, counts, opened)
+    clusters = [int(s) for s in np.flatnonzero(opened)]
+    freed = neighbourhood._region(
+        clusters[0], {s: np.array(clusters) for s in clusters}, opened, set(), p
+    )
+    assert sorted(freed) == clusters
+    at = plan.members(pool, freed)
+    owners, candidates = neighbourhood._nearest_candidates(pool, counts, opened, at, 1)
+    assert len(set(candidates.tolist())) == len(candidates) == p  # each cluster its own
+    sub = neighbourhood._cut_sub(comp, pool, plan, freed, 1, exclusive=True)
+    with ThreadPoolExecutor(1) as thread:
+        outcome = thread.submit(sub.solve, problem.settings, time.perf_counter() + 60).result()
+    found = sub.better(pool, plan, outcome)
+    assert found is not None
+    new_counts, new_opened = found
+    _check_plan(pool, new_counts, new_opened, p)
+    for owner, candidate in zip(owners, candidates, strict=True):
+        assert new_opened[owner] != new_opened[candidate]
+    best = np.inf
+    for moves in itertools.product([False, True], repeat=p):
+        choice = np.zeros(pool.n_fac, dtype=bool)
+        choice[np.where(moves, candidates, owners)] = True
+        best = min(best, _best_allocation(pool, choice))
+    assert pool.objective(new_counts) == pytest.approx(best)
+
+
+def test_a_region_grows_breadth_first_through_uncovered_open_clusters() -> None:
+    """A region takes its seed's neighbours before theirs, skips clusters closed or already in
+    another region of the round, and stops at its size."""
+    neighbours = {
+        0: np.array([1, 2]),
+        1: np.array([3, 0]),
+        2: np.array([4, 5]),
+        3: np.array([6]),
+        4: np.array([6]),
+        5: np.array([]),
+        6: np.array([]),
+    }
+    opened = np.ones(7, dtype=bool)
+    assert neighbourhood._region(0, neighbours, opened, set(), 10) == [0, 1, 2, 3, 4, 5, 6]
+    assert neighbourhood._region(0, neighbours, opened, set(), 4) == [0, 1, 2, 3]
+    opened[2] = False
+    assert neighbourhood._region(0, neighbours, opened, {3}, 10) == [0, 1]

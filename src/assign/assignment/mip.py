@@ -14,7 +14,7 @@ import ctypes
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import highspy
@@ -95,10 +95,17 @@ def quiet_highs() -> highspy.Highs:
     return h
 
 
-def _build(f: Formulation, settings: AssignmentSettings, threads: int | None) -> highspy.Highs:
+def _build(
+    f: Formulation,
+    settings: AssignmentSettings,
+    threads: int | None,
+    options: Mapping[str, bool | int | float | str],
+) -> highspy.Highs:
     h = quiet_highs()
     if threads is not None:
         h.setOptionValue("threads", threads)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
     h.setOptionValue("random_seed", settings.seed)
     h.setOptionValue("mip_rel_gap", 0.0)
     load_formulation(h, f)
@@ -145,12 +152,14 @@ def solve_highs(
     progress: Progress | None = None,
     time_limit: float | None = None,
     threads: int | None = None,
+    options: Mapping[str, bool | int | float | str] | None = None,
 ) -> Outcome:
     """Minimise each stage's objective in turn, holding earlier stages at their optimum (the
     contract of `cpsat.solve_cpsat`). The bound reported is the first stage's. `threads`: the
     calling thread's HiGHS scheduler size, fixed at its first run (None: HiGHS's own, half
-    the cores) — 1 for many small models solved side by side on threads of their own."""
-    h = _build(f, settings, threads)
+    the cores) — 1 for many small models solved side by side on threads of their own.
+    `options`: HiGHS options of the caller's (by HiGHS's names)."""
+    h = _build(f, settings, threads, options or {})
     n = len(f.lb)
     start = (  # a partial start is fine: HiGHS completes it
         (np.array(list(hint), dtype=np.int32), np.array(list(hint.values()), np.float64))
