@@ -161,8 +161,8 @@ def _round(
     deadline: float,
     threads: ThreadPoolExecutor,
 ) -> tuple[_Current, bool, int]:
-    """One sub-pool of each open cluster with its neighbours of `level`: the plan after, whether
-    it gained, and how many sub-pools were solved. Sub-pools are solved `BATCH` at a time on
+    """One sub-pool of each open cluster with its neighbours of `level` (or of each region, at
+    a region level): the plan after, whether it gained, and how many sub-pools were solved. Sub-pools are solved `BATCH` at a time on
     `WORKERS` threads, those of a batch sharing no methodist, so each one's better plan applies
     whatever the others did; the batches and their order depend on the plan alone, so a run
     that is not stopped by the clock repeats exactly. A teacher left out is offered to the
@@ -194,8 +194,8 @@ def _round(
                 + members.tobytes()
                 + plan.counts[members].tobytes()
             )
-            if key in done:
-                continue
+            if key in done:  # a region solved before, unchanged: not covered, so that its
+                continue  # clusters seed regions across its borders instead
             if busy.intersection(freed):
                 later.append(s)  # shares a methodist with the batch: the next one
                 continue
