@@ -164,9 +164,10 @@ def _round(
     """One sub-pool of each open cluster with its neighbours of `level` (or of each region, at
     a region level): the plan after, whether it gained, and how many sub-pools were solved.
     Sub-pools are solved `BATCH` at a time on `WORKERS` threads, those of a batch sharing no
-    methodist, so each one's better plan applies whatever the others did; the batches and their order depend on the plan alone, so a run
-    that is not stopped by the clock repeats exactly. A teacher left out is offered to the
-    first sub-pool of a batch that can reach them only, so that two cannot both take them."""
+    methodist, so each one's better plan applies whatever the others did; the batches and
+    their order depend on the plan alone, so a run that is not stopped by the clock repeats
+    exactly. A teacher left out is offered to the first sub-pool of a batch that can reach
+    them only, so that two cannot both take them."""
     size, extra, nearest, region = LEVELS[level]
     neighbours = _neighbours(pool, plan, REGION_STEP if region else size)
     queue = [int(s) for s in np.flatnonzero(plan.opened)]
