@@ -70,6 +70,16 @@ def _lp(problem: AssignmentProblem, comp: Component, p: int):
     return relaxation.objective, duals, opened
 
 
+def _arbitrary_start(pool: FixedPool, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every seventh candidate open — an arbitrary open set, far from the optimum — and its
+    allocation: (counts, opened)."""
+    opened = np.zeros(pool.n_fac, dtype=bool)
+    opened[np.arange(p) * 7] = True
+    counts = pool.allocate(opened)
+    assert counts is not None
+    return counts, opened
+
+
 def _check_plan(pool: FixedPool, counts: np.ndarray, opened: np.ndarray, p: int) -> None:
     """Every teacher served once, only by open methodists, within their capacity."""
     assert (pool.unserved(counts) == 0).all()
@@ -236,10 +246,8 @@ def test_sub_pools_solved_together_apply_in_either_order(tmp_path: Path) -> None
         return thread.submit(sub.solve, problem.settings, time.perf_counter() + 10).result()
 
     pool = _fixed(comp, p)
-    opened = np.zeros(pool.n_fac, dtype=bool)
-    opened[np.arange(p) * 7] = True  # an arbitrary open set, far from the optimum
-    counts = pool.allocate(opened)
-    assert counts is not None and not pool.unserved(counts).any()
+    counts, opened = _arbitrary_start(pool, p)
+    assert not pool.unserved(counts).any()
     plan = neighbourhood._Current.of(pool, counts, opened)
     neighbours = neighbourhood._neighbours(pool, plan, 2)
     cut = []
@@ -293,10 +301,7 @@ def test_teachers_left_out_are_offered_to_one_sub_pool_of_a_batch(tmp_path: Path
     teacher twice; the round serves most of them, within capacity, at a lower objective."""
     problem, comp, p = _oc(tmp_path, "oc11")
     pool = _fixed(comp, p)
-    opened = np.zeros(pool.n_fac, dtype=bool)
-    opened[np.arange(p) * 7] = True
-    counts = pool.allocate(opened)
-    assert counts is not None
+    counts, opened = _arbitrary_start(pool, p)
     dropped = np.flatnonzero(counts)[::9]  # every ninth pair's teachers left out
     counts[dropped] = 0
     plan = neighbourhood._Current.of(pool, counts, opened)
@@ -392,10 +397,7 @@ def test_a_reallocation_is_the_best_assignment_to_the_open_set(tmp_path: Path) -
     whose travel is the least any assignment to that set has (`_best_allocation`)."""
     problem, comp, p = _oc(tmp_path, "oc11")
     pool = _fixed(comp, p)
-    opened = np.zeros(pool.n_fac, dtype=bool)
-    opened[np.arange(p) * 7] = True
-    counts = pool.allocate(opened)
-    assert counts is not None
+    counts, opened = _arbitrary_start(pool, p)
     plan = neighbourhood._Current.of(pool, counts, opened)
     with ThreadPoolExecutor(neighbourhood.WORKERS) as threads:
         plan, _, _ = neighbourhood._round(
@@ -422,10 +424,7 @@ def test_a_region_keeps_or_moves_each_methodist_to_its_candidate(tmp_path: Path)
     (`_best_allocation`)."""
     problem, comp, p = _oc(tmp_path, "oc01")
     pool = _fixed(comp, p)
-    opened = np.zeros(pool.n_fac, dtype=bool)
-    opened[np.arange(p) * 7] = True
-    counts = pool.allocate(opened)
-    assert counts is not None
+    counts, opened = _arbitrary_start(pool, p)
     plan = neighbourhood._Current.of(pool, counts, opened)
     clusters = [int(s) for s in np.flatnonzero(opened)]
     freed = neighbourhood._region(
