@@ -103,7 +103,7 @@ def test_a_pool_larger_than_its_people_names_count(
 def test_missing_argument_and_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, output = _run(["solve"], capsys)
     assert code == 2
-    assert "Не задан обязательный аргумент path: Папка с CSV-файлами региона" in output
+    assert "Не задан обязательный аргумент ПУТЬ: Папка с CSV-файлами региона" in output
     assert "Справка: assign solve --help" in output
     code, output = _run(["frobnicate"], capsys)
     assert code == 2
@@ -115,6 +115,29 @@ def test_help_and_a_good_command_keep_their_exit_codes(capsys: pytest.CaptureFix
     assert code == 0 and "--time-limit" in output
     code, output = _run(["solve", str(DATA / "small_ok"), "--min-load", "0"], capsys)
     assert code == 0 and "оптимум доказан" in output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["solve", "--help"], ["scenario", "--help"], ["scenario", "run", "--help"]],
+)
+def test_help_screens_are_russian_throughout(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Click words the usage line, the --help option and the value types itself, in English;
+    a planner's help screen says them in Russian."""
+    code, output = _run(args, capsys)
+    assert code == 0
+    command = " ".join(a for a in args if a != "--help")
+    assert f"Использование: assign {command} [ПАРАМЕТРЫ]".replace("  ", " ") in output
+    assert "--help Показать эту справку и выйти." in output
+    english = ("Usage", "OPTIONS", "COMMAND", "ARGS", "Show this message", "<path>", "<str>")
+    assert not [word for word in english if word in output], output
+    assert "<bool>" not in output and "<float>" not in output and "<int>" not in output
+    if args == ["--help"]:
+        assert "КОМАНДА [АРГУМЕНТЫ]..." in output
+    if args == ["solve", "--help"]:
+        assert "{ПУТЬ}" in output and "--out <путь>" in output and "--max-load <число>" in output
 
 
 def test_the_installed_command_speaks_russian() -> None:

@@ -72,12 +72,19 @@ from assign.summary import (
     subject_by_municipality,
     subject_capacity,
 )
-from assign.usage import help_hint, russian_help_panels, usage_error_ru
+from assign.usage import (
+    RussianCommand,
+    RussianGroup,
+    help_hint,
+    russian_help_panels,
+    usage_error_ru,
+)
 
 T = TypeVar("T")
 russian_help_panels()
 
 app = typer.Typer(
+    cls=RussianGroup,
     help="Планирование регионального методического актива ЦНППМ.",
     no_args_is_help=True,
     add_completion=False,
@@ -92,7 +99,9 @@ def _command_clock() -> None:
     clock.start_command()
 
 
-PathArg = Annotated[Path, typer.Argument(help="Папка с CSV-файлами региона или книга XLSX")]
+PathArg = Annotated[
+    Path, typer.Argument(metavar="ПУТЬ", help="Папка с CSV-файлами региона или книга XLSX")
+]
 SolutionOpt = Annotated[
     Path | None,
     typer.Option("--solution", help="assignments.csv готового плана (иначе план строится)"),
@@ -442,7 +451,7 @@ def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentP
         return problem, solve(problem, on_component=on_component)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 def validate(
     path: PathArg,
     as_json: Annotated[bool, typer.Option("--json", help="Отчёт в формате JSON")] = False,
@@ -490,7 +499,7 @@ def validate(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 def template(
     out: Annotated[Path, typer.Option("--out", help="Куда записать книгу XLSX")] = Path(
         "region.xlsx"
@@ -503,7 +512,7 @@ def template(
     console.print(f"Шаблон записан: {out}. Заполните листы и проверьте: assign validate {out}")
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def info(
     path: PathArg,
@@ -693,7 +702,7 @@ OutOpt = Annotated[
 ]
 
 
-@app.command("solve")
+@app.command("solve", cls=RussianCommand)
 @plan_options
 def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     """Закрепить педагогов за методистами: assignments.csv, methodists.csv, changes.csv,
@@ -713,7 +722,7 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
 EXPLAIN_PLAN_SHARE = 0.6  # of `explain`'s time: the plan; the rest prices the next best choice
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def explain(
     path: PathArg,
@@ -739,7 +748,7 @@ def explain(
             console.print(line)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def pool(
     path: PathArg,
@@ -840,7 +849,7 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
         console.print(f"[red]•[/red] {text}")
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def schedule(
     path: PathArg,
@@ -926,7 +935,7 @@ def _plan_file(
     return _solve_into(region, settings, out / ASSIGNMENT_DIR)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def documents(
     path: PathArg,
@@ -989,7 +998,7 @@ def print_documents(written: WrittenDocuments, out: Path) -> None:
     )
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def plan(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     """Весь план один раз: закрепление → пул и набор → план года → документы; каждый этап
@@ -1054,13 +1063,13 @@ def run_and_print_plan(
     return any(s in FAILED for s in statuses)
 
 
-scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True)
+scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True, cls=RussianGroup)
 app.add_typer(scenario_app, name="scenario")
 
 
-@scenario_app.command("run")
+@scenario_app.command("run", cls=RussianCommand)
 def scenario_run(
-    file: Annotated[Path, typer.Argument(help="Файл сценария (YAML)")],
+    file: Annotated[Path, typer.Argument(metavar="ФАЙЛ", help="Файл сценария (YAML)")],
     out: OutOpt = Path("out"),
     region_path: Annotated[
         Path | None, typer.Option("--region", help="Регион (иначе — поле region сценария)")
@@ -1105,7 +1114,7 @@ def scenario_run(
     raise typer.Exit(1 if outcome.status in FAILED else 0)
 
 
-token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True)
+token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True, cls=RussianGroup)
 app.add_typer(token_app, name="token")
 
 
@@ -1125,7 +1134,7 @@ def _service() -> Any:
     return service_main, store
 
 
-@token_app.command("create")
+@token_app.command("create", cls=RussianCommand)
 def token_create(
     role: Annotated[str, typer.Option("--role", help="Роль: viewer, planner или admin")],
     org: Annotated[
@@ -1152,7 +1161,7 @@ def token_create(
     print(token)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 def serve(
     host: Annotated[str, typer.Option("--host", help="Адрес")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Порт")] = 8000,
@@ -1173,7 +1182,7 @@ def serve(
     uvicorn.run(service_main.create_app(settings), host=host, port=port)
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 def worker(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=64, help="Заданий одновременно")
@@ -1215,9 +1224,9 @@ BATCH_HEADER = [
 ]
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 def batch(
-    regions: Annotated[Path, typer.Argument(help="Папка с папками регионов")],
+    regions: Annotated[Path, typer.Argument(metavar="ПАПКА", help="Папка с папками регионов")],
     out: OutOpt = Path("out"),
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Регионов одновременно (без очереди)")
@@ -1282,11 +1291,11 @@ def batch(
     raise typer.Exit(1 if any(o.status in ("failed", "invalid") for o in outcomes) else 0)
 
 
-sample_app = typer.Typer(help="Данные-примеры.", no_args_is_help=True)
+sample_app = typer.Typer(help="Данные-примеры.", no_args_is_help=True, cls=RussianGroup)
 app.add_typer(sample_app, name="sample")
 
 
-@sample_app.command("national")
+@sample_app.command("national", cls=RussianCommand)
 def sample_national(
     out: OutOpt = Path("national"),
     regions: Annotated[int, typer.Option("--regions", min=1, max=200, help="Регионов")] = 85,
@@ -1310,7 +1319,7 @@ def default_data_dir() -> Path:
     return repo_data if repo_data.is_dir() else Path("data")
 
 
-@app.command()
+@app.command(cls=RussianCommand)
 @plan_options
 def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,

@@ -6,11 +6,13 @@ the attributes they carry."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from typing import Any
 
 from pydantic import ValidationError
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from assign.validation import message_ru
 
@@ -92,8 +94,8 @@ def help_hint(exc: BaseException) -> str | None:
 
 def russian_help_panels() -> None:
     """The help screens' panel titles and notes in Russian: Typer reads them from module
-    constants of `typer.rich_utils` when it prints a help screen. Its usage line and the
-    --help option's own line stay Typer's."""
+    constants of `typer.rich_utils` when it prints a help screen. The usage line, the
+    --help option's line and the value types are `RussianCommand`'s."""
     from typer import rich_utils
 
     for name, text in {
@@ -109,3 +111,89 @@ def russian_help_panels() -> None:
     }.items():
         if hasattr(rich_utils, name):  # a later Typer may rename them: English then
             setattr(rich_utils, name, text)
+
+
+USAGE_PREFIX = "Использование: "
+OPTIONS_METAVAR = "[ПАРАМЕТРЫ]"
+SUBCOMMAND_METAVAR = "КОМАНДА [АРГУМЕНТЫ]..."
+HELP_OPTION_TEXT = "Показать эту справку и выйти."
+TYPE_LABELS: dict[str, str | None] = {
+    "<path>": "<путь>",
+    "<str>": "<текст>",
+    "<float>": "<число>",
+    "<int>": "<целое>",
+    "<bool>": None,  # a flag: its name says it all
+}
+"""Typer's value types in the help screens, in Russian; a type not listed (a list of
+choices) is shown as Typer shows it."""
+
+
+def _russify(command: TyperCommand | TyperGroup) -> None:
+    """What Click and Typer write in English on a help screen, said in Russian: the usage
+    line («Использование: assign solve [ПАРАМЕТРЫ] {ПУТЬ}»), the --help option's line and
+    the value types. Typer's Click words these itself (its `gettext` strings), so the
+    command classes below override the methods that write them and call these helpers.
+    Typer carries its own copy of Click, whose classes are private: hence the `Any`s."""
+    command.options_metavar = OPTIONS_METAVAR
+    for param in command.params:
+        _russian_type(param)
+    if command.short_help is None and command.help:
+        # a group's list of commands keeps the docstring's line breaks in Typer's rich mode:
+        # the first paragraph as one line, wrapped by the screen instead
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+
+
+def _write_usage(command: TyperCommand | TyperGroup, ctx: Any, formatter: Any) -> None:
+    pieces = command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+
+def _russian_help_option(option: TyperOption | None) -> TyperOption | None:
+    if option is not None:
+        option.help = HELP_OPTION_TEXT
+        _russian_type(option)
+    return option
+
+
+def _russian_type(param: Any) -> None:
+    """The parameter's value type as `TYPE_LABELS` name it. Typer asks each parameter for
+    it (`display_type_rich`), so the parameter gets its own method."""
+    english = getattr(type(param), "display_type_rich", None)
+    if english is None or "display_type_rich" in vars(param):
+        return
+
+    def display_type_rich(ctx: Any) -> str | None:
+        label = english(param, ctx)
+        return TYPE_LABELS.get(label, label) if label is not None else None
+
+    param.display_type_rich = display_type_rich
+
+
+class RussianCommand(TyperCommand):
+    """A command whose help screen is Russian throughout (`_russify`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _russify(self)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        return _russian_help_option(super().get_help_option(ctx))
+
+
+class RussianGroup(TyperGroup):
+    """A group of commands (`assign`, `assign scenario`) whose help screen is Russian."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _russify(self)
+        self.subcommand_metavar = SUBCOMMAND_METAVAR
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        return _russian_help_option(super().get_help_option(ctx))
