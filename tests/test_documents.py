@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
-from assign.assignment.changes import change_list
+from assign.assignment.changes import UNNAMED_FORMER, change_list
 from assign.categories import Category
 from assign.cli import app
 from assign.documents.context import ScheduledDates, short_name
@@ -203,7 +203,7 @@ def test_order_is_a_gost_act_with_every_teacher_once_and_the_changes(
         [
             str(n),
             f"{c.teacher_name} ({subject_name(c.subject)}), {c.school_name}",
-            short_name(c.from_name) if c.from_name else "выбыл из актива",
+            short_name(c.from_name) if c.from_name else UNNAMED_FORMER,
             short_name(c.to_name),
             c.reason_text,
         ]
@@ -212,6 +212,9 @@ def test_order_is_a_gost_act_with_every_teacher_once_and_the_changes(
     assert (
         f"Изменить закрепление {count_ru(len(changes), 'педагогический работник', 'gent')}" in text
     )
+    # a reason names the new methodist in the genitive, as the sentence needs
+    reasons = {c.reason_text for c in changes}
+    assert "у методиста Гавриловой Надежды Семёновны было 29 педагогов при минимуме 100" in reasons
 
 
 def test_order_without_changes_has_no_second_appendix(

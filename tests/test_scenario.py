@@ -182,3 +182,37 @@ def test_an_effective_date_keeps_the_year_plan_before_it() -> None:
     later = [p for p in planned.placed if p.start.date() >= date(2027, 1, 11)]
     assert later and all(p.instance.planned.methodist_id != leaver for p in later)
     assert any(p.instance.planned.methodist_id == leaver for p in planned.placed)
+
+
+def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) -> None:
+    """A methodist leaves on 11 January: the order's appendix 2 names her (she is no longer
+    in the changed region) and the order's point says from which day the changes hold."""
+    from docx import Document
+
+    from assign.documents.context import short_name
+    from assign.pipeline.settings import load_region_settings
+    from assign.pipeline.whatif import run_scenario_plan
+
+    folder = DATA / "small_ok"
+    region = load_region_or_raise(folder)
+    leaver = region.methodist_by_id["P1"]
+    scenario = Scenario(
+        name="P1 уходит в январе",
+        assignment=AssignmentSettings(min_load=0, max_load=9),
+        changes=Changes(remove_methodists=("P1",)),
+        effective_from=date(2027, 1, 11),
+    )
+    run = run_scenario_plan(region, folder, scenario, load_region_settings(folder), tmp_path)
+    assert run.documents is not None
+    doc = Document(str(run.documents.order))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    moved = [t for t, m in region.current_methodist_of.items() if m == "P1"]
+    assert f"Изменить с «11» января 2027 г. закрепление {len(moved)} " in text
+    rows = [[c.text for c in row.cells] for row in doc.tables[1].rows[1:]]
+    assert len(rows) == len(moved)
+    for row in rows:
+        assert row[2] == short_name(leaver.full_name)  # «Лебедева Н.В.», not a code
+        assert row[4] == "методист выбыл из регионального методического актива"
+    changed = apply(region, scenario)
+    assert changed.former_methodist_by_id["P1"] == leaver
+    assert "P1" not in changed.methodist_by_id

@@ -475,6 +475,9 @@ class Region(BaseModel):
     transport: tuple[TransportLink, ...] = ()
     travel_times: tuple[TravelTime, ...] = ()
     current_assignment: tuple[AssignmentPair, ...] = ()
+    former_methodists: tuple[Methodist, ...] = ()
+    """Methodists who left (a scenario's `remove_methodists`) while the current order still
+    names them: the change list and the order name them, not their code."""
     sources: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
     """Table name → its file as messages name it ("teachers.csv", "r.xlsx, лист «teachers»")."""
 
@@ -507,6 +510,10 @@ class Region(BaseModel):
     @cached_property
     def methodist_by_id(self) -> dict[str, Methodist]:
         return {m.methodist_id: m for m in self.methodists}
+
+    @cached_property
+    def former_methodist_by_id(self) -> dict[str, Methodist]:
+        return {m.methodist_id: m for m in self.former_methodists}
 
     @cached_property
     def candidate_by_id(self) -> dict[str, Candidate]:

@@ -227,6 +227,8 @@ def apply(region: Region, scenario: Scenario) -> Region:
     data: dict[str, Any] = {
         "methodists": tuple(m for m in region.methodists if m.methodist_id not in gone_m)
         + changes.add_methodists,
+        "former_methodists": region.former_methodists
+        + tuple(m for m in region.methodists if m.methodist_id in gone_m),
         "candidates": region.candidates + changes.add_candidates,
         "schools": tuple(s for s in region.schools if s.school_id not in gone_s)
         + changes.add_schools,

@@ -18,7 +18,10 @@ import numpy as np
 
 from assign.assignment.kpi import load_array, load_limits
 from assign.assignment.problem import LOAD_SCALE, AssignmentProblem
-from assign.format import count_ru, fmt_number
+from assign.format import count_ru, fmt_number, name_case
+
+UNNAMED_FORMER = "выбывший методист"
+"""Who a teacher was with, in the documents, when the region no longer names that methodist."""
 
 
 class ChangeReason(StrEnum):
@@ -43,7 +46,7 @@ class Change:
     school_name: str
     subject: str
     from_id: str
-    from_name: str  # blank when the methodist is no longer in the region
+    from_name: str  # blank when the methodist left and the region no longer names them
     to_id: str
     to_name: str
     reason: ChangeReason
@@ -71,8 +74,9 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
         old, new = current_of[teacher.teacher_id], assignment[teacher.teacher_id]
         s = s_index[teacher.school_id]
         old_m = region.methodist_by_id.get(old)
+        former = region.former_methodist_by_id.get(old)
         if old_m is None:
-            reason, text = ChangeReason.LEFT, "методист выбыл (его нет в списке методистов)"
+            reason, text = ChangeReason.LEFT, "методист выбыл из регионального методического актива"
         elif teacher.subject not in old_m.subjects:
             reason, text = ChangeReason.SUBJECT, "методист не ведёт предмет педагога"
         elif not in_person[s, m_index[old]] and settings.required_months:
@@ -90,7 +94,7 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
         elif new in limits and before[new] < limits[new][0]:
             reason = ChangeReason.MINIMUM_LOAD
             text = (
-                f"у методиста {region.methodist_by_id[new].full_name} было "
+                f"у методиста {name_case(region.methodist_by_id[new].full_name, 'gent')} было "
                 f"{count_ru(round(before[new] / LOAD_SCALE), 'педагог')} при минимуме "
                 f"{fmt_number(limits[new][0] / LOAD_SCALE, 0)}"
             )
@@ -110,7 +114,7 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
                 school.name,
                 teacher.subject,
                 old,
-                old_m.full_name if old_m else "",
+                old_m.full_name if old_m else former.full_name if former else "",
                 new,
                 region.methodist_by_id[new].full_name,
                 reason,

@@ -24,7 +24,7 @@ from typing import Any
 from docxtpl import DocxTemplate, RichText
 
 from assign.assignment import AssignmentProblem
-from assign.assignment.changes import Change, change_list
+from assign.assignment.changes import UNNAMED_FORMER, Change, change_list
 from assign.documents.context import MethodistTeachers, by_methodist, short_name, subjects_text
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
@@ -44,6 +44,11 @@ def _previous_order(settings: DocumentSettings) -> str | None:
         return None
     when = f" от {date_ru(settings.previous_order_date)}" if settings.previous_order_date else ""
     return f"{when} № {settings.previous_order_number}"
+
+
+def _from(settings: DocumentSettings) -> str:
+    """« с «11» января 2027 г.» when the changes take effect on a day of their own."""
+    return f" с {date_ru(settings.changes_from)}" if settings.changes_from else ""
 
 
 def _against(settings: DocumentSettings) -> str:
@@ -123,7 +128,7 @@ def _change_row(number: int, change: Change, region: Region) -> dict[str, Any]:
     return {
         "number": number,
         "teacher": f"{change.teacher_name} ({subject}), {change.school_name}",
-        "was": short_name(change.from_name) if change.from_name else "выбыл из актива",
+        "was": short_name(change.from_name) if change.from_name else UNNAMED_FORMER,
         "now": short_name(change.to_name),
         "reason": change.reason_text,
     }
@@ -146,7 +151,8 @@ def order_points(
     ]
     if changes:
         points.append(
-            f"Изменить закрепление {count_ru(len(changes), 'педагогический работник', 'gent')} "
+            f"Изменить{_from(settings)} закрепление "
+            f"{count_ru(len(changes), 'педагогический работник', 'gent')} "
             f"относительно {_against(settings)} согласно "
             "приложению 2 к настоящему приказу."
         )

@@ -21,6 +21,7 @@ from typing import Any
 
 import xlsxwriter
 
+from assign.assignment.changes import UNNAMED_FORMER
 from assign.assignment.settings import AssignmentSettings
 from assign.categories import CATEGORY_NAMES_RU
 from assign.documents.context import ID_TOKEN, short_name
@@ -216,7 +217,7 @@ def change_rows(folder: Path) -> list[list[Any]]:
             r["full_name"],
             r["school"],
             r["subject"],
-            r["from_methodist"] or "выбыл из актива",
+            r["from_methodist"] or UNNAMED_FORMER,
             r["to_methodist"],
             r["reason"],
         ]

@@ -47,6 +47,9 @@ class DocumentSettings(BaseModel):
     previous_order_number: str | None = None
     """The order this one replaces: its points revoke it and appendix 2 lists the changes."""
     previous_order_date: date | None = None
+    changes_from: date | None = None
+    """The day the changes of appendix 2 take effect (a scenario's `effective_from`); none:
+    with the order."""
     control_position: str | None = None
     """Who controls execution, in the nominative («заместитель руководителя ЦНППМ»); none:
     the head keeps control («оставляю за собой»)."""

@@ -126,10 +126,15 @@ def scenario_documents(
     problem: AssignmentProblem | None = outcome.problem if outcome else None
     changed = problem.region if problem else plan_region(base, scenario)
     schedule_dir = plan_dir / SCHEDULE_DIR
+    settings = scenario_region_settings(scenario, settings)
+    if scenario.effective_from is not None:  # the order's changes take effect that day
+        details = settings.documents_for(region_path)
+        details = details.model_copy(update={"changes_from": scenario.effective_from})
+        settings = settings.model_copy(update={"documents": details})
     return documents_stage(
         changed,
         region_path,
-        scenario_region_settings(scenario, settings),
+        settings,
         plan_dir / ASSIGNMENT_DIR / "assignments.csv",
         schedule_dir if (schedule_dir / "schedule.csv").exists() else None,
         out,
