@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import zipfile
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -666,6 +666,39 @@ def test_plan_workbook_is_russian_with_names_not_ids(small_run: Path) -> None:
     year = [[c.value for c in row] for row in book["План года"].iter_rows(min_row=4)]
     assert year and all(r[1] in {m.full_name for m in region.methodists} for r in year)
     assert all(r[5] in {"очно", "дистанционно"} for r in year)
+
+
+def test_plan_workbook_numbers_and_dates_are_cells_a_spreadsheet_can_sum_and_sort(
+    small_run: Path,
+) -> None:
+    """Distances, hours and dates are number and date cells (Excel shows them with the
+    reader's decimal comma), equal to the saved files; the summary counts events as the
+    command's screen does (schedule_kpi.json), and their meetings apart."""
+    import csv
+    import json
+
+    book = openpyxl.load_workbook(small_run / "plan.xlsx")
+    with (small_run / "assignment" / "assignments.csv").open(encoding="utf-8") as handle:
+        saved = list(csv.DictReader(handle))
+    rows = [[c.value for c in row] for row in book["Закрепление"].iter_rows(min_row=4)]
+    assert sorted((r[8], r[9]) for r in rows) == sorted(
+        (round(float(r["distance_km"]), 1), round(float(r["travel_hours"]), 2)) for r in saved
+    )
+    assert all(isinstance(r[8], int | float) and isinstance(r[9], int | float) for r in rows)
+    with (small_run / "schedule" / "schedule.csv").open(encoding="utf-8-sig") as handle:
+        text = handle.read()
+    first = text.split("\n", 1)[0]
+    planned = list(csv.DictReader(io.StringIO(text), delimiter=";" if ";" in first else ","))
+    year = [[c for c in row] for row in book["План года"].iter_rows(min_row=4)]
+    assert {c[2].number_format for c in year} == {"dd.mm.yyyy"}
+    assert sorted(c[2].value.date() for c in year) == sorted(
+        datetime.fromisoformat(r["start"]).date() for r in planned
+    )
+    facts = {row[0].value: row[1].value for row in book["Сводка"].iter_rows(min_row=3)}
+    kpi = json.loads((small_run / "schedule" / "schedule_kpi.json").read_text(encoding="utf-8"))
+    events = {r["event_id"] for r in planned}
+    assert facts["Мероприятий в плане года"] == kpi["events_planned"] == len(events)
+    assert facts["Встреч и занятий в плане года"] == len(planned) == kpi["rows"]
 
 
 def _pdf(source: Path, folder: Path) -> Path:

@@ -388,14 +388,18 @@ def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
     small_copy: Path, tmp_path: Path
 ) -> None:
     """T02 (on an IOM) teaches mathematics and physics: a methodist in each subject, a line
-    under each in the order, the id as written in assignments.csv, one IOM card."""
+    under each in the order but one person in its headcount, the id as written in
+    assignments.csv, one IOM card."""
     import csv
 
     from assign.assignment.output import write_solution
     from assign.documents.context import by_methodist
     from assign.documents.iom import iom_cards
+    from assign.documents.order import order_context
+    from assign.documents.settings import DocumentSettings
     from assign.events.catalogue import load_catalogue
     from assign.events.outline import outline
+    from assign.format import count_ru
 
     path = small_copy / "teachers.csv"
     text = path.read_text(encoding="utf-8")
@@ -414,6 +418,10 @@ def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
     assert sorted(t.subject for t in lines if t.person_id == "T02") == ["math", "physics"]
     cards = iom_cards(region, outline(region, plan.assignment, load_catalogue(), 2026))
     assert [c.teacher.person_id for c in cards].count("T02") == 1
+    people = len({t.person_id for t in region.teachers})
+    assert people == len(region.teachers) - 1
+    context = order_context(region, plan.assignment, DocumentSettings())
+    assert f", {count_ru(people, 'педагогический работник')} из" in context["points"][0]
 
 
 def test_category_errors_name_the_categories_in_russian(small_copy: Path) -> None:

@@ -17,7 +17,7 @@ changes (number, teacher, was, now, reason) and changes_against.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,12 @@ def _previous_order(settings: DocumentSettings) -> str | None:
         return None
     when = f" от {date_ru(settings.previous_order_date)}" if settings.previous_order_date else ""
     return f"{when} № {settings.previous_order_number}"
+
+
+def _people(teachers: Sequence[Teacher]) -> int:
+    """People, not subject records: a teacher of two subjects is one педагогический работник
+    (their records share `person_id`)."""
+    return len({t.person_id for t in teachers})
 
 
 def _from(settings: DocumentSettings) -> str:
@@ -196,17 +202,18 @@ def order_context(
     for index, group in enumerate(groups, start=1):
         m = group.methodist
         base = region.person_base(m)[1]
+        people = count_ru(_people(group.teachers), "педагогический работник")
         muni = {x.municipality_id: x.name for x in region.municipalities}
         methodists.append(
             {
                 "heading": (
                     f"{index}. Региональный методист {m.full_name} ({subjects_text(m)}; "
-                    f"{muni[base]}) — {count_ru(len(group.teachers), 'педагогический работник')}"
+                    f"{muni[base]}) — {people}"
                 ),
                 "rows": methodist_rows(region, group, index),
             }
         )
-    n_teachers = sum(len(g.teachers) for g in groups)
+    n_teachers = _people([t for g in groups for t in g.teachers])
     served = {region.school_municipality(t.school_id) for g in groups for t in g.teachers}
     changes = change_list(problem, dict(assignment)) if problem is not None else []
     return {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from assign.documents.context import ID_TOKEN, short_name
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region, Teacher
 from assign.events.catalogue import FORMAT_RU
-from assign.format import count_ru, date_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
+from assign.format import count_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
 from assign.io.safe_text import XLSX_TEXT_ONLY, csv_text_back
 from assign.subjects import subject_name
 from assign.summary import subject_capacity
@@ -60,11 +61,14 @@ def _yes(value: str) -> str:
     return "да" if value.strip() in {"1", "true", "True"} else "нет"
 
 
-def _number(value: str, digits: int = 1) -> str:
+def _number(value: str, digits: int = 1) -> float | str:
+    """A number cell (Excel shows it with the reader's decimal comma, sums and sorts it);
+    «—» where the file has none."""
     try:
-        return fmt_number(float(value), digits)
+        number = round(float(value), digits)
     except ValueError:
         return "—"
+    return number if math.isfinite(number) else "—"
 
 
 class _Names:
@@ -111,7 +115,7 @@ class _Names:
 
 
 def assignment_rows(region: Region, names: _Names, folder: Path) -> list[list[Any]]:
-    rows = []
+    rows: list[list[Any]] = []
     for row in _rows(folder / "assignments.csv"):
         teacher = names.find(row["teacher_id"], row.get("subject", ""))
         school = names.school[teacher.school_id]
@@ -146,7 +150,7 @@ def need_rows(region: Region, settings: AssignmentSettings) -> list[list[Any]]:
                 n,
                 r["subject_name"],
                 r["teachers"],
-                fmt_number(float(r["load"]), 2),
+                round(float(r["load"]), 2),
                 r["need_text"],
                 r["methodists"],
                 r["candidates"],
@@ -236,7 +240,7 @@ def year_rows(names: _Names, folder: Path) -> list[list[Any]]:
             [
                 names.person.get(r["methodist_id"], "—"),
                 start,
-                date_ru(start.date()),
+                start.date(),
                 f"{start:%H:%M}–{end:%H:%M}",
                 r.get("name", ""),
                 FORMAT_RU.get(r.get("format", ""), r.get("format", "")),
@@ -247,6 +251,12 @@ def year_rows(names: _Names, folder: Path) -> list[list[Any]]:
         )
     rows.sort(key=lambda r: (ru_sort_key(str(r[0])), r[1]))
     return [[n, r[0], *r[2:]] for n, r in enumerate(rows, start=1)]
+
+
+def _events(folder: Path) -> int:
+    """Events in the year plan, as the command's screen counts them: one event may meet
+    several times (a row of the plan each)."""
+    return len({r["event_id"] for r in _rows(folder / "schedule.csv")})
 
 
 def unplanned_rows(names: _Names, folder: Path, catalogue_names: dict[str, str]) -> list[list[Any]]:
@@ -403,14 +413,22 @@ def write_plan_workbook(
     summary.set_landscape()
     summary.set_paper(9)
     summary.fit_to_pages(1, 1)
+    people = len({t.person_id for t in region.teachers})
+    per_subject = " (по предметам)" if people != len(region.teachers) else ""
     facts = [
-        ("Педагогов в регионе", len(region.teachers)),
+        ("Педагогов в регионе", people),
+        *(
+            [("Педагогов по предметам (ведущий два предмета — в каждом)", len(region.teachers))]
+            if per_subject
+            else []
+        ),
         ("Региональных методистов", len(region.methodists)),
         ("Кандидатов", len(region.candidates)),
-        ("Закреплено педагогов", len(tables[0][3])),
-        ("Не закреплено педагогов", len(tables[3][3])),
-        ("Сменили методиста", len(tables[4][3])),
-        ("Мероприятий в плане года", len(tables[5][3])),
+        ("Закреплено педагогов" + per_subject, len(tables[0][3])),
+        ("Не закреплено педагогов" + per_subject, len(tables[3][3])),
+        ("Сменили методиста" + per_subject, len(tables[4][3])),
+        ("Мероприятий в плане года", _events(schedule_dir)),
+        ("Встреч и занятий в плане года", len(tables[5][3])),
         ("Не запланировано мероприятий", len(tables[6][3])),
     ]
     for row, (label, value) in enumerate(facts, start=2):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from assign.format import ru_sort_key
 from assign.io.safe_text import XLSX_TEXT_ONLY
 from assign.subjects import subject_name
 
+DATE_FORMAT = "dd.mm.yyyy"  # Russian short dates; a spreadsheet sorts them as dates
 MAX_WIDTH = 36  # characters: a wider column wraps, so a landscape page stays readable
 FONT_SIZE = 10  # points; pages one wide of ~130 characters print it at ≥ 9 pt
 
@@ -125,8 +127,12 @@ def write_table(
             have = sum(heights[first : last + 1])
             if need > have:
                 heights[last] += need - have
+    day = book.add_format({**style, "num_format": DATE_FORMAT, "align": "left"})
     for offset, row in enumerate(rows, start=1):
         sheet.write_row(first_row + offset, 0, row, cell)
+        for column, value in enumerate(row):  # a date stays a date: it sorts and filters
+            if isinstance(value, date):
+                sheet.write_datetime(first_row + offset, column, value, day)
         sheet.set_row(first_row + offset, heights[offset - 1])
     for column in merge:
         for first, last in _runs(rows, column):
