@@ -524,7 +524,11 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert told.exit_code == 0, told.output
-    assert "Педагог T05 закреплён за методистом" in told.output
+    # by name, the methodist in the instrumental case the sentence needs
+    assert (
+        "Педагог Козлова Вера Николаевна (математика) закреплён за методистом "
+        "Лебедевой Натальей Викторовной (в пути 1,27 ч)" in told.output
+    )
     bad = runner.invoke(
         app,
         ["solve", str(DATA / "small_ok"), "--min-load", "300", "--max-load", "10"],

@@ -197,7 +197,7 @@ def test_excluded_candidates_are_listed_and_not_used(tmp_path: Path) -> None:
     region = _instance(2)
     weak = Candidate(
         candidate_id="CW",
-        full_name="CW",
+        full_name="Слабова Ирина Петровна",
         subjects=("math",),
         lat=50,
         lon=50,
@@ -213,6 +213,7 @@ def test_excluded_candidates_are_listed_and_not_used(tmp_path: Path) -> None:
     )
     strict = size_pool(region, PoolSettings(assignment=AssignmentSettings(min_load=0, max_load=2)))
     assert [c for c, _ in strict.excluded] == ["CW"]
+    assert strict.candidate_names["CW"] == "Слабова Ирина Петровна"  # messages name her
     assert "CW" not in {m for p in strict.pools for m in p.recruited}
     relaxed = size_pool(
         region,

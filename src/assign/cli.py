@@ -736,7 +736,7 @@ def explain(
     # the id as the planner wrote it: a teacher of two subjects has a record per subject
     records = [t.teacher_id for t in region.teachers if teacher in (t.teacher_id, t.person_id)]
     if not records:
-        err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в таблице teachers.[/red]")
+        err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в списке педагогов.[/red]")
         raise typer.Exit(1)
     # the plan first, in a share of the limit; the next best choice's plan in what is left
     limit = settings.assignment.time_limit
@@ -844,7 +844,8 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
     for need in payload.get("recruitment_plan", []):
         console.print(f"• {need['text']}")
     for candidate_id, reason in result.excluded:
-        console.print(f"[yellow]Кандидат {candidate_id} исключён:[/yellow] {reason}")
+        who = result.candidate_names.get(candidate_id, candidate_id)
+        console.print(f"[yellow]Кандидат {escape(who)} исключён:[/yellow] {escape(reason)}")
     for text in result.problems[:20]:
         console.print(f"[red]•[/red] {text}")
 

@@ -12,7 +12,7 @@ from assign.assignment.kpi import load_limits, methodist_loads, teacher_load
 from assign.assignment.problem import AssignmentProblem, build_problem
 from assign.assignment.result import Result, Status
 from assign.assignment.solve import solve_component
-from assign.format import fmt_number
+from assign.format import fmt_number, name_case
 from assign.subjects import subject_name
 
 
@@ -34,25 +34,34 @@ class Explanation:
     next_best: str | None = None
     next_best_delta: float | None = None
     next_best_travel_delta: float | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    """How the lines name the teacher and the methodists (id → «Иванова Анна Петровна»)."""
+
+    def _name(self, record_id: str) -> str:
+        return self.names.get(record_id, record_id)
 
     def lines(self) -> list[str]:
+        """The explanation in Russian, by name."""
+        teacher = self._name(self.teacher_id)
         if self.methodist_id is None:
-            return [f"Педагог {self.teacher_id} не закреплён: {self.why}"]
+            return [f"Педагог {teacher} не закреплён: {self.why}"]
         out = [
-            f"Педагог {self.teacher_id} закреплён за методистом {self.methodist_id} "
+            f"Педагог {teacher} закреплён за методистом "
+            f"{name_case(self._name(self.methodist_id), 'ablt')} "
             f"(в пути {fmt_number(self.travel or 0, 2)} {self.unit}): {self.why}."
         ]
         for alt in self.nearer:
             out.append(
-                f"  • {alt.methodist_id} ближе ({fmt_number(alt.travel, 2)} {self.unit}): "
-                f"{alt.reason}"
+                f"  • {self._name(alt.methodist_id)} ближе ({fmt_number(alt.travel, 2)} "
+                f"{self.unit}): {alt.reason}"
             )
         if self.next_best is not None:
+            following = self._name(self.next_best)
             if self.next_best_delta is None:
-                out.append(f"Следующий вариант — {self.next_best}: с ним план невозможен.")
+                out.append(f"Следующий вариант — {following}: с ним план невозможен.")
             else:
                 out.append(
-                    f"Следующий вариант — {self.next_best}: план стал бы хуже на "
+                    f"Следующий вариант — {following}: план стал бы хуже на "
                     f"{fmt_number(self.next_best_delta, 2)} (ед. цели), время в пути "
                     f"изменилось бы на {fmt_number(self.next_best_travel_delta or 0, 2)} "
                     f"{self.unit}."
@@ -72,12 +81,14 @@ def explain_teacher(
     settings = problem.settings
     unit = "км" if settings.objective == "distance" else "ч"
     teacher = region.teacher_by_id[teacher_id]
+    names = {m.methodist_id: m.full_name for m in region.methodists}
+    names[teacher_id] = f"{teacher.full_name} ({subject_name(teacher.subject).lower()})"
     assigned = result.assignment.get(teacher_id)
     if assigned is None:
         reason = next(
             (u.reason for u in result.unplaced if u.teacher_id == teacher_id), "план не построен"
         )
-        return Explanation(teacher_id, None, None, unit, reason)
+        return Explanation(teacher_id, None, None, unit, reason, names=names)
     hours, km, in_person = problem.costs
     cost = km if settings.objective == "distance" else hours
     s = problem.school_ids.index(teacher.school_id)
@@ -121,7 +132,7 @@ def explain_teacher(
         why = "сохранено текущее закрепление: ближайшие методисты заняты или перенос дороже"
     else:
         why = "ближайший методист с учётом пределов нагрузки"
-    explanation = Explanation(teacher_id, assigned, own, unit, why, nearer)
+    explanation = Explanation(teacher_id, assigned, own, unit, why, nearer, names=names)
     options = [
         m.methodist_id
         for m in covering

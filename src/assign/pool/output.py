@@ -79,7 +79,10 @@ def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
                 }
                 for p in result.pools
             ],
-            "excluded_candidates": [{"candidate_id": c, "reason": r} for c, r in result.excluded],
+            "excluded_candidates": [
+                {"candidate_id": c, "full_name": result.candidate_names.get(c, ""), "reason": r}
+                for c, r in result.excluded
+            ],
             "peak_memory_mb": round(result.peak_memory_mb, 1),
             "nearest_candidates": result.memory.nearest if result.memory else None,
             "recruitment_plan": [

@@ -84,6 +84,8 @@ class PoolResult:
     fixed_size: bool = False  # a given `count`: the bound is on travel, not on the size
     peak_memory_mb: float = 0.0  # the process's peak resident memory at the end
     memory: MemoryPlan | None = None
+    candidate_names: dict[str, str] = field(default_factory=dict)
+    """Every candidate's full name by id, excluded ones too: messages name people."""
 
 
 def _as_methodist(region: Region, candidate_id: str) -> Methodist:
@@ -118,6 +120,10 @@ def pool_region(
         candidates=(),
     )
     return widened, eligible, excluded
+
+
+def _names(region: Region) -> dict[str, str]:
+    return {c.candidate_id: c.full_name for c in region.candidates}
 
 
 def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
@@ -162,6 +168,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
             settings.count is not None,
             peak_memory_mb(),
             memory,
+            _names(region),
         )
     pools: list[SubjectPool] = []
     assignment: dict[str, str] = {}
@@ -241,6 +248,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         settings.count is not None,
         peak_memory_mb(),
         memory,
+        _names(region),
     )
 
 
