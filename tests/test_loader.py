@@ -19,6 +19,8 @@ def test_small_ok_loads_with_hand_checked_facts() -> None:
     result = load_region(DATA / "small_ok")
     assert result.report.errors == []
     assert [i.code for i in result.report.warnings] == [Code.ELIGIBILITY_UNCHECKED]
+    (unchecked,) = result.report.warnings
+    assert unchecked.message.startswith("у кандидата «Павлов Олег Дмитриевич» нет сведений")
     region = result.region
     assert region is not None
     assert (len(region.municipalities), len(region.schools), len(region.teachers)) == (3, 4, 10)

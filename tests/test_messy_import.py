@@ -228,6 +228,7 @@ def test_same_person_under_two_ids_with_yo(small_copy: Path) -> None:
     issue = only(result.report.issues, Code.DUPLICATE_PERSON)
     assert (issue.row, issue.column, issue.value) == (12, "teacher_id", "T11")
     assert "T05" in issue.message
+    assert "в одной школе («СОШ с. Южное»); педагог будет учтён дважды" in issue.message
 
 
 def test_methodist_without_teachers_is_said(small_copy: Path) -> None:
@@ -520,4 +521,7 @@ def test_explain_finds_a_two_subject_teacher_by_the_id_as_written(small_copy: Pa
         env={"COLUMNS": "200"},
     )
     assert done.exit_code == 0, done.output
-    assert done.output.count("Педагог T10#") == 2  # one explanation per subject
+    # one explanation per subject, by name
+    assert "Педагог Фролов Павел Сергеевич (физика) закреплён" in done.output
+    assert "Педагог Фролов Павел Сергеевич (математика) закреплён" in done.output
+    assert "T10#" not in done.output

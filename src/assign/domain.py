@@ -830,7 +830,7 @@ def _unchecked_candidates(region: Region) -> list[Issue]:
             "candidate_id",
             c.candidate_id,
             Code.ELIGIBILITY_UNCHECKED,
-            f"у кандидата «{c.candidate_id}» нет сведений о соответствии требованиям "
+            f"у кандидата «{c.full_name}» нет сведений о соответствии требованиям "
             "(роль, категория, образование, стаж): считается допустимым без проверки",
         )
         for c in region.candidates

@@ -110,7 +110,7 @@ def _duplicate_persons(region: Region) -> list[Issue]:
                 continue
             reported.add((pair[0], pair[1]))
             same = (
-                f"в одной школе ({teacher.school_id})"
+                f"в одной школе («{region.school_by_id[teacher.school_id].name}»)"
                 if kind == "name"
                 else f"с одним телефоном ({teacher.phone})"
             )
@@ -124,7 +124,7 @@ def _duplicate_persons(region: Region) -> list[Issue]:
                     Code.DUPLICATE_PERSON,
                     f"похоже, один человек под двумя кодами: «{other.full_name}» "
                     f"({other.person_id}, строка {other.row}) и «{teacher.full_name}» "
-                    f"({teacher.person_id}) {same}; он будет учтён дважды",
+                    f"({teacher.person_id}) {same}; педагог будет учтён дважды",
                 )
             )
     return issues
