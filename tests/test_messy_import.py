@@ -81,6 +81,7 @@ def test_schools_and_municipalities_by_name(tmp_path: Path) -> None:
         ("r.xlsx, лист «Школы»", 2, "Муниципальное образование"),
         ("r.xlsx, лист «Педагоги»", 2, "Код ОО"),
     ]
+    assert "сопоставлены с таблицей «Муниципалитеты» по названию" in by_name[0].message
     assert result.region.teacher_by_id["T05"].school_id == "S4"
 
 

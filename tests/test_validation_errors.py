@@ -85,7 +85,12 @@ class Case:
 
 
 CASES = [
-    Case(Code.FILE_MISSING, delete("teachers.csv"), "teachers.csv"),
+    Case(
+        Code.FILE_MISSING,
+        delete("teachers.csv"),
+        "teachers.csv",
+        in_message="нет обязательной таблицы «Педагоги» (лист «Педагоги» или файл teachers.csv)",
+    ),
     Case(
         Code.FILE_ENCODING,
         write_bytes("teachers.csv", b"teacher_id,full_name\nT1,\x00\xff\xfe\x81\x00\x9f\n"),
@@ -201,7 +206,7 @@ CASES = [
         "schools.csv",
         5,
         "municipality_id",
-        "«M9»",
+        "код «M9» отсутствует в таблице «Муниципалитеты»",
     ),
     Case(
         # the methodist left: deleted from methodists, the order left as it was
@@ -210,7 +215,7 @@ CASES = [
         "current_assignment.csv",
         7,
         "methodist_id",
-        "«P7» нет в таблице methodists: его педагогов закрепят за другими методистами — 1 педагог",
+        "«P7» нет в таблице «Методисты»: его педагогов закрепят за другими методистами — 1 педагог",
     ),
     Case(
         Code.ASSIGNMENT_TEACHER_GONE,
@@ -218,7 +223,7 @@ CASES = [
         "current_assignment.csv",
         7,
         "teacher_id",
-        "«T99» нет в таблице teachers",
+        "«T99» нет в таблице «Педагоги»",
     ),
     Case(
         Code.UNKNOWN_SUBJECT,
@@ -321,7 +326,14 @@ CASES = [
         "subject",
         "Химия",
     ),
-    Case(Code.ELIGIBILITY_UNCHECKED, lambda f: f, "candidates.csv", 3, "candidate_id", "C2"),
+    Case(
+        Code.ELIGIBILITY_UNCHECKED,
+        lambda f: f,
+        "candidates.csv",
+        3,
+        "candidate_id",
+        "у кандидата «Павлов Олег Дмитриевич»",  # the value C2 names the row's code
+    ),
     Case(
         Code.ASSIGNMENT_SUBJECT_MISMATCH,
         replace_in("current_assignment.csv", "T06,P3", "T06,P1"),

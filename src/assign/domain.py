@@ -456,6 +456,19 @@ class AssignmentPair(Record):
     methodist_id: Text
 
 
+TABLE_NAMES_RU: dict[str, str] = {
+    "municipalities": "Муниципалитеты",
+    "schools": "Школы",
+    "teachers": "Педагоги",
+    "methodists": "Методисты",
+    "candidates": "Кандидаты",
+    "transport": "Транспорт",
+    "travel_times": "Время в пути",
+    "current_assignment": "Текущее закрепление",
+}
+"""The region's tables as a planner knows them: the template's sheet names."""
+
+
 class Region(BaseModel):
     """A whole region: everything the planners know, with references checked.
 
@@ -627,7 +640,7 @@ def check_references(region: Region) -> list[Issue]:
                 column,
                 value,
                 Code.UNKNOWN_REFERENCE,
-                f"код «{value}» отсутствует в таблице «{target}»",
+                f"код «{value}» отсутствует в таблице «{TABLE_NAMES_RU[target]}»",
             )
         )
 
@@ -702,7 +715,7 @@ def check_references(region: Region) -> list[Issue]:
                     "teacher_id",
                     pair.teacher_id,
                     Code.ASSIGNMENT_TEACHER_GONE,
-                    f"педагога «{pair.teacher_id}» нет в таблице teachers: строка закрепления "
+                    f"педагога «{pair.teacher_id}» нет в таблице «Педагоги»: строка закрепления "
                     "не учитывается",
                 )
             )
@@ -734,7 +747,7 @@ def check_references(region: Region) -> list[Issue]:
                 "methodist_id",
                 methodist_id,
                 Code.ASSIGNMENT_METHODIST_GONE,
-                f"методиста «{methodist_id}» нет в таблице methodists: его педагогов закрепят "
+                f"методиста «{methodist_id}» нет в таблице «Методисты»: его педагогов закрепят "
                 f"за другими методистами — {count_ru(staying, 'педагог')}",
             )
         )

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from assign.domain import (
+    TABLE_NAMES_RU,
     AssignmentPair,
     Candidate,
     CoordinateSystem,
@@ -136,8 +137,8 @@ def _build_region(raw: RawRegion) -> LoadResult:
             report.add(
                 Issue(
                     Code.FILE_MISSING,
-                    f"нет обязательной таблицы «{spec.name}» "
-                    f"(файл {spec.name}.csv или лист «{spec.name}»)",
+                    f"нет обязательной таблицы «{spec.label_ru}» "
+                    f"(лист «{spec.label_ru}» или файл {spec.name}.csv)",
                     file=f"{spec.name}.csv",
                 )
             )
@@ -592,7 +593,8 @@ def _resolve_names(
                 Issue(
                     Code.MATCHED_BY_NAME,
                     f"в столбце «{written}» названия вместо кодов, сопоставлены с таблицей "
-                    f"{target} по названию: {count_ru(len(matched), 'строка')} "
+                    f"«{TABLE_NAMES_RU.get(target, target)}» по названию: "
+                    f"{count_ru(len(matched), 'строка')} "
                     f"(например, «{value}» → {code})",
                     source,
                     row,

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assign.domain import TABLE_NAMES_RU
 from assign.errors import Code, Issue
 from assign.io.safe_text import csv_text_back
 from assign.subjects import normalize
@@ -125,7 +126,7 @@ TABLES: tuple[TableSpec, ...] = (
             "наименование муниципалитета": "name",
             "дорожная сеть": "road_network",
         },
-        label_ru="Муниципалитеты",
+        label_ru=TABLE_NAMES_RU["municipalities"],
     ),
     TableSpec(
         "schools",
@@ -145,7 +146,7 @@ TABLES: tuple[TableSpec, ...] = (
             "шнор": "low_results",
             "низкие результаты": "low_results",
         },
-        label_ru="Школы",
+        label_ru=TABLE_NAMES_RU["schools"],
     ),
     TableSpec(
         "teachers",
@@ -174,7 +175,7 @@ TABLES: tuple[TableSpec, ...] = (
             "контактный телефон": "phone",
             "должность": "position",
         },
-        label_ru="Педагоги",
+        label_ru=TABLE_NAMES_RU["teachers"],
     ),
     TableSpec(
         "methodists",
@@ -188,7 +189,7 @@ TABLES: tuple[TableSpec, ...] = (
             "предмет": "subjects",
             "фио методиста": "full_name",
         },
-        label_ru="Методисты",
+        label_ru=TABLE_NAMES_RU["methodists"],
     ),
     TableSpec(
         "candidates",
@@ -212,7 +213,7 @@ TABLES: tuple[TableSpec, ...] = (
             "стаж": "experience_years",
             "стаж, лет": "experience_years",
         },
-        label_ru="Кандидаты",
+        label_ru=TABLE_NAMES_RU["candidates"],
     ),
     TableSpec(
         "transport",
@@ -225,7 +226,7 @@ TABLES: tuple[TableSpec, ...] = (
             "вид транспорта": "mode",
             "вид": "mode",
         },
-        label_ru="Транспорт",
+        label_ru=TABLE_NAMES_RU["transport"],
     ),
     TableSpec(
         "travel_times",
@@ -233,7 +234,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("from_id", "to_id"),
         ("km", "hours", "months"),
         aliases={"откуда": "from_id", "куда": "to_id"},
-        label_ru="Время в пути",
+        label_ru=TABLE_NAMES_RU["travel_times"],
     ),
     TableSpec(
         "current_assignment",
@@ -245,7 +246,7 @@ TABLES: tuple[TableSpec, ...] = (
             "педагог": "teacher_id",
             "методист": "methodist_id",
         },
-        label_ru="Текущее закрепление",
+        label_ru=TABLE_NAMES_RU["current_assignment"],
     ),
 )
 
