@@ -381,6 +381,14 @@ def test_message_too_much_minimum_load() -> None:
         "Физика: 7 педагогов, а минимальная нагрузка методистов — 3 × 4 = 12: на 2 методиста "
         "больше, чем нужно, или снизьте минимальную нагрузку до 2"
     ]
+    # one methodist whose minimum alone is more than all the teachers: no one to drop
+    alone = planar_region(SCHOOLS, _teachers(7), [("P0", "Физика", 0, 0, None, None)])
+    result = solve(build_problem(alone, strict(min_load=10, max_load=20)))
+    assert result.problems == [
+        "Физика: 7 педагогов — меньше минимальной нагрузки даже одного методиста (10): "
+        "снизьте минимальную нагрузку до 7 или закрепите этих педагогов за методистом "
+        "другого предмета"
+    ]
 
 
 def test_message_unreachable_teachers() -> None:
@@ -581,3 +589,26 @@ def test_groups_are_numbered_in_order_of_first_appearance(high: int) -> None:
     ]
     assert first_appearance(columns).tolist() == want
     assert first_appearance([np.zeros(0, dtype=np.int64)]).tolist() == []
+
+
+def test_a_plan_under_the_minimum_load_says_so_in_its_headline(tmp_path: Path) -> None:
+    """A plan allowed to fall short of a minimum load is optimal for its model, but the
+    screen says whose load is short and by how much, not only a penalty in points."""
+    import csv
+
+    done = CliRunner().invoke(
+        app,
+        ["solve", str(DATA / "small_ok"), "--out", str(tmp_path), "--min-load", "100"],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    with (tmp_path / "assignments.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    p1 = sum(1 for r in rows if r["methodist_id"] == "P1")
+    assert 0 < p1 < 100
+    output = " ".join(done.output.split())
+    assert "оптимум доказан, но у 1 методиста нагрузка ниже минимума" in output
+    assert (
+        f"Минимальная нагрузка не выполнена: Лебедева Наталья Викторовна — {p1} при минимуме 100"
+        in output
+    )

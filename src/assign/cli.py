@@ -31,7 +31,9 @@ from assign.assignment import (
 )
 from assign.assignment.changes import ChangeReason
 from assign.assignment.explain import explain_teacher
+from assign.assignment.kpi import below_minimum
 from assign.assignment.output import person_csv
+from assign.assignment.problem import LOAD_SCALE
 from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.assignment.solve import INTEGER_SOLVERS, ComponentProgress
@@ -636,7 +638,11 @@ OBJECTIVE_NAMES_RU: dict[str, str] = {
 
 
 def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, Any]) -> None:
-    table = Table(title=f"Закрепление: {STATUS_RU[result.status]}")
+    short = below_minimum(problem, result.assignment)
+    title = f"Закрепление: {STATUS_RU[result.status]}"
+    if short:  # optimal for its model, yet not the norm: the headline says so
+        title += f", но у {count_ru(len(short), 'методист', 'gent')} нагрузка ниже минимума"
+    table = Table(title=title)
     table.add_column("Показатель")
     table.add_column("Значение", justify="right")
     kpi = payload.get("kpi", {}).get("overall", {})
@@ -683,6 +689,17 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
     for reason, count in payload.get("changes", {}).get("by_reason", {}).items():
         console.print(
             f"  сменили методиста: {count_ru(count, 'педагог')} — {CHANGE_REASONS_RU[reason]}"
+        )
+    if short:
+        named = problem.region.methodist_by_id
+        console.print(
+            "[red]Минимальная нагрузка не выполнена:[/red] "
+            + "; ".join(
+                f"{escape(named[m].full_name)} — {fmt_number(load / LOAD_SCALE, 2)} при минимуме "
+                f"{fmt_number(low / LOAD_SCALE, 2)}"
+                for m, load, low in short[:10]
+            )
+            + (f" и ещё {count_ru(len(short) - 10, 'методист')}" if len(short) > 10 else "")
         )
     for problem_text in result.problems[:20]:
         console.print(f"[red]•[/red] {problem_text}")

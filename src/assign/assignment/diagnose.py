@@ -14,7 +14,7 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, Component
-from assign.format import count_ru, fmt_number
+from assign.format import count_ru, fmt_number, name_case
 from assign.subjects import subject_name
 
 
@@ -69,11 +69,19 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
     if minimum > total:
         extra = math.ceil((minimum - total) / max(int(comp.min_load.max()), 1))
         lower = total // len(comp.methodists) // LOAD_SCALE * LOAD_SCALE
-        found.append(
-            f"{name}: {teachers}, а минимальная нагрузка "
-            f"методистов — {_times(comp.min_load)}: на {methodists_acc(extra)} больше, чем "
-            f"нужно, или снизьте минимальную нагрузку до {_load(lower)}"
-        )
+        if total < int(comp.min_load.min()):  # not even one methodist reaches the minimum
+            found.append(
+                f"{name}: {teachers} — меньше минимальной нагрузки даже одного методиста "
+                f"({_load(int(comp.min_load.min()))}): снизьте минимальную нагрузку до "
+                f"{_load(total // LOAD_SCALE * LOAD_SCALE)} или закрепите этих педагогов за "
+                "методистом другого предмета"
+            )
+        else:
+            found.append(
+                f"{name}: {teachers}, а минимальная нагрузка "
+                f"методистов — {_times(comp.min_load)}: на {methodists_acc(extra)} больше, чем "
+                f"нужно, или снизьте минимальную нагрузку до {_load(lower)}"
+            )
     local = {int(m): i for i, m in enumerate(comp.methodists)}
     reachable = np.zeros(len(comp.methodists), dtype=np.int64)
     pinned = np.zeros(len(comp.methodists), dtype=np.int64)
@@ -86,14 +94,15 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
             pinned[m] += load
     for i, m in enumerate(comp.methodists):
         methodist = region.methodists[int(m)]
-        who = f"методист {methodist.methodist_id} ({methodist.full_name})"
+        who = f"методист {methodist.full_name}"
         if pinned[i] > comp.max_load[i]:
             found.append(
-                f"{name}: вручную закреплено за методистом {methodist.methodist_id} "
+                f"{name}: вручную закреплено за методистом "
+                f"{name_case(methodist.full_name, 'ablt')} "
                 f"{_load(pinned[i])} {unit} — больше его максимальной нагрузки "
                 f"{_load(comp.max_load[i])}: снимите часть закреплений или поднимите максимум"
             )
-        if reachable[i] < comp.min_load[i]:
+        if reachable[i] < comp.min_load[i] and reachable[i] < total:  # else: too few teachers
             found.append(
                 f"{name}: {who} может получить не более {_load(reachable[i])} {unit} в пределах "
                 f"досягаемости, а минимальная нагрузка — {_load(comp.min_load[i])}: снизьте "

@@ -106,9 +106,18 @@ def objective_terms(
     return terms
 
 
-def _shortfall(problem: AssignmentProblem, assignment: dict[str, str]) -> int:
+def below_minimum(
+    problem: AssignmentProblem, assignment: dict[str, str]
+) -> list[tuple[str, int, int]]:
+    """Methodists whose load in the plan is under their minimum: (id, load, minimum), in load
+    units — a plan allowed to fall short (`allow_partial`) says so, not only in its penalty."""
     load = methodist_loads(problem, assignment)
-    return sum(max(0, low - load[m]) for m, (low, _) in load_limits(problem).items())
+    limits = load_limits(problem).items()
+    return [(m, load[m], low) for m, (low, _) in limits if load[m] < low]
+
+
+def _shortfall(problem: AssignmentProblem, assignment: dict[str, str]) -> int:
+    return sum(low - load for _, load, low in below_minimum(problem, assignment))
 
 
 def _by_code(codes: IntArray, summary: Callable[[IntArray], dict[str, Any]]) -> Iterator[Any]:
