@@ -566,6 +566,30 @@ def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan:
         assert (out / name).stat().st_size > 0
     text = _all_text(out / "order.docx")
     assert all(t.full_name in text for t in region.teachers)
+    # small_ok has no documents settings: the screen lists what the order still needs
+    said = " ".join(done.output.split())
+    assert (
+        "В приказе не заполнено: наименование организации, город, ФИО руководителя, номер "
+        "приказа, дата приказа — впишите их перед подписанием" in said
+    )
+
+
+def test_unfilled_details_are_the_blanks_and_placeholders_of_the_order() -> None:
+    blank = DocumentSettings()
+    assert blank.unfilled() == [
+        "наименование организации",
+        "город",
+        "ФИО руководителя",
+        "номер приказа",
+        "дата приказа",
+    ]
+    from assign.pipeline.settings import load_region_settings
+
+    folder = SAMPLES / "tambov"
+    sample = load_region_settings(folder).documents_for(folder)
+    assert sample.unfilled() == ["ФИО руководителя", "номер приказа"]  # «И.О. Фамилия», ____
+    signed = sample.model_copy(update={"head_name": "Петрова Анна Ивановна", "order_number": "17"})
+    assert signed.unfilled() == []
 
 
 def test_cli_reports_a_bad_plan_by_file_row_and_field(tmp_path: Path, small_plan: Path) -> None:

@@ -1014,6 +1014,12 @@ def print_documents(written: WrittenDocuments, out: Path) -> None:
         f"Документы записаны в {out}: приказ, книга закрепления, дорожные карты, "
         f"карт ИОМ: {fmt_int(len(written.iom_cards))}"
     )
+    if written.unfilled:
+        console.print(
+            f"[yellow]В приказе не заполнено: {', '.join(written.unfilled)} — впишите их "
+            "перед подписанием или задайте в region.yaml (раздел documents) либо в "
+            "documents.yaml рядом с данными региона.[/yellow]"
+        )
 
 
 @app.command(cls=RussianCommand)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assign.assignment import AssignmentProblem
@@ -23,6 +23,8 @@ class WrittenDocuments:
     workbook: Path
     roadmaps: Path
     iom_cards: list[Path]
+    unfilled: list[str] = field(default_factory=list)
+    """The order's details left blank (`DocumentSettings.unfilled`): to fill before signing."""
 
 
 def write_documents(
@@ -42,7 +44,7 @@ def write_documents(
     region = problem.region
     planned = outline(region, assignment, catalogue, settings.school_year_start)
     written = WrittenDocuments(
-        out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", []
+        out / "order.docx", out / "assignment.xlsx", out / "roadmaps.xlsx", [], settings.unfilled()
     )
     write_order(region, assignment, settings, written.order, problem)
     write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)

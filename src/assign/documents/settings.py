@@ -59,9 +59,27 @@ class DocumentSettings(BaseModel):
     order_template: Path = TEMPLATES / "order.docx"
     iom_template: Path = TEMPLATES / "iom_card.docx"
 
+    def unfilled(self) -> list[str]:
+        """The details a signed order needs that are still blanks or placeholders, named as a
+        planner knows them: documents made without them need hand edits before signing."""
+        defaults = DocumentSettings.model_fields
+        checks = {
+            "наименование организации": self.organization == defaults["organization"].default,
+            "город": not self.city.strip("_ "),
+            "ФИО руководителя": not self.head_name.strip("_ ") or _placeholder(self.head_name),
+            "номер приказа": not self.order_number.strip("_ "),
+            "дата приказа": self.order_date is None,
+        }
+        return [name for name, blank in checks.items() if blank]
+
     @property
     def school_year(self) -> str:
         return f"{self.school_year_start}/{self.school_year_start + 1}"
+
+
+def _placeholder(name: str) -> bool:
+    """«И.О. Фамилия», «Фамилия И.О.»: a sample's stand-in for the head's name."""
+    return "фамилия" in name.lower()
 
 
 class DocumentSettingsError(ValueError):
