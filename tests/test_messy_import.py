@@ -526,3 +526,49 @@ def test_explain_finds_a_two_subject_teacher_by_the_id_as_written(small_copy: Pa
     assert "Педагог Фролов Павел Сергеевич (физика) закреплён" in done.output
     assert "Педагог Фролов Павел Сергеевич (математика) закреплён" in done.output
     assert "T10#" not in done.output
+
+
+def test_a_row_with_an_error_is_reported_once_not_again_by_those_who_refer_to_it(
+    small_copy: Path,
+) -> None:
+    """P3's maximum load is «30 чел.» and S2 has a latitude without a longitude: each row's
+    own error is the finding. The order naming P3, the subjects only P3 teaches and a
+    teacher who names S2 by its name do not add findings that send a planner looking for
+    problems that are not there; a load range is told in Russian."""
+    methodists = small_copy / "methodists.csv"
+    text = methodists.read_text(encoding="utf-8")
+    text = text.replace("52.25,41.62,0,300", '52.25,41.62,0,"30 чел."')
+    text = text.replace(
+        "P1,Лебедева Наталья Викторовна,Математика,M1,,,,,",
+        "P1,Лебедева Наталья Викторовна,Математика,M1,,,,1000,20",
+    )
+    methodists.write_text(text, encoding="utf-8")
+    schools = small_copy / "schools.csv"
+    schools.write_text(
+        schools.read_text(encoding="utf-8").replace(
+            "S2,СОШ № 2,M1,52.73,41.47,", "S2,СОШ № 2,M1,52.73,,"
+        ),
+        encoding="utf-8",
+    )
+    teachers = small_copy / "teachers.csv"
+    teachers.write_text(
+        teachers.read_text(encoding="utf-8").replace(
+            "T03,Сидорова Елена Павловна,S2,", "T03,Сидорова Елена Павловна,СОШ № 2,"
+        ),
+        encoding="utf-8",
+    )
+    report = load_region(small_copy).report
+    rows = sorted((i.file, i.row) for i in report.errors)
+    assert rows == [("methodists.csv", 2), ("methodists.csv", 4), ("schools.csv", 3)], [
+        str(i) for i in report.issues
+    ]
+    codes = {i.code for i in report.issues}
+    assert not codes & {
+        Code.ASSIGNMENT_METHODIST_GONE,
+        Code.SUBJECT_UNCOVERED,
+        Code.UNKNOWN_REFERENCE,
+    }, [str(i) for i in report.issues]
+    (load_range,) = [i for i in report.errors if i.code is Code.LOAD_RANGE_INVALID]
+    assert "недопустимые пределы нагрузки: минимальная нагрузка 1000 больше максимальной 20" in (
+        load_range.message
+    )

@@ -332,6 +332,13 @@ class Person(Located):
         return self
 
 
+def _plain(value: float | None) -> str:
+    """A load as a planner typed it: «1000», «2,5»."""
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",")
+
+
 class Methodist(Person):
     methodist_id: Text
     min_load: OptionalNumber = None
@@ -340,15 +347,18 @@ class Methodist(Person):
     @model_validator(mode="after")
     def _load_range(self) -> Methodist:
         low, high = self.min_load, self.max_load
-        if (
-            (low is not None and low < 0)
-            or (high is not None and high <= 0)
-            or (low is not None and high is not None and low > high)
-        ):
+        wrong = None
+        if low is not None and low < 0:
+            wrong = "минимальная нагрузка {low} меньше нуля"
+        elif high is not None and high <= 0:
+            wrong = "максимальная нагрузка {high} должна быть больше нуля"
+        elif low is not None and high is not None and low > high:
+            wrong = "минимальная нагрузка {low} больше максимальной {high}"
+        if wrong is not None:
             raise PydanticCustomError(
                 Code.LOAD_RANGE_INVALID.value,
-                "недопустимые пределы нагрузки: min_load={low}, max_load={high}",
-                {"low": low, "high": high},
+                "недопустимые пределы нагрузки: " + wrong,
+                {"low": _plain(low), "high": _plain(high)},
             )
         return self
 

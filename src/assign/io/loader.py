@@ -51,6 +51,7 @@ from assign.subjects import (
     resolve_subject,
     split_subjects,
     staff_role,
+    subject_name,
 )
 
 RECORD_TYPES: dict[str, type[BaseModel]] = {
@@ -176,7 +177,7 @@ def _build_region(raw: RawRegion) -> LoadResult:
     headers_by_source = {table.source: table.headers for table in raw.tables.values()}
     for issue in check_references(draft):
         # a reference to a row that already failed its own checks repeats that row's error
-        if issue.code is Code.UNKNOWN_REFERENCE and issue.value in failed_ids:
+        if issue.code in _REPEATS_A_FAILED_ROW and issue.value in failed_ids:
             continue
         if _follows_from(issue, failed_tables, raw):
             continue  # a table that could not be read: its one error says it all
@@ -194,6 +195,21 @@ def _build_region(raw: RawRegion) -> LoadResult:
         written = headers_by_source.get(issue.file or "", {}).get(issue.column or "")
         report.add(replace(issue, column=written) if written else issue)
     return LoadResult(region, report, skipped)
+
+
+_REPEATS_A_FAILED_ROW = {
+    Code.UNKNOWN_REFERENCE,
+    Code.ASSIGNMENT_METHODIST_GONE,  # the methodist's row has an error, not the order
+    Code.ASSIGNMENT_TEACHER_GONE,
+    Code.SUBJECT_UNCOVERED,  # a methodist of that subject is on a row with an error
+}
+
+
+def _subject_keys(text: str) -> set[str]:
+    """The subjects of a row that failed, as a finding about an uncovered subject names them
+    (its value is the subject's Russian name)."""
+    codes = (resolve_subject(part) for part in split_subjects(text))
+    return {subject_name(code) for code in codes if code}
 
 
 # which table a finding's column points into, to drop findings that only repeat its failure
@@ -298,9 +314,14 @@ def _records(
         try:
             record = record_type(row=row_number, **data)
         except ValidationError as exc:
-            key = values.get(ID_COLUMN.get(table.name, ""), "").strip()
-            if key:
-                failed_ids.add(key)
+            # what other rows may call this one by: its code, or (schools, municipalities)
+            # its name; their findings would only repeat this row's error
+            for column in (ID_COLUMN.get(table.name, ""), "name"):
+                key = values.get(column, "").strip()
+                if key:
+                    failed_ids.add(key)
+            if table.name in ("methodists", "candidates"):
+                failed_ids.update(_subject_keys(values.get("subjects", "")))
             for error in exc.errors():
                 report.add(_issue_from_error(error, table, row_number, values, column_of_field))
             continue
