@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -38,3 +39,10 @@ def small_plan(tmp_path: Path) -> Path:
     )
     assert done.exit_code == 0, done.output
     return out / "assignments.csv"
+
+
+def card_id(path: Path | str) -> str:
+    """The teacher id in an IOM card's file name, «Иванова Анна Петровна (T02).docx» → T02."""
+    match = re.search(r"\(([^()]*)\)$", Path(path).stem)
+    assert match, path
+    return match[1]

@@ -66,7 +66,7 @@ from assign.schedule import ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
 from assign.schedule.saved import ScheduleRow
 from assign.subjects import subject_name
-from conftest import DATA, SAMPLES
+from conftest import DATA, SAMPLES, card_id
 
 SETTINGS = DocumentSettings(
     organization="Институт развития образования",
@@ -561,7 +561,9 @@ def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan:
     assert done.exit_code == 0, done.output
     region = load_region_or_raise(DATA / "small_ok")
     on_iom = {t.teacher_id for t in region.teachers if Category.IOM in region.teacher_categories(t)}
-    assert {p.stem for p in (out / "iom").iterdir()} == on_iom
+    assert {card_id(p) for p in (out / "iom").iterdir()} == on_iom
+    names = {t.teacher_id: t.full_name for t in region.teachers}
+    assert {p.name for p in (out / "iom").iterdir()} == {f"{names[t]} ({t}).docx" for t in on_iom}
     for name in ("order.docx", "assignment.xlsx", "roadmaps.xlsx"):
         assert (out / name).stat().st_size > 0
     text = _all_text(out / "order.docx")
@@ -572,6 +574,19 @@ def test_cli_writes_every_document_from_a_saved_plan(tmp_path: Path, small_plan:
         "В приказе не заполнено: наименование организации, город, ФИО руководителя, номер "
         "приказа, дата приказа — впишите их перед подписанием" in said
     )
+
+
+def test_a_card_file_is_named_by_the_teacher_and_stays_in_its_folder() -> None:
+    from assign.documents.iom import card_file_name
+
+    taken: set[str] = set()
+    assert card_file_name("Иванова Анна Петровна", "T1", taken) == "Иванова Анна Петровна (T1).docx"
+    assert card_file_name("Иванова Анна Петровна", "T1", taken) == (
+        "Иванова Анна Петровна (T1) (2).docx"  # the same id twice: a number, not overwritten
+    )
+    hostile = card_file_name('../Ко/ва "CON?"', "../x", taken)
+    assert "/" not in hostile and '"' not in hostile and "?" not in hostile
+    assert card_id("Иванова Анна Петровна (T1).docx") == "T1"
 
 
 def test_unfilled_details_are_the_blanks_and_placeholders_of_the_order() -> None:

@@ -26,7 +26,7 @@ from assign.io.template import write_findings
 from assign.io.writer import region_tables, write_tables
 from assign.pipeline import PlanRun, load_region_settings, run_plan
 from assign.schedule.saved import read_saved_schedule
-from conftest import DATA
+from conftest import DATA, card_id
 from test_pipeline import docx_text
 
 WORD_FIELD = (
@@ -109,7 +109,7 @@ def test_docx_names_are_text(plan: PlanRun) -> None:
     assert len(plan.documents.iom_cards) == 2
     for card in plan.documents.iom_cards:
         assert_no_live_xml(card)
-    cards = {p.stem: docx_text(p) for p in plan.documents.iom_cards}
+    cards = {card_id(p): docx_text(p) for p in plan.documents.iom_cards}
     assert WORD_FIELD in cards["T02"]
     assert HOSTILE["teachers", "T04"] in cards["T04"]
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from assign.cli import app
 from assign.format import date_ru
 from assign.io import load_region_or_raise
-from conftest import DATA
+from conftest import DATA, card_id
 
 runner = CliRunner()
 
@@ -75,7 +75,7 @@ def test_cards_show_the_saved_dates_and_the_unplanned(planned: Path) -> None:
     placed = read_csv(planned / "schedule" / "schedule.csv")
     unplanned = read_csv(planned / "schedule" / "unplanned.csv")
     assert unplanned, "a two-hour week leaves events unplanned"
-    cards = {p.stem: docx_text(p) for p in (planned / "documents" / "iom").glob("*.docx")}
+    cards = {card_id(p): docx_text(p) for p in (planned / "documents" / "iom").glob("*.docx")}
     assert cards
     shown = 0
     for row in unplanned:

@@ -25,7 +25,7 @@ from assign.io import load_region_or_raise, region_tables, write_tables
 from assign.service.routers import jobs as jobs_router
 from assign.service.store import open_database, role_of
 from assign.service.store.models import JobRecord
-from conftest import DATA
+from conftest import DATA, card_id
 from service_support import Server, database_fixture, region_zip, tokens, wait_job
 from service_support import auth as _auth
 
@@ -246,7 +246,7 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
             if "iom" in t.categories
         }
         with zipfile.ZipFile(io.BytesIO(cards.content)) as archive:
-            assert {Path(n).stem for n in archive.namelist()} == on_iom
+            assert {card_id(n) for n in archive.namelist()} == on_iom
         unknown = client.get(f"/jobs/{jobs[0]}/documents/secret.txt", headers=viewer)
         assert unknown.status_code == 404 and unknown.json()["code"] == "document_unknown"
         not_ready = client.get("/jobs/999/result", headers=viewer)

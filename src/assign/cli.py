@@ -976,7 +976,7 @@ def documents(
     flags: PlanFlags,
 ) -> None:
     """Документы плана: приказ (order.docx), книга закрепления (assignment.xlsx), дорожные карты
-    (roadmaps.xlsx) и карты ИОМ (iom/<код педагога>.docx). Без --solution и --schedule
+    (roadmaps.xlsx) и карты ИОМ (iom/<ФИО педагога> (<код>).docx). Без --solution и --schedule
     сначала строит и сохраняет закрепление и план года (out/assignment, out/schedule) —
     документы читают именно их."""
     settings = region_settings(path, flags)

@@ -37,7 +37,7 @@ def write_documents(
     dates: ScheduledDates | None = None,
 ) -> WrittenDocuments:
     """All documents of one plan into `out`: order.docx, assignment.xlsx, roadmaps.xlsx and
-    iom/<teacher_id>.docx; with the saved year plan's `dates`
+    iom/<full name> (<teacher id>).docx; with the saved year plan's `dates`
     (`ScheduledDates.from_folder`), its days — and what it left unplanned — in the roadmaps
     and cards."""
     out.mkdir(parents=True, exist_ok=True)

@@ -214,11 +214,13 @@ def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
 
-def card_file_name(person_id: str, taken: set[str]) -> str:
-    """«<id as written>.docx»; an id that could leave the folder or that Windows refuses
-    («../x», «a/b», «CON?») has those characters replaced by «_», and a name already taken
-    gets a number."""
-    stem = _UNSAFE_IN_FILE_NAME.sub("_", person_id).strip(" .") or "_"
+def card_file_name(full_name: str, person_id: str, taken: set[str]) -> str:
+    """«Иванова Анна Петровна (T-0004).docx»: the name a planner looks for, sorted by surname,
+    and the id as written to tell namesakes apart. Characters that could leave the folder or
+    that Windows refuses («../x», «a/b», «CON?») become «_», and a name already taken gets a
+    number."""
+    stem = f"{full_name} ({person_id})" if full_name.strip() else person_id
+    stem = _UNSAFE_IN_FILE_NAME.sub("_", stem).strip(" .") or "_"
     name, n = f"{stem}.docx", 1
     while name.lower() in taken:
         n += 1
@@ -244,7 +246,7 @@ def write_iom_cards(
     names: set[str] = set()
     jobs = [
         (
-            folder / card_file_name(card.teacher.person_id, names),
+            folder / card_file_name(card.teacher.full_name, card.teacher.person_id, names),
             card_context(region, card, settings, dates),
         )
         for card in cards
