@@ -187,6 +187,7 @@ def test_an_effective_date_keeps_the_year_plan_before_it() -> None:
 def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) -> None:
     """A methodist leaves on 11 January: the order's appendix 2 names her (she is no longer
     in the changed region) and the order's point says from which day the changes hold."""
+    import openpyxl
     from docx import Document
 
     from assign.documents.context import short_name
@@ -216,3 +217,8 @@ def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) 
     changed = apply(region, scenario)
     assert changed.former_methodist_by_id["P1"] == leaver
     assert "P1" not in changed.methodist_by_id
+    # the scenario's plan.xlsx lists the same changes, by name
+    assert run.plan_workbook is not None
+    sheet = openpyxl.load_workbook(run.plan_workbook)["Изменения"]
+    listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert len(listed) == len(moved) and {r[4] for r in listed} == {leaver.full_name}

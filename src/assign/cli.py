@@ -1134,6 +1134,8 @@ def scenario_run(
         print_schedule(run.schedule, run.schedule_kpi, out / SCHEDULE_DIR)
     if run.documents is not None:
         print_documents(run.documents, out / DOCUMENTS_DIR)
+    if run.plan_workbook is not None:
+        console.print(f"Книга плана сценария (для работы в Excel): {run.plan_workbook}")
     console.print(f"Результаты записаны в {out}")
     raise typer.Exit(1 if outcome.status in FAILED else 0)
 

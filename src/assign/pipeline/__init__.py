@@ -182,6 +182,19 @@ def documents_stage(
     )
 
 
+def plan_workbook(region: Region, settings: RegionSettings, out: Path) -> Path:
+    """out/plan.xlsx: every stage saved under `out`, one workbook a planner reads."""
+    return write_plan_workbook(
+        region,
+        settings.assignment,
+        out,
+        out / "plan.xlsx",
+        region_name=settings.name or "",
+        school_year=f"{settings.school_year}/{settings.school_year + 1}",
+        catalogue_names={e.key: e.name for e in load_catalogue(settings.catalogue).events},
+    )
+
+
 @dataclass
 class PlanRun:
     """What `run_plan` made, stage by stage, and where it saved it."""
@@ -245,15 +258,7 @@ def run_plan(
             out / DOCUMENTS_DIR,
             run.problem,
         )
-    run.plan_workbook = write_plan_workbook(
-        region,
-        settings.assignment,
-        out,
-        out / "plan.xlsx",
-        region_name=settings.name or "",
-        school_year=f"{settings.school_year}/{settings.school_year + 1}",
-        catalogue_names={e.key: e.name for e in load_catalogue(settings.catalogue).events},
-    )
+    run.plan_workbook = plan_workbook(region, settings, out)
     (out / "plan.json").write_text(
         json.dumps(
             {

@@ -25,6 +25,7 @@ from assign.pipeline import (
     SCHEDULE_DIR,
     StageHook,
     documents_stage,
+    plan_workbook,
     year_inputs,
 )
 from assign.pipeline.settings import RegionSettings
@@ -65,6 +66,7 @@ class ScenarioRun:
     schedule: ScheduleResult | None = None
     schedule_kpi: dict[str, Any] = field(default_factory=dict)
     documents: WrittenDocuments | None = None
+    plan_workbook: Path | None = None
 
 
 def run_scenario_plan(
@@ -107,6 +109,9 @@ def run_scenario_plan(
         begin(DOCUMENTS_DIR)
         run.documents = scenario_documents(
             base, region_path, scenario, settings, out, out / DOCUMENTS_DIR, outcome
+        )
+        run.plan_workbook = plan_workbook(
+            outcome.problem.region, scenario_region_settings(scenario, settings), out
         )
     return run
 
