@@ -607,6 +607,23 @@ def test_unfilled_details_are_the_blanks_and_placeholders_of_the_order() -> None
     assert signed.unfilled() == []
 
 
+@pytest.mark.parametrize("command", ["documents", "plan"])
+def test_a_bad_details_file_is_one_russian_line_before_any_solving(
+    command: str, small_copy: Path, tmp_path: Path
+) -> None:
+    (small_copy / "documents.yaml").write_text("order_date: вчера\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = CliRunner().invoke(
+        app,
+        [command, str(small_copy), "--out", str(out), "--min-load", "0"],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 2
+    assert "documents.yaml: поле order_date: ожидается дата в виде ГГГГ-ММ-ДД" in done.output
+    assert "[document_settings_invalid]" in done.output and "Traceback" not in done.output
+    assert not out.exists()  # nothing was solved first
+
+
 def test_cli_reports_a_bad_plan_by_file_row_and_field(tmp_path: Path, small_plan: Path) -> None:
     solution = small_plan
     lines = solution.read_text(encoding="utf-8").splitlines()

@@ -410,7 +410,14 @@ def _stage_or_exit(run: Callable[[], T]) -> T:
     except StageError as exc:
         render_report(exc.report)
         _exit_with(exc, 1)
-    except (CatalogueError, CalendarError, SavedScheduleError, PinError, MemoryLimitError) as exc:
+    except (
+        CatalogueError,
+        CalendarError,
+        SavedScheduleError,
+        PinError,
+        MemoryLimitError,
+        DocumentSettingsError,
+    ) as exc:
         _exit_with(exc)
 
 
@@ -993,6 +1000,7 @@ def documents(
             "опираться на одно закрепление.[/red]"
         )
         raise typer.Exit(2)
+    _stage_or_exit(lambda: settings.documents_for(path))  # a bad details file: before solving
     region = _region_or_exit(path, settings)
     plan_file, problem = _plan_file(region, settings, solution, out)
     if schedule_dir is None and not no_year:
@@ -1029,6 +1037,7 @@ def plan(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     читает сохранённые файлы предыдущего (out/assignment, out/pool, out/schedule,
     out/documents)."""
     settings = region_settings(path, flags)
+    _stage_or_exit(lambda: settings.documents_for(path))  # a bad details file: before solving
     region = _region_or_exit(path, settings)
     shared = _shared_clock(region, settings, flags, STAGES)
     failed = run_and_print_plan(region, path, settings, out, shared)
