@@ -336,6 +336,74 @@ def test_template_loads_and_its_headers_are_recognised(tmp_path: Path) -> None:
     }
 
 
+def _filled_template(path: Path, details: dict[str, object]) -> Path:
+    """The template filled with the small region and `details` on its «Реквизиты» sheet."""
+    from openpyxl import load_workbook
+
+    from assign.io.tables import SPEC_BY_NAME, canonical_column
+    from assign.io.template import write_template
+
+    book = load_workbook(write_template(path))
+    for name, rows in small_tables().items():
+        sheet = book[SHEETS_RU[name]]
+        header = [c.value for c in sheet[1]]
+        by_column = {canonical_column(SPEC_BY_NAME[name], h): i for i, h in enumerate(header)}
+        for row in rows[1:]:
+            cells: list[object] = [None] * len(header)
+            for column, value in zip(rows[0], row, strict=True):
+                cells[by_column[column]] = value
+            sheet.append(cells)
+    sheet = book["Реквизиты"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in details:
+            row[1].value = details[row[0].value]
+    book.save(path)
+    return path
+
+
+def test_the_order_takes_its_details_from_the_workbooks_sheet(tmp_path: Path) -> None:
+    """A planner who keeps the region in the template fills «Реквизиты» there: the order
+    carries them, the loader takes the sheet for no table, and nothing is left to fill."""
+    from datetime import datetime
+
+    from docx import Document
+    from typer.testing import CliRunner
+
+    from assign.cli import app
+    from assign.io.template import DETAIL_LABELS
+
+    details = {
+        DETAIL_LABELS["organization"]: "ГАУ ДПО «Институт развития образования»",
+        DETAIL_LABELS["city"]: "Тамбов",
+        DETAIL_LABELS["head_name"]: "Петрова Анна Ивановна",
+        DETAIL_LABELS["order_number"]: "17-од",
+        DETAIL_LABELS["order_date"]: datetime(2026, 9, 15),
+    }
+    path = _filled_template(tmp_path / "region.xlsx", details)
+    assert not [i for i in load_region(path).report.issues if i.code is Code.TABLE_UNKNOWN]
+    out = tmp_path / "out"
+    done = CliRunner().invoke(
+        app, ["documents", str(path), "--out", str(out), "--min-load", "0"], env={"COLUMNS": "200"}
+    )
+    assert done.exit_code == 0, done.output
+    assert "В приказе не заполнено" not in done.output
+    text = "\n".join(p.text for p in Document(str(out / "order.docx")).paragraphs)
+    for expected in ("ГАУ ДПО «Институт развития образования»", "Тамбов", "17-од"):
+        assert expected in text, expected
+    assert "«15» сентября 2026 г." in text and "Петрова" in text
+    # a date the sheet cannot hold is told by sheet, row and label, before any solving
+    bad = _filled_template(tmp_path / "bad.xlsx", {DETAIL_LABELS["order_date"]: "вчера"})
+    done = CliRunner().invoke(
+        app, ["documents", str(bad), "--out", str(out / "bad")], env={"COLUMNS": "200"}
+    )
+    assert done.exit_code == 2
+    row = list(DETAIL_LABELS).index("order_date") + 2
+    assert (
+        f"bad.xlsx, лист «Реквизиты», строка {row} «Дата приказа»: ожидается дата (01.09.2026)"
+        in " ".join(done.output.split())
+    )
+
+
 SHEETS_RU = {
     "municipalities": "Муниципалитеты",
     "schools": "Школы",

@@ -1,17 +1,19 @@
 """What the documents say about the organization: its name, head, city, the order's grounds.
 
-Read from `documents.yaml` in the region's folder (or a file given on the command line), so a
-ЦНППМ changes its details without touching code. Templates may be replaced the same way.
+Read from `documents.yaml` in the region's folder (or a file given on the command line), or
+from the «Реквизиты» sheet of a region workbook, so a ЦНППМ changes its details without
+touching code. Templates may be replaced the same way.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assign.io.template import DETAIL_LABELS, DETAILS_SHEET
 from assign.yamlfile import load_yaml_model
 
 SETTINGS_FILE = "documents.yaml"
@@ -103,9 +105,71 @@ def load_document_settings(path: Path) -> DocumentSettings:
     return settings
 
 
+def details_from_workbook(path: Path) -> DocumentSettings | None:
+    """The order's details from the workbook's «Реквизиты» sheet (label, value per row); None
+    when the workbook has no such sheet. A blank value keeps the default (a blank field)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = next((s for s in book.worksheets if s.title.strip() == DETAILS_SHEET), None)
+        if sheet is None:
+            return None
+        field_of = {_label_key(label): name for name, label in DETAIL_LABELS.items()}
+        data: dict[str, Any] = {}
+        rows: dict[str, int] = {}
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            label, value = (*row, None, None)[:2]
+            name = field_of.get(_label_key(label))
+            if name is None or value is None or not str(value).strip():
+                continue
+            data[name] = _detail_value(value)
+            rows[name] = number
+    finally:
+        book.close()
+    try:
+        return DocumentSettings.model_validate(data)
+    except ValidationError as exc:
+        place = f"{path.name}, лист «{DETAILS_SHEET}»"
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            label = DETAIL_LABELS.get(name, name)
+            lines.append(f"{place}, строка {rows.get(name, '?')} «{label}»: {_wrong(error)}")
+        raise DocumentSettingsError("; ".join(lines)) from None
+
+
+def _label_key(label: Any) -> str:
+    return " ".join(str(label or "").lower().replace("ё", "е").split())
+
+
+def _detail_value(value: Any) -> Any:
+    """A date cell as a date, «01.09.2026» as a date, anything else as its text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        return text
+
+
+def _wrong(error: Any) -> str:
+    if error["type"].startswith("date"):
+        return "ожидается дата (01.09.2026)"
+    return "недопустимое значение"
+
+
 def settings_for_region(folder: Path, explicit: Path | None = None) -> DocumentSettings:
-    """The explicit file, else the region's `documents.yaml`, else the defaults (blank fields)."""
+    """The explicit file, else the region's `documents.yaml`, else a region workbook's
+    «Реквизиты» sheet, else the defaults (blank fields)."""
     if explicit is not None:
         return load_document_settings(explicit)
     own = folder / SETTINGS_FILE if folder.is_dir() else folder.with_name(SETTINGS_FILE)
-    return load_document_settings(own) if own.is_file() else DocumentSettings()
+    if own.is_file():
+        return load_document_settings(own)
+    if folder.is_file() and folder.suffix.lower() == ".xlsx":
+        return details_from_workbook(folder) or DocumentSettings()
+    return DocumentSettings()

@@ -292,7 +292,11 @@ ASSIGNMENTS = TableSpec(
 )
 
 # sheets of the template that hold no data
-HELPER_SHEETS = frozenset({"инструкция", "справочники", "списки", "instructions", "lists"})
+HELPER_SHEETS = frozenset(
+    {"инструкция", "справочники", "списки", "instructions", "lists", "реквизиты"}
+)
+"""Sheets of a region workbook that are not tables of the region («Реквизиты»: the order's
+details, read by `documents.settings`)."""
 
 
 def _table_key(text: str) -> str:

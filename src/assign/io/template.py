@@ -51,6 +51,25 @@ HEADERS_RU = {
     "to_id": "Куда",
 }
 LISTS_SHEET = "Справочники"
+DETAILS_SHEET = "Реквизиты"
+"""The region workbook's sheet of the order's details: a planner who keeps the region in one
+workbook fills them there, as no YAML file is needed (read by `documents.settings`)."""
+DETAIL_LABELS: dict[str, str] = {
+    "organization": "Полное наименование организации",
+    "organization_short": "Краткое наименование организации",
+    "city": "Город",
+    "head_position": "Должность руководителя",
+    "head_name": "ФИО руководителя",
+    "order_number": "Номер приказа",
+    "order_date": "Дата приказа",
+    "previous_order_number": "Номер прежнего приказа (отменяется)",
+    "previous_order_date": "Дата прежнего приказа",
+    "control_position": "Контроль исполнения: должность",
+    "control_name": "Контроль исполнения: ФИО",
+}
+"""Field → the label in the sheet's first column, in the sheet's order."""
+
+
 YES_NO = ("да", "нет")
 
 INSTRUCTIONS = (
@@ -73,6 +92,8 @@ INSTRUCTIONS = (
     "координаты; мин. и макс. нагрузка — число педагогов (пусто — по настройкам региона).",
     "ШНОР — «да» для школы с низкими образовательными результатами.",
     "Текущее закрепление — действующий приказ: пары «код педагога — код методиста».",
+    "Реквизиты приказа (организация, город, руководитель, номер и дата) — на листе "
+    "«Реквизиты», значение в столбце B; незаполненные останутся пропусками в документах.",
     "Проверка: assign validate ФАЙЛ --out отчёт.xlsx — все находки с листом, строкой, "
     "столбцом и подсказкой, как исправить.",
 )
@@ -148,6 +169,13 @@ def write_template(path: Path) -> Path:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}50000")
         sheet.freeze_panes = "A2"
+    details = workbook.create_sheet(DETAILS_SHEET)
+    details.append(["Реквизит", "Значение"])
+    for label in DETAIL_LABELS.values():
+        details.append([label, None])
+    details["A1"].font = details["B1"].font = Font(bold=True)
+    details.column_dimensions["A"].width = 42
+    details.column_dimensions["B"].width = 70
     reference = workbook.create_sheet(LISTS_SHEET)
     reference.append(["Предметы", "Категории", "Да/нет", "Виды транспорта"])
     longest = max(len(v) for v in lists.values())
