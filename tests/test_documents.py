@@ -313,6 +313,25 @@ def test_names_decline_as_a_russian_reader_expects() -> None:
     assert {n: name_case(n, "gent") for n in GENITIVE} == GENITIVE
     assert {n: name_case(n, "datv") for n in DATIVE} == DATIVE
     assert name_case("Петрова Анна Ивановна", "accs") == "Петрову Анну Ивановну"
+    # a name given with initials: only the surname declines, by its own ending
+    assert name_case("П.П. Смирнова", "accs") == "П.П. Смирнову"
+    assert name_case("Смирнова П.П.", "accs") == "Смирнову П.П."
+    assert name_case("И.И. Иванов", "gent") == "И.И. Иванова"
+    assert short_name("П.П. Смирнову") == "П.П. Смирнову"
+    assert short_name("Смирнову Полину Петровну") == "Смирнову П.П."
+
+
+def test_control_of_the_order_names_a_person_given_with_initials() -> None:
+    from assign.documents.order import order_points
+
+    settings = DocumentSettings(
+        control_position="заместитель директора", control_name="П.П. Смирнова"
+    )
+    points = order_points([], 0, 0, [], settings)
+    assert points[-1] == (
+        "Контроль за исполнением настоящего приказа возложить на заместителя директора "
+        "П.П. Смирнову."
+    )
 
 
 def test_roadmaps_follow_seed_003_and_the_year_plan(

@@ -141,6 +141,14 @@ def name_case(full_name: str, case: Case) -> str:
     if not parts:
         return full_name
     maker, detector = _declension()
+    if _initials_first(parts):  # «П.П. Смирнова» → «П.П. Смирнову»: only the surname declines
+        gender = _gender_of_surname(parts[-1])
+        surname = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[-1])
+        return " ".join([*parts[:-1], surname])
+    if len(parts) > 1 and all("." in p for p in parts[1:]):  # «Смирнова П.П.»
+        gender = _gender_of_surname(parts[0])
+        surname = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[0])
+        return " ".join([surname, *parts[1:]])
     surname, first, middle = (*parts, "", "")[:3]
     try:
         gender = detector.detect(firstname=first or None, middlename=middle or None)
@@ -152,6 +160,17 @@ def name_case(full_name: str, case: Case) -> str:
         if text:
             declined.append(text if "." in text else _decline(maker, part, gender, target, text))
     return " ".join([*declined, *parts[3:]])
+
+
+def _initials_first(parts: list[str]) -> bool:
+    """«П.П. Смирнова», «П. П. Смирнова»: initials, then the surname."""
+    return len(parts) > 1 and all("." in p for p in parts[:-1]) and "." not in parts[-1]
+
+
+def _gender_of_surname(surname: str) -> PetrovichGender:
+    """With initials only, the surname tells: «-ова», «-ина», «-ая» are a woman's."""
+    female = ("ова", "ева", "ёва", "ина", "ына", "ая", "яя")
+    return PetrovichGender.FEMALE if surname.lower().endswith(female) else PetrovichGender.MALE
 
 
 def _decline(

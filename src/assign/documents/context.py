@@ -27,8 +27,12 @@ class MethodistTeachers:
 
 
 def short_name(full_name: str) -> str:
-    """«Иванова Анна Петровна» → «Иванова А.П.», as signature lines write it."""
-    surname, *rest = full_name.split()
+    """«Иванова Анна Петровна» → «Иванова А.П.», as signature lines write it; a name already
+    in initials stays as given («А.П. Иванова», «Иванова А.П.»)."""
+    parts = full_name.split()
+    if not parts or any("." in part for part in parts):
+        return " ".join(parts)
+    surname, *rest = parts
     return " ".join([surname, "".join(f"{part[0]}." for part in rest)]).strip()
 
 
