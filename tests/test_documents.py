@@ -530,6 +530,7 @@ def test_cards_rendered_with_the_template_compiled_once_equal_docxtpls_own(
 def test_position_is_the_subject_in_the_genitive() -> None:
     assert position_ru("russian") == "учитель русского языка"
     assert position_ru("primary") == "учитель начальных классов"
+    assert position_ru("math", "physics") == "учитель математики и физики"
     assert position_ru("math") == "учитель математики"
 
 

@@ -463,9 +463,10 @@ def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
     import csv
 
     from assign.assignment.output import write_solution
-    from assign.documents.context import by_methodist
-    from assign.documents.iom import iom_cards
+    from assign.documents.context import ScheduledDates, by_methodist
+    from assign.documents.iom import card_context, iom_cards
     from assign.documents.order import order_context
+    from assign.documents.roadmap import event_totals
     from assign.documents.settings import DocumentSettings
     from assign.events.catalogue import load_catalogue
     from assign.events.outline import outline
@@ -492,6 +493,17 @@ def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
     assert people == len(region.teachers) - 1
     context = order_context(region, plan.assignment, DocumentSettings())
     assert f", {count_ru(people, 'педагогический работник')} из" in context["points"][0]
+    # each methodist's rows count people too: their sum is the heading's count
+    for block in context["methodists"]:
+        rows = sum(int(r["count"]) for r in block["rows"])
+        assert block["heading"].endswith(f"— {count_ru(rows, 'педагогический работник')}")
+    # the roadmaps' coverage and the card name her once, with both subjects
+    planned = outline(region, plan.assignment, load_catalogue(), 2026)
+    reach = max(row[4] for row in event_totals(region, planned, ScheduledDates()))
+    assert reach == people
+    (card,) = [c for c in cards if c.teacher.person_id == "T02"]
+    position = card_context(region, card, DocumentSettings(), ScheduledDates())["position"]
+    assert position == "учитель математики и физики"
 
 
 def test_category_errors_name_the_categories_in_russian(small_copy: Path) -> None:

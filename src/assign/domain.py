@@ -555,6 +555,14 @@ class Region(BaseModel):
         return dict(groups)
 
     @cached_property
+    def subjects_of_person(self) -> dict[str, tuple[str, ...]]:
+        """Each person's subjects: a teacher of two subjects has a record per subject."""
+        subjects: dict[str, list[str]] = defaultdict(list)
+        for teacher in self.teachers:
+            subjects[teacher.person_id].append(teacher.subject)
+        return {person: tuple(s) for person, s in subjects.items()}
+
+    @cached_property
     def current_methodist_of(self) -> dict[str, str]:
         return {pair.teacher_id: pair.methodist_id for pair in self.current_assignment}
 

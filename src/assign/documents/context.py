@@ -26,6 +26,13 @@ class MethodistTeachers:
     teachers: tuple[Teacher, ...]
 
 
+def people(region: Region, teacher_ids: Iterable[str]) -> int:
+    """How many people the teacher records are: a teacher of two subjects has a record per
+    subject (one `person_id`), and a document counts her once."""
+    record = region.teacher_by_id
+    return len({record[t].person_id if t in record else t for t in teacher_ids})
+
+
 def short_name(full_name: str) -> str:
     """«Иванова Анна Петровна» → «Иванова А.П.», as signature lines write it; a name already
     in initials stays as given («А.П. Иванова», «Иванова А.П.»)."""

@@ -89,9 +89,12 @@ def _stage(kind: EventType) -> int:
     return 2
 
 
-def position_ru(subject: str) -> str:
-    """«учитель русского языка», «учитель начальных классов»: the subject in the genitive."""
-    return f"учитель {inflect_ru(subject_name(subject), 'gent')}"
+def position_ru(*subjects: str) -> str:
+    """«учитель русского языка», «учитель начальных классов»: the subject in the genitive;
+    a teacher of two subjects is «учитель математики и физики»."""
+    named = [inflect_ru(subject_name(s), "gent") for s in dict.fromkeys(subjects)]
+    listed = ", ".join(named[:-1]) + " и " + named[-1] if len(named) > 1 else named[0]
+    return f"учитель {listed}"
 
 
 def card_span(card: IomCard, dates: ScheduledDates) -> tuple[date, date]:
@@ -153,7 +156,7 @@ def card_context(
         "school": region.school_by_id[teacher.school_id].name,
         "teacher": teacher.full_name,
         "teacher_short": short_name(teacher.full_name),
-        "position": position_ru(teacher.subject),
+        "position": position_ru(*region.subjects_of_person[teacher.person_id]),
         "notes": "Педагог с выявленными профессиональными дефицитами",
         "school_year": settings.school_year,
         "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",

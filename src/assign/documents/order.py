@@ -17,7 +17,7 @@ changes (number, teacher, was, now, reason) and changes_against.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,13 @@ from docxtpl import DocxTemplate, RichText
 
 from assign.assignment import AssignmentProblem
 from assign.assignment.changes import UNNAMED_FORMER, Change, change_list
-from assign.documents.context import MethodistTeachers, by_methodist, short_name, subjects_text
+from assign.documents.context import (
+    MethodistTeachers,
+    by_methodist,
+    people,
+    short_name,
+    subjects_text,
+)
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.format import count_ru, date_ru, fmt_int, inflect_ru, name_case, ru_sort_key
@@ -44,12 +50,6 @@ def _previous_order(settings: DocumentSettings) -> str | None:
         return None
     when = f" от {date_ru(settings.previous_order_date)}" if settings.previous_order_date else ""
     return f"{when} № {settings.previous_order_number}"
-
-
-def _people(teachers: Sequence[Teacher]) -> int:
-    """People, not subject records: a teacher of two subjects is one педагогический работник
-    (their records share `person_id`)."""
-    return len({t.person_id for t in teachers})
 
 
 def _from(settings: DocumentSettings) -> str:
@@ -114,7 +114,7 @@ def methodist_rows(region: Region, group: MethodistTeachers, index: int) -> list
                 parts.append((chunk, count))
                 chunk, count = [], 0
             chunk.append(paragraph)
-            count += len(teachers)
+            count += people(region, [t.teacher_id for t in teachers])
         parts.append((chunk, count))
         for k, (paragraphs, n) in enumerate(parts):
             rows.append(
@@ -202,18 +202,19 @@ def order_context(
     for index, group in enumerate(groups, start=1):
         m = group.methodist
         base = region.person_base(m)[1]
-        people = count_ru(_people(group.teachers), "педагогический работник")
+        heads = people(region, [t.teacher_id for t in group.teachers])
+        people_text = count_ru(heads, "педагогический работник")
         muni = {x.municipality_id: x.name for x in region.municipalities}
         methodists.append(
             {
                 "heading": (
                     f"{index}. Региональный методист {m.full_name} ({subjects_text(m)}; "
-                    f"{muni[base]}) — {people}"
+                    f"{muni[base]}) — {people_text}"
                 ),
                 "rows": methodist_rows(region, group, index),
             }
         )
-    n_teachers = _people([t for g in groups for t in g.teachers])
+    n_teachers = people(region, [t.teacher_id for g in groups for t in g.teachers])
     served = {region.school_municipality(t.school_id) for g in groups for t in g.teachers}
     changes = change_list(problem, dict(assignment)) if problem is not None else []
     return {

@@ -104,7 +104,12 @@ class _Names:
     def teacher_names(self, ids: str) -> str:
         """Short names; a long list (a diagnostics of every teacher) names the first ones and
         counts the rest, so a row stays a few lines tall."""
-        names = [short_name(self.teacher[t].full_name) for t in ids.split(";") if t in self.teacher]
+        people = {  # a teacher of two subjects is in an event once
+            self.teacher[t].person_id: short_name(self.teacher[t].full_name)
+            for t in ids.split(";")
+            if t in self.teacher
+        }
+        names = list(people.values())
         if len(names) <= NAMES_LISTED:
             return ", ".join(names)
         rest = len(names) - NAMES_LISTED

@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from assign.documents.context import ScheduledDates, short_name
+from assign.documents.context import ScheduledDates, people, short_name
 from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
@@ -121,12 +121,14 @@ def responsible(event: PlannedEvent, methodist_name: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def roadmap_row(event: PlannedEvent, methodist_name: str, dates: ScheduledDates) -> list[str]:
+def roadmap_row(
+    region: Region, event: PlannedEvent, methodist_name: str, dates: ScheduledDates
+) -> list[str]:
     spec = event.spec
     direction, task = seed_direction(event)
     result = spec.result
     if event.teacher_ids:
-        result += f" (охват: {count_ru(len(event.teacher_ids), 'педагог')})"
+        result += f" (охват: {count_ru(people(region, event.teacher_ids), 'педагог')})"
     return [
         direction,
         task,
@@ -176,7 +178,9 @@ def _title(
 TABLE_ROW = 8  # the table's header row: after the mark (5 rows) and the title (2)
 
 
-def event_totals(planned: list[PlannedEvent], dates: ScheduledDates) -> list[list[Any]]:
+def event_totals(
+    region: Region, planned: list[PlannedEvent], dates: ScheduledDates
+) -> list[list[Any]]:
     """Per event of the catalogue: methodists holding it, teachers reached, planned days and
     events the year plan left out."""
     totals: dict[str, dict[str, Any]] = {}
@@ -211,7 +215,7 @@ def event_totals(planned: list[PlannedEvent], dates: ScheduledDates) -> list[lis
                 row["name"],
                 seed_direction(row["spec"])[0],
                 len(row["methodists"]),
-                len(row["teachers"]),
+                people(region, row["teachers"]),
                 row["days"] or "—",
                 row["missed"],
             ]
@@ -243,7 +247,9 @@ def write_roadmaps(
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []
     for m in methodists:
-        rows = [roadmap_row(e, m.full_name, dates) for e in _ordered(events_of[m.methodist_id])]
+        rows = [
+            roadmap_row(region, e, m.full_name, dates) for e in _ordered(events_of[m.methodist_id])
+        ]
         all_rows += [[short_name(m.full_name), *row] for row in rows]
         sheet = book.add_worksheet(sheets.name(short_name(m.full_name)))
         _approval(book, sheet, len(COLUMNS) - 1, settings)
@@ -287,7 +293,7 @@ def write_roadmaps(
             "Дней проведения по плану года",
             "Не запланировано (у методистов)",
         ),
-        event_totals(planned, dates),
+        event_totals(region, planned, dates),
         (5, 36, 36, 13, 12, 14, 14),
     )
     book.close()
