@@ -758,9 +758,19 @@ def test_plan_workbook_numbers_and_dates_are_cells_a_spreadsheet_can_sum_and_sor
         saved = list(csv.DictReader(handle))
     rows = [[c.value for c in row] for row in book["Закрепление"].iter_rows(min_row=4)]
     assert sorted((r[8], r[9]) for r in rows) == sorted(
-        (round(float(r["distance_km"]), 1), round(float(r["travel_hours"]), 2)) for r in saved
+        (round(float(r["distance_km"]), 2), round(float(r["travel_hours"]), 2)) for r in saved
     )
     assert all(isinstance(r[8], int | float) and isinstance(r[9], int | float) for r in rows)
+    # the same teacher's trip reads the same in assignment.xlsx (no rounding twice)
+    documents = openpyxl.load_workbook(small_run / "documents" / "assignment.xlsx")
+    trips = {
+        (r[1], r[4]): (r[6], r[7])
+        for sheet in documents.worksheets[1:]
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+        if len(r) >= 8 and isinstance(r[6], int | float)
+    }
+    assert {(r[1], r[4]) for r in rows} <= set(trips)
+    assert all(trips[r[1], r[4]] == (r[8], r[9]) for r in rows)
     with (small_run / "schedule" / "schedule.csv").open(encoding="utf-8-sig") as handle:
         text = handle.read()
     first = text.split("\n", 1)[0]

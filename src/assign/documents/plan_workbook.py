@@ -134,7 +134,7 @@ def assignment_rows(region: Region, names: _Names, folder: Path) -> list[list[An
                 ", ".join(CATEGORY_NAMES_RU[c] for c in region.teacher_categories(teacher)),
                 methodist.full_name if methodist else "выбыл из актива",
                 names.municipality[region.person_base(methodist)[1]] if methodist else "",
-                _number(row["distance_km"]),
+                _number(row["distance_km"], 2),
                 _number(row["travel_hours"], 2),
                 _yes(row["in_person"]),
                 _yes(row["changed"]),

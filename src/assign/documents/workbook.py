@@ -257,7 +257,7 @@ def write_workbook(
                     municipality[school[t.school_id].municipality_id],
                     subject_name(t.subject),
                     ", ".join(CATEGORY_NAMES_RU[c] for c in region.teacher_categories(t)),
-                    round(float(km[s, j]), 1),
+                    round(float(km[s, j]), 2),
                     round(float(hours[s, j]), 2),
                 ]
             )
