@@ -525,6 +525,7 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     assert "оптимум доказан" in done.output
+    assert "Значение цели (изменения текущего закрепления)" in done.output  # ranked: its first
     assert (out / "assignments.csv").exists() and (out / "kpi.json").exists()
     told = runner.invoke(
         app,
@@ -536,6 +537,12 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
     assert (
         "Педагог Козлова Вера Николаевна (математика) закреплён за методистом "
         "Лебедевой Натальей Викторовной (в пути 1,27 ч)" in told.output
+    )
+    # the next best: the first goal unchanged, the teacher's own trip longer, said as such
+    assert (
+        "Следующий вариант — Морозов Алексей Иванович: план по первой цели («изменения "
+        "текущего закрепления») не стал бы хуже, но путь этого педагога стал бы длиннее на"
+        in told.output
     )
     bad = runner.invoke(
         app,

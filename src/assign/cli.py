@@ -654,8 +654,11 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
     table.add_column("Значение", justify="right")
     kpi = payload.get("kpi", {}).get("overall", {})
     unit = "км" if problem.settings.objective == "distance" else "ч"
+    ranking = problem.settings.effective_ranking
+    # ranked terms: the value and bound are the first term's (the later ones are below)
+    goal = f"Значение цели ({TERM_NAMES_RU[ranking[0]]})" if ranking else "Значение цели"
     rows: list[tuple[str, str]] = [
-        ("Значение цели", fmt_number(result.objective, 2)),
+        (goal, fmt_number(result.objective, 2)),
         ("Нижняя граница", fmt_number(result.bound, 2)),
         (
             "Разрыв",

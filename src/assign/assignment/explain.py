@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from assign.assignment.kpi import load_limits, methodist_loads, teacher_load
 from assign.assignment.problem import AssignmentProblem, build_problem
 from assign.assignment.result import Result, Status
+from assign.assignment.settings import TERM_NAMES_RU
 from assign.assignment.solve import solve_component
 from assign.format import fmt_number, name_case
 from assign.subjects import subject_name
@@ -36,6 +37,8 @@ class Explanation:
     next_best_travel_delta: float | None = None
     names: dict[str, str] = field(default_factory=dict)
     """How the lines name the teacher and the methodists (id → «Иванова Анна Петровна»)."""
+    goal: str = "по цели плана"
+    """The objective the next best choice is priced in: a ranked plan's first term."""
 
     def _name(self, record_id: str) -> str:
         return self.names.get(record_id, record_id)
@@ -60,15 +63,25 @@ class Explanation:
             if self.next_best_delta is None:
                 out.append(f"Следующий вариант — {following}: с ним план невозможен.")
             else:
-                out.append(
-                    f"Следующий вариант — {following}: план стал бы хуже на "
-                    f"{fmt_number(self.next_best_delta, 2)} (ед. цели), время в пути "
-                    f"изменилось бы на {fmt_number(self.next_best_travel_delta or 0, 2)} "
-                    f"{self.unit}."
-                )
+                out.append(f"Следующий вариант — {following}: {self._cost_of_next_best()}.")
         else:
             out.append("Других методистов, которые могут вести этого педагога, нет.")
         return out
+
+    def _cost_of_next_best(self) -> str:
+        """What moving the teacher would cost: the plan's first goal, then the teacher's trip
+        (a ranked plan can move a teacher at no cost to its first goal)."""
+        delta = self.next_best_delta or 0.0
+        travel = self.next_best_travel_delta or 0.0
+        trip = (
+            f"путь этого педагога стал бы {'длиннее' if travel > 0 else 'короче'} на "
+            f"{fmt_number(abs(travel), 2)} {self.unit}"
+            if abs(travel) >= 0.005
+            else "путь этого педагога не изменился бы"
+        )
+        if abs(delta) < 0.005:
+            return f"план {self.goal} не стал бы хуже, но {trip}"
+        return f"план {self.goal} стал бы хуже на {fmt_number(delta, 2)} ед., {trip}"
 
 
 def explain_teacher(
@@ -132,7 +145,9 @@ def explain_teacher(
         why = "сохранено текущее закрепление: ближайшие методисты заняты или перенос дороже"
     else:
         why = "ближайший методист с учётом пределов нагрузки"
-    explanation = Explanation(teacher_id, assigned, own, unit, why, nearer, names=names)
+    ranking = settings.effective_ranking
+    goal = f"по первой цели («{TERM_NAMES_RU[ranking[0]]}»)" if ranking else "по цели плана"
+    explanation = Explanation(teacher_id, assigned, own, unit, why, nearer, names=names, goal=goal)
     options = [
         m.methodist_id
         for m in covering
