@@ -398,10 +398,12 @@ def test_the_order_takes_its_details_from_the_workbooks_sheet(tmp_path: Path) ->
     )
     assert done.exit_code == 2
     row = list(DETAIL_LABELS).index("order_date") + 2
-    assert (
-        f"bad.xlsx, лист «Реквизиты», строка {row} «Дата приказа»: ожидается дата (01.09.2026)"
-        in " ".join(done.output.split())
-    )
+    said = f"bad.xlsx, лист «Реквизиты», строка {row} «Дата приказа»: ожидается дата (01.09.2026)"
+    assert said in " ".join(done.output.split())
+    # and `validate` finds it with the region's own findings
+    checked = CliRunner().invoke(app, ["validate", str(bad)], env={"COLUMNS": "300"})
+    assert checked.exit_code == 1 and said in " ".join(checked.output.split())
+    assert "[document_settings_invalid]" in checked.output
 
 
 SHEETS_RU = {

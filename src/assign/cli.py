@@ -38,7 +38,11 @@ from assign.assignment.result import STATUS_RU, Status
 from assign.assignment.settings import TERM_NAMES_RU, Term
 from assign.assignment.solve import INTEGER_SOLVERS, ComponentProgress
 from assign.documents import WrittenDocuments
-from assign.documents.settings import DocumentSettingsError, load_document_settings
+from assign.documents.settings import (
+    DocumentSettingsError,
+    load_document_settings,
+    settings_for_region,
+)
 from assign.domain import Region
 from assign.errors import Code, Report, validation_message_ru
 from assign.events.calendar import CalendarError
@@ -474,6 +478,7 @@ def validate(
     """Проверить данные региона: код выхода 0 — ошибок нет, 1 — есть ошибки."""
     result = _load(path) if not as_json else load_region(path)
     report = result.report
+    details = _details_problem(path)
     if out is not None:
         from assign.io.template import write_findings
 
@@ -487,6 +492,7 @@ def validate(
                     "warnings": report.warning_count,
                     "counts": {code.value: n for code, n in sorted(report.counts.items())},
                     "issues": [i.as_dict() for i in report.issues],
+                    "document_settings": details,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -505,7 +511,19 @@ def validate(
             )
         if out is not None:
             console.print(f"Находки записаны: {out}")
-    raise typer.Exit(0 if report.ok else 1)
+        if details is not None:
+            console.print(f"[red]Реквизиты документов: {escape(details)}[/red]")
+    raise typer.Exit(0 if report.ok and details is None else 1)
+
+
+def _details_problem(path: Path) -> str | None:
+    """What is wrong with the documents' details (documents.yaml or a workbook's
+    «Реквизиты» sheet), with its code; None when they can be used."""
+    try:
+        settings_for_region(path)
+    except DocumentSettingsError as exc:
+        return f"{exc} [{exc.code}]"
+    return None
 
 
 @app.command(cls=RussianCommand)

@@ -110,7 +110,10 @@ def details_from_workbook(path: Path) -> DocumentSettings | None:
     when the workbook has no such sheet. A blank value keeps the default (a blank field)."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # an unreadable workbook: the loader's finding to report, not ours
+        return None
     try:
         sheet = next((s for s in book.worksheets if s.title.strip() == DETAILS_SHEET), None)
         if sheet is None:
