@@ -373,6 +373,7 @@ def test_the_order_takes_its_details_from_the_workbooks_sheet(tmp_path: Path) ->
     from assign.io.template import DETAIL_LABELS
 
     details = {
+        DETAIL_LABELS["region_name"]: "Тамбовская область",
         DETAIL_LABELS["organization"]: "ГАУ ДПО «Институт развития образования»",
         DETAIL_LABELS["city"]: "Тамбов",
         DETAIL_LABELS["head_name"]: "Петрова Анна Ивановна",
@@ -381,6 +382,10 @@ def test_the_order_takes_its_details_from_the_workbooks_sheet(tmp_path: Path) ->
     }
     path = _filled_template(tmp_path / "region.xlsx", details)
     assert not [i for i in load_region(path).report.issues if i.code is Code.TABLE_UNKNOWN]
+    from assign.pipeline.settings import load_region_settings
+
+    # the region's name titles plan.xlsx and the roadmaps when no region.yaml gives it
+    assert load_region_settings(path).documents_for(path).region_name == "Тамбовская область"
     out = tmp_path / "out"
     done = CliRunner().invoke(
         app, ["documents", str(path), "--out", str(out), "--min-load", "0"], env={"COLUMNS": "200"}

@@ -55,6 +55,7 @@ DETAILS_SHEET = "Реквизиты"
 """The region workbook's sheet of the order's details: a planner who keeps the region in one
 workbook fills them there, as no YAML file is needed (read by `documents.settings`)."""
 DETAIL_LABELS: dict[str, str] = {
+    "region_name": "Регион (субъект РФ)",
     "organization": "Полное наименование организации",
     "organization_short": "Краткое наименование организации",
     "city": "Город",

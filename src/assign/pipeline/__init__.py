@@ -182,14 +182,15 @@ def documents_stage(
     )
 
 
-def plan_workbook(region: Region, settings: RegionSettings, out: Path) -> Path:
-    """out/plan.xlsx: every stage saved under `out`, one workbook a planner reads."""
+def plan_workbook(region: Region, settings: RegionSettings, region_path: Path, out: Path) -> Path:
+    """out/plan.xlsx: every stage saved under `out`, one workbook a planner reads; titled
+    with the region's name from region.yaml or the documents' details."""
     return write_plan_workbook(
         region,
         settings.assignment,
         out,
         out / "plan.xlsx",
-        region_name=settings.name or "",
+        region_name=settings.documents_for(region_path).region_name,
         school_year=f"{settings.school_year}/{settings.school_year + 1}",
         catalogue_names={e.key: e.name for e in load_catalogue(settings.catalogue).events},
     )
@@ -258,7 +259,7 @@ def run_plan(
             out / DOCUMENTS_DIR,
             run.problem,
         )
-    run.plan_workbook = plan_workbook(region, settings, out)
+    run.plan_workbook = plan_workbook(region, settings, region_path, out)
     (out / "plan.json").write_text(
         json.dumps(
             {

@@ -111,7 +111,7 @@ def run_scenario_plan(
             base, region_path, scenario, settings, out, out / DOCUMENTS_DIR, outcome
         )
         run.plan_workbook = plan_workbook(
-            outcome.problem.region, scenario_region_settings(scenario, settings), out
+            outcome.problem.region, scenario_region_settings(scenario, settings), region_path, out
         )
     return run
 
