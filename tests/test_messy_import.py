@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -318,15 +319,7 @@ def test_template_loads_and_its_headers_are_recognised(tmp_path: Path) -> None:
     assert [c.value for c in teachers[1]][:4] == ["Код педагога", "ФИО", "Код ОО", "Предмет"]
     assert any("Справочники" in v.formula1 for v in teachers.data_validations.dataValidation)
     # filled with the small region, it loads as the CSVs do
-    for name, rows in small_tables().items():
-        sheet = book[SHEETS_RU[name]]
-        header = [c.value for c in sheet[1]]
-        by_column = {canonical_column(SPEC_BY_NAME[name], h): i for i, h in enumerate(header)}
-        for row in rows[1:]:
-            cells: list[object] = [None] * len(header)
-            for column, value in zip(rows[0], row, strict=True):
-                cells[by_column[column]] = value
-            sheet.append(cells)
+    _fill_with_small(book)
     book.save(path)
     filled = load_region(path)
     clean = load_region(SMALL).region
@@ -336,14 +329,10 @@ def test_template_loads_and_its_headers_are_recognised(tmp_path: Path) -> None:
     }
 
 
-def _filled_template(path: Path, details: dict[str, object]) -> Path:
-    """The template filled with the small region and `details` on its «Реквизиты» sheet."""
-    from openpyxl import load_workbook
-
+def _fill_with_small(book: Any) -> None:
+    """The template's table sheets filled with the small region's rows, column by header."""
     from assign.io.tables import SPEC_BY_NAME, canonical_column
-    from assign.io.template import write_template
 
-    book = load_workbook(write_template(path))
     for name, rows in small_tables().items():
         sheet = book[SHEETS_RU[name]]
         header = [c.value for c in sheet[1]]
@@ -353,6 +342,16 @@ def _filled_template(path: Path, details: dict[str, object]) -> Path:
             for column, value in zip(rows[0], row, strict=True):
                 cells[by_column[column]] = value
             sheet.append(cells)
+
+
+def _filled_template(path: Path, details: dict[str, object]) -> Path:
+    """The template filled with the small region and `details` on its «Реквизиты» sheet."""
+    from openpyxl import load_workbook
+
+    from assign.io.template import write_template
+
+    book = load_workbook(write_template(path))
+    _fill_with_small(book)
     sheet = book["Реквизиты"]
     for row in sheet.iter_rows(min_row=2):
         if row[0].value in details:
