@@ -458,6 +458,10 @@ def test_template_command(tmp_path: Path) -> None:
     done = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "r.xlsx")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "r.xlsx").exists()
+    # the file as a plain argument, as a planner types it
+    done = CliRunner().invoke(app, ["template", str(tmp_path / "книга.xlsx")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "книга.xlsx").stat().st_size > 0
 
 
 def test_a_two_subject_teacher_in_the_plan_files_order_and_iom(
@@ -517,6 +521,25 @@ def test_category_errors_name_the_categories_in_russian(small_copy: Path) -> Non
     path.write_text(path.read_text(encoding="utf-8").replace(",iom,", ",отличник,"), "utf-8")
     issue = only(load_region(small_copy).report.errors, Code.UNKNOWN_CATEGORY)
     assert "«ИОМ»" in issue.message and "iom" not in issue.message
+
+
+def test_a_lone_qualification_category_is_told_for_what_it_is(small_copy: Path) -> None:
+    """One «высшая» among support categories: the column is not set aside (most of it is
+    right), and the row's error says it is a qualification category, not an unknown word."""
+    path = small_copy / "teachers.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "T01,Иванова Анна Петровна,S1,Математика,,",
+            "T01,Иванова Анна Петровна,S1,Математика,высшая,",
+        ),
+        "utf-8",
+    )
+    issue = only(load_region(small_copy).report.errors, Code.UNKNOWN_CATEGORY)
+    assert (issue.row, issue.value) == (2, "высшая")
+    assert issue.message.startswith(
+        "«высшая» — квалификационная категория, а здесь нужна категория сопровождения"
+    )
 
 
 def test_a_two_row_header_with_merged_cells(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ categories, unless the input gives `load_weight` explicitly; a scenario may chan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
@@ -75,6 +76,17 @@ _ALIASES.update(
         "нор": Category.LOW_RESULTS,
     }
 )
+
+
+_QUALIFICATION = re.compile(
+    r"^(высшая|первая|вкк|1 ?кк|без категории|нет категории|соответствие занимаемой должности|сзд)"
+)
+
+
+def is_qualification(text: str) -> bool:
+    """«высшая», «первая», «СЗД»: a qualification category, which registries put in a column
+    named «Категория» too — not a category of support."""
+    return bool(_QUALIFICATION.match(normalize(text)))
 
 
 def resolve_category(text: str) -> Category | None:

@@ -528,6 +528,10 @@ def _details_problem(path: Path) -> str | None:
 
 @app.command(cls=RussianCommand)
 def template(
+    file: Annotated[
+        Path | None,
+        typer.Argument(metavar="ФАЙЛ", help="Куда записать книгу XLSX (или --out)"),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Куда записать книгу XLSX")] = Path(
         "region.xlsx"
     ),
@@ -535,6 +539,7 @@ def template(
     """Пустая книга региона: листы, русские заголовки, списки предметов и категорий, инструкция."""
     from assign.io.template import write_template
 
+    out = file or out  # «assign template книга.xlsx», as a planner types it
     write_template(out)
     console.print(f"Шаблон записан: {out}. Заполните листы и проверьте: assign validate {out}")
 

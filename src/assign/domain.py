@@ -23,6 +23,7 @@ from assign.categories import (
     CATEGORY_SHORT_RU,
     DEFAULT_WEIGHTS,
     Category,
+    is_qualification,
     load_weight,
     resolve_category,
 )
@@ -240,10 +241,14 @@ def _categories(value: Any) -> Any:
             category = resolve_category(item) if isinstance(item, str) else item
             if category is None:
                 names = ", ".join(f"«{n}»" for n in CATEGORY_SHORT_RU.values())
+                kind = (  # a registry's qualification category in the support column
+                    "«{value}» — квалификационная категория, а здесь нужна категория "
+                    "сопровождения: допустимы {names} (пусто — «общая»)"
+                    if isinstance(item, str) and is_qualification(item)
+                    else "неизвестная категория «{value}»: допустимы {names}"
+                )
                 raise PydanticCustomError(
-                    Code.UNKNOWN_CATEGORY.value,
-                    "неизвестная категория «{value}»: допустимы {names}",
-                    {"value": item, "names": names},
+                    Code.UNKNOWN_CATEGORY.value, kind, {"value": item, "names": names}
                 )
             result.append(category)
         return tuple(result)

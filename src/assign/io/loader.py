@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from assign.categories import is_qualification
 from assign.domain import (
     TABLE_NAMES_RU,
     AssignmentPair,
@@ -486,17 +487,12 @@ def _prepared_rows(
     return rows
 
 
-_QUALIFICATION = re.compile(
-    r"^(высшая|первая|вкк|1 ?кк|без категории|нет категории|соответствие занимаемой должности|сзд)"
-)
-
-
 def _holds_qualification(table: RawTable) -> bool:
     """A registry's «Категория» is often the qualification category, not the support one."""
     values = [v["category"] for _, v in table.rows if v.get("category", "").strip()]
     if not values:
         return False
-    hits = sum(1 for v in values if _QUALIFICATION.match(normalize(v)))
+    hits = sum(1 for v in values if is_qualification(v))
     return hits * 2 > len(values)
 
 
