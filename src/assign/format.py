@@ -141,14 +141,12 @@ def name_case(full_name: str, case: Case) -> str:
     if not parts:
         return full_name
     maker, detector = _declension()
-    if _initials_first(parts):  # «П.П. Смирнова» → «П.П. Смирнову»: only the surname declines
-        gender = _gender_of_surname(parts[-1])
-        surname = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[-1])
-        return " ".join([*parts[:-1], surname])
-    if len(parts) > 1 and all("." in p for p in parts[1:]):  # «Смирнова П.П.»
-        gender = _gender_of_surname(parts[0])
-        surname = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[0])
-        return " ".join([surname, *parts[1:]])
+    at = _surname_beside_initials(parts)
+    if at is not None:  # «П.П. Смирнова» → «П.П. Смирнову»: only the surname declines
+        gender = _gender_of_surname(parts[at])
+        declined = list(parts)
+        declined[at] = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[at])
+        return " ".join(declined)
     surname, first, middle = (*parts, "", "")[:3]
     try:
         gender = detector.detect(firstname=first or None, middlename=middle or None)
@@ -162,9 +160,16 @@ def name_case(full_name: str, case: Case) -> str:
     return " ".join([*declined, *parts[3:]])
 
 
-def _initials_first(parts: list[str]) -> bool:
-    """«П.П. Смирнова», «П. П. Смирнова»: initials, then the surname."""
-    return len(parts) > 1 and all("." in p for p in parts[:-1]) and "." not in parts[-1]
+def _surname_beside_initials(parts: list[str]) -> int | None:
+    """Where the surname is in a name given with initials: last in «П.П. Смирнова» and
+    «П. П. Смирнова», first in «Смирнова П.П.»; None for a name without initials."""
+    if len(parts) < 2:
+        return None
+    if all("." in p for p in parts[:-1]) and "." not in parts[-1]:
+        return len(parts) - 1
+    if all("." in p for p in parts[1:]):
+        return 0
+    return None
 
 
 def _gender_of_surname(surname: str) -> PetrovichGender:
