@@ -79,10 +79,12 @@ def solve_cpsat(
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
     time_limit: float | None = None,
+    heuristics: bool = True,
 ) -> Outcome:
     """Minimise each stage's objective in turn, holding earlier stages at their optimum.
 
-    A weighted objective is one stage. The bound reported is the first stage's.
+    A weighted objective is one stage. The bound reported is the first stage's. CP-SAT's
+    search is its portfolio of workers: `heuristics` does not change it.
     """
     model, variables = _build(f)
     if hint:

@@ -349,6 +349,9 @@ def _later_stages(
             if near is not None and near[1] < _stage_total(problem, model, outcome, k) - EPS:
                 hint = near[0]
         used = np.isin(candidates, [p for p, n in hint.pairs.items() if n])
+        # measured: the balance term's proof goes 2–4× faster without the primal heuristics
+        # (its start, the plan of the term before, is already near), travel's much slower
+        heuristics = terms[k] is not Term.BALANCE
         window, rounds = 0.0, 0
         while True:
             keep = (term_rc <= window + EPS) | used
@@ -360,6 +363,7 @@ def _later_stages(
                 _map_hint(hint, narrow),
                 None,
                 max(deadline - time.perf_counter(), 0.01),
+                heuristics,
             )
             if solved.values is None:  # no time left for this term: the plan before stands
                 return (model, outcome), False
@@ -377,7 +381,9 @@ def _later_stages(
         if not (solved.status is Status.OPTIMAL and exact):
             break
         held.append(_stage_total(problem, model, outcome, k))
-        candidates = np.union1d(candidates[term_rc <= gap + EPS], _used_pairs(model, outcome))
+        if relaxation.feasible:  # without the LP's reduced costs no candidate can be ruled out
+            candidates = candidates[term_rc <= gap + EPS]
+        candidates = np.union1d(candidates, _used_pairs(model, outcome))
     return (model, outcome), proven
 
 

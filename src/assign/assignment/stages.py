@@ -41,7 +41,9 @@ class StageRun:
 
 
 class ExactSolver(Protocol):
-    """What the solve loop needs of an integer solver (`solve_cpsat`, `mip.solve_highs`)."""
+    """What the solve loop needs of an integer solver (`solve_cpsat`, `mip.solve_highs`).
+    `heuristics` False: spend the time on the proof, not on searching for better plans (a
+    solver without that switch ignores it)."""
 
     def __call__(
         self,
@@ -51,6 +53,7 @@ class ExactSolver(Protocol):
         hint: dict[int, int] | None = None,
         progress: Progress | None = None,
         time_limit: float | None = None,
+        heuristics: bool = True,
     ) -> Outcome: ...
 
 
