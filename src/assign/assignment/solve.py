@@ -341,7 +341,9 @@ def _later_stages(
         wide = _held_model(problem, comp, candidates, terms, held)
         coefs, constant = _stages(problem, wide)[k]
         relaxation = solve_relaxation(wide, coefs, constant)
-        # numerically infeasible: every candidate stays in the model, nothing proven by LP
+        if not relaxation.feasible:  # GLOP's false «infeasible» on the held rows' numerics
+            relaxation = solve_relaxation_highs(wide, coefs, constant)
+        # numerically infeasible to both: every candidate stays, nothing proven by the LP
         term_rc = relaxation.reduced_costs[wide.x] if relaxation.feasible else np.zeros(len(wide.x))
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
             seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
