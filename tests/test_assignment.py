@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -384,6 +385,64 @@ def test_same_input_same_answer() -> None:
         second = solve(build_problem(region, settings))
         assert first.assignment and first.assignment == second.assignment
         assert first.status == second.status and first.bound == second.bound
+
+
+def test_subject_groups_side_by_side_give_the_plan_of_one_after_another() -> None:
+    """Two threads (the default) and one: the same plan, statuses and figures, in the
+    components' order, on the integer solver's path (weighted loads, 19 subject groups)."""
+    region = load_region_or_raise(SAMPLES / "tambov")
+    results = [
+        solve(build_problem(region, AssignmentSettings(load_unit="weighted", parallel=workers)))
+        for workers in (1, 2)
+    ]
+    one, two = results
+    assert one.status is Status.OPTIMAL and two.status is Status.OPTIMAL
+    assert one.assignment == two.assignment and one.objective == two.objective
+    assert [(c.subjects, c.status, c.objective) for c in one.components] == [
+        (c.subjects, c.status, c.objective) for c in two.components
+    ]
+
+
+def test_a_cancelled_solve_starts_no_further_subject_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service cancels a job by raising from `on_component`: the groups already running
+    end, no other starts, and the exception reaches the caller."""
+    engine = importlib.import_module("assign.assignment.solve")
+    started: list[tuple[str, ...]] = []
+    solve_component = engine.solve_component
+
+    def slow(problem: Any, comp: Any, *args: Any) -> Any:
+        started.append(comp.subjects)
+        time.sleep(0.2)
+        return solve_component(problem, comp, *args)
+
+    class Cancelled(Exception):
+        pass
+
+    def on_component(done: int, total: int, name: str) -> None:
+        if done:
+            raise Cancelled
+
+    monkeypatch.setattr(engine, "solve_component", slow)
+    problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), AssignmentSettings())
+    with pytest.raises(Cancelled):
+        solve(problem, on_component=on_component)
+    # the first two, and at most one more on each thread before the cancel is seen
+    assert 2 <= len(started) <= 4 < len(problem.components)
+
+
+def test_time_share_side_by_side() -> None:
+    """Each of `workers` threads has the time left: a component's share is `workers` times
+    its part by pairs (small ones count as SHARE_FLOOR_PAIRS), never past the time left."""
+    engine = importlib.import_module("assign.assignment.solve")
+    now = time.perf_counter()
+    share = engine.time_share(60, now, [30_000, 30_000, 29_500, 500], 2)
+    assert share == pytest.approx(2 * 60 * 30_000 / 90_500, rel=1e-3)
+    assert engine.time_share(60, now, [30_000, 10_000, 500], 2) == pytest.approx(60, rel=1e-3)
+    assert engine.time_share(60, now, [30_000, 10_000, 500]) == pytest.approx(
+        60 * 30_000 / 41_000, rel=1e-3
+    )
 
 
 # --- infeasibility explained -----------------------------------------------------------------

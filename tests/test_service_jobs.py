@@ -96,7 +96,10 @@ def test_kill_9_of_the_server_then_a_restart_on_the_same_port(
                 health = client.get("/health").json()
                 assert health["database"] == "ok" and health["workers"]["alive"] == 1
                 again = run_scenario(client, made["planner"], region["id"], {})
-                assert wait_job(client, again, made["viewer"])["status"] == "done"
+                finished = wait_job(client, again, made["viewer"])
+                if finished["status"] != "done":
+                    second.kill()
+                    raise AssertionError(second.stderr.read().decode()[-5000:])
         finally:
             second.kill()
             second.wait(10)

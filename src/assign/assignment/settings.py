@@ -135,6 +135,10 @@ class AssignmentSettings(BaseModel):
     """CP-SAT's own work limit per model (about seconds): it binds first, so the same input
     and seed give the same plan on any machine."""
     workers: int = Field(1, ge=1, le=64)
+    """CP-SAT's workers per model."""
+    parallel: int | None = Field(None, ge=1, le=64)
+    """Subject groups solved at the same time, on threads; None: two, or one on one core
+    (Yakutia's weighted loads: 99 s one after another, bench/assignment_bench.py)."""
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
     @field_validator("category_weights", mode="after")

@@ -6,15 +6,19 @@ pairs whose reduced cost is within a window of the LP bound; the window is widen
 pruned pair's reduced cost exceeds (plan − LP bound), at which point no pruned pair can improve
 the plan and the solver's optimum is the optimum of the whole problem. A bound reported
 without that proof is min(the solver's bound, LP + cheapest pruned reduced cost), which is
-valid for the unpruned problem.
+valid for the unpruned problem. Components (subject groups) are solved side by side on
+`settings.parallel` threads, each in its share of the time limit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
@@ -706,7 +710,9 @@ def solve(
 ) -> Result:
     """Plan the whole region; an impossible plan is a result with the reasons, not an error.
     With `cache`, components whose data did not change reuse their proven plans;
-    `on_totals(objective, bound)` hears the sums over the components solved so far."""
+    `on_totals(objective, bound)` hears the sums over the components solved so far, and
+    `on_component` the progress, both in the caller's thread; `progress` is called from the
+    threads that solve."""
     start = time.perf_counter()
     settings = problem.settings
     problems: list[str] = []
@@ -736,20 +742,21 @@ def solve(
         )
     assignment: dict[str, str] = {}
     partial_out: dict[int, str] = {}
-    results: list[ComponentResult] = []
-    total = len(problem.components)
-    for done, comp in enumerate(problem.components):
-        if on_component:
-            on_component(done, total, component_name(comp))
-        sizes = [c.n_pairs for c in problem.components[done:]]
-        share = time_share(settings.time_limit, start, sizes)
-        result, plan = _solve_or_reuse(
-            problem, comp, progress, share, cache, keys[done], diagnoses[done]
-        )
-        results.append(result)
+
+    def solve_one(index: int, share: float) -> tuple[ComponentResult, _Plan | None]:
+        comp = problem.components[index]
+        return _solve_or_reuse(problem, comp, progress, share, cache, keys[index], diagnoses[index])
+
+    solved_by_index: dict[int, tuple[ComponentResult, _Plan | None]] = {}
+    for index, solved in _side_by_side(problem, start, solve_one, on_component):
+        solved_by_index[index] = solved
         if on_totals:
-            solved = [r for r in results if r.status in (Status.OPTIMAL, Status.FEASIBLE)]
-            on_totals(sum(r.objective for r in solved), sum(r.bound for r in solved))
+            found = [r for r, _ in solved_by_index.values() if r.status.has_plan]
+            on_totals(sum(r.objective for r in found), sum(r.bound for r in found))
+    results: list[ComponentResult] = []
+    for index, comp in enumerate(problem.components):  # in the components' order: repeatable
+        result, plan = solved_by_index[index]
+        results.append(result)
         problems += result.problems
         if plan is None:
             continue
@@ -760,8 +767,6 @@ def solve(
                     "не хватило ёмкости методистов в пределах досягаемости "
                     f"({component_name(comp)})"
                 )
-    if on_component:
-        on_component(total, total, "")
     status = overall_status({r.status for r in results})
     if status is Status.INFEASIBLE:
         assignment = {}
@@ -784,13 +789,63 @@ def solve(
 SHARE_FLOOR_PAIRS = 1_000  # a component counts as at least this many pairs in its share
 
 
-def time_share(limit: float, start: float, sizes: list[int]) -> float:
+def time_share(limit: float, start: float, sizes: list[int], workers: int = 1) -> float:
     """The first of the components left its share of the time left, by their pairs (the
     model a solver works through; a small one counts as SHARE_FLOOR_PAIRS): a hard subject
-    cannot starve the ones after it, and the largest are not cut to an equal slice."""
+    cannot starve the ones after it, and the largest are not cut to an equal slice. With
+    `workers` solving side by side, the time left is theirs each: `workers` times the share,
+    never past the limit."""
     weights = [max(size, SHARE_FLOOR_PAIRS) for size in sizes]
     left = limit - (time.perf_counter() - start)
-    return max(left * weights[0] / sum(weights), 0.05)
+    return max(min(left, workers * left * weights[0] / sum(weights)), 0.05)
+
+
+def _side_by_side(
+    problem: AssignmentProblem,
+    start: float,
+    solve_one: Callable[[int, float], tuple[ComponentResult, _Plan | None]],
+    on_component: ComponentProgress | None,
+) -> Iterator[tuple[int, tuple[ComponentResult, _Plan | None]]]:
+    """The components solved on `settings.parallel` threads (HiGHS and GLOP work outside
+    Python's lock), the largest first so that the last to finish is a small one; each takes
+    its share of the time when it starts. Yields (component index, what `solve_one` gave) as
+    they finish. `on_component` is called here, in the caller's thread: when it raises (a job
+    cancelled), no further component starts and the exception goes on once those running end."""
+    settings, components = problem.settings, problem.components
+    total = len(components)
+    order = sorted(range(total), key=lambda i: -components[i].n_pairs)
+    workers = min(settings.parallel or min(2, os.cpu_count() or 1), max(total, 1))
+    waiting = list(order)  # not started yet, in the order they start
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def run(index: int) -> tuple[ComponentResult, _Plan | None] | None:
+        with lock:
+            if stop.is_set():
+                return None
+            sizes = [components[i].n_pairs for i in waiting]
+            waiting.remove(index)
+        return solve_one(index, time_share(settings.time_limit, start, sizes, workers))
+
+    if on_component:
+        on_component(0, total, component_name(components[order[0]]) if order else "")
+    with ThreadPoolExecutor(workers, thread_name_prefix="component") as pool:
+        running = {pool.submit(run, i): i for i in order}
+        reported: set[int] = set()
+        try:
+            for future in as_completed(running):
+                solved = future.result()
+                assert solved is not None  # only a stopped run gives none, and it raised
+                reported.add(running[future])
+                if on_component and len(reported) < total:
+                    left = next(i for i in order if i not in reported)
+                    on_component(len(reported), total, component_name(components[left]))
+                yield running[future], solved
+        except BaseException:
+            stop.set()
+            raise
+    if on_component:
+        on_component(total, total, "")
 
 
 def overall_status(statuses: set[Status]) -> Status:
