@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate_speed.py
 	$(BIN)/python bench/validate_messy.py
 	$(BIN)/python bench/assignment_bench.py
+	$(BIN)/python bench/weighted_bench.py
 	$(BIN)/python bench/schedule_bench.py
 	$(BIN)/python bench/replan_bench.py
 
