@@ -151,6 +151,13 @@ def test_ranked_terms_equal_one_model_over_every_pair(
         lps = {"GLOP": "solve_relaxation", "HiGHS": "solve_relaxation_highs"}
         for name in (lps[lp] for lp in held_lp_fails):
             monkeypatch.setattr(engine, name, failing_on_held(getattr(engine, name)))
+        highs_lp, priced_by_highs = engine.solve_relaxation_highs, []
+
+        def counted(f: Formulation, *args: Any) -> Relaxation:
+            priced_by_highs.append(id(f) in held_models)
+            return highs_lp(f, *args)
+
+        monkeypatch.setattr(engine, "solve_relaxation_highs", counted)
     region = _everyone_placed_somewhere(seed, teachers=36, methodists=4)
     settings = strict(min_load=7.0, max_load=16.0, load_unit="weighted")
     problem = build_problem(region, settings)
@@ -167,6 +174,8 @@ def test_ranked_terms_equal_one_model_over_every_pair(
     assert [round(got[t.value] * per_unit) for t in settings.effective_ranking] == [
         round(e) for e in expected
     ]
+    if held_lp_fails:  # GLOP failed on every held model: HiGHS's LP was asked for each
+        assert priced_by_highs and all(priced_by_highs)
 
 
 def test_change_cuts_lift_the_bound_to_the_moves_needed() -> None:
@@ -428,21 +437,20 @@ def test_a_cancelled_solve_starts_no_further_subject_group(
     problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), AssignmentSettings())
     with pytest.raises(Cancelled):
         solve(problem, on_component=on_component)
-    # the first two, and at most one more on each thread before the cancel is seen
-    assert 2 <= len(started) <= 4 < len(problem.components)
+    assert len(started) == 2 < len(problem.components)  # one on each thread, none after
 
 
-def test_time_share_side_by_side() -> None:
-    """Each of `workers` threads has the time left: a component's share is `workers` times
-    its part by pairs (small ones count as SHARE_FLOOR_PAIRS), never past the time left."""
+def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:
+    """Each thread's lane shares the whole limit among its own components; the lanes are
+    dealt so that no small one is left to start late with the time gone."""
     engine = importlib.import_module("assign.assignment.solve")
-    now = time.perf_counter()
-    share = engine.time_share(60, now, [30_000, 30_000, 29_500, 500], 2)
-    assert share == pytest.approx(2 * 60 * 30_000 / 90_500, rel=1e-3)
-    assert engine.time_share(60, now, [30_000, 10_000, 500], 2) == pytest.approx(60, rel=1e-3)
-    assert engine.time_share(60, now, [30_000, 10_000, 500]) == pytest.approx(
-        60 * 30_000 / 41_000, rel=1e-3
-    )
+    sizes = [10_000, 30_000, 500, 10_000, 500, 500]  # 500 counts as SHARE_FLOOR_PAIRS
+    assert engine.lanes(sizes, 2) == [[1], [0, 3, 2, 4, 5]]
+    assert engine.lanes(sizes, 1) == [[1, 0, 3, 2, 4, 5]]
+    assert engine.lanes([30_000, 10_000], 4) == [[0], [1]]
+    now = time.perf_counter()  # the lane of the three small ones: each a fair part of 60 s
+    shares = [engine.time_share(60, now, [500] * k) for k in (3, 2, 1)]
+    assert shares == pytest.approx([20, 30, 60], rel=1e-3)
 
 
 # --- infeasibility explained -----------------------------------------------------------------

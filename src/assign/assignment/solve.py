@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
@@ -143,7 +143,14 @@ def solve_component(
         # 30 s); GLOP stays for the assignment's own models. A fixed-size pool has a plan
         # without its LP (`_fixed_pool_without_lp`), so its LP may stop at a deadline.
         if pool is None:
-            return solve_relaxation(f, *stages_of(problem, f)[0])
+            stage = stages_of(problem, f)[0]
+            relaxation = solve_relaxation(f, *stage)
+            if relaxation.feasible:
+                return relaxation
+            # GLOP's «infeasible» is not taken on its word alone (numerics, as on held rows)
+            return solve_relaxation_highs(
+                f, *stage, max(start + budget - time.perf_counter(), 0.01)
+            )
         limit = lp_deadline - time.perf_counter() if fixed_size else None
         return solve_relaxation_highs(f, *stages_of(problem, f)[0], limit)
 
@@ -346,7 +353,8 @@ def _later_stages(
         coefs, constant = _stages(problem, wide)[k]
         relaxation = solve_relaxation(wide, coefs, constant)
         if not relaxation.feasible:  # GLOP's false «infeasible» on the held rows' numerics
-            relaxation = solve_relaxation_highs(wide, coefs, constant)
+            seconds = max(deadline - time.perf_counter(), 0.01)
+            relaxation = solve_relaxation_highs(wide, coefs, constant, seconds)
         # numerically infeasible to both: every candidate stays, nothing proven by the LP
         term_rc = relaxation.reduced_costs[wide.x] if relaxation.feasible else np.zeros(len(wide.x))
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
@@ -743,16 +751,19 @@ def solve(
     assignment: dict[str, str] = {}
     partial_out: dict[int, str] = {}
 
-    def solve_one(index: int, share: float) -> tuple[ComponentResult, _Plan | None]:
+    def solve_one(index: int, share: float) -> Solved:
         comp = problem.components[index]
         return _solve_or_reuse(problem, comp, progress, share, cache, keys[index], diagnoses[index])
 
-    solved_by_index: dict[int, tuple[ComponentResult, _Plan | None]] = {}
-    for index, solved in _side_by_side(problem, start, solve_one, on_component):
+    solved_by_index: dict[int, Solved] = {}
+
+    def on_solved(index: int, solved: Solved) -> None:
         solved_by_index[index] = solved
         if on_totals:
             found = [r for r, _ in solved_by_index.values() if r.status.has_plan]
             on_totals(sum(r.objective for r in found), sum(r.bound for r in found))
+
+    _side_by_side(problem, start, solve_one, on_component, on_solved)
     results: list[ComponentResult] = []
     for index, comp in enumerate(problem.components):  # in the components' order: repeatable
         result, plan = solved_by_index[index]
@@ -789,61 +800,97 @@ def solve(
 SHARE_FLOOR_PAIRS = 1_000  # a component counts as at least this many pairs in its share
 
 
-def time_share(limit: float, start: float, sizes: list[int], workers: int = 1) -> float:
+def time_share(limit: float, start: float, sizes: list[int]) -> float:
     """The first of the components left its share of the time left, by their pairs (the
     model a solver works through; a small one counts as SHARE_FLOOR_PAIRS): a hard subject
-    cannot starve the ones after it, and the largest are not cut to an equal slice. With
-    `workers` solving side by side, the time left is theirs each: `workers` times the share,
-    never past the limit."""
+    cannot starve the ones after it, and the largest are not cut to an equal slice."""
     weights = [max(size, SHARE_FLOOR_PAIRS) for size in sizes]
     left = limit - (time.perf_counter() - start)
-    return max(min(left, workers * left * weights[0] / sum(weights)), 0.05)
+    return max(left * weights[0] / sum(weights), 0.05)
+
+
+def lanes(sizes: list[int], workers: int) -> list[list[int]]:
+    """Indices of `sizes` dealt to `workers` lanes, the largest first, each to the lane with
+    the fewest pairs so far (counted as `time_share` counts them): each lane then shares the
+    whole limit among its own components, one after another."""
+    dealt: list[list[int]] = [[] for _ in range(max(min(workers, len(sizes)), 1))]
+    load = [0] * len(dealt)
+    for i in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        lane = load.index(min(load))
+        dealt[lane].append(i)
+        load[lane] += max(sizes[i], SHARE_FLOOR_PAIRS)
+    return dealt
+
+
+Solved = tuple[ComponentResult, "_Plan | None"]
 
 
 def _side_by_side(
     problem: AssignmentProblem,
     start: float,
-    solve_one: Callable[[int, float], tuple[ComponentResult, _Plan | None]],
+    solve_one: Callable[[int, float], Solved],
     on_component: ComponentProgress | None,
-) -> Iterator[tuple[int, tuple[ComponentResult, _Plan | None]]]:
+    on_solved: Callable[[int, Solved], None],
+) -> None:
     """The components solved on `settings.parallel` threads (HiGHS and GLOP work outside
-    Python's lock), the largest first so that the last to finish is a small one; each takes
-    its share of the time when it starts. Yields (component index, what `solve_one` gave) as
-    they finish. `on_component` is called here, in the caller's thread: when it raises (a job
-    cancelled), no further component starts and the exception goes on once those running end."""
+    Python's lock), in `lanes`; `on_solved(index, solved)` and `on_component` are called in
+    the caller's thread as they finish, and a lane starts its next component only once they
+    have returned: when one raises (a job cancelled), no further component starts, and the
+    exception goes on once those running end."""
     settings, components = problem.settings, problem.components
     total = len(components)
-    order = sorted(range(total), key=lambda i: -components[i].n_pairs)
-    workers = min(settings.parallel or min(2, os.cpu_count() or 1), max(total, 1))
-    waiting = list(order)  # not started yet, in the order they start
-    lock = threading.Lock()
+    workers = settings.parallel or min(2, os.cpu_count() or 1)
+    dealt = lanes([c.n_pairs for c in components], workers)
+    finished: queue.Queue[tuple[int, tuple[int, Solved] | BaseException]] = queue.Queue()
+    current = [own[0] for own in dealt if own]  # what each lane solves, to name on screen
+    go = [threading.Semaphore(0) for _ in dealt]
     stop = threading.Event()
 
-    def run(index: int) -> tuple[ComponentResult, _Plan | None] | None:
-        with lock:
+    def lane(number: int) -> None:
+        own = dealt[number]
+        for k, index in enumerate(own):
+            if k:
+                go[number].acquire()  # the caller has heard of the one before
             if stop.is_set():
-                return None
-            sizes = [components[i].n_pairs for i in waiting]
-            waiting.remove(index)
-        return solve_one(index, time_share(settings.time_limit, start, sizes, workers))
+                return
+            current[number] = index
+            sizes = [components[i].n_pairs for i in own[k:]]
+            try:
+                solved = solve_one(index, time_share(settings.time_limit, start, sizes))
+            except BaseException as exc:  # the caller raises it
+                finished.put((number, exc))
+                return
+            finished.put((number, (index, solved)))
 
     if on_component:
-        on_component(0, total, component_name(components[order[0]]) if order else "")
-    with ThreadPoolExecutor(workers, thread_name_prefix="component") as pool:
-        running = {pool.submit(run, i): i for i in order}
-        reported: set[int] = set()
-        try:
-            for future in as_completed(running):
-                solved = future.result()
-                assert solved is not None  # only a stopped run gives none, and it raised
-                reported.add(running[future])
-                if on_component and len(reported) < total:
-                    left = next(i for i in order if i not in reported)
-                    on_component(len(reported), total, component_name(components[left]))
-                yield running[future], solved
-        except BaseException:
-            stop.set()
-            raise
+        first = dealt[0][0] if total else 0
+        on_component(0, total, component_name(components[first]) if total else "")
+    threads = [
+        threading.Thread(target=lane, args=(n,), name=f"component-{n}", daemon=True)
+        for n in range(len(dealt) if total else 0)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for done in range(1, total + 1):
+            number, got = finished.get()
+            if isinstance(got, BaseException):
+                raise got
+            index, solved = got
+            on_solved(index, solved)
+            if on_component and done < total:
+                own = dealt[number]
+                after = own.index(index) + 1
+                shown = own[after] if after < len(own) else current[number - 1]
+                on_component(done, total, component_name(components[shown]))
+            go[number].release()
+    except BaseException:
+        stop.set()
+        for semaphore in go:
+            semaphore.release()
+        for thread in threads:
+            thread.join()
+        raise
     if on_component:
         on_component(total, total, "")
 
