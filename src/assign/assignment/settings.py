@@ -138,7 +138,7 @@ class AssignmentSettings(BaseModel):
     """CP-SAT's workers per model."""
     parallel: int | None = Field(None, ge=1, le=64)
     """Subject groups solved at the same time, on threads; None: two, or one on one core
-    (Yakutia's weighted loads: 99 s one after another, bench/assignment_bench.py)."""
+    (Yakutia's weighted loads proven in 65 s on two, 99 s one after another; bench/README)."""
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
     @field_validator("category_weights", mode="after")
