@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, first_appearance, pair_costs
 from assign.assignment.settings import DEFAULT_RANKING, Term
+from assign.assignment.stages import STOP
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -419,10 +421,12 @@ def test_a_cancelled_solve_starts_no_further_subject_group(
     end, no other starts, and the exception reaches the caller."""
     engine = importlib.import_module("assign.assignment.solve")
     started: list[tuple[str, ...]] = []
+    watched: list[threading.Event | None] = []
     solve_component = engine.solve_component
 
     def slow(problem: Any, comp: Any, *args: Any) -> Any:
         started.append(comp.subjects)
+        watched.append(STOP.get())  # what the thread's HiGHS runs watch
         time.sleep(0.2)
         return solve_component(problem, comp, *args)
 
@@ -438,6 +442,29 @@ def test_a_cancelled_solve_starts_no_further_subject_group(
     with pytest.raises(Cancelled):
         solve(problem, on_component=on_component)
     assert len(started) == 2 < len(problem.components)  # one on each thread, none after
+    # both threads watched one event, set by the cancel: a HiGHS run would have stopped
+    assert watched[0] is watched[1] and watched[0] is not None and watched[0].is_set()
+
+
+def test_a_cancel_interrupts_a_running_highs() -> None:
+    """Once the solve's stop event is set, HiGHS stops at its next check: no plan, no proof
+    (the same model is proven when nothing stops it)."""
+    settings = AssignmentSettings(load_unit="weighted")
+    problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), settings)
+    comp = max(problem.components, key=lambda c: c.n_pairs)
+    model = formulate(comp, np.arange(comp.n_pairs), False, settings.effective_ranking)
+    first = [model.objective({settings.effective_ranking[0].value: 1.0})]
+    statuses = []
+    for cancelled in (True, False):
+        stop = threading.Event()
+        if cancelled:
+            stop.set()
+        token = STOP.set(stop)
+        try:
+            statuses.append(solve_highs(model, first, settings).status)
+        finally:
+            STOP.reset(token)
+    assert statuses == [Status.UNKNOWN, Status.OPTIMAL]
 
 
 def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:

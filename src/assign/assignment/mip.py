@@ -23,7 +23,7 @@ import numpy as np
 from assign.assignment.formulation import UNBOUNDED, Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
-from assign.assignment.stages import Outcome, Progress, Stage, StageRun, lexicographic
+from assign.assignment.stages import STOP, Outcome, Progress, Stage, StageRun, lexicographic
 
 _HS = highspy.HighsModelStatus
 _NO_PLAN = {
@@ -178,6 +178,10 @@ def solve_highs(
         else None
     )
     starts = [start]  # the plan HiGHS starts each stage from
+
+    stop = STOP.get()
+    if stop is not None:  # a cancelled job's solve ends at HiGHS's next check, not its limit
+        h.cbMipInterrupt.subscribe(lambda event: event.interrupt() if stop.is_set() else None)
 
     def solve_stage(index: int, stage: Stage, time_left: float) -> StageRun:
         coefs, constant = stage

@@ -38,7 +38,7 @@ from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component, IntArray
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
-from assign.assignment.stages import ExactSolver, Outcome, Progress
+from assign.assignment.stages import STOP, ExactSolver, Outcome, Progress
 
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
@@ -835,8 +835,9 @@ def _side_by_side(
     """The components solved on `settings.parallel` threads (HiGHS and GLOP work outside
     Python's lock), in `lanes`; `on_solved(index, solved)` and `on_component` are called in
     the caller's thread as they finish, and a lane starts its next component only once they
-    have returned: when one raises (a job cancelled), no further component starts, and the
-    exception goes on once those running end."""
+    have returned: when one raises (a job cancelled), no further component starts, those
+    running stop at their HiGHS run's next check (`stages.STOP`), and the exception goes on
+    once they have."""
     settings, components = problem.settings, problem.components
     total = len(components)
     workers = settings.parallel or min(2, os.cpu_count() or 1)
@@ -847,6 +848,7 @@ def _side_by_side(
     stop = threading.Event()
 
     def lane(number: int) -> None:
+        STOP.set(stop)  # this thread's solvers watch it
         own = dealt[number]
         for k, index in enumerate(own):
             if k:

@@ -5,7 +5,9 @@ to solve one stage and how to hold it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +18,9 @@ from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
 
 Progress = Callable[[float, float], None]  # (objective, bound) in points
+STOP: ContextVar[threading.Event | None] = ContextVar("stop", default=None)
+"""Set by whoever runs the solve in this thread (`solve._side_by_side`): once the event is
+set (a job cancelled), a solver that can be interrupted stops with what it has."""
 Stage = tuple[dict[int, int], int]  # {variable: coefficient}, constant
 
 
