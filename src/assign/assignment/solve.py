@@ -143,14 +143,7 @@ def solve_component(
         # 30 s); GLOP stays for the assignment's own models. A fixed-size pool has a plan
         # without its LP (`_fixed_pool_without_lp`), so its LP may stop at a deadline.
         if pool is None:
-            stage = stages_of(problem, f)[0]
-            relaxation = solve_relaxation(f, *stage)
-            if relaxation.feasible:
-                return relaxation
-            # GLOP's «infeasible» is not taken on its word alone (numerics, as on held rows)
-            return solve_relaxation_highs(
-                f, *stage, max(start + budget - time.perf_counter(), 0.01)
-            )
+            return _relaxation(f, stages_of(problem, f)[0], start + budget)
         limit = lp_deadline - time.perf_counter() if fixed_size else None
         return solve_relaxation_highs(f, *stages_of(problem, f)[0], limit)
 
@@ -299,6 +292,16 @@ def solve_component(
         return result, _plan_of(comp, plan_model, outcome)
 
 
+def _relaxation(f: Formulation, stage: tuple[dict[int, int], int], deadline: float) -> Relaxation:
+    """GLOP's LP of an assignment model; where GLOP calls it infeasible, HiGHS's dual simplex
+    (by `deadline`): GLOP's «infeasible» is not taken on its word alone — on the rows that
+    hold earlier terms (Yakutia's math, primary school) it is numerics, not the model."""
+    relaxation = solve_relaxation(f, *stage)
+    if relaxation.feasible:
+        return relaxation
+    return solve_relaxation_highs(f, *stage, max(deadline - time.perf_counter(), 0.01))
+
+
 def _lp_floor_start(
     problem: AssignmentProblem,
     model: Formulation,
@@ -351,11 +354,8 @@ def _later_stages(
         hint = _hint_of(model, outcome)
         wide = _held_model(problem, comp, candidates, terms, held)
         coefs, constant = _stages(problem, wide)[k]
-        relaxation = solve_relaxation(wide, coefs, constant)
-        if not relaxation.feasible:  # GLOP's false «infeasible» on the held rows' numerics
-            seconds = max(deadline - time.perf_counter(), 0.01)
-            relaxation = solve_relaxation_highs(wide, coefs, constant, seconds)
-        # numerically infeasible to both: every candidate stays, nothing proven by the LP
+        relaxation = _relaxation(wide, (coefs, constant), deadline)
+        # numerically infeasible to both LPs: every candidate stays, nothing proven by the LP
         term_rc = relaxation.reduced_costs[wide.x] if relaxation.feasible else np.zeros(len(wide.x))
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
             seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
@@ -865,11 +865,12 @@ def _side_by_side(
             finished.put((number, (index, solved)))
 
     if on_component:
-        first = dealt[0][0] if total else 0
-        on_component(0, total, component_name(components[first]) if total else "")
+        on_component(0, total, component_name(components[dealt[0][0]]) if total else "")
+    if not total:
+        return
     threads = [
         threading.Thread(target=lane, args=(n,), name=f"component-{n}", daemon=True)
-        for n in range(len(dealt) if total else 0)
+        for n in range(len(dealt))
     ]
     for thread in threads:
         thread.start()
