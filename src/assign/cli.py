@@ -79,8 +79,7 @@ from assign.summary import (
     subject_capacity,
 )
 from assign.usage import (
-    RussianCommand,
-    RussianGroup,
+    RussianTyper,
     help_hint,
     russian_help_panels,
     usage_error_ru,
@@ -89,8 +88,7 @@ from assign.usage import (
 T = TypeVar("T")
 russian_help_panels()
 
-app = typer.Typer(
-    cls=RussianGroup,
+app = RussianTyper(
     help="Планирование регионального методического актива ЦНППМ.",
     no_args_is_help=True,
     add_completion=False,
@@ -464,7 +462,7 @@ def run_solve(region: Region, settings: AssignmentSettings) -> tuple[AssignmentP
         return problem, solve(problem, on_component=on_component)
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 def validate(
     path: PathArg,
     as_json: Annotated[bool, typer.Option("--json", help="Отчёт в формате JSON")] = False,
@@ -526,7 +524,7 @@ def _details_problem(path: Path) -> str | None:
     return None
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 def template(
     file: Annotated[
         Path | None,
@@ -544,7 +542,7 @@ def template(
     console.print(f"Шаблон записан: {out}. Заполните листы и проверьте: assign validate {out}")
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def info(
     path: PathArg,
@@ -752,7 +750,7 @@ OutOpt = Annotated[
 ]
 
 
-@app.command("solve", cls=RussianCommand)
+@app.command("solve")
 @plan_options
 def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     """Закрепить педагогов за методистами: assignments.csv, methodists.csv, changes.csv,
@@ -772,7 +770,7 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
 EXPLAIN_PLAN_SHARE = 0.6  # of `explain`'s time: the plan; the rest prices the next best choice
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def explain(
     path: PathArg,
@@ -798,7 +796,7 @@ def explain(
             console.print(line)
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def pool(
     path: PathArg,
@@ -900,7 +898,7 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
         console.print(f"[red]•[/red] {text}")
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def schedule(
     path: PathArg,
@@ -986,7 +984,7 @@ def _plan_file(
     return _solve_into(region, settings, out / ASSIGNMENT_DIR)
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def documents(
     path: PathArg,
@@ -1056,7 +1054,7 @@ def print_documents(written: WrittenDocuments, out: Path) -> None:
         )
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def plan(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags) -> None:
     """Весь план один раз: закрепление → пул и набор → план года → документы; каждый этап
@@ -1122,11 +1120,11 @@ def run_and_print_plan(
     return any(s in FAILED for s in statuses)
 
 
-scenario_app = typer.Typer(help="Сценарии «что если».", no_args_is_help=True, cls=RussianGroup)
+scenario_app = RussianTyper(help="Сценарии «что если».", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 
 
-@scenario_app.command("run", cls=RussianCommand)
+@scenario_app.command("run")
 def scenario_run(
     file: Annotated[Path, typer.Argument(metavar="ФАЙЛ", help="Файл сценария (YAML)")],
     out: OutOpt = Path("out"),
@@ -1175,7 +1173,7 @@ def scenario_run(
     raise typer.Exit(1 if outcome.status in FAILED else 0)
 
 
-token_app = typer.Typer(help="Токены доступа к API.", no_args_is_help=True, cls=RussianGroup)
+token_app = RussianTyper(help="Токены доступа к API.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
 
@@ -1195,7 +1193,7 @@ def _service() -> Any:
     return service_main, store
 
 
-@token_app.command("create", cls=RussianCommand)
+@token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option("--role", help="Роль: viewer, planner или admin")],
     org: Annotated[
@@ -1222,7 +1220,7 @@ def token_create(
     print(token)
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Адрес")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Порт")] = 8000,
@@ -1243,7 +1241,7 @@ def serve(
     uvicorn.run(service_main.create_app(settings), host=host, port=port)
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 def worker(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=64, help="Заданий одновременно")
@@ -1285,7 +1283,7 @@ BATCH_HEADER = [
 ]
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 def batch(
     regions: Annotated[Path, typer.Argument(metavar="ПАПКА", help="Папка с папками регионов")],
     out: OutOpt = Path("out"),
@@ -1352,11 +1350,11 @@ def batch(
     raise typer.Exit(1 if any(o.status in ("failed", "invalid") for o in outcomes) else 0)
 
 
-sample_app = typer.Typer(help="Данные-примеры.", no_args_is_help=True, cls=RussianGroup)
+sample_app = RussianTyper(help="Данные-примеры.", no_args_is_help=True)
 app.add_typer(sample_app, name="sample")
 
 
-@sample_app.command("national", cls=RussianCommand)
+@sample_app.command("national")
 def sample_national(
     out: OutOpt = Path("national"),
     regions: Annotated[int, typer.Option("--regions", min=1, max=200, help="Регионов")] = 85,
@@ -1380,7 +1378,7 @@ def default_data_dir() -> Path:
     return repo_data if repo_data.is_dir() else Path("data")
 
 
-@app.command(cls=RussianCommand)
+@app.command()
 @plan_options
 def demo(
     data: Annotated[Path | None, typer.Option(help="Папка с регионами-примерами")] = None,

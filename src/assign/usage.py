@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+import typer
 from pydantic import ValidationError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
@@ -197,3 +198,14 @@ class RussianGroup(TyperGroup):
 
     def get_help_option(self, ctx: Any) -> TyperOption | None:
         return _russian_help_option(super().get_help_option(ctx))
+
+
+class RussianTyper(typer.Typer):
+    """A Typer app whose group and every command are `RussianGroup` and `RussianCommand`, so
+    that a command added later cannot forget to be Russian."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cls=RussianGroup, **kwargs)
+
+    def command(self, name: str | None = None, **kwargs: Any) -> Any:
+        return super().command(name, **{"cls": RussianCommand, **kwargs})
