@@ -26,7 +26,7 @@ from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, first_appearance, pair_costs
 from assign.assignment.settings import DEFAULT_RANKING, Term
-from assign.assignment.stages import STOP
+from assign.assignment.stages import STOP, Stopped
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -465,6 +465,41 @@ def test_a_cancel_interrupts_a_running_highs() -> None:
         finally:
             STOP.reset(token)
     assert statuses == [Status.UNKNOWN, Status.OPTIMAL]
+
+
+def test_a_stop_from_the_caller_interrupts_the_groups_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A service job's cancel is its thread's `STOP` event: once set, the groups running are
+    interrupted at once — not when one of them ends and `on_component` is called — no other
+    starts, and the solve raises `Stopped`."""
+    engine = importlib.import_module("assign.assignment.solve")
+    cancel = threading.Event()
+    seen: list[bool] = []  # per group started: its thread's stop event was set by the cancel
+    statuses: list[Status] = []
+    solve_component = engine.solve_component
+
+    def cancelled_while_running(problem: Any, comp: Any, *args: Any) -> Any:
+        cancel.set()  # the cancel arrives while this group runs
+        own = STOP.get()
+        seen.append(own is not None and own.wait(5.0))
+        result, plan = solve_component(problem, comp, *args)
+        statuses.append(result.status)
+        return result, plan
+
+    monkeypatch.setattr(engine, "solve_component", cancelled_while_running)
+    settings = AssignmentSettings(load_unit="weighted")
+    problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), settings)
+    called: list[int] = []
+    token = STOP.set(cancel)
+    try:
+        with pytest.raises(Stopped):
+            solve(problem, on_component=lambda done, total, name: called.append(done))
+    finally:
+        STOP.reset(token)
+    assert seen == [True, True]  # one group on each thread, both stopped, none after
+    # the interrupted HiGHS runs gave no proven plan, and no group was reported done
+    assert Status.OPTIMAL not in statuses and called == [0]
 
 
 def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:

@@ -170,6 +170,43 @@ def test_cancel_at_every_stage(tmp_path: Path, tambov_zip: bytes, stage: str) ->
         server.stop()
 
 
+def test_a_cancel_mid_group_stops_the_solve_not_the_worker(tmp_path: Path) -> None:
+    """Yakutia's weighted loads: its primary-school group alone takes about a minute. A cancel
+    while it runs interrupts the solvers of the groups running (the job's cancel is their stop
+    event): the job ends cancelled well within the heartbeat's grace, and the worker that ran
+    it lives on — before, it waited for a group to end and the heartbeat killed the worker."""
+    url = f"sqlite:///{tmp_path / 'y.db'}"
+    made = tokens(url)
+    server = Server(url)
+    try:
+        with httpx.Client(base_url=server.base, timeout=60) as client:
+            region = upload(client, made["admin"], region_zip(SAMPLES / "yakutia")).json()
+            spec = {"assignment": {"load_unit": "weighted"}}
+            job = run_scenario(client, made["planner"], region["id"], spec)
+            deadline = time.time() + 90
+            while (
+                "total"
+                not in (row := client.get(f"/jobs/{job}", headers=auth(made["viewer"])).json())[
+                    "progress"
+                ]
+            ):
+                assert row["status"] in ("queued", "running"), row
+                assert time.time() < deadline, row
+                time.sleep(0.05)
+            time.sleep(1.0)  # the first two groups are running: primary school and math
+            answer = client.post(f"/jobs/{job}/cancel", headers=auth(made["planner"]))
+            assert answer.status_code == 202, answer.text
+            ended = wait_job(client, job, made["viewer"], seconds=15)
+            assert ended["status"] == "cancelled", ended
+            assert ended["progress"]["done"] < ended["progress"]["total"], ended
+            time.sleep(1.0)  # a heartbeat's kill would have come by now
+            os.kill(int(str(_job_row(url, job).worker).rsplit(":", 1)[1]), 0)  # still alive
+            health = client.get("/health").json()["workers"]
+            assert health["alive"] == 1 and health["restarts"] == 0, health
+    finally:
+        server.stop()
+
+
 def test_a_cancel_right_after_submit_is_never_overwritten(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
     made = tokens(url)

@@ -38,7 +38,7 @@ from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component, IntArray
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
 from assign.assignment.settings import Term
-from assign.assignment.stages import STOP, ExactSolver, Outcome, Progress
+from assign.assignment.stages import STOP, ExactSolver, Outcome, Progress, Stopped, stop_set
 
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
@@ -150,6 +150,16 @@ def solve_component(
     every = np.arange(comp.n_pairs)
     full = formulate(comp, every, lp_partial, terms, pool)
     relaxation = relax(full)
+    if stop_set():  # a cancelled job: no plan, and no search after the LP
+        return ComponentResult(
+            comp.subjects,
+            Status.UNKNOWN,
+            float("nan"),
+            float("nan"),
+            time.perf_counter() - start,
+            comp.n_pairs,
+            0,
+        ), None
     if relaxation.stopped and pool is not None:
         return _fixed_pool_without_lp(problem, comp, pool, growth, start, start + budget)
     lp_bound, converged = relaxation.objective, True
@@ -823,6 +833,7 @@ def lanes(sizes: list[int], workers: int) -> list[list[int]]:
 
 
 Solved = tuple[ComponentResult, "_Plan | None"]
+STOP_POLL_SECONDS = 0.2  # how often the caller's stop event is looked at while groups run
 
 
 def _side_by_side(
@@ -837,8 +848,11 @@ def _side_by_side(
     the caller's thread as they finish, and a lane starts its next component only once they
     have returned: when one raises (a job cancelled), no further component starts, those
     running stop at their HiGHS run's next check (`stages.STOP`), and the exception goes on
-    once they have."""
+    once they have. The caller's own `STOP` event, when it has one, is watched while it
+    waits: once set, the same happens and `Stopped` is raised — a cancel need not wait for
+    a long group to end."""
     settings, components = problem.settings, problem.components
+    outer = STOP.get()
     total = len(components)
     workers = settings.parallel or min(2, os.cpu_count() or 1)
     dealt = lanes([c.n_pairs for c in components], workers)
@@ -876,7 +890,13 @@ def _side_by_side(
         thread.start()
     try:
         for done in range(1, total + 1):
-            number, got = finished.get()
+            while True:
+                try:
+                    number, got = finished.get(timeout=STOP_POLL_SECONDS)
+                    break
+                except queue.Empty:
+                    if outer is not None and outer.is_set():
+                        raise Stopped from None
             if isinstance(got, BaseException):
                 raise got
             index, solved = got

@@ -6,7 +6,8 @@ to solve one stage and how to hold it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,8 +20,52 @@ from assign.assignment.settings import AssignmentSettings
 
 Progress = Callable[[float, float], None]  # (objective, bound) in points
 STOP: ContextVar[threading.Event | None] = ContextVar("stop", default=None)
-"""Set by whoever runs the solve in this thread (`solve._side_by_side`): once the event is
-set (a job cancelled), a solver that can be interrupted stops with what it has."""
+"""Set by whoever runs the solve in this thread: once the event is set (a job cancelled), a
+solver that can be interrupted stops with what it has. A service job sets its cancel event
+here; `solve._side_by_side` watches it while it waits and gives each thread it starts an
+event of its own."""
+
+
+class Stopped(Exception):
+    """The caller's `STOP` event was set while the subject groups were being solved: the
+    running ones were interrupted and no plan of the region is given."""
+
+
+STOP_WATCH_SECONDS = 0.1  # how often a watcher looks at the stop event
+
+
+def stop_set() -> bool:
+    """Whether this thread's `STOP` event is set: a solve asked to stop starts nothing new."""
+    stop = STOP.get()
+    return stop is not None and stop.is_set()
+
+
+@contextmanager
+def interrupted_on_stop(interrupt: Callable[[], object]) -> Iterator[None]:
+    """While the block runs, `interrupt()` is called from a watcher thread once this thread's
+    `STOP` event is set: for a solver stopped from another thread (GLOP's LP), not by a
+    callback of its own."""
+    stop = STOP.get()
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(STOP_WATCH_SECONDS):
+                interrupt()  # again until the block ends: a solver not yet started resets it
+                done.wait(STOP_WATCH_SECONDS)
+
+    watcher = threading.Thread(target=watch, name="stop-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
 Stage = tuple[dict[int, int], int]  # {variable: coefficient}, constant
 
 

@@ -3,9 +3,11 @@
 with the result, so its documents are made from what was run, whatever happens after.
 
 A heartbeat thread keeps the job's lease and watches for a cancel: the stages check it between
-steps, and a worker process that cannot stop in time (a long solve) is ended by the heartbeat
-itself — its server starts another. The database may be away for a while: progress is best
-effort, the final write is retried, and a job whose worker went silent is ended by the lease.
+steps, the solvers watch it as their stop event (`stages.STOP`: HiGHS and GLOP are interrupted,
+the subject groups running end), and a worker process that still cannot stop in time (a
+CP-SAT run, a local search) is ended by the heartbeat itself — its server starts another. The
+database may be away for a while: progress is best effort, the final write is retried, and a
+job whose worker went silent is ended by the lease.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from assign.assignment.output import clean_json
 from assign.assignment.problem import PinError
 from assign.assignment.result import Status
 from assign.assignment.solve import ComponentCache
+from assign.assignment.stages import STOP, Stopped
 from assign.pipeline import StageError
 from assign.pipeline.whatif import ScenarioRun, run_scenario_plan
 from assign.pool.memory import MemoryLimitError
@@ -140,25 +143,31 @@ def execute(
     with Heartbeat(engine, job_id, worker, heartbeat_seconds, hard_stop) as heart:
         try:
             result = _run(engine, job_id, heart)
-        except Cancelled:
+        except (Cancelled, Stopped):
             return finish(engine, job_id, worker, "cancelled")
-        except MemoryError:
-            _components.clear()
-            return _final(engine, job_id, worker, "failed", "не хватило памяти на этот сценарий")
-        except ApiError as exc:
-            return _final(engine, job_id, worker, "failed", exc.message)
-        except (ScenarioError, StageError, PinError, MemoryLimitError) as exc:
-            return _final(engine, job_id, worker, "failed", str(exc))
-        except ValidationError as exc:
-            reasons = "; ".join(
-                f"{e['field']}: {e['message']}" for e in translate_errors(list(exc.errors()))
-            )
-            return _final(engine, job_id, worker, "failed", f"сценарий неверен: {reasons}")
         except Exception as exc:  # a job must end with a status, whatever happened
-            log.exception("job %s failed", job_id)
-            reason = f"внутренняя ошибка: {type(exc).__name__}"
-            return _final(engine, job_id, worker, "failed", reason)
+            if heart.cancelled.is_set():  # a stage the cancel interrupted, ending in its error
+                return finish(engine, job_id, worker, "cancelled")
+            return _final(engine, job_id, worker, "failed", _failure(job_id, exc))
         return _final(engine, job_id, worker, "done", None, result, **heart.latest)
+
+
+def _failure(job_id: int, exc: Exception) -> str:
+    """Why a job failed, in Russian: the error's own message where it has one for people."""
+    if isinstance(exc, MemoryError):
+        _components.clear()
+        return "не хватило памяти на этот сценарий"
+    if isinstance(exc, ApiError):
+        return exc.message
+    if isinstance(exc, (ScenarioError, StageError, PinError, MemoryLimitError)):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        reasons = "; ".join(
+            f"{e['field']}: {e['message']}" for e in translate_errors(list(exc.errors()))
+        )
+        return f"сценарий неверен: {reasons}"
+    log.error("job %s failed", job_id, exc_info=exc)
+    return f"внутренняя ошибка: {type(exc).__name__}"
 
 
 def _final(
@@ -227,18 +236,22 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        run = run_scenario_plan(
-            base,
-            out,
-            scenario,
-            settings,
-            out,
-            documents=False,
-            on_stage=on_stage,
-            on_component=on_component,
-            cache=_components,
-            on_totals=on_totals,
-        )
+        watched = STOP.set(heart.cancelled)  # this thread's solvers stop once a cancel comes
+        try:
+            run = run_scenario_plan(
+                base,
+                out,
+                scenario,
+                settings,
+                out,
+                documents=False,
+                on_stage=on_stage,
+                on_component=on_component,
+                cache=_components,
+                on_totals=on_totals,
+            )
+        finally:
+            STOP.reset(watched)
         check()
         if len(_components) > CACHED_COMPONENTS:
             _components.clear()
