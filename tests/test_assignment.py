@@ -21,12 +21,12 @@ from assign.assignment.explain import explain_teacher
 from assign.assignment.formulation import WEIGHT_SCALE, Formulation, formulate
 from assign.assignment.greedy import solve_greedy
 from assign.assignment.kpi import objective_terms, raw_terms, teacher_load
-from assign.assignment.lp import Relaxation, solve_relaxation
+from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
 from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, first_appearance, pair_costs
 from assign.assignment.settings import DEFAULT_RANKING, Term
-from assign.assignment.stages import STOP, Stopped
+from assign.assignment.stages import STOP, Stopped, interrupted_on_stop
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -500,6 +500,43 @@ def test_a_stop_from_the_caller_interrupts_the_groups_running(
     assert seen == [True, True]  # one group on each thread, both stopped, none after
     # the interrupted HiGHS runs gave no proven plan, and no group was reported done
     assert Status.OPTIMAL not in statuses and called == [0]
+
+
+@pytest.mark.parametrize("lp", [solve_relaxation, solve_relaxation_highs])
+def test_an_lp_stops_on_the_stop_event(lp: Callable[..., Relaxation]) -> None:
+    """GLOP's and HiGHS's LPs watch the thread's stop event: set before, no LP is run and the
+    relaxation says it was stopped (not infeasible); unset, the same LP is solved."""
+    settings = AssignmentSettings(load_unit="weighted")
+    problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), settings)
+    comp = max(problem.components, key=lambda c: c.n_pairs)
+    model = formulate(comp, np.arange(comp.n_pairs), False, settings.effective_ranking)
+    coefs, constant = model.objective({Term.TRAVEL.value: 1.0})
+    found = []
+    for stopped in (True, False):
+        stop = threading.Event()
+        if stopped:
+            stop.set()
+        token = STOP.set(stop)
+        try:
+            relaxation = lp(model, coefs, constant)
+        finally:
+            STOP.reset(token)
+        found.append((relaxation.feasible, relaxation.stopped))
+    assert found == [(False, True), (True, False)]
+
+
+def test_a_solver_running_is_interrupted_once_the_stop_is_set() -> None:
+    """What GLOP's and HiGHS's LPs run in: while the block runs (a solve that has started),
+    the interrupt comes once the stop event is set from another thread, and not before."""
+    stop, interrupted = threading.Event(), threading.Event()
+    token = STOP.set(stop)
+    try:
+        with interrupted_on_stop(interrupted.set):
+            assert not interrupted.wait(0.3)  # no stop: the solver runs on
+            threading.Timer(0.1, stop.set).start()  # a cancel from the service's heartbeat
+            assert interrupted.wait(5.0)
+    finally:
+        STOP.reset(token)
 
 
 def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:
