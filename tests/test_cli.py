@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -96,3 +100,28 @@ def test_demo_on_the_sample_regions(tmp_path: Path) -> None:
         assert plan["stages"] == ["assignment", "pool", "schedule", "documents"]
         assert plan["teachers_changed"] == kpi["changes"]["teachers_changed"]
         assert plan["settings"]["year_plan"]["time_limit"] == 4  # the flag over region.yaml
+
+
+def test_ctrl_c_stops_a_long_solve_at_once_and_writes_nothing(tmp_path: Path) -> None:
+    """Ctrl-C during Yakutia's weighted loads (about a minute of solving): the subject groups
+    running are interrupted, the command ends within seconds with «Прервано.» and code 130,
+    and no half-made plan is written."""
+    out = tmp_path / "out"
+    command = [str(Path(sys.executable).with_name("assign")), "solve", str(SAMPLES / "yakutia")]
+    child = subprocess.Popen(
+        [*command, "--load-unit", "weighted", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell's background job ignores SIGINT, and Python would keep that: not a terminal
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert child.stdout is not None
+    assert "Предупреждений" in child.stdout.readline()  # the region is read: solving next
+    time.sleep(4.0)  # the problem built, the two largest groups on their threads
+    child.send_signal(signal.SIGINT)
+    asked = time.monotonic()
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130 and "Прервано." in err, err
+    assert time.monotonic() - asked < 10
+    assert not (out / "assignments.csv").exists()

@@ -1407,6 +1407,9 @@ def demo(
     raise typer.Exit(1 if failed else 0)
 
 
+INTERRUPTED = 130  # the code Typer ends a command with on Ctrl-C
+
+
 def main() -> None:
     """The `assign` command: the app, with its usage errors (an unknown option, a value that
     is not a number) told in Russian (`assign.usage`) instead of Typer's English."""
@@ -1421,6 +1424,8 @@ def main() -> None:
             if (hint := help_hint(exc)) is not None:
                 err_console.print(escape(hint))
         sys.exit(getattr(exc, "exit_code", 2))
+    if code == INTERRUPTED:  # Ctrl-C: the solvers running were stopped, nothing was written
+        err_console.print("[red]Прервано.[/red]")
     sys.exit(code if isinstance(code, int) else 0)
 
 
