@@ -88,32 +88,54 @@ class FixedPool:
         """Each methodist's best knapsack when a teacher of group g is worth `prices[g]`:
         the most it saves (its value, ≤ 0) over the groups cheaper to serve from it than their
         price, within its capacity, and the teachers it takes per pair."""
-        rc = (self.cost - prices[self.pair_group])[self.piece_pair] * self.piece_mult
+        value, taken, _ = self.knapsacks_with_forced(prices, False)
+        return value, taken
+
+    def knapsacks_with_forced(
+        self, prices: FloatArray, forced: bool = True
+    ) -> tuple[FloatArray, IntArray, FloatArray]:
+        """`knapsacks`, and with `forced` per pair a lower bound on its methodist's knapsack
+        when it must take at least one teacher of the pair: that teacher's reduced cost plus
+        the best knapsack in the capacity left (over every item, the pair's own included — a
+        relaxation, so the bound stays valid); +inf where one teacher does not fit."""
+        pair_rc = self.cost - prices[self.pair_group]
+        rc = pair_rc[self.piece_pair] * self.piece_mult
         fac = self.pair_fac[self.piece_pair]
         items = np.flatnonzero((rc < -EPS) & (self.piece_weight <= self.cap[fac]))
         value = np.zeros(self.n_fac)
         taken = np.zeros(len(self.cost), dtype=np.int64)
+        room = self.cap[self.pair_fac] - self.weight[self.pair_group]  # after one teacher
+        with_one = np.where(room >= 0, pair_rc, np.inf) if forced else np.zeros(0)
         if not len(items):
-            return value, taken
+            return value, taken, with_one
         items = items[np.argsort(fac[items], kind="stable")]
         owners, first, sizes = np.unique(fac[items], return_index=True, return_counts=True)
         width = int(self.cap[owners].max()) + 1
         chunk = max(1, CHOICE_CELLS // (int(sizes.max()) * width))
+        if forced:  # pairs by methodist, to read each one's table
+            by_fac = np.argsort(self.pair_fac, kind="stable")
+            fac_start = np.searchsorted(self.pair_fac[by_fac], np.arange(self.n_fac + 1))
         for at in range(0, len(owners), chunk):
             part = slice(at, at + chunk)
             lo, hi = int(first[part][0]), int(first[part][-1] + sizes[part][-1])
-            part_value, chosen = self._knapsack_rows(
+            part_value, chosen, best = self._knapsack_rows(
                 owners[part], items[lo:hi], sizes[part], rc, width
             )
             value[owners[part]] = part_value
             np.add.at(taken, self.piece_pair[chosen], self.piece_mult[chosen])
-        return value, taken
+            if forced:
+                for row, m in enumerate(owners[part]):
+                    own = by_fac[fac_start[m] : fac_start[m + 1]]
+                    fits = own[room[own] >= 0]
+                    with_one[fits] += best[row, room[fits]]
+        return value, taken, with_one
 
     def _knapsack_rows(
         self, owners: IntArray, items: IntArray, sizes: IntArray, rc: FloatArray, width: int
-    ) -> tuple[FloatArray, IntArray]:
+    ) -> tuple[FloatArray, IntArray, FloatArray]:
         """0/1 knapsacks of several methodists at once by dynamic programming over load, one
-        item of each per round; the chosen items are traced back from each capacity."""
+        item of each per round; the chosen items are traced back from each capacity. Also
+        the table: each one's best value within every load up to its capacity."""
         rows, rounds = len(owners), int(sizes.max())
         row = np.repeat(np.arange(rows), sizes)
         rank = np.arange(len(items)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
@@ -137,7 +159,7 @@ class FixedPool:
             took = choice[r, np.arange(rows), at] & (slot[r] >= 0)
             chosen.append(slot[r][took])
             at = at - np.where(took, weight[r], 0)
-        return value, np.concatenate(chosen)
+        return value, np.concatenate(chosen), best
 
     def allocate(self, opened: BoolArray) -> IntArray | None:
         """Teachers per pair for an open set: the transportation flow in load units (a teacher

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assign.assignment.fixed_pool import EPS, FixedPool, FloatArray
+from assign.assignment.fixed_pool import EPS, BoolArray, FixedPool, FloatArray
 
 STALL = 25  # steps without a better bound before the step length halves
 FIRST_STEP = 2.0
@@ -31,14 +31,20 @@ class LagrangeBound:
     prices: FloatArray  # those prices, to go on from
 
 
-def relaxed(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-    """The Lagrangian bound at prices `u`, its subgradient (teachers not served minus served
-    more than once, per group) and each methodist's knapsack value."""
-    value, taken = pool.knapsacks(u)
+def _opened(pool: FixedPool, value: FloatArray) -> BoolArray:
+    """The methodists of the relaxed plan: those always open, then the best knapsacks."""
     opened = pool.always.copy()
     others = np.flatnonzero(~pool.always)
     room = max(pool.count - int(pool.always.sum()), 0)
     opened[others[np.argsort(value[others], kind="stable")[:room]]] = True
+    return opened
+
+
+def relaxed(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+    """The Lagrangian bound at prices `u`, its subgradient (teachers not served minus served
+    more than once, per group) and each methodist's knapsack value."""
+    value, taken = pool.knapsacks(u)
+    opened = _opened(pool, value)
     bound = float((pool.n * u).sum() + value[opened].sum())
     served = np.bincount(
         pool.pair_group, weights=taken * opened[pool.pair_fac], minlength=pool.n_groups
@@ -73,3 +79,21 @@ def lagrangian_bound(
         target = upper if np.isfinite(upper) else abs(bound) * 1.05 + 1.0
         u = np.minimum(u + step * max(target - bound, EPS) / norm * gradient, cap)
     return LagrangeBound(best, steps, values, best_u)
+
+
+def pair_bounds(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray]:
+    """Lagrangian reduced-cost fixing: the bound at prices `u` and, per pair, a lower bound on
+    every plan that sends at least one teacher along it — the bound with that pair's
+    methodist's knapsack forced to take one (`knapsacks_with_forced`), its methodist opened
+    in place of the last one opened when it was not. A pair whose bound exceeds a known
+    plan's objective carries no teacher in any better plan."""
+    value, _, with_one = pool.knapsacks_with_forced(u)
+    opened = _opened(pool, value)
+    bound = float((pool.n * u).sum() + value[opened].sum())
+    chosen = opened & ~pool.always
+    fac = pool.pair_fac
+    if chosen.any():  # a methodist not opened takes the place of the last one opened
+        swapped = np.where(opened[fac], value[fac], float(value[chosen].max()))
+        return bound, bound - swapped + with_one
+    # every place is taken by those always open: no other methodist can serve
+    return bound, np.where(opened[fac], bound - value[fac] + with_one, np.inf)

@@ -31,7 +31,7 @@ from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import UNBOUNDED, WEIGHT_SCALE, Formulation, PoolSpec, formulate
 from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
-from assign.assignment.lagrange import lagrangian_bound
+from assign.assignment.lagrange import lagrangian_bound, pair_bounds
 from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
 from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
@@ -45,6 +45,13 @@ POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, 
 KEEP_CHEAPEST = 2  # per group, so a first window rarely starves a group
 SEARCH_SHARE = 0.7  # of a fixed-size pool's time left after its LP: the local search
 BOUND_SHARE = 0.1  # of that time: the Lagrangian bound
+# a pool this small (in groups, with every pair built) is within the integer solver's reach:
+# the Lagrangian bound also rules pairs out (`lagrange.pair_bounds`), so it gets more time
+# (it stops earlier once its steps are spent) — sjc3a proven, its LP's pruning alone kept
+# too many pairs
+PROOF_GROUPS = 500
+PROOF_SEARCH_SHARE = 0.55
+FIXING_SHARE = 0.2
 # past this many groups the branch-and-cut after the local search ends in its root LP: the
 # local search takes the time it would have had, the Lagrangian bound what is left (on
 # all3000 it levels off after some 15 s, 6 % of the time after the LP)
@@ -199,11 +206,13 @@ def solve_component(
     outside = float("inf")  # the least reduced cost among pairs not built
     known_bound = lp_bound  # valid for the whole problem
     started: _Started | None = None
+    lagrange_lb: np.ndarray | None = None  # per pair, from the Lagrangian (fixed-size pools)
     if pool is not None and pool.count is not None:
         # A plan from the local search is an upper bound: pruning at (upper − LP bound) is
         # exact at once, and the plan starts the solver, which tight capacities otherwise starve.
         started = _fixed_pool_start(problem, comp, full, relaxation, pool, growth, start + budget)
         known_bound = max(known_bound, started.bound)
+        lagrange_lb = started.with_pair
         if started.hint is not None:
             hint = started.hint
             window = started.upper - relaxation.objective
@@ -221,8 +230,10 @@ def solve_component(
             else:
                 outside = -float("inf")  # unknown: no proof from pruning
         keep = (rc <= window + EPS) | positive | cheapest
-        if pool is None and hint is not None:  # the start's pairs: it stays a plan of the model
-            keep[[p for p, n in hint.pairs.items() if n]] = True
+        if lagrange_lb is not None:  # what the Lagrangian rules out against the start
+            keep &= lagrange_lb <= relaxation.objective + window + EPS
+        if (pool is None or lagrange_lb is not None) and hint is not None:
+            keep[[p for p, n in hint.pairs.items() if n]] = True  # the start stays a plan
         if growth is not None:
             must = positive | cheapest
             if hint is not None:  # the start's pairs, so that it stays a plan of the model
@@ -265,7 +276,11 @@ def solve_component(
                 int(keep.sum()),
             ), None
         slack = outcome.objective - relaxation.objective
-        cheapest_pruned = float(rc[pruned].min()) if pruned.any() else float("inf")
+        # the least any plan through a pair left out can cost, above the LP bound
+        pair_rise = (
+            rc if lagrange_lb is None else np.maximum(rc, lagrange_lb - relaxation.objective)
+        )
+        cheapest_pruned = float(pair_rise[pruned].min()) if pruned.any() else float("inf")
         cheapest_pruned = min(cheapest_pruned, outside)
         exact = cheapest_pruned > slack + EPS
         if outcome.objective <= known_bound + EPS and (ranked or len(stages) == 1):
@@ -479,6 +494,9 @@ class _Started:
     hint: _Hint | None
     upper: float
     bound: float
+    with_pair: np.ndarray | None = None
+    """Per component pair, a lower bound on every plan that uses it (Lagrangian
+    reduced-cost fixing, `lagrange.pair_bounds`); None for a grown component."""
 
     def outcome(self, f: Formulation, solved: Outcome) -> Outcome:
         """The start as the solver's outcome on `f`, with the solver's bound."""
@@ -500,11 +518,14 @@ def _fixed_pool_start(
 ) -> _Started:
     """A good plan and a better bound, for a pool of fixed size: a local search from the
     LP's most open methodists (`neighbourhood`), then Lagrangian steps from the LP's duals
-    (`lagrange`), each in its share of the time left."""
+    (`lagrange`), each in its share of the time left; for a pool within the integer
+    solver's reach, also each pair's Lagrangian bound, which rules pairs out of its model."""
     fixed = _fixed_pool(comp, pool)
     score = np.array([relaxation.values[full.open[m]] for m in range(len(comp.methodists))])
     left = deadline - time.perf_counter()
+    fixing = growth is None and comp.n_groups <= PROOF_GROUPS
     share = LARGE_SEARCH_SHARE if comp.n_groups > LARGE_POOL_GROUPS else SEARCH_SHARE
+    share = PROOF_SEARCH_SHARE if fixing else share
     searched = local_search(
         comp, fixed, fixed.first_open(score), problem.settings, time.perf_counter() + left * share
     )
@@ -518,9 +539,13 @@ def _fixed_pool_start(
         upper = searched.objective
     duals = np.array([relaxation.duals[full.assign_row[g]] for g in range(comp.n_groups)])
     caps = _price_caps(comp, growth)
-    bound_deadline = min(time.perf_counter() + left * BOUND_SHARE, deadline)
+    bound_share = FIXING_SHARE if fixing else BOUND_SHARE
+    bound_deadline = min(time.perf_counter() + left * bound_share, deadline)
     lagrange = lagrangian_bound(fixed, duals, caps, upper, bound_deadline)
-    return _Started(hint, upper, lagrange.bound)
+    if not fixing:  # region scale, or pairs not built (priced only by caps)
+        return _Started(hint, upper, lagrange.bound)
+    bound, with_pair = pair_bounds(fixed, lagrange.prices)
+    return _Started(hint, upper, max(bound, lagrange.bound), with_pair)
 
 
 def _fixed_pool(comp: Component, pool: PoolSpec) -> FixedPool:
