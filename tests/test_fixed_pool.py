@@ -21,8 +21,9 @@ from assign.assignment.candidates import CandidateLimit
 from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import WEIGHT_SCALE, PoolSpec, formulate
 from assign.assignment.growth import Growth
-from assign.assignment.lagrange import lagrangian_bound
+from assign.assignment.lagrange import lagrangian_bound, pair_bounds
 from assign.assignment.lp import Relaxation, solve_relaxation
+from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import AssignmentProblem, Component
 from assign.assignment.settings import Term
@@ -468,3 +469,49 @@ def test_a_region_grows_breadth_first_through_uncovered_open_clusters() -> None:
     assert neighbourhood._region(0, neighbours, opened, set(), 4) == [0, 1, 2, 3]
     opened[2] = False
     assert neighbourhood._region(0, neighbours, opened, {3}, 10) == [0, 1]
+
+
+def test_pair_bounds_never_exceed_the_best_plan_through_the_pair() -> None:
+    """Lagrangian reduced-cost fixing is exact: for every pair, the best plan that sends at
+    least one teacher along it (HiGHS over every pair, that one held ≥ 1) costs at least the
+    pair's bound — and the bound rules some pairs out against the optimum, so it prunes."""
+    rng = np.random.default_rng(11)
+    schools = [(f"S{i}", float(rng.uniform(0, 90)), float(rng.uniform(0, 90))) for i in range(9)]
+    teachers = []
+    for s, _, _ in schools:
+        weight = float(rng.integers(2, 6))
+        teachers += [(f"T{s}{k}", s, "Математика", weight) for k in range(int(rng.integers(1, 4)))]
+    region = planar_region(schools, teachers, [("X", "Математика", 0.0, 0.0, None, None)])
+    region = _with_candidates(
+        region, [(f"C{i}", x + 3, y - 2) for i, (_, x, y) in enumerate(schools)], False
+    )
+    widened, _, _ = pool_region(region, False)
+    settings = AssignmentSettings(min_load=0, max_load=30, load_unit="weighted")
+    problem = build_problem(widened, settings)
+    comp, count = problem.components[0], 3
+    assert 0.75 < comp.group_weight @ comp.group_count / (count * comp.max_load[0]) < 1  # tight
+    pool = _fixed(comp, count)
+    cheapest = np.full(comp.n_groups, np.inf)
+    np.minimum.at(cheapest, pool.pair_group, pool.cost)
+    steps = lagrangian_bound(
+        pool, cheapest, np.full(comp.n_groups, np.inf), np.inf, time.perf_counter() + 10
+    )
+    bound, with_pair = pair_bounds(pool, steps.prices)
+    assert bound == pytest.approx(steps.bound)
+    spec = PoolSpec(frozenset(), count)
+
+    def best_through(pair: int | None) -> float:
+        f = formulate(comp, np.arange(comp.n_pairs), False, (Term.TRAVEL,), spec)
+        if pair is not None:
+            f.lb[f.x[pair]] = 1
+        outcome = solve_highs(f, _fixed_pool_stages(problem, f), settings)
+        if outcome.status is Status.INFEASIBLE:
+            return np.inf
+        assert outcome.status is Status.OPTIMAL
+        return outcome.objective
+
+    optimum = best_through(None)
+    assert bound <= optimum + 1e-6
+    for pair in range(comp.n_pairs):
+        assert with_pair[pair] <= best_through(pair) + 1e-6, pair
+    assert (with_pair > optimum + 1e-6).sum() >= comp.n_pairs // 4  # it prunes
