@@ -8,6 +8,7 @@ import csv
 import importlib
 import itertools
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,7 +29,7 @@ from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import AssignmentProblem, Component
 from assign.assignment.settings import Term
 from assign.assignment.solve import _fixed_pool_stages
-from assign.assignment.stages import Outcome
+from assign.assignment.stages import STOP, Outcome
 from assign.io import load_region
 from assign.pool import PoolSettings, size_pool
 from assign.pool.sizing import pool_region
@@ -515,3 +516,45 @@ def test_pair_bounds_never_exceed_the_best_plan_through_the_pair() -> None:
     for pair in range(comp.n_pairs):
         assert with_pair[pair] <= best_through(pair) + 1e-6, pair
     assert (with_pair > optimum + 1e-6).sum() >= comp.n_pairs // 4  # it prunes
+
+
+@pytest.mark.parametrize(
+    ("found", "outer_stop", "refixed"),
+    [(30.0, False, True), (80.0, False, False), (30.0, True, False)],
+)
+def test_a_much_better_plan_stops_the_solver_to_rule_out_pairs(
+    found: float, outer_stop: bool, refixed: bool
+) -> None:
+    """Ten pairs with bounds 0, 10, …, 90: a plan of 30 leaves 4 of them (≤ 60 %), so the
+    solver is stopped and the model is made again; a plan of 80 leaves 9, and it goes on.
+    A stop of the caller's still stops it, and is not taken for a refix."""
+    engine = importlib.import_module("assign.assignment.solve")
+    seen: list[bool] = []
+    heard: list[tuple[float, float]] = []
+
+    def solver(f, stages, settings, hint, progress, seconds):  # type: ignore[no-untyped-def]
+        progress(found, 0.0)  # the solver's improving-plan callback
+        own = STOP.get()
+        seen.append(own is not None and own.wait(2.0))  # what its interrupt check would see
+        return Outcome(Status.FEASIBLE, np.zeros(1, dtype=np.int64), found, 0.0, 0.1)
+
+    outer = threading.Event()
+    if outer_stop:
+        outer.set()
+    token = STOP.set(outer)
+    try:
+        outcome, again = engine._until_fewer_pairs(
+            solver,
+            None,
+            [],
+            AssignmentSettings(),
+            None,
+            1.0,
+            np.arange(10) * 10.0,
+            lambda objective, bound: heard.append((objective, bound)),
+        )
+    finally:
+        STOP.reset(token)
+    assert again is refixed and outcome.objective == found
+    assert seen == [refixed or outer_stop]
+    assert heard == [(found, 0.0)]  # the caller's progress still hears every plan

@@ -12,6 +12,7 @@ valid for the unpruned problem. Components (subject groups) are solved side by s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -37,8 +38,16 @@ from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import GONE, OBJECTIVE_SCALE, AssignmentProblem, Component, IntArray
 from assign.assignment.result import ComponentResult, Result, Status, Unplaced
-from assign.assignment.settings import Term
-from assign.assignment.stages import STOP, ExactSolver, Outcome, Progress, Stopped, stop_set
+from assign.assignment.settings import AssignmentSettings, Term
+from assign.assignment.stages import (
+    STOP,
+    ExactSolver,
+    Outcome,
+    Progress,
+    Stopped,
+    interrupted_on_stop,
+    stop_set,
+)
 
 EPS = 1e-6
 POINTS = OBJECTIVE_SCALE * WEIGHT_SCALE  # objective points per unit (hour, km, teacher)
@@ -243,14 +252,28 @@ def solve_component(
         elapsed = time.perf_counter() - start
         stages = stages_of(problem, f)
         ranked = pool is None and len(stages) > 1  # the later terms: `_later_stages`
-        outcome = integer_solver(
-            f,
-            stages[:1] if ranked else stages,
-            settings,
-            _map_hint(hint, f),
-            progress,
-            max(budget - elapsed, 0.01),
-        )
+        seconds = max(budget - elapsed, 0.01)
+        solve_stages = stages[:1] if ranked else stages
+        if lagrange_lb is None:
+            outcome = integer_solver(
+                f, solve_stages, settings, _map_hint(hint, f), progress, seconds
+            )
+            refixed = False
+        else:  # each kept pair's bound: a better plan rules out those above it
+            kept_bounds = np.maximum(rc + relaxation.objective, lagrange_lb)[keep]
+            outcome, refixed = _until_fewer_pairs(
+                integer_solver,
+                f,
+                solve_stages,
+                settings,
+                _map_hint(hint, f),
+                seconds,
+                kept_bounds,
+                progress,
+            )
+        if refixed and outcome.values is not None:  # a better plan rules out more pairs
+            window, hint = outcome.objective - relaxation.objective, _hint_of(f, outcome)
+            continue
         pruned = ~keep
         # pairs priced but not built can still join while the LP is the whole problem's
         can_grow = growth is not None and converged and outside < float("inf")
@@ -315,6 +338,43 @@ def solve_component(
             int(keep.sum()),
         )
         return result, _plan_of(comp, plan_model, outcome)
+
+
+REFIX_SHARE = 0.6  # a better plan that leaves at most this share of the pairs: start again
+
+
+def _until_fewer_pairs(
+    integer_solver: ExactSolver,
+    f: Formulation,
+    stages: list[tuple[dict[int, int], int]],
+    settings: AssignmentSettings,
+    hint: dict[int, int] | None,
+    seconds: float,
+    kept_bounds: np.ndarray,
+    progress: Progress | None,
+) -> tuple[Outcome, bool]:
+    """The integer solver on `f`, stopped as soon as it finds a plan so much better that
+    the pairs' bounds (`kept_bounds`, one per pair of `f`) would leave at most REFIX_SHARE
+    of them: a smaller model, solved again, proves sooner than this one. Returns its
+    outcome and whether it was stopped for that. A stop of the caller's (`stages.STOP`)
+    still stops it."""
+    refix, outer = threading.Event(), STOP.get()
+    most = REFIX_SHARE * len(kept_bounds)
+
+    def watch(objective: float, bound: float) -> None:
+        if progress is not None:
+            progress(objective, bound)
+        if np.count_nonzero(kept_bounds <= objective + EPS) <= most:
+            refix.set()
+
+    # the caller's stop sets this one (its watcher reads STOP before it is replaced) …
+    with interrupted_on_stop(refix.set) if outer is not None else contextlib.nullcontext():
+        token = STOP.set(refix)  # … which the solver watches
+        try:
+            outcome = integer_solver(f, stages, settings, hint, watch, seconds)
+        finally:
+            STOP.reset(token)
+    return outcome, refix.is_set() and not (outer is not None and outer.is_set())
 
 
 def _relaxation(f: Formulation, stage: tuple[dict[int, int], int], deadline: float) -> Relaxation:
