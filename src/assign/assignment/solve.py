@@ -221,10 +221,10 @@ def solve_component(
         # exact at once, and the plan starts the solver, which tight capacities otherwise starve.
         started = _fixed_pool_start(problem, comp, full, relaxation, pool, growth, start + budget)
         known_bound = max(known_bound, started.bound)
-        lagrange_lb = started.with_pair
         if started.hint is not None:
             hint = started.hint
             window = started.upper - relaxation.objective
+            lagrange_lb = started.with_pair  # it rules out against a plan: only with one
     if pool is None:
         start_plan = _lp_floor_start(problem, full, relaxation, integer_solver, budget * 0.1)
         hint = start_plan[0] if start_plan else None
