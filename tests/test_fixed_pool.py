@@ -30,6 +30,7 @@ from assign.assignment.problem import AssignmentProblem, Component
 from assign.assignment.settings import Term
 from assign.assignment.solve import _fixed_pool_stages
 from assign.assignment.stages import STOP, Outcome
+from assign.domain import Region
 from assign.io import load_region
 from assign.pool import PoolSettings, size_pool
 from assign.pool.sizing import pool_region
@@ -90,21 +91,31 @@ def _check_plan(pool: FixedPool, counts: np.ndarray, opened: np.ndarray, p: int)
     assert (loads[~opened] == 0).all() and opened.sum() == p
 
 
-def test_knapsacks_equal_enumeration() -> None:
-    """Schools with several teachers of one weight (a group of count > 1, split into 1, 2, 4…
-    copies), weights 2–5, a capacity of 9: each methodist's best knapsack at random prices
-    equals the best of every integer choice of teachers."""
-    rng = np.random.default_rng(7)
-    schools = [(f"S{i}", float(rng.uniform(0, 80)), float(rng.uniform(0, 80))) for i in range(5)]
+def _weighted_schools(
+    rng: np.random.Generator, count: int, side: float, shift: tuple[float, float]
+) -> Region:
+    """`count` schools on a square of `side` km, each with 1–3 math teachers of one weight
+    2–5, a candidate `shift` km from each, one methodist at the corner: widened for sizing."""
+    schools = [
+        (f"S{i}", float(rng.uniform(0, side)), float(rng.uniform(0, side))) for i in range(count)
+    ]
     teachers = []
     for s, _, _ in schools:
         weight = float(rng.integers(2, 6))
         teachers += [(f"T{s}{k}", s, "Математика", weight) for k in range(int(rng.integers(1, 4)))]
     region = planar_region(schools, teachers, [("X", "Математика", 0.0, 0.0, None, None)])
-    region = _with_candidates(
-        region, [(f"C{i}", x + 5, y) for i, (_, x, y) in enumerate(schools)], False
-    )
-    widened, _, _ = pool_region(region, False)
+    dx, dy = shift
+    candidates = [(f"C{i}", x + dx, y + dy) for i, (_, x, y) in enumerate(schools)]
+    widened, _, _ = pool_region(_with_candidates(region, candidates, False), False)
+    return widened
+
+
+def test_knapsacks_equal_enumeration() -> None:
+    """Schools with several teachers of one weight (a group of count > 1, split into 1, 2, 4…
+    copies), weights 2–5, a capacity of 9: each methodist's best knapsack at random prices
+    equals the best of every integer choice of teachers."""
+    rng = np.random.default_rng(7)
+    widened = _weighted_schools(rng, 5, 80.0, (5.0, 0.0))
     settings = AssignmentSettings(min_load=0, max_load=9, load_unit="weighted")
     comp = build_problem(widened, settings).components[0]
     assert comp.group_count.max() > 1
@@ -476,17 +487,7 @@ def test_pair_bounds_never_exceed_the_best_plan_through_the_pair() -> None:
     """Lagrangian reduced-cost fixing is exact: for every pair, the best plan that sends at
     least one teacher along it (HiGHS over every pair, that one held ≥ 1) costs at least the
     pair's bound — and the bound rules some pairs out against the optimum, so it prunes."""
-    rng = np.random.default_rng(11)
-    schools = [(f"S{i}", float(rng.uniform(0, 90)), float(rng.uniform(0, 90))) for i in range(9)]
-    teachers = []
-    for s, _, _ in schools:
-        weight = float(rng.integers(2, 6))
-        teachers += [(f"T{s}{k}", s, "Математика", weight) for k in range(int(rng.integers(1, 4)))]
-    region = planar_region(schools, teachers, [("X", "Математика", 0.0, 0.0, None, None)])
-    region = _with_candidates(
-        region, [(f"C{i}", x + 3, y - 2) for i, (_, x, y) in enumerate(schools)], False
-    )
-    widened, _, _ = pool_region(region, False)
+    widened = _weighted_schools(np.random.default_rng(11), 9, 90.0, (3.0, -2.0))
     settings = AssignmentSettings(min_load=0, max_load=30, load_unit="weighted")
     problem = build_problem(widened, settings)
     comp, count = problem.components[0], 3

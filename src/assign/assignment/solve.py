@@ -167,15 +167,7 @@ def solve_component(
     full = formulate(comp, every, lp_partial, terms, pool)
     relaxation = relax(full)
     if stop_set():  # a cancelled job: no plan, and no search after the LP
-        return ComponentResult(
-            comp.subjects,
-            Status.UNKNOWN,
-            float("nan"),
-            float("nan"),
-            time.perf_counter() - start,
-            comp.n_pairs,
-            0,
-        ), None
+        return _no_plan(comp, Status.UNKNOWN, start), None
     if relaxation.stopped and pool is not None:
         return _fixed_pool_without_lp(problem, comp, pool, growth, start, start + budget)
     lp_bound, converged = relaxation.objective, True
@@ -195,17 +187,7 @@ def solve_component(
         if converged and left_out > EPS and not settings.allow_partial:
             relaxation.feasible = False  # the whole problem's LP cannot place everyone
     if not relaxation.feasible:
-        problems = _infeasible_reasons(problem, comp)
-        return ComponentResult(
-            comp.subjects,
-            Status.INFEASIBLE,
-            float("nan"),
-            float("nan"),
-            time.perf_counter() - start,
-            comp.n_pairs,
-            0,
-            problems=problems,
-        ), None
+        return _no_plan(comp, Status.INFEASIBLE, start, _infeasible_reasons(problem, comp)), None
     rc = relaxation.reduced_costs[full.x]
     positive = relaxation.values[full.x] > EPS
     cheapest = _cheapest_per_group(comp, rc)
@@ -375,6 +357,22 @@ def _until_fewer_pairs(
         finally:
             STOP.reset(token)
     return outcome, refix.is_set() and not (outer is not None and outer.is_set())
+
+
+def _no_plan(
+    comp: Component, status: Status, start: float, problems: list[str] | None = None
+) -> ComponentResult:
+    """A component's result without a plan or a bound (cancelled, infeasible)."""
+    return ComponentResult(
+        comp.subjects,
+        status,
+        float("nan"),
+        float("nan"),
+        time.perf_counter() - start,
+        comp.n_pairs,
+        0,
+        problems=problems or [],
+    )
 
 
 def _relaxation(f: Formulation, stage: tuple[dict[int, int], int], deadline: float) -> Relaxation:
