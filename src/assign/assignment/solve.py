@@ -338,8 +338,8 @@ def _until_fewer_pairs(
     """The integer solver on `f`, stopped as soon as it finds a plan so much better that
     the pairs' bounds (`kept_bounds`, one per pair of `f`) would leave at most REFIX_SHARE
     of them: a smaller model, solved again, proves sooner than this one. Returns its
-    outcome and whether it was stopped for that. A stop of the caller's (`stages.STOP`)
-    still stops it."""
+    outcome and whether it was stopped for that (not when it ended proven). A stop of the
+    caller's (`stages.STOP`) still stops it."""
     refix, outer = threading.Event(), STOP.get()
     most = REFIX_SHARE * len(kept_bounds)
 
@@ -356,7 +356,9 @@ def _until_fewer_pairs(
             outcome = integer_solver(f, stages, settings, hint, watch, seconds)
         finally:
             STOP.reset(token)
-    return outcome, refix.is_set() and not (outer is not None and outer.is_set())
+    # a solver that cannot be interrupted (CP-SAT) may have ended proven all the same
+    stopped = refix.is_set() and outcome.status is not Status.OPTIMAL
+    return outcome, stopped and not (outer is not None and outer.is_set())
 
 
 def _no_plan(
