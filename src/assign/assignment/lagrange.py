@@ -31,21 +31,21 @@ class LagrangeBound:
     prices: FloatArray  # those prices, to go on from
 
 
-def _opened(pool: FixedPool, value: FloatArray) -> BoolArray:
-    """The methodists of the relaxed plan: those always open, then the best knapsacks."""
+def _relaxed_plan(pool: FixedPool, u: FloatArray, value: FloatArray) -> tuple[BoolArray, float]:
+    """The methodists of the relaxed plan at prices `u` (those always open, then the best
+    knapsacks `value`) and its bound."""
     opened = pool.always.copy()
     others = np.flatnonzero(~pool.always)
     room = max(pool.count - int(pool.always.sum()), 0)
     opened[others[np.argsort(value[others], kind="stable")[:room]]] = True
-    return opened
+    return opened, float((pool.n * u).sum() + value[opened].sum())
 
 
 def relaxed(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray, FloatArray]:
     """The Lagrangian bound at prices `u`, its subgradient (teachers not served minus served
     more than once, per group) and each methodist's knapsack value."""
     value, taken = pool.knapsacks(u)
-    opened = _opened(pool, value)
-    bound = float((pool.n * u).sum() + value[opened].sum())
+    opened, bound = _relaxed_plan(pool, u, value)
     served = np.bincount(
         pool.pair_group, weights=taken * opened[pool.pair_fac], minlength=pool.n_groups
     )
@@ -88,8 +88,7 @@ def pair_bounds(pool: FixedPool, u: FloatArray) -> tuple[float, FloatArray]:
     in place of the last one opened when it was not. A pair whose bound exceeds a known
     plan's objective carries no teacher in any better plan."""
     value, _, with_one = pool.knapsacks_with_forced(u)
-    opened = _opened(pool, value)
-    bound = float((pool.n * u).sum() + value[opened].sum())
+    opened, bound = _relaxed_plan(pool, u, value)
     chosen = opened & ~pool.always
     fac = pool.pair_fac
     if chosen.any():  # a methodist not opened takes the place of the last one opened
