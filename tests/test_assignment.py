@@ -26,7 +26,7 @@ from assign.assignment.mip import solve_highs
 from assign.assignment.output import write_solution
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, first_appearance, pair_costs
 from assign.assignment.settings import DEFAULT_RANKING, Term
-from assign.assignment.stages import STOP, Stopped, interrupted_on_stop
+from assign.assignment.stages import STOP, Stopped, interrupted_on_stop, stopping_on
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
@@ -459,11 +459,8 @@ def test_a_cancel_interrupts_a_running_highs() -> None:
         stop = threading.Event()
         if cancelled:
             stop.set()
-        token = STOP.set(stop)
-        try:
+        with stopping_on(stop):
             statuses.append(solve_highs(model, first, settings).status)
-        finally:
-            STOP.reset(token)
     assert statuses == [Status.UNKNOWN, Status.OPTIMAL]
 
 
@@ -491,12 +488,8 @@ def test_a_stop_from_the_caller_interrupts_the_groups_running(
     settings = AssignmentSettings(load_unit="weighted")
     problem = build_problem(load_region_or_raise(SAMPLES / "tambov"), settings)
     called: list[int] = []
-    token = STOP.set(cancel)
-    try:
-        with pytest.raises(Stopped):
-            solve(problem, on_component=lambda done, total, name: called.append(done))
-    finally:
-        STOP.reset(token)
+    with stopping_on(cancel), pytest.raises(Stopped):
+        solve(problem, on_component=lambda done, total, name: called.append(done))
     assert seen == [True, True]  # one group on each thread, both stopped, none after
     # the interrupted HiGHS runs gave no proven plan, and no group was reported done
     assert Status.OPTIMAL not in statuses and called == [0]
@@ -516,11 +509,8 @@ def test_an_lp_stops_on_the_stop_event(lp: Callable[..., Relaxation]) -> None:
         stop = threading.Event()
         if stopped:
             stop.set()
-        token = STOP.set(stop)
-        try:
+        with stopping_on(stop):
             relaxation = lp(model, coefs, constant)
-        finally:
-            STOP.reset(token)
         found.append((relaxation.feasible, relaxation.stopped))
     assert found == [(False, True), (True, False)]
 
@@ -529,14 +519,10 @@ def test_a_solver_running_is_interrupted_once_the_stop_is_set() -> None:
     """What GLOP's and HiGHS's LPs run in: while the block runs (a solve that has started),
     the interrupt comes once the stop event is set from another thread, and not before."""
     stop, interrupted = threading.Event(), threading.Event()
-    token = STOP.set(stop)
-    try:
-        with interrupted_on_stop(interrupted.set):
-            assert not interrupted.wait(0.3)  # no stop: the solver runs on
-            threading.Timer(0.1, stop.set).start()  # a cancel from the service's heartbeat
-            assert interrupted.wait(5.0)
-    finally:
-        STOP.reset(token)
+    with stopping_on(stop), interrupted_on_stop(interrupted.set):
+        assert not interrupted.wait(0.3)  # no stop: the solver runs on
+        threading.Timer(0.1, stop.set).start()  # a cancel from the service's heartbeat
+        assert interrupted.wait(5.0)
 
 
 def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:

@@ -29,7 +29,7 @@ from assign.assignment.neighbourhood import local_search
 from assign.assignment.problem import AssignmentProblem, Component
 from assign.assignment.settings import Term
 from assign.assignment.solve import _fixed_pool_stages
-from assign.assignment.stages import STOP, Outcome
+from assign.assignment.stages import STOP, Outcome, stopping_on
 from assign.domain import Region
 from assign.io import load_region
 from assign.pool import PoolSettings, size_pool
@@ -548,8 +548,7 @@ def test_a_much_better_plan_stops_the_solver_to_rule_out_pairs(
     outer = threading.Event()
     if outer_stop:
         outer.set()
-    token = STOP.set(outer)
-    try:
+    with stopping_on(outer):
         outcome, again = engine._until_fewer_pairs(
             solver,
             None,
@@ -560,8 +559,6 @@ def test_a_much_better_plan_stops_the_solver_to_rule_out_pairs(
             np.arange(10) * 10.0,
             lambda objective, bound: heard.append((objective, bound)),
         )
-    finally:
-        STOP.reset(token)
     assert again is refixed and outcome.objective == found
     assert seen == [found < 50]  # the event the solver watched was set
     assert heard == [(found, 0.0)]  # the caller's progress still hears every plan

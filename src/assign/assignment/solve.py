@@ -12,7 +12,6 @@ valid for the unpruned problem. Components (subject groups) are solved side by s
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
@@ -47,6 +46,7 @@ from assign.assignment.stages import (
     Stopped,
     interrupted_on_stop,
     stop_set,
+    stopping_on,
 )
 
 EPS = 1e-6
@@ -349,13 +349,9 @@ def _until_fewer_pairs(
         if np.count_nonzero(kept_bounds <= objective + EPS) <= most:
             refix.set()
 
-    # the caller's stop sets this one (its watcher reads STOP before it is replaced) …
-    with interrupted_on_stop(refix.set) if outer is not None else contextlib.nullcontext():
-        token = STOP.set(refix)  # … which the solver watches
-        try:
-            outcome = integer_solver(f, stages, settings, hint, watch, seconds)
-        finally:
-            STOP.reset(token)
+    # the caller's stop (read before it is replaced) sets `refix`, which the solver watches
+    with interrupted_on_stop(refix.set), stopping_on(refix):
+        outcome = integer_solver(f, stages, settings, hint, watch, seconds)
     # a solver that cannot be interrupted (CP-SAT) may have ended proven all the same
     stopped = refix.is_set() and outcome.status is not Status.OPTIMAL
     return outcome, stopped and not (outer is not None and outer.is_set())

@@ -34,6 +34,17 @@ class Stopped(Exception):
 STOP_WATCH_SECONDS = 0.1  # how often a watcher looks at the stop event
 
 
+@contextmanager
+def stopping_on(event: threading.Event) -> Iterator[None]:
+    """`event` is this thread's `STOP` while the block runs (a job's cancel), the one before
+    it again after."""
+    token = STOP.set(event)
+    try:
+        yield
+    finally:
+        STOP.reset(token)
+
+
 def stop_set() -> bool:
     """Whether this thread's `STOP` event is set: a solve asked to stop starts nothing new."""
     stop = STOP.get()

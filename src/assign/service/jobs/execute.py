@@ -32,7 +32,7 @@ from assign.assignment.output import clean_json
 from assign.assignment.problem import PinError
 from assign.assignment.result import Status
 from assign.assignment.solve import ComponentCache
-from assign.assignment.stages import STOP, Stopped
+from assign.assignment.stages import Stopped, stopping_on
 from assign.pipeline import StageError
 from assign.pipeline.whatif import ScenarioRun, run_scenario_plan
 from assign.pool.memory import MemoryLimitError
@@ -236,8 +236,7 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        watched = STOP.set(heart.cancelled)  # this thread's solvers stop once a cancel comes
-        try:
+        with stopping_on(heart.cancelled):  # this thread's solvers stop once a cancel comes
             run = run_scenario_plan(
                 base,
                 out,
@@ -250,8 +249,6 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
                 cache=_components,
                 on_totals=on_totals,
             )
-        finally:
-            STOP.reset(watched)
         check()
         if len(_components) > CACHED_COMPONENTS:
             _components.clear()
