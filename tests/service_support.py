@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,22 @@ def wait_job(
         assert time.time() < deadline, job
         if not long_poll:
             time.sleep(0.1)
+
+
+def wait_row(
+    client: httpx.Client,
+    job_id: int,
+    token: str,
+    ready: Callable[[dict[str, Any]], bool],
+    seconds: float = 90,
+) -> dict[str, Any]:
+    """The job's row once `ready(row)`, polled while the job is queued or running."""
+    deadline = time.time() + seconds
+    while not ready(row := client.get(f"/jobs/{job_id}", headers=auth(token)).json()):
+        assert row["status"] in ("queued", "running"), row
+        assert time.time() < deadline, row
+        time.sleep(0.05)
+    return row
 
 
 def run_scenario(
