@@ -211,6 +211,8 @@ def solve_component(
         start_plan = _lp_floor_start(problem, full, relaxation, integer_solver, budget * 0.1)
         hint = start_plan[0] if start_plan else None
     while True:
+        if stop_set():  # a cancelled job: no further model is built
+            return _no_plan(comp, Status.UNKNOWN, start), None
         if growth is not None:
             if converged:
                 comp, extra, outside = growth.widen(comp, full, relaxation, window)
@@ -432,6 +434,8 @@ def _later_stages(
     candidates = np.union1d(np.flatnonzero(rc <= slack + EPS), _used_pairs(model, outcome))
     proven = True
     for k in range(1, len(_stages(problem, model))):
+        if stop_set():  # a cancelled job: no further term is begun
+            return (model, outcome), False
         hint = _hint_of(model, outcome)
         wide = _held_model(problem, comp, candidates, terms, held)
         coefs, constant = _stages(problem, wide)[k]
