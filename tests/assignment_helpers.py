@@ -125,3 +125,16 @@ def weighted_brute_force(region: Region, settings: AssignmentSettings) -> float 
         for problem, plan in feasible_plans(region, settings)
     ]
     return min(totals, default=None)
+
+
+def everyone_placed_somewhere(seed: int, teachers: int = 7, methodists: int = 3) -> Region:
+    """Weighted teachers who all have a current methodist (one of the first two), so that
+    loads start over the maximum and under the minimum: what the change cuts work on."""
+    base = random_region(seed, teachers, methodists, weights=(1.0, 1.5, 2.0), limits=(None, None))
+    rng = np.random.default_rng(100 + seed)
+    methodists = [m.methodist_id for m in base.methodists]
+    current = tuple(
+        AssignmentPair(teacher_id=t.teacher_id, methodist_id=methodists[int(rng.integers(2))])
+        for t in base.teachers
+    )
+    return base.changed(current_assignment=current)

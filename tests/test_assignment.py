@@ -30,7 +30,13 @@ from assign.assignment.stages import STOP, Stopped, interrupted_on_stop, stoppin
 from assign.cli import app
 from assign.domain import AssignmentPair, Region
 from assign.io import load_region_or_raise
-from assignment_helpers import brute_force, planar_region, random_region, weighted_brute_force
+from assignment_helpers import (
+    brute_force,
+    everyone_placed_somewhere,
+    planar_region,
+    random_region,
+    weighted_brute_force,
+)
 from conftest import DATA, SAMPLES
 
 
@@ -84,25 +90,12 @@ def test_weighted_load_with_split_equals_brute_force(seed: int, solver: str) -> 
     )
 
 
-def _everyone_placed_somewhere(seed: int, teachers: int = 7, methodists: int = 3) -> Region:
-    """Weighted teachers who all have a current methodist (one of the first two), so that
-    loads start over the maximum and under the minimum: what the change cuts work on."""
-    base = random_region(seed, teachers, methodists, weights=(1.0, 1.5, 2.0), limits=(None, None))
-    rng = np.random.default_rng(100 + seed)
-    methodists = [m.methodist_id for m in base.methodists]
-    current = tuple(
-        AssignmentPair(teacher_id=t.teacher_id, methodist_id=methodists[int(rng.integers(2))])
-        for t in base.teachers
-    )
-    return base.changed(current_assignment=current)
-
-
 @pytest.mark.parametrize("solver", ["highs", "cpsat"])
 @pytest.mark.parametrize("seed", range(6))
 def test_changes_first_with_weights_equals_brute_force(seed: int, solver: str) -> None:
     """The fewest moves under category weights, then travel: the cuts on the number who must
     leave an overloaded methodist and come to an underloaded one keep the optimum."""
-    region = _everyone_placed_somewhere(seed)
+    region = everyone_placed_somewhere(seed)
     settings = strict(
         min_load=3.0,
         max_load=4.5,
@@ -160,7 +153,7 @@ def test_ranked_terms_equal_one_model_over_every_pair(
             return highs_lp(f, *args)
 
         monkeypatch.setattr(engine, "solve_relaxation_highs", counted)
-    region = _everyone_placed_somewhere(seed, teachers=36, methodists=4)
+    region = everyone_placed_somewhere(seed, teachers=36, methodists=4)
     settings = strict(min_load=7.0, max_load=16.0, load_unit="weighted")
     problem = build_problem(region, settings)
     result = solve(problem)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assign.assignment.leavers import HeldMoves, Leaving, current_local
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, Component, IntArray
 from assign.assignment.settings import Term
 
@@ -185,7 +186,7 @@ def add_change_cuts(f: Formulation, comp: Component) -> None:
     exact; on Yakutia's weighted loads they lift the LP's bound on the changes to the
     integer optimum."""
     local = _local_methodist(comp)
-    current = np.array([local.get(int(c), -1) for c in comp.group_current], dtype=np.int64)
+    current = current_local(comp)
     staying: dict[int, list[int]] = defaultdict(list)
     coming: dict[int, list[int]] = defaultdict(list)
     heaviest: dict[int, int] = defaultdict(int)
@@ -196,22 +197,35 @@ def add_change_cuts(f: Formulation, comp: Component) -> None:
         else:
             coming[m].append(var)
             heaviest[m] = max(heaviest[m], int(comp.group_weight[g]))
+    leaving = Leaving.of(comp)
     for m in range(len(comp.methodists)):
-        mine = np.flatnonzero(current == m)
-        load = int((comp.group_count[mine] * comp.group_weight[mine]).sum())
-        excess = load - int(comp.max_load[m])
-        if excess > 0:
-            weights = np.sort(np.repeat(comp.group_weight[mine], comp.group_count[mine]))[::-1]
-            leaving = int(np.searchsorted(np.cumsum(weights), excess)) + 1
+        if leaving.least[m] > 0:
             kept = staying[m]
-            f.add_row(kept, [1] * len(kept), -UNBOUNDED, len(weights) - leaving)
-        deficit = int(comp.min_load[m]) - load
+            f.add_row(
+                kept, [1] * len(kept), -UNBOUNDED, len(leaving.weights[m]) - int(leaving.least[m])
+            )
+        deficit = int(comp.min_load[m]) - int(leaving.weights[m].sum())
         if deficit > 0 and heaviest[m] > 0:
             newcomers = -(-deficit // heaviest[m])
             vars_, coefs = coming[m], [1] * len(coming[m])
             if m in f.short:
                 vars_, coefs = [*vars_, f.short[m]], [*coefs, newcomers]
             f.add_row(vars_, coefs, newcomers, UNBOUNDED)
+
+
+def add_stay_rows(f: Formulation, comp: Component, moves: HeldMoves) -> None:
+    """Hard, once the moves are held (`leavers.HeldMoves`): each methodist keeps at least
+    all but their least leavers and the spare moves of their current teachers."""
+    local = _local_methodist(comp)
+    current = current_local(comp)
+    stays: dict[int, list[int]] = defaultdict(list)
+    for var, p in zip(f.x, f.pairs, strict=True):
+        m = local[int(comp.pair_methodist[p])]
+        if current[comp.pair_group[p]] == m:
+            stays[m].append(var)
+    for m, keep in enumerate(moves.least_kept()):
+        if keep > 0:
+            f.add_row(stays[m], [1] * len(stays[m]), int(keep), UNBOUNDED)
 
 
 def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:

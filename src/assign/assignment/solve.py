@@ -28,10 +28,18 @@ from assign.assignment import network
 from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.fixed_pool import FixedPool
-from assign.assignment.formulation import UNBOUNDED, WEIGHT_SCALE, Formulation, PoolSpec, formulate
+from assign.assignment.formulation import (
+    UNBOUNDED,
+    WEIGHT_SCALE,
+    Formulation,
+    PoolSpec,
+    add_stay_rows,
+    formulate,
+)
 from assign.assignment.growth import TRACTABLE_PAIRS, Growth
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lagrange import lagrangian_bound, pair_bounds
+from assign.assignment.leavers import HeldMoves
 from assign.assignment.lp import Relaxation, solve_relaxation, solve_relaxation_highs
 from assign.assignment.mip import solve_highs
 from assign.assignment.neighbourhood import local_search
@@ -436,8 +444,11 @@ def _later_stages(
     for k in range(1, len(_stages(problem, model))):
         if stop_set():  # a cancelled job: no further term is begun
             return (model, outcome), False
+        moves = _held_moves(problem, comp, terms, held)
+        if moves is not None:  # who may leave their methodist, with the moves held
+            candidates = candidates[moves.movable(comp, candidates)]
         hint = _hint_of(model, outcome)
-        wide = _held_model(problem, comp, candidates, terms, held)
+        wide = _held_model(problem, comp, candidates, terms, held, moves)
         coefs, constant = _stages(problem, wide)[k]
         relaxation = _relaxation(wide, (coefs, constant), deadline)
         # numerically infeasible to both LPs: every candidate stays, nothing proven by the LP
@@ -454,7 +465,7 @@ def _later_stages(
         window, rounds = 0.0, 0
         while True:
             keep = (term_rc <= window + EPS) | used
-            narrow = _held_model(problem, comp, candidates[keep], terms, held)
+            narrow = _held_model(problem, comp, candidates[keep], terms, held, moves)
             solved = integer_solver(
                 narrow,
                 [_stages(problem, narrow)[k]],
@@ -507,12 +518,33 @@ def _held_model(
     pairs: np.ndarray,
     terms: tuple[Term, ...],
     held: list[float],
+    moves: HeldMoves | None = None,
 ) -> Formulation:
-    """The model over `pairs`, the first len(held) ranked terms held at those values."""
+    """The model over `pairs`, the first len(held) ranked terms held at those values (and,
+    with the moves among them, the stays that implies: `_held_moves`)."""
     f = formulate(comp, pairs, problem.settings.allow_partial, terms)
     for (coefs, constant), total in zip(_stages(problem, f), held, strict=False):
         f.add_row(list(coefs), list(coefs.values()), -UNBOUNDED, math.floor(total - constant + EPS))
+    if moves is not None:
+        add_stay_rows(f, comp, moves)
     return f
+
+
+def _held_moves(
+    problem: AssignmentProblem, comp: Component, terms: tuple[Term, ...], held: list[float]
+) -> HeldMoves | None:
+    """What holding the moves at most their optimum implies (`leavers`), when they are one
+    of the terms held. With a partial plan a teacher who leaves may be left out instead of
+    moved: only the first stage, where leaving out costs more than a move, bounds both."""
+    if Term.CHANGES not in terms[: len(held)]:
+        return None
+    stage = terms.index(Term.CHANGES)
+    if problem.settings.allow_partial and stage > 0:
+        return None
+    # every teacher who leaves costs at least a move's POINTS in the stage; the penalties
+    # in it are never negative
+    most = math.floor(held[stage] / POINTS + EPS)
+    return HeldMoves.of(comp, most)
 
 
 def _growth(problem: AssignmentProblem, pool: PoolSpec | None) -> Growth | None:
