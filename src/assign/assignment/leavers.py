@@ -73,7 +73,7 @@ class HeldMoves:
         can_leave = np.ones(comp.n_groups, dtype=bool)
         for g in np.flatnonzero(current >= 0):
             can_leave[g] = self._can_leave(int(current[g]), int(comp.group_weight[g]))
-        local = _local(comp)[comp.pair_methodist[pairs]]
+        local = local_index(comp)[comp.pair_methodist[pairs]]
         groups = comp.pair_group[pairs]
         return (local == current[groups]) | can_leave[groups]
 
@@ -97,7 +97,7 @@ class HeldMoves:
         return np.maximum(sizes - self.leaving.least - self.spare, 0)
 
 
-def _local(comp: Component) -> IntArray:
+def local_index(comp: Component) -> IntArray:
     """Global methodist index → component-local (NONE outside the component)."""
     size = int(max(comp.methodists.max(initial=0), comp.pair_methodist.max(initial=0))) + 1
     local = np.full(size, NONE, dtype=np.int64)
@@ -107,7 +107,7 @@ def _local(comp: Component) -> IntArray:
 
 def current_local(comp: Component) -> IntArray:
     """Each group's current methodist, component-local; NONE for none, gone or elsewhere."""
-    local = _local(comp)
+    local = local_index(comp)
     current = comp.group_current
     inside = (current >= 0) & (current < len(local))
     out = np.full(comp.n_groups, NONE, dtype=np.int64)

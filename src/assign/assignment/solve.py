@@ -37,6 +37,7 @@ from assign.assignment.formulation import (
     formulate,
 )
 from assign.assignment.growth import TRACTABLE_PAIRS, Growth
+from assign.assignment.knapsack_bound import pair_rises
 from assign.assignment.kpi import objective_terms
 from assign.assignment.lagrange import lagrangian_bound, pair_bounds
 from assign.assignment.leavers import HeldMoves
@@ -435,7 +436,10 @@ def _later_stages(
     term 1, term 1's leave those of term 2. Each term's integer model starts from the plan
     of the term before and widens its window of reduced cost until the pairs left out cannot
     improve it, as the first term's loop does; so the later terms are solved on a fraction of
-    the pairs (the first term's reduced costs are mostly zero) and proven as exactly."""
+    the pairs (the first term's reduced costs are mostly zero) and proven as exactly.
+    Under category weights the reduced costs are strengthened by each methodist's integer
+    knapsack (`knapsack_bound`), and with the moves held only the pairs that some plan within
+    them may use are candidates (`leavers`)."""
     settings = problem.settings
     model, outcome = first
     held = [_stage_total(problem, model, outcome, 0)]
@@ -453,6 +457,10 @@ def _later_stages(
         relaxation = _relaxation(wide, (coefs, constant), deadline)
         # numerically infeasible to both LPs: every candidate stays, nothing proven by the LP
         term_rc = relaxation.reduced_costs[wide.x] if relaxation.feasible else np.zeros(len(wide.x))
+        term_bound = relaxation.objective
+        knapsacks = pair_rises(wide, comp, relaxation) if relaxation.feasible else None
+        if knapsacks is not None:  # the load rows kept whole: a bound above the LP's
+            term_bound, term_rc = relaxation.objective + knapsacks[0], knapsacks[1]
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
             seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
             near = _lp_floor_start(problem, wide, relaxation, integer_solver, seconds, k)
@@ -477,7 +485,7 @@ def _later_stages(
             )
             if solved.values is None:  # no time left for this term: the plan before stands
                 return (model, outcome), False
-            gap = solved.objective - relaxation.objective
+            gap = solved.objective - term_bound
             outside = float(term_rc[~keep].min()) if (~keep).any() else float("inf")
             # without the LP (numerically infeasible) every candidate is in the model
             exact = outside > gap + EPS if relaxation.feasible else not (~keep).any()
