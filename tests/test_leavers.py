@@ -5,13 +5,18 @@ deduction rules out a large share of the pairs."""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import numpy as np
 import pytest
 
 from assign.assignment import AssignmentSettings, Status, build_problem, solve
+from assign.assignment.formulation import Formulation
 from assign.assignment.kpi import raw_terms
 from assign.assignment.leavers import HeldMoves, Leaving
 from assign.assignment.problem import Component
+from assign.assignment.stages import Outcome, Stage
 from assign.io import load_region_or_raise
 from assign.sample.profiles import PROFILES
 from assignment_helpers import brute_force, everyone_placed_somewhere, feasible_plans
@@ -109,3 +114,35 @@ def test_yakutia_primary_school_held_at_the_fewest_moves_loses_a_quarter_of_its_
     assert floor == 169
     allowed = HeldMoves.of(comp, floor).movable(comp, np.arange(comp.n_pairs))
     assert allowed.sum() <= 0.75 * comp.n_pairs
+
+
+def test_a_start_that_meets_the_lp_bound_is_not_solved_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Loads within the limits: no one needs to move, the LP's bound on the moves is 0 and
+    its rounded-down plan meets it. That plan is the first term's optimum over every pair;
+    the integer solver is asked for the first term only to complete the rounded plan."""
+    engine = importlib.import_module("assign.assignment.solve")
+    region = everyone_placed_somewhere(3, teachers=8)
+    settings = AssignmentSettings(
+        min_load=0, max_load=40.0, load_unit="weighted", ranking=RANKED, allow_partial=False
+    )
+    first_term_models: list[bool] = []  # per solve of the first term: from a rounded plan?
+    highs = engine.INTEGER_SOLVERS["highs"]
+
+    def recording(f: Formulation, stages: list[Stage], *args: Any) -> Outcome:
+        if stages[0] == f.objective({"changes": 1.0, "unplaced": 1.0, "short": 1.0}):
+            first_term_models.append(any(f.lb[v] > 0 for v in f.x))
+        return highs(f, stages, *args)
+
+    monkeypatch.setitem(engine.INTEGER_SOLVERS, "highs", recording)
+    problem = build_problem(region, settings)
+    result = solve(problem)
+    assert result.status is Status.OPTIMAL and result.objective == 0
+    (component,) = result.components
+    assert component.pairs_kept == component.pairs_total  # the plan is over every pair
+    assert first_term_models == [True]
+    got = raw_terms(problem, result.assignment)
+    assert tuple(round(got[t], 6) for t in RANKED) == pytest.approx(
+        brute_force(region, settings, RANKED)
+    )

@@ -216,9 +216,12 @@ def solve_component(
             hint = started.hint
             window = started.upper - relaxation.objective
             lagrange_lb = started.with_pair  # it rules out against a plan: only with one
+    proven_start: Outcome | None = None  # a start that meets the LP's bound: optimal
     if pool is None:
         start_plan = _lp_floor_start(problem, full, relaxation, integer_solver, budget * 0.1)
         hint = start_plan[0] if start_plan else None
+        if start_plan is not None and start_plan[1].objective <= known_bound + EPS:
+            proven_start = start_plan[1]  # a plan of `full`: its variables are the same
     while True:
         if stop_set():  # a cancelled job: no further model is built
             return _no_plan(comp, Status.UNKNOWN, start), None
@@ -241,13 +244,20 @@ def solve_component(
             if hint is not None:  # the start's pairs, so that it stays a plan of the model
                 must[[p for p, n in hint.pairs.items() if n]] = True
             keep = _within_budget(comp, keep | must, rc, must, growth.max_model_pairs)
-        f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
+        if proven_start is not None:  # no solver needed: the start, over every pair
+            keep[:] = True
+            f = full
+        else:
+            f = formulate(comp, every[keep], settings.allow_partial, terms, pool)
         elapsed = time.perf_counter() - start
         stages = stages_of(problem, f)
         ranked = pool is None and len(stages) > 1  # the later terms: `_later_stages`
         seconds = max(budget - elapsed, 0.01)
         solve_stages = stages[:1] if ranked else stages
-        if lagrange_lb is None:
+        if proven_start is not None:
+            outcome, refixed = replace(proven_start, status=Status.OPTIMAL), False
+            proven_start = None
+        elif lagrange_lb is None:
             outcome = integer_solver(
                 f, solve_stages, settings, _map_hint(hint, f), progress, seconds
             )
@@ -401,8 +411,9 @@ def _lp_floor_start(
     integer_solver: ExactSolver,
     seconds: float,
     stage: int = 0,
-) -> tuple[_Hint, float] | None:
-    """A start for ranked term `stage` and its value: the LP's teachers rounded down stay
+) -> tuple[_Hint, Outcome] | None:
+    """A start for ranked term `stage` and its solve (a plan of `model`, the same variables):
+    the LP's teachers rounded down stay
     where the LP sends them and the integer solver places only the rest (a small model; with
     category weights the solver's own heuristics take many seconds to find a plan that keeps
     every minimum load). None when that leaves no plan in `seconds`."""
@@ -414,7 +425,7 @@ def _lp_floor_start(
     outcome = integer_solver(fixed, [term], problem.settings, None, None, seconds)
     if outcome.values is None:
         return None
-    return _hint_of(fixed, outcome), outcome.objective
+    return _hint_of(fixed, outcome), outcome
 
 
 def _later_stages(
@@ -464,7 +475,10 @@ def _later_stages(
         if relaxation.feasible:  # a plan near the LP's: a smaller gap, a narrower window
             seconds = 0.1 * max(deadline - time.perf_counter(), 0.0)
             near = _lp_floor_start(problem, wide, relaxation, integer_solver, seconds, k)
-            if near is not None and near[1] < _stage_total(problem, model, outcome, k) - EPS:
+            if (
+                near is not None
+                and near[1].objective < _stage_total(problem, model, outcome, k) - EPS
+            ):
                 hint = near[0]
         used = np.isin(candidates, [p for p, n in hint.pairs.items() if n])
         # measured: the balance term's proof goes 2–4× faster without the primal heuristics
