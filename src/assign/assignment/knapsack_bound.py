@@ -59,6 +59,8 @@ def pair_rises(
         if short is not None:
             share += short * float(relaxation.values[f.short[m]])
         best = float((table + below).min())
+        if not np.isfinite(best):  # no load within the limits from these pairs: no bound
+            return None
         gain += best - share
         for step in np.unique(steps[mine]):
             shifted = np.full(len(table), np.inf)

@@ -10,8 +10,9 @@ methodist loses at most their own least plus the spare, and a teacher can leave 
 leaving set of that size with them in it covers the excess. Every plan with at most `most`
 moves meets both, so the optimum and its proof stay exact. On Yakutia's weighted loads the
 fewest moves are the floor (spare 0): methodists within their limits keep every teacher,
-and the overloaded ones shed exactly their least, mostly the heaviest teachers; the travel
-model of primary school keeps 30 746 of its 43 586 pairs and HiGHS proves it 6× sooner.
+and the overloaded ones shed exactly their least, mostly the heaviest teachers. The travel
+model of primary school keeps 30 746 of its 43 586 pairs, and HiGHS proves it in 13 s where
+it took 57 s.
 """
 
 from __future__ import annotations
