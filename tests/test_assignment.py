@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import highspy
@@ -529,6 +530,33 @@ def test_lanes_deal_the_largest_first_to_the_lightest_lane() -> None:
     now = time.perf_counter()  # the lane of the three small ones: each a fair part of 60 s
     shares = [engine.time_share(60, now, [500] * k) for k in (3, 2, 1)]
     assert shares == pytest.approx([20, 30, 60], rel=1e-3)
+
+
+def test_a_lane_done_with_its_own_takes_the_next_waiting_in_another() -> None:
+    """Lanes [[0, 3], [1, 2]]: the first lane's large group runs long; the second lane,
+    done with its own, takes group 3 and solves it with all the time left, instead of
+    group 3 waiting for group 0 to end. Every group is solved once, and heard of in turn."""
+    engine = importlib.import_module("assign.assignment.solve")
+    sizes = [30_000, 20_000, 10_000, 500]
+    assert engine.lanes(sizes, 2) == [[0, 3], [1, 2]]
+    problem = SimpleNamespace(
+        settings=SimpleNamespace(time_limit=60.0, parallel=2),
+        components=[SimpleNamespace(n_pairs=n, subjects=("math",)) for n in sizes],
+    )
+    solved_by: dict[int, tuple[str, float, float]] = {}  # index → thread, share, end
+    start = time.perf_counter()
+
+    def solve_one(index: int, share: float) -> Any:
+        time.sleep(1.0 if index == 0 else 0.05)
+        solved_by[index] = (threading.current_thread().name, share, time.perf_counter())
+        return index
+
+    heard: list[int] = []
+    engine._side_by_side(problem, start, solve_one, None, lambda i, _: heard.append(i))
+    assert sorted(heard) == [0, 1, 2, 3] and heard[-1] == 0
+    thread, share, end = solved_by[3]
+    assert thread == "component-1" and end < solved_by[0][2]
+    assert share > 59.0  # the whole time left: it is the taking lane's last
 
 
 # --- infeasibility explained -----------------------------------------------------------------

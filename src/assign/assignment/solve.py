@@ -12,6 +12,7 @@ valid for the unpruned problem. Components (subject groups) are solved side by s
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import math
 import os
@@ -983,9 +984,10 @@ def _side_by_side(
     on_solved: Callable[[int, Solved], None],
 ) -> None:
     """The components solved on `settings.parallel` threads (HiGHS and GLOP work outside
-    Python's lock), in `lanes`; `on_solved(index, solved)` and `on_component` are called in
-    the caller's thread as they finish, and a lane starts its next component only once they
-    have returned: when one raises (a job cancelled), no further component starts, those
+    Python's lock), in `lanes`; a lane done with its own takes the next one waiting in
+    another. `on_solved(index, solved)` and `on_component` are called in the caller's thread
+    as they finish, and a lane starts its next component only once they have returned: when
+    one raises (a job cancelled), no further component starts, those
     running stop at their HiGHS run's next check (`stages.STOP`), and the exception goes on
     once they have. The caller's own `STOP` event, when it has one, is watched while it
     waits: once set, the same happens and `Stopped` is raised — a cancel need not wait for
@@ -995,21 +997,54 @@ def _side_by_side(
     total = len(components)
     workers = settings.parallel or min(2, os.cpu_count() or 1)
     dealt = lanes([c.n_pairs for c in components], workers)
+    waiting = [collections.deque(own) for own in dealt]  # each lane's, not yet begun
+    lock = threading.Lock()
     finished: queue.Queue[tuple[int, tuple[int, Solved] | BaseException]] = queue.Queue()
     current = [own[0] for own in dealt if own]  # what each lane solves, to name on screen
     go = [threading.Semaphore(0) for _ in dealt]
     stop = threading.Event()
 
+    def take(number: int) -> tuple[int, list[int]] | None:
+        """The lane's next component and the lane's others after it. A lane with none
+        left takes the next one waiting in the lane with most pairs waiting (its own
+        limit then is the whole time left): the other lane's small ones need not wait for
+        its large one to end."""
+        with lock:
+            own = waiting[number]
+            if not own:
+                others = [lane for lane in waiting if lane]
+                if not others:
+                    return None
+                busiest = max(others, key=lambda lane: sum(components[i].n_pairs for i in lane))
+                own.append(busiest.popleft())
+            index = own.popleft()
+            return index, list(own)
+
+    def next_shown(number: int) -> int | None:
+        """What to name on screen once lane `number` has finished a component."""
+        with lock:
+            if waiting[number]:
+                return waiting[number][0]
+            later = [lane[0] for lane in waiting if lane]
+        others = [current[n] for n in range(len(current)) if n != number]
+        named = later or others
+        return named[0] if named else None
+
     def lane(number: int) -> None:
         STOP.set(stop)  # this thread's solvers watch it
-        own = dealt[number]
-        for k, index in enumerate(own):
-            if k:
+        first = True
+        while True:
+            if not first:
                 go[number].acquire()  # the caller has heard of the one before
+            first = False
             if stop.is_set():
                 return
+            taken = take(number)
+            if taken is None:
+                return
+            index, after = taken
             current[number] = index
-            sizes = [components[i].n_pairs for i in own[k:]]
+            sizes = [components[i].n_pairs for i in (index, *after)]
             try:
                 solved = solve_one(index, time_share(settings.time_limit, start, sizes))
             except BaseException as exc:  # the caller raises it
@@ -1041,10 +1076,9 @@ def _side_by_side(
             index, solved = got
             on_solved(index, solved)
             if on_component and done < total:
-                own = dealt[number]
-                after = own.index(index) + 1
-                shown = own[after] if after < len(own) else current[number - 1]
-                on_component(done, total, component_name(components[shown]))
+                shown = next_shown(number)
+                name = component_name(components[shown]) if shown is not None else ""
+                on_component(done, total, name)
             go[number].release()
     except BaseException:
         stop.set()
