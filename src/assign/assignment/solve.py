@@ -413,11 +413,11 @@ def _lp_floor_start(
     seconds: float,
     stage: int = 0,
 ) -> tuple[_Hint, Outcome] | None:
-    """A start for ranked term `stage` and its solve (a plan of `model`, the same variables):
-    the LP's teachers rounded down stay
-    where the LP sends them and the integer solver places only the rest (a small model; with
-    category weights the solver's own heuristics take many seconds to find a plan that keeps
-    every minimum load). None when that leaves no plan in `seconds`."""
+    """A start for ranked term `stage` and its solve (a plan of `model`: the same variables):
+    the LP's teachers rounded down stay where the LP sends them and the integer solver places
+    only the rest (a small model; with category weights the solver's own heuristics take many
+    seconds to find a plan that keeps every minimum load). None when that leaves no plan in
+    `seconds`."""
     values = relaxation.values[model.x]
     fixed = replace(model, lb=list(model.lb))
     for var, value in zip(model.x, values, strict=True):
