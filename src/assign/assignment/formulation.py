@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assign.assignment.leavers import HeldMoves, Leaving, current_local
+from assign.assignment.leavers import HeldMoves, Leaving
 from assign.assignment.problem import LOAD_SCALE, OBJECTIVE_SCALE, Component, IntArray
 from assign.assignment.settings import Term
 
@@ -186,7 +186,7 @@ def add_change_cuts(f: Formulation, comp: Component) -> None:
     exact; on Yakutia's weighted loads they lift the LP's bound on the changes to the
     integer optimum."""
     local = _local_methodist(comp)
-    current = current_local(comp)
+    current = comp.local_methodists(comp.group_current)
     staying: dict[int, list[int]] = defaultdict(list)
     coming: dict[int, list[int]] = defaultdict(list)
     heaviest: dict[int, int] = defaultdict(int)
@@ -216,16 +216,13 @@ def add_change_cuts(f: Formulation, comp: Component) -> None:
 def add_stay_rows(f: Formulation, comp: Component, moves: HeldMoves) -> None:
     """Hard, once the moves are held (`leavers.HeldMoves`): each methodist keeps at least
     all but their least leavers and the spare moves of their current teachers."""
-    local = _local_methodist(comp)
-    current = current_local(comp)
-    stays: dict[int, list[int]] = defaultdict(list)
-    for var, p in zip(f.x, f.pairs, strict=True):
-        m = local[int(comp.pair_methodist[p])]
-        if current[comp.pair_group[p]] == m:
-            stays[m].append(var)
+    x, pairs = np.array(f.x, dtype=np.int64), f.pairs
+    owner = comp.local_methodists(comp.pair_methodist[pairs])
+    stays = owner == comp.local_methodists(comp.group_current)[comp.pair_group[pairs]]
     for m, keep in enumerate(moves.least_kept()):
         if keep > 0:
-            f.add_row(stays[m], [1] * len(stays[m]), int(keep), UNBOUNDED)
+            kept = x[stays & (owner == m)].tolist()
+            f.add_row(kept, [1] * len(kept), int(keep), UNBOUNDED)
 
 
 def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:

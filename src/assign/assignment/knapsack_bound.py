@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from assign.assignment.formulation import Formulation
-from assign.assignment.leavers import local_index
 from assign.assignment.lp import Relaxation
 from assign.assignment.problem import Component
 
@@ -42,7 +41,7 @@ def pair_rises(
         return None
     x = np.array(f.x)
     rc = relaxation.reduced_costs[x]
-    owner = local_index(comp)[comp.pair_methodist[f.pairs]]
+    owner = comp.local_methodists(comp.pair_methodist[f.pairs])
     steps = weights // unit
     counts = comp.group_count[comp.pair_group[f.pairs]]
     gain = 0.0  # what the integer knapsacks add to the LP bound

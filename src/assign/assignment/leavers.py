@@ -24,7 +24,7 @@ import numpy as np
 
 from assign.assignment.problem import Component, IntArray
 
-NONE = -1  # no current methodist (a group's `group_current`), or none in the component
+NONE = -1  # no current methodist, or none in the component (`local_methodists`)
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Leaving:
 
     @classmethod
     def of(cls, comp: Component) -> Leaving:
-        current = current_local(comp)
+        current = comp.local_methodists(comp.group_current)
         weights, excess, least = [], [], []
         for m in range(len(comp.methodists)):
             mine = np.flatnonzero(current == m)
@@ -52,7 +52,7 @@ class Leaving:
     def floor(self, comp: Component) -> int:
         """The fewest moves of any plan with every teacher placed: the least leavers, and
         every teacher whose current methodist is gone or outside the component."""
-        moving = (comp.group_current != NONE) & (current_local(comp) == NONE)
+        moving = (comp.group_current != NONE) & (comp.local_methodists(comp.group_current) == NONE)
         return int(self.least.sum()) + int(comp.group_count[moving].sum())
 
 
@@ -71,11 +71,11 @@ class HeldMoves:
     def movable(self, comp: Component, pairs: IntArray) -> np.ndarray:
         """Which of `pairs` some plan with the moves held may use: every stay, and a move
         only of a teacher who can be one of their methodist's leavers."""
-        current = current_local(comp)
+        current = comp.local_methodists(comp.group_current)
         can_leave = np.ones(comp.n_groups, dtype=bool)
         for g in np.flatnonzero(current >= 0):
             can_leave[g] = self._can_leave(int(current[g]), int(comp.group_weight[g]))
-        local = local_index(comp)[comp.pair_methodist[pairs]]
+        local = comp.local_methodists(comp.pair_methodist[pairs])
         groups = comp.pair_group[pairs]
         return (local == current[groups]) | can_leave[groups]
 
@@ -97,21 +97,3 @@ class HeldMoves:
         leavers and the spare); the change cuts bound the keeping from above."""
         sizes = np.array([len(w) for w in self.leaving.weights], dtype=np.int64)
         return np.maximum(sizes - self.leaving.least - self.spare, 0)
-
-
-def local_index(comp: Component) -> IntArray:
-    """Global methodist index → component-local (NONE outside the component)."""
-    size = int(max(comp.methodists.max(initial=0), comp.pair_methodist.max(initial=0))) + 1
-    local = np.full(size, NONE, dtype=np.int64)
-    local[comp.methodists] = np.arange(len(comp.methodists))
-    return local
-
-
-def current_local(comp: Component) -> IntArray:
-    """Each group's current methodist, component-local; NONE for none, gone or elsewhere."""
-    local = local_index(comp)
-    current = comp.group_current
-    inside = (current >= 0) & (current < len(local))
-    out = np.full(comp.n_groups, NONE, dtype=np.int64)
-    out[inside] = local[current[inside]]
-    return out

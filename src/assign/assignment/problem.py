@@ -101,6 +101,17 @@ class Component:
         with `dataclasses.replace` takes."""
         return {name: getattr(self, name)[index] for name in PAIR_FIELDS}
 
+    def local_methodists(self, methodists: IntArray) -> IntArray:
+        """Global methodist indices → the component's own (−1 for none, gone or another
+        component's): what its pairs' and groups' `pair_methodist` / `group_current` are
+        here."""
+        if not len(self.methodists):
+            return np.full(len(methodists), -1, dtype=np.int64)
+        order = np.argsort(self.methodists, kind="stable")
+        ranked = self.methodists[order]
+        at = np.minimum(np.searchsorted(ranked, methodists), len(order) - 1)
+        return np.where(ranked[at] == methodists, order[at], -1).astype(np.int64)
+
     def split_keys(self) -> IntArray:
         """One key per (school, subject): groups that must not be split share it."""
         keys: dict[tuple[int, str], int] = {}

@@ -1032,16 +1032,7 @@ def _side_by_side(
 
     def lane(number: int) -> None:
         STOP.set(stop)  # this thread's solvers watch it
-        first = True
-        while True:
-            if not first:
-                go[number].acquire()  # the caller has heard of the one before
-            first = False
-            if stop.is_set():
-                return
-            taken = take(number)
-            if taken is None:
-                return
+        while not stop.is_set() and (taken := take(number)) is not None:
             index, after = taken
             current[number] = index
             sizes = [components[i].n_pairs for i in (index, *after)]
@@ -1051,6 +1042,7 @@ def _side_by_side(
                 finished.put((number, exc))
                 return
             finished.put((number, (index, solved)))
+            go[number].acquire()  # the caller has heard of it
 
     if on_component:
         on_component(0, total, component_name(components[dealt[0][0]]) if total else "")
