@@ -131,6 +131,10 @@ def write_region(
         )
 
 
+def _pythonpath() -> dict[str, str]:
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+
+
 def run(
     name: str,
     bks: float,
@@ -173,7 +177,8 @@ def run(
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={"COLUMNS": "200", "PATH": ""},
+            # PYTHONPATH passes through: a baseline from a worktree runs the same way
+            env={"COLUMNS": "200", "PATH": "", **_pythonpath()},
         )
         _, exit_status, usage = os.wait4(child.pid, 0)  # the child's own peak memory
         seconds = time.perf_counter() - start

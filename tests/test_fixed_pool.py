@@ -32,7 +32,7 @@ from assign.assignment.solve import _fixed_pool_stages
 from assign.assignment.stages import STOP, Outcome, stopping_on
 from assign.domain import Region
 from assign.io import load_region
-from assign.pool import PoolSettings, size_pool
+from assign.pool import PoolResult, PoolSettings, size_pool
 from assign.pool.sizing import pool_region
 from assignment_helpers import planar_region
 from test_pool import _with_candidates
@@ -225,16 +225,28 @@ def test_a_pool_whose_lp_does_not_end_still_gets_a_plan_and_a_valid_bound(
         return Relaxation(False, float("inf"), empty, empty, empty, stopped=True)
 
     monkeypatch.setattr(solve_module, "solve_relaxation_highs", stopped)
-    p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / "oc01.txt")
-    cpmp_bench.write_region(tmp_path / "oc01", points, True)
-    region = load_region(tmp_path / "oc01").region
-    assert region is not None
-    settings = AssignmentSettings(
-        min_load=0, max_load=capacity, objective="distance", load_unit="weighted", time_limit=10
-    )
-    result = size_pool(region, PoolSettings(assignment=settings, count=p, check_eligibility=False))
+    result, travel = _pool_of_oc(tmp_path, "oc01", 10)
     (pool,) = result.pools
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert 600 < pool.bound <= KNOWN["oc01"] <= travel
+
+
+def _pool_of_oc(tmp_path: Path, name: str, time_limit: float) -> tuple[PoolResult, float]:
+    """`assign pool --count p` on an Osman–Christofides instance, as the benchmark runs it:
+    the result and its travel re-checked on the instance's own (floored) distances, after
+    checking that the plan serves every point once, by p medians within capacity."""
+    p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / f"{name}.txt")
+    cpmp_bench.write_region(tmp_path / name, points, True)
+    region = load_region(tmp_path / name).region
+    assert region is not None
+    settings = AssignmentSettings(
+        min_load=0,
+        max_load=capacity,
+        objective="distance",
+        load_unit="weighted",
+        time_limit=time_limit,
+    )
+    result = size_pool(region, PoolSettings(assignment=settings, count=p, check_eligibility=False))
     served = {int(t[1:]): int(m[1:]) for t, m in result.assignment.items()}
     assert len(served) == len(points) and len(set(served.values())) == p
     loads: dict[int, float] = {}
@@ -242,8 +254,71 @@ def test_a_pool_whose_lp_does_not_end_still_gets_a_plan_and_a_valid_bound(
         loads[m] = loads.get(m, 0.0) + points[t][2]
     assert max(loads.values()) <= capacity
     travel = sum(cpmp_bench.distance(points[t], points[m], True) for t, m in served.items())
+    (pool,) = result.pools
     assert pool.travel == pytest.approx(travel)
-    assert 600 < pool.bound <= KNOWN["oc01"] <= travel
+    return result, travel
+
+
+def _as_large_pool_from_a_poor_start(monkeypatch: pytest.MonkeyPatch, nearest: int) -> None:
+    """A small instance taken for a large pool (guided by each school's `nearest` candidates)
+    whose local search returns an arbitrary open set as it is allocated, far above the
+    optimum: the window, the pruning and their proof then decide the plan."""
+    engine = importlib.import_module("assign.assignment.solve")
+    monkeypatch.setattr(engine, "GUIDE_MIN_PAIRS", 0)
+    monkeypatch.setattr(engine, "GUIDE_NEAREST", nearest)
+
+    def no_search(comp, pool, opened, settings, deadline):  # type: ignore[no-untyped-def]
+        counts, opened = _arbitrary_start(pool, pool.count)
+        complete = not pool.unserved(counts).any()
+        return neighbourhood.Searched(counts, opened, pool.objective(counts), complete, 0, 0)
+
+    monkeypatch.setattr(engine, "local_search", no_search)
+
+
+@pytest.mark.parametrize(("nearest", "guided"), [(20, True), (1, False)])
+def test_a_large_pool_is_guided_by_its_nearest_pairs_and_proven_by_the_lagrangian(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nearest: int, guided: bool
+) -> None:
+    """oc01 taken for a large pool: the only LP is the one over each school's `nearest`
+    candidates, and the Lagrangian's bound and pair bounds stand in for the whole LP's —
+    still proven at the published optimum. With one candidate each (itself), that LP must
+    leave schools out, so the whole LP is solved after it, as for any pool."""
+    engine = importlib.import_module("assign.assignment.solve")
+    _as_large_pool_from_a_poor_start(monkeypatch, nearest)
+    lp_pairs: list[int] = []
+    solve_lp = engine.solve_relaxation_highs
+
+    def counted(f, *args):  # type: ignore[no-untyped-def]
+        lp_pairs.append(len(f.x))
+        return solve_lp(f, *args)
+
+    monkeypatch.setattr(engine, "solve_relaxation_highs", counted)
+    result, travel = _pool_of_oc(tmp_path, "oc01", 60)
+    (pool,) = result.pools
+    schools = 50
+    assert lp_pairs[0] == schools * nearest
+    assert lp_pairs[1:] == ([] if guided else [schools * schools])
+    assert result.status is Status.OPTIMAL
+    assert travel == pytest.approx(KNOWN["oc01"])
+    assert pool.bound == pytest.approx(travel, abs=1e-6)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5])
+def test_the_first_window_of_a_large_pool_widens_until_the_optimum_is_proven(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    """A large fixed-size pool's first model holds the pairs within a share of the gap; with
+    none of it (only the start's pairs and those at the bound), the rounds widen the window
+    until nothing left out can do better: oc04, taken for a large pool, ends proven at its
+    published optimum either way (with none, its first model's optimum is 654 against 651)."""
+    engine = importlib.import_module("assign.assignment.solve")
+    _as_large_pool_from_a_poor_start(monkeypatch, 20)
+    monkeypatch.setattr(engine, "FIRST_WINDOW", share)
+    result, travel = _pool_of_oc(tmp_path, "oc04", 60)
+    (pool,) = result.pools
+    assert result.status is Status.OPTIMAL
+    assert travel == pytest.approx(KNOWN["oc04"])
+    assert pool.bound == pytest.approx(travel, abs=1e-6)
 
 
 def test_sub_pools_solved_together_apply_in_either_order(tmp_path: Path) -> None:
