@@ -231,6 +231,31 @@ def test_a_pool_whose_lp_does_not_end_still_gets_a_plan_and_a_valid_bound(
     assert 600 < pool.bound <= KNOWN["oc01"] <= travel
 
 
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
+def test_a_cancel_stops_a_pool_while_it_searches(tmp_path: Path, solver: str) -> None:
+    """A cancelled pool job stops within a fraction of a second, whatever runs: oc20's local
+    search (some 10 s, sub-pools solved on threads of its own) and Lagrangian steps watch
+    the stop event, as the integer solvers do. The job ends without a plan."""
+    p, capacity, points = cpmp_bench.read_instance(cpmp_bench.BENCH / "cpmp" / "oc20.txt")
+    cpmp_bench.write_region(tmp_path / "oc20", points, True)
+    region = load_region(tmp_path / "oc20").region
+    assert region is not None
+    settings = AssignmentSettings(
+        min_load=0, max_load=capacity, objective="distance", load_unit="weighted", time_limit=60
+    )
+    stop = threading.Event()
+    cancel = threading.Timer(2.0, stop.set)
+    with stopping_on(stop):
+        cancel.start()
+        started = time.perf_counter()
+        result = size_pool(
+            region,
+            PoolSettings(assignment=settings, count=p, check_eligibility=False, solver=solver),
+        )
+    assert stop.is_set() and time.perf_counter() - started < 6.0
+    assert result.status is Status.UNKNOWN and not result.assignment
+
+
 def _pool_of_oc(tmp_path: Path, name: str, time_limit: float) -> tuple[PoolResult, float]:
     """`assign pool --count p` on an Osman–Christofides instance, as the benchmark runs it:
     the result and its travel re-checked on the instance's own (floored) distances, after

@@ -14,7 +14,14 @@ from ortools.sat.python import cp_model
 from assign.assignment.formulation import Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
-from assign.assignment.stages import Outcome, Progress, Stage, StageRun, lexicographic
+from assign.assignment.stages import (
+    Outcome,
+    Progress,
+    Stage,
+    StageRun,
+    interrupted_on_stop,
+    lexicographic,
+)
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -99,7 +106,8 @@ def solve_cpsat(
         model.minimize(expr)
         solver = _solver(settings, time_left)
         reporter = _Reporter(progress, constant) if progress and index == 0 else None
-        code = solver.solve(model, reporter)
+        with interrupted_on_stop(solver.stop_search):  # a cancelled job: CP-SAT stops too
+            code = solver.solve(model, reporter)
         run = StageRun(solver_status(code, solver), solver.wall_time)
         if run.status.has_plan:
             run.values = np.array([solver.value(v) for v in variables], dtype=np.int64)

@@ -11,12 +11,12 @@ loads are left out of the knapsacks — a relaxation, so the bound stays valid.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from assign.assignment.fixed_pool import EPS, BoolArray, FixedPool, FloatArray
+from assign.assignment.stages import in_time
 
 STALL = 25  # steps without a better bound before the step length halves
 FIRST_STEP = 2.0
@@ -61,7 +61,7 @@ def lagrangian_bound(
     u = np.minimum(np.asarray(u, dtype=np.float64), cap)
     best, step, stall, steps = -np.inf, FIRST_STEP, 0, 0
     values, best_u = np.zeros(pool.n_fac), u
-    while time.perf_counter() < deadline and step > LAST_STEP:
+    while in_time(deadline) and step > LAST_STEP:
         with np.errstate(over="ignore", invalid="ignore"):  # runaway prices: handled below
             bound, gradient, value = relaxed(pool, u)
         if not np.isfinite(bound):

@@ -28,7 +28,7 @@ from assign.assignment.formulation import Formulation, PoolSpec, formulate
 from assign.assignment.mip import solve_highs
 from assign.assignment.problem import Component, IntArray
 from assign.assignment.settings import AssignmentSettings, Term
-from assign.assignment.stages import Outcome
+from assign.assignment.stages import STOP, Outcome, in_time
 
 
 class Level(NamedTuple):
@@ -103,7 +103,8 @@ def local_search(
     deadline: float,
 ) -> Searched | None:
     """From an open set (allocated first) until neither a round of sub-pools nor a drop–add
-    move gains or time is up. None when the open set cannot even be allocated."""
+    move gains, time is up or a stop is asked for (`stages.in_time`). None when the open set
+    cannot even be allocated."""
     counts = pool.allocate(opened)
     if counts is None:
         return None
@@ -127,8 +128,9 @@ def _improve(
     done: set[bytes] = set()  # sub-pools already solved, unchanged since
     plan = _Current.of(pool, counts, opened)
     reallocated: IntArray | None = None  # the plan last reallocated as a whole
-    with ThreadPoolExecutor(WORKERS) as threads:
-        while time.perf_counter() < deadline and level < len(LEVELS):
+    # the sub-pools' solves watch the caller's stop event (a cancelled job) on their threads
+    with ThreadPoolExecutor(WORKERS, initializer=STOP.set, initargs=(STOP.get(),)) as threads:
+        while in_time(deadline) and level < len(LEVELS):
             plan, gained, count = _round(comp, pool, plan, level, done, settings, deadline, threads)
             solved += count
             # with every teacher served, a drop–add that found nothing is tried again only
@@ -173,7 +175,7 @@ def _round(
     queue = [int(s) for s in np.flatnonzero(plan.opened)]
     covered: set[int] = set()  # clusters in a region of this round
     gained, solved = False, 0
-    while queue and time.perf_counter() < deadline:
+    while queue and in_time(deadline):
         batch: list[tuple[bytes, _Sub]] = []
         busy: set[int] = set()
         claimed = np.zeros(pool.n_groups, dtype=bool)  # groups left out offered in the batch
@@ -308,7 +310,7 @@ def _drop_add(
             area = [int(drop), *(int(t) for t in neighbours.get(int(drop), ()))]
             area += [int(t) for t in dict.fromkeys(near.tolist()) if t >= 0][:SWAP_AREA]
             trials.append([*dict.fromkeys(area), int(add)])
-    while trials and time.perf_counter() < deadline:
+    while trials and in_time(deadline):
         batch: list[_Sub] = []
         busy: set[int] = set()
         claimed = np.zeros(pool.n_groups, dtype=bool)  # as in `_round`

@@ -6,6 +6,7 @@ to solve one stage and how to hold it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -49,6 +50,12 @@ def stop_set() -> bool:
     """Whether this thread's `STOP` event is set: a solve asked to stop starts nothing new."""
     stop = STOP.get()
     return stop is not None and stop.is_set()
+
+
+def in_time(deadline: float) -> bool:
+    """Whether a loop of its own (a local search, subgradient steps) may take another step:
+    before its deadline, and no stop asked for."""
+    return time.perf_counter() < deadline and not stop_set()
 
 
 @contextmanager
