@@ -167,6 +167,27 @@ def test_no_trip_that_fits_a_day_takes_two(sample: Plan) -> None:
     assert days_now < days_before
 
 
+def test_visits_begin_on_the_quarter_hour(sample: Plan) -> None:
+    """A planner writes 10:45, not the 10:39 the travel gives: every event begins on the
+    quarter hour, and a one-day trip's first visit never before its travel allows."""
+    rows = read_rows(sample.out / "schedule.csv")
+    first: dict[str, dict[str, str]] = {}
+    for r in rows:
+        start = datetime.fromisoformat(r["start"])
+        assert start.minute % 15 == 0 and start.second == 0, r["event_id"]
+        one_day = r["trip_first_day"] == r["trip_last_day"] and r["format"] == "in_person"
+        earlier = r["event_id"] not in first or r["start"] < first[r["event_id"]]["start"]
+        if r["school_id"] and one_day and earlier:
+            first[r["event_id"]] = r
+    assert first
+    day_start = timedelta(hours=sample.settings.day_start_hour)
+    for event, r in first.items():
+        start = datetime.fromisoformat(r["start"])
+        travel = timedelta(hours=float(r["travel_hours"]))
+        midnight = datetime.combine(start.date(), datetime.min.time())
+        assert start >= midnight + day_start + travel - timedelta(seconds=60), event
+
+
 # --- the independent checker on both samples ---------------------------------------------
 
 

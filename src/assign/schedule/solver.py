@@ -646,6 +646,15 @@ def travel_minutes(hours: float) -> int:
 
 
 VENUE_START_HOUR = 1  # region-wide events start an hour after the working day does
+CLOCK_STEP = timedelta(minutes=15)  # a visit begins on the quarter hour, as planners write it
+
+
+def on_the_quarter(moment: datetime) -> datetime:
+    """`moment` rounded up to the quarter hour: a visit is planned to begin at 10:45, not at
+    the 10:39 its travel gives; the methodist leaves that much later (every event lasts whole
+    half hours, so the visits after it stay on the quarter too)."""
+    midnight = datetime.combine(moment.date(), datetime.min.time())
+    return midnight + math.ceil((moment - midnight) / CLOCK_STEP - 1e-9) * CLOCK_STEP
 
 
 def _clock_times(
@@ -677,7 +686,7 @@ def _clock_times(
             for k, (_, held) in enumerate(o.plan):
                 for n, offset in held:
                     stop = e.stops[n] if e.stops else None
-                    begin = at(o.day + k, offset)
+                    begin = on_the_quarter(at(o.day + k, offset))
                     out.append(
                         Placed(
                             e,
@@ -707,7 +716,7 @@ def _clock_times(
             way = step(minutes=travel_minutes(e.travel_hours[days[d].month - 1]))
             if not e.in_person:
                 way = step(0)
-            cursor += way
+            cursor = on_the_quarter(cursor + way)
             for stop in e.stops:
                 out.append(
                     Placed(
