@@ -15,6 +15,7 @@ from assign.errors import Code
 from assign.geo import distance_matrix_km
 from assign.io import load_region
 from assign.io.writer import write_tables
+from assign.sample import names
 from assign.sample.generate import generate_region
 from assign.sample.profiles import PROFILES
 from assign.transport import TravelModel
@@ -146,6 +147,26 @@ def test_tambov_has_one_road_network() -> None:
     matrix = model.matrix([s.school_id for s in region.schools], places)
     assert matrix.reachable().all()
     assert matrix.hours.max() < 6  # the oblast is ~250 km across
+
+
+def test_yakut_names_only_in_yakutia(sample: tuple[str, Region]) -> None:
+    """Tambov's people have Russian names; Yakutia's often Yakut ones, with Yakut or Russian
+    surnames alike (Сардана Иванова is as usual there as Сардана Винокурова)."""
+    key, region = sample
+    people = [
+        *(t.full_name for t in region.teachers),
+        *(m.full_name for m in region.methodists),
+        *(c.full_name for c in region.candidates),
+    ]
+    given = Counter(name.split()[1] for name in people)
+    surnames = {name.split()[0].removesuffix("а") for name in people}
+    yakut_given = given.keys() & names._YAKUT_GIVEN
+    yakut_surnames = surnames & (set(names._YAKUT_SURNAMES) - set(names._SURNAMES))
+    if PROFILES[key].yakut_share > 0:
+        assert yakut_given and yakut_surnames
+    else:
+        assert not yakut_given and not yakut_surnames
+    assert len(given) >= 20  # many given names, not a handful
 
 
 @pytest.mark.parametrize("key", sorted(PROFILES))

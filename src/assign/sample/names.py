@@ -188,13 +188,36 @@ def _female_surname(surname: str) -> str:
     return surname
 
 
+# outside Yakutia each Yakut given name drawn becomes a Russian one of its own: one for one,
+# so two people share a name exactly where they did (no new namesakes in one school)
+_RUSSIAN_FOR_YAKUT = {
+    "Сардана": "Евгения",
+    "Туяра": "Виктория",
+    "Айталина": "Полина",
+    "Нюргуяна": "Анастасия",
+    "Айсен": "Артём",
+    "Айтал": "Денис",
+}
+_YAKUT_GIVEN = frozenset(_RUSSIAN_FOR_YAKUT)
+
+
+def _given(names: tuple[str, ...], index: int, yakut: bool) -> str:
+    """The drawn given name; a Yakut one only in a region with Yakut names (where they go
+    with Russian surnames too, as they do in Yakutia), elsewhere its Russian stand-in: the
+    draws, and every sample region built after them, stay the same."""
+    name = names[index]
+    return name if yakut else _RUSSIAN_FOR_YAKUT.get(name, name)
+
+
 def full_name(rng: np.random.Generator, yakut_share: float = 0.0, female_share: float = 0.8) -> str:
-    """One synthetic full name; teachers in Russia are mostly women, hence the default share."""
+    """One synthetic full name; teachers in Russia are mostly women, hence the default share.
+    Yakut surnames and given names come only with `yakut_share` (Yakutia's sample)."""
+    yakut = yakut_share > 0
     pool = _YAKUT_SURNAMES if rng.random() < yakut_share else _SURNAMES
     surname = str(pool[rng.integers(len(pool))])
     root = str(_PATRONYMIC_ROOTS[rng.integers(len(_PATRONYMIC_ROOTS))])
     if rng.random() < female_share:
-        first = str(_FEMALE[rng.integers(len(_FEMALE))])
+        first = _given(_FEMALE, int(rng.integers(len(_FEMALE))), yakut)
         return f"{_female_surname(surname)} {first} {root}на"
-    first = str(_MALE[rng.integers(len(_MALE))])
+    first = _given(_MALE, int(rng.integers(len(_MALE))), yakut)
     return f"{surname} {first} {root}ич"
