@@ -25,9 +25,9 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, build_probl
 from assign.assignment.changes import UNNAMED_FORMER, change_list
 from assign.categories import Category
 from assign.cli import app
-from assign.documents.context import ScheduledDates, short_name
+from assign.documents.context import ScheduledDates, short_name, short_names
 from assign.documents.iom import card_context, iom_cards, position_ru, write_iom_cards
-from assign.documents.order import write_order
+from assign.documents.order import order_context, write_order
 from assign.documents.plan_workbook import SHEETS as PLAN_SHEETS
 from assign.documents.roadmap import (
     COLUMNS,
@@ -334,6 +334,104 @@ def test_control_of_the_order_names_a_person_given_with_initials() -> None:
     )
 
 
+def test_short_names_keep_namesakes_apart() -> None:
+    """Signature forms, unless two people of the document share one: those are named in
+    full, so a reader can tell «Новикова Ольга Павловна» from «Новикова Ольга Петровна»."""
+    label = short_names(
+        [
+            "Новикова Ольга Павловна",
+            "Новикова Ольга Петровна",
+            "Козлова Наталья Владимировна",
+            "А.П. Иванова",
+        ]
+    )
+    assert label == {
+        "Новикова Ольга Павловна": "Новикова Ольга Павловна",
+        "Новикова Ольга Петровна": "Новикова Ольга Петровна",
+        "Козлова Наталья Владимировна": "Козлова Н.В.",
+        "А.П. Иванова": "А.П. Иванова",
+    }
+
+
+def test_namesake_methodists_are_told_apart_in_the_roadmaps_and_the_order(
+    tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
+) -> None:
+    """Two methodists of one subject whose signature forms are the same (Tambov's sample
+    with one renamed like another): the roadmaps name both in full, in the overview, in
+    the person answering and on sheets of their own; the order's table of changes, where a
+    teacher moves from one to the other, names both in full as well."""
+    problem, assignment = tambov
+    region = problem.region
+    planned = outline(region, assignment, load_catalogue(), 2026)
+    busy = {e.methodist_id for e in planned}
+    first, second = next(
+        (a, b)
+        for a in region.methodists
+        for b in region.methodists
+        if a.methodist_id < b.methodist_id
+        and {a.methodist_id, b.methodist_id} <= busy
+        and set(a.subjects) & set(b.subjects)
+    )
+    surname, given, father = first.full_name.split()
+    other = next(
+        n
+        for n in (
+            "Надежда",
+            "Наталья",
+            "Елена",
+            "Екатерина",
+            "Ольга",
+            "Оксана",
+            "Мария",
+            "Марина",
+            "Татьяна",
+            "Анна",
+            "Алёна",
+            "Ирина",
+            "Инна",
+            "Светлана",
+            "Юлия",
+            "Галина",
+            "Людмила",
+            "Любовь",
+            "Валентина",
+            "Вера",
+            "Дарья",
+            "Ксения",
+            "Лилия",
+        )
+        if n[0] == given[0] and n != given
+    )
+    namesake = f"{surname} {other} {father}"  # the same signature form, another person
+    assert short_name(namesake) == short_name(first.full_name)
+    renamed = region.changed(
+        methodists=[
+            m.model_copy(update={"full_name": namesake}) if m is second else m
+            for m in region.methodists
+        ]
+    )
+    path = tmp_path / "roadmaps.xlsx"
+    write_roadmaps(renamed, planned, path, settings=SETTINGS)
+    book = openpyxl.load_workbook(path)
+    rows = list(book["Сводная дорожная карта"].iter_rows(min_row=TABLE_ROW + 2, values_only=True))
+    names = {row[0] for row in rows}
+    assert {first.full_name, namesake} <= names and short_name(namesake) not in names
+    assert any(f"региональный методист {namesake}" in (row[5] or "") for row in rows)
+    assert {first.full_name, namesake} <= set(book.sheetnames)
+    # the order: the first's current teachers of a shared subject move to the namesake
+    shared = set(first.subjects) & set(second.subjects)
+    current = dict(renamed.current_methodist_of)
+    moved = {
+        t: second.methodist_id
+        if current.get(t) == first.methodist_id and renamed.teacher_by_id[t].subject in shared
+        else current.get(t, m)
+        for t, m in assignment.items()
+    }
+    context = order_context(renamed, moved, SETTINGS, build_problem(renamed, AssignmentSettings()))
+    pairs = {(row["was"], row["now"]) for row in context["changes"]}
+    assert pairs == {(first.full_name, namesake)}
+
+
 def test_roadmaps_follow_seed_003_and_the_year_plan(
     tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -357,7 +455,8 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
             if rows[r][c] is None:
                 rows[r][c] = rows[r - 1][c]
     per_methodist = Counter(e.methodist_id for e in planned)
-    name_of = {m.methodist_id: short_name(m.full_name) for m in region.methodists}
+    label = short_names(m.full_name for m in region.methodists if m.methodist_id in per_methodist)
+    name_of = {m.methodist_id: label[m.full_name] for m in region.methodists}
     assert Counter(r[0] for r in rows) == Counter({name_of[m]: n for m, n in per_methodist.items()})
     assert {r[1] for r in rows} <= {GROWTH, CONTENT, MANAGEMENT}  # seed 003's directions
     assert {r[1] for r in rows} == {GROWTH, CONTENT, MANAGEMENT}
@@ -379,7 +478,7 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
             methodist_id = next(m for m, n in name_of.items() if n == r[0])
             assert r[6].endswith(f"(охват: {count_ru(iom_teachers[methodist_id], 'педагог')})")
     # a sheet per methodist, its title in the genitive
-    full = {short_name(m.full_name): m.full_name for m in region.methodists}
+    full = {name_of[m.methodist_id]: m.full_name for m in region.methodists}
     sheets = [book[n] for n in book.sheetnames[2:]]
     titled = {sheet.cell(6, 1).value for sheet in sheets}
     expected = {

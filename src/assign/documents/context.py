@@ -7,7 +7,7 @@ methodist are not in the plan's documents but are counted, so totals can be chec
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +41,15 @@ def short_name(full_name: str) -> str:
         return " ".join(parts)
     surname, *rest = parts
     return " ".join([surname, "".join(f"{part[0]}." for part in rest)]).strip()
+
+
+def short_names(full_names: Iterable[str]) -> dict[str, str]:
+    """Each full name's signature form (`short_name`), or the full name itself where two
+    people of one document share that form: «Новикова Ольга Павловна» and «Новикова Ольга
+    Петровна» are both «Новикова О.П.», and a reader must tell them apart."""
+    names = set(full_names)
+    shared = Counter(short_name(name) for name in names)
+    return {name: name if shared[short_name(name)] > 1 else short_name(name) for name in names}
 
 
 def subjects_text(methodist: Methodist) -> str:

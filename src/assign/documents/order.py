@@ -30,6 +30,7 @@ from assign.documents.context import (
     by_methodist,
     people,
     short_name,
+    short_names,
     subjects_text,
 )
 from assign.documents.settings import DocumentSettings
@@ -129,13 +130,14 @@ def methodist_rows(region: Region, group: MethodistTeachers, index: int) -> list
     return rows
 
 
-def _change_row(number: int, change: Change, region: Region) -> dict[str, Any]:
+def _change_row(number: int, change: Change, label: Mapping[str, str]) -> dict[str, Any]:
+    """One row of the changes' table; `label` names the methodists (`short_names`)."""
     subject = subject_name(change.subject)
     return {
         "number": number,
         "teacher": f"{change.teacher_name} ({subject}), {change.school_name}",
-        "was": short_name(change.from_name) if change.from_name else UNNAMED_FORMER,
-        "now": short_name(change.to_name),
+        "was": label[change.from_name] if change.from_name else UNNAMED_FORMER,
+        "now": label[change.to_name],
         "reason": change.reason_text,
     }
 
@@ -217,6 +219,9 @@ def order_context(
     n_teachers = people(region, [t.teacher_id for g in groups for t in g.teachers])
     served = {region.school_municipality(t.school_id) for g in groups for t in g.teachers}
     changes = change_list(problem, dict(assignment)) if problem is not None else []
+    label = short_names(
+        [*(c.to_name for c in changes), *(c.from_name for c in changes if c.from_name)]
+    )
     return {
         "organization": settings.organization,
         "organization_short": settings.organization_short or settings.organization,
@@ -231,7 +236,7 @@ def order_context(
         "head_name": settings.head_name,
         "points": order_points(groups, n_teachers, len(served), changes, settings),
         "methodists": methodists,
-        "changes": [_change_row(n, c, region) for n, c in enumerate(changes, start=1)],
+        "changes": [_change_row(n, c, label) for n, c in enumerate(changes, start=1)],
         "changes_against": _against(settings),
     }
 

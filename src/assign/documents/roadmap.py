@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from assign.documents.context import ScheduledDates, people, short_name
+from assign.documents.context import ScheduledDates, people, short_names
 from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
@@ -100,12 +100,12 @@ def seed_direction(event: PlannedEvent) -> tuple[str, str]:
     return SEED_003_BY_KEY.get(event.spec.key) or SEED_003[event.spec.type]
 
 
-def responsible(event: PlannedEvent, methodist_name: str) -> str:
+def responsible(event: PlannedEvent, methodist_label: str) -> str:
     """Who answers for the event: the methodist; for diagnostics also ЦНППМ specialists and
     municipal coordinators (002, Положение о диагностике, §5.2); for the IOM's development,
     the final event and school visits the school's deputy head and the head of the subject
     association (002, Положение об ИОМ, §3.1); an outside organizer by name."""
-    people = [f"региональный методист {short_name(methodist_name)}"]
+    people = [f"региональный методист {methodist_label}"]
     kind = event.spec.type
     if kind in DIAGNOSTICS:
         people = [
@@ -122,8 +122,10 @@ def responsible(event: PlannedEvent, methodist_name: str) -> str:
 
 
 def roadmap_row(
-    region: Region, event: PlannedEvent, methodist_name: str, dates: ScheduledDates
+    region: Region, event: PlannedEvent, methodist_label: str, dates: ScheduledDates
 ) -> list[str]:
+    """One event's row; `methodist_label` is how the document names its methodist
+    (`context.short_names`)."""
     spec = event.spec
     direction, task = seed_direction(event)
     result = spec.result
@@ -134,7 +136,7 @@ def roadmap_row(
         task,
         spec.name,
         dates.terms(event),
-        responsible(event, methodist_name),
+        responsible(event, methodist_label),
         result,
     ]
 
@@ -246,12 +248,12 @@ def write_roadmaps(
     overview = book.add_worksheet(sheets.name("Сводная дорожная карта"))
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []
+    label = short_names(m.full_name for m in methodists)
     for m in methodists:
-        rows = [
-            roadmap_row(region, e, m.full_name, dates) for e in _ordered(events_of[m.methodist_id])
-        ]
-        all_rows += [[short_name(m.full_name), *row] for row in rows]
-        sheet = book.add_worksheet(sheets.name(short_name(m.full_name)))
+        named = label[m.full_name]
+        rows = [roadmap_row(region, e, named, dates) for e in _ordered(events_of[m.methodist_id])]
+        all_rows += [[named, *row] for row in rows]
+        sheet = book.add_worksheet(sheets.name(named))
         _approval(book, sheet, len(COLUMNS) - 1, settings)
         _title(
             book,

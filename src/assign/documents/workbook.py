@@ -20,7 +20,7 @@ from assign.assignment.kpi import kpis
 from assign.categories import CATEGORY_NAMES_RU
 from assign.documents.context import (
     by_methodist,
-    short_name,
+    short_names,
     subjects_text,
 )
 from assign.format import ru_sort_key
@@ -242,9 +242,10 @@ def write_workbook(
         "Расстояние, км",
         "Время в пути, ч",
     ]
+    sheet_name = short_names(group.methodist.full_name for group in groups)
     for group in groups:
         m = group.methodist
-        sheet = book.add_worksheet(sheets.name(short_name(m.full_name)))
+        sheet = book.add_worksheet(sheets.name(sheet_name[m.full_name]))
         sheet.write(0, 0, f"{m.full_name} — {subjects_text(m)}", title)
         rows = []
         for number, t in enumerate(group.teachers, start=1):
