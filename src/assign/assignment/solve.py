@@ -186,7 +186,7 @@ def solve_component(
     every = np.arange(comp.n_pairs)
     full = formulate(comp, every, lp_partial, terms, pool)
     # a large fixed-size pool within the proof's reach: the LP of each group's nearest
-    # methodists guides the start, and the Lagrangian takes the whole LP's place (`_guided`)
+    # methodists guides the start, and the Lagrangian takes the whole LP's place (`_guide_lp`)
     guide = _guide_lp(comp, pool, growth, terms, relax)
     relaxation = guide[1] if guide is not None else relax(full)
     if stop_set():  # a cancelled job: no plan, and no search after the LP
