@@ -336,20 +336,25 @@ def test_control_of_the_order_names_a_person_given_with_initials() -> None:
 
 def test_short_names_keep_namesakes_apart() -> None:
     """Signature forms, unless two people of the document share one: those are named in
-    full, so a reader can tell «Новикова Ольга Павловна» from «Новикова Ольга Петровна»."""
+    full, so a reader can tell «Новикова Ольга Павловна» from «Новикова Ольга Петровна»,
+    and two of one full name carry their codes as well."""
     label = short_names(
         [
-            "Новикова Ольга Павловна",
-            "Новикова Ольга Петровна",
-            "Козлова Наталья Владимировна",
-            "А.П. Иванова",
+            ("M1", "Новикова Ольга Павловна"),
+            ("M2", "Новикова Ольга Петровна"),
+            ("M3", "Козлова Наталья Владимировна"),
+            ("M4", "А.П. Иванова"),
+            ("M5", "Белова Мария Петровна"),
+            ("M6", "Белова Мария Петровна"),
         ]
     )
     assert label == {
-        "Новикова Ольга Павловна": "Новикова Ольга Павловна",
-        "Новикова Ольга Петровна": "Новикова Ольга Петровна",
-        "Козлова Наталья Владимировна": "Козлова Н.В.",
-        "А.П. Иванова": "А.П. Иванова",
+        "M1": "Новикова Ольга Павловна",
+        "M2": "Новикова Ольга Петровна",
+        "M3": "Козлова Н.В.",
+        "M4": "А.П. Иванова",
+        "M5": "Белова Мария Петровна (M5)",
+        "M6": "Белова Мария Петровна (M6)",
     }
 
 
@@ -455,8 +460,9 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
             if rows[r][c] is None:
                 rows[r][c] = rows[r - 1][c]
     per_methodist = Counter(e.methodist_id for e in planned)
-    label = short_names(m.full_name for m in region.methodists if m.methodist_id in per_methodist)
-    name_of = {m.methodist_id: label[m.full_name] for m in region.methodists}
+    name_of = short_names(
+        (m.methodist_id, m.full_name) for m in region.methodists if m.methodist_id in per_methodist
+    )
     assert Counter(r[0] for r in rows) == Counter({name_of[m]: n for m, n in per_methodist.items()})
     assert {r[1] for r in rows} <= {GROWTH, CONTENT, MANAGEMENT}  # seed 003's directions
     assert {r[1] for r in rows} == {GROWTH, CONTENT, MANAGEMENT}
@@ -478,7 +484,9 @@ def test_roadmaps_follow_seed_003_and_the_year_plan(
             methodist_id = next(m for m, n in name_of.items() if n == r[0])
             assert r[6].endswith(f"(охват: {count_ru(iom_teachers[methodist_id], 'педагог')})")
     # a sheet per methodist, its title in the genitive
-    full = {name_of[m.methodist_id]: m.full_name for m in region.methodists}
+    full = {
+        name_of[m.methodist_id]: m.full_name for m in region.methodists if m.methodist_id in name_of
+    }
     sheets = [book[n] for n in book.sheetnames[2:]]
     titled = {sheet.cell(6, 1).value for sheet in sheets}
     expected = {

@@ -43,13 +43,23 @@ def short_name(full_name: str) -> str:
     return " ".join([surname, "".join(f"{part[0]}." for part in rest)]).strip()
 
 
-def short_names(full_names: Iterable[str]) -> dict[str, str]:
-    """Each full name's signature form (`short_name`), or the full name itself where two
-    people of one document share that form: «Новикова Ольга Павловна» and «Новикова Ольга
-    Петровна» are both «Новикова О.П.», and a reader must tell them apart."""
-    names = set(full_names)
-    shared = Counter(short_name(name) for name in names)
-    return {name: name if shared[short_name(name)] > 1 else short_name(name) for name in names}
+def short_names(people: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Per person's id (of `(id, full name)` pairs): their signature form (`short_name`), or
+    their full name where another person of the document shares that form — «Новикова
+    Ольга Павловна» and «Новикова Ольга Петровна» are both «Новикова О.П.», and a reader
+    must tell them apart — with the id as well where the full names are the same too."""
+    name_of = dict(people)
+    forms = Counter(short_name(name) for name in name_of.values())
+    fulls = Counter(name_of.values())
+    label = {}
+    for person, name in name_of.items():
+        if fulls[name] > 1:
+            label[person] = f"{name} ({person})"
+        elif forms[short_name(name)] > 1:
+            label[person] = name
+        else:
+            label[person] = short_name(name)
+    return label
 
 
 def subjects_text(methodist: Methodist) -> str:

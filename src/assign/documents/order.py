@@ -136,8 +136,8 @@ def _change_row(number: int, change: Change, label: Mapping[str, str]) -> dict[s
     return {
         "number": number,
         "teacher": f"{change.teacher_name} ({subject}), {change.school_name}",
-        "was": label[change.from_name] if change.from_name else UNNAMED_FORMER,
-        "now": label[change.to_name],
+        "was": label[change.from_id] if change.from_name else UNNAMED_FORMER,
+        "now": label[change.to_id],
         "reason": change.reason_text,
     }
 
@@ -220,7 +220,7 @@ def order_context(
     served = {region.school_municipality(t.school_id) for g in groups for t in g.teachers}
     changes = change_list(problem, dict(assignment)) if problem is not None else []
     label = short_names(
-        [*(c.to_name for c in changes), *(c.from_name for c in changes if c.from_name)]
+        [*((c.to_id, c.to_name) for c in changes), *((c.from_id, c.from_name) for c in changes)]
     )
     return {
         "organization": settings.organization,

@@ -248,9 +248,9 @@ def write_roadmaps(
     overview = book.add_worksheet(sheets.name("Сводная дорожная карта"))
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []
-    label = short_names(m.full_name for m in methodists)
+    label = short_names((m.methodist_id, m.full_name) for m in methodists)
     for m in methodists:
-        named = label[m.full_name]
+        named = label[m.methodist_id]
         rows = [roadmap_row(region, e, named, dates) for e in _ordered(events_of[m.methodist_id])]
         all_rows += [[named, *row] for row in rows]
         sheet = book.add_worksheet(sheets.name(named))

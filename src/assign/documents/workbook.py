@@ -242,10 +242,10 @@ def write_workbook(
         "Расстояние, км",
         "Время в пути, ч",
     ]
-    sheet_name = short_names(group.methodist.full_name for group in groups)
+    sheet_name = short_names((g.methodist.methodist_id, g.methodist.full_name) for g in groups)
     for group in groups:
         m = group.methodist
-        sheet = book.add_worksheet(sheets.name(sheet_name[m.full_name]))
+        sheet = book.add_worksheet(sheets.name(sheet_name[m.methodist_id]))
         sheet.write(0, 0, f"{m.full_name} — {subjects_text(m)}", title)
         rows = []
         for number, t in enumerate(group.teachers, start=1):
