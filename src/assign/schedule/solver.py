@@ -646,15 +646,17 @@ def travel_minutes(hours: float) -> int:
 
 
 VENUE_START_HOUR = 1  # region-wide events start an hour after the working day does
-CLOCK_STEP = timedelta(minutes=15)  # a visit begins on the quarter hour, as planners write it
+# a visit begins on the quarter hour, as planners write it (10:45, not the 10:39 its travel
+# gives: the methodist leaves that much later), else on five minutes where the quarter would
+# run the day past its end (two trips in a day), else at the minute the travel gives
+CLOCK_STEPS = (timedelta(minutes=15), timedelta(minutes=5), timedelta(minutes=1))
 
 
-def on_the_quarter(moment: datetime) -> datetime:
-    """`moment` rounded up to the quarter hour: a visit is planned to begin at 10:45, not at
-    the 10:39 its travel gives; the methodist leaves that much later (every event lasts whole
-    half hours, so the visits after it stay on the quarter too)."""
+def rounded_up(moment: datetime, grid: timedelta) -> datetime:
+    """`moment` rounded up to a multiple of `grid` since midnight (every event lasts whole
+    half hours, so the visits after the first stay on the grid too)."""
     midnight = datetime.combine(moment.date(), datetime.min.time())
-    return midnight + math.ceil((moment - midnight) / CLOCK_STEP - 1e-9) * CLOCK_STEP
+    return midnight + math.ceil((moment - midnight) / grid - 1e-9) * grid
 
 
 def _clock_times(
@@ -683,10 +685,11 @@ def _clock_times(
             )
         elif len(o.plan) > 1:
             each = e.planned.spec.hours
-            for k, (_, held) in enumerate(o.plan):
-                for n, offset in held:
+            for k, (hours, held) in enumerate(o.plan):
+                exact = [at(o.day + k, offset) for _, offset in held]
+                room = at(o.day + k, settings.day_hours) - at(o.day + k, hours)
+                for (n, _), begin in zip(held, _on_grid(exact, room), strict=True):
                     stop = e.stops[n] if e.stops else None
-                    begin = on_the_quarter(at(o.day + k, offset))
                     out.append(
                         Placed(
                             e,
@@ -701,37 +704,68 @@ def _clock_times(
         else:
             shared[o.event_day].append((e, o))
     for d, items in sorted(shared.items()):
-        cursor = at(d, 0)
-        for e, o in sorted(
+        ordered = sorted(
             items, key=lambda item: (item[0].spec_type is EventType.REPORT, item[0].event_id)
-        ):
-            occupied = tuple(days[i] for i in o.days)
-            spent = tuple(round(h, 4) for h, _ in o.plan)
-            if not e.is_trip:
-                end = cursor + step(hours=e.hours)
-                out.append(Placed(e, cursor, end, occupied, e.teacher_ids, None, spent))
-                cursor = end
-                continue
-            each = e.planned.spec.hours
-            way = step(minutes=travel_minutes(e.travel_hours[days[d].month - 1]))
-            if not e.in_person:
-                way = step(0)
-            cursor = on_the_quarter(cursor + way)
-            for stop in e.stops:
-                out.append(
-                    Placed(
-                        e,
-                        cursor,
-                        cursor + step(hours=each),
-                        occupied,
-                        stop.teacher_ids,
-                        stop.school_id,
-                        spent,
-                    )
-                )
-                cursor += step(hours=each)
-            cursor += way
+        )
+        limit = at(d, settings.day_hours)
+        for grid in CLOCK_STEPS:  # the coarsest grid that keeps the day within its hours
+            laid, end = _in_turn(ordered, at(d, 0), days, d, grid)
+            if end <= limit or grid == CLOCK_STEPS[-1]:
+                break
+        out += laid
     return out
+
+
+def _on_grid(exact: list[datetime], room: timedelta) -> list[datetime]:
+    """A journey day's stops on the coarsest grid that moves the last of them (and the day's
+    end with it) by at most `room`, else as its day plan gives them."""
+    for grid in CLOCK_STEPS:
+        begins = [rounded_up(moment, grid) for moment in exact]
+        if not exact or max(begins) - max(exact) <= room:
+            return begins
+    return exact
+
+
+def _in_turn(
+    items: list[tuple[Instance, _Option]],
+    start: datetime,
+    days: list[date],
+    d: int,
+    grid: timedelta,
+) -> tuple[list[Placed], datetime]:
+    """A day's events one after another from `start` (a trip goes there, its first visit on
+    `grid`, calls at its schools in turn and comes back), and when the day ends."""
+    step = timedelta
+    out = []
+    cursor = start
+    for e, o in items:
+        occupied = tuple(days[i] for i in o.days)
+        spent = tuple(round(h, 4) for h, _ in o.plan)
+        if not e.is_trip:
+            end = cursor + step(hours=e.hours)
+            out.append(Placed(e, cursor, end, occupied, e.teacher_ids, None, spent))
+            cursor = end
+            continue
+        each = e.planned.spec.hours
+        way = step(minutes=travel_minutes(e.travel_hours[days[d].month - 1]))
+        if not e.in_person:
+            way = step(0)
+        cursor = rounded_up(cursor + way, grid)
+        for stop in e.stops:
+            out.append(
+                Placed(
+                    e,
+                    cursor,
+                    cursor + step(hours=each),
+                    occupied,
+                    stop.teacher_ids,
+                    stop.school_id,
+                    spent,
+                )
+            )
+            cursor += step(hours=each)
+        cursor += way
+    return out, cursor
 
 
 def common_dates(
