@@ -23,7 +23,15 @@ import numpy as np
 from assign.assignment.formulation import UNBOUNDED, Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
-from assign.assignment.stages import STOP, Outcome, Progress, Stage, StageRun, lexicographic
+from assign.assignment.stages import (
+    STOP,
+    Outcome,
+    Progress,
+    Stage,
+    StageRun,
+    interrupted_on_stop,
+    lexicographic,
+)
 
 _HS = highspy.HighsModelStatus
 _NO_PLAN = {
@@ -192,7 +200,8 @@ def solve_highs(
         if progress and index == 0:
             h.cbMipImprovingSolution.subscribe(_reporter(progress, constant))
         before = h.getRunTime()  # HiGHS's run clock adds up over the runs of one model
-        h.run()
+        with interrupted_on_stop(h.cancelSolve):  # also where no MIP callback runs (presolve)
+            h.run()
         h.cbMipImprovingSolution.clear()
         info = h.getInfo()
         model_status = h.getModelStatus()
