@@ -337,7 +337,7 @@ def test_control_of_the_order_names_a_person_given_with_initials() -> None:
 def test_short_names_keep_namesakes_apart() -> None:
     """Signature forms, unless two people of the document share one: those are named in
     full, so a reader can tell «Новикова Ольга Павловна» from «Новикова Ольга Петровна»,
-    and two of one full name carry their codes as well."""
+    and two of one full name carry their codes as well; ё and е count as one letter."""
     label = short_names(
         [
             ("M1", "Новикова Ольга Павловна"),
@@ -346,6 +346,8 @@ def test_short_names_keep_namesakes_apart() -> None:
             ("M4", "А.П. Иванова"),
             ("M5", "Белова Мария Петровна"),
             ("M6", "Белова Мария Петровна"),
+            ("M7", "Киселёва Лидия Андреевна"),
+            ("M8", "Киселева Людмила Алексеевна"),
         ]
     )
     assert label == {
@@ -355,6 +357,8 @@ def test_short_names_keep_namesakes_apart() -> None:
         "M4": "А.П. Иванова",
         "M5": "Белова Мария Петровна (M5)",
         "M6": "Белова Мария Петровна (M6)",
+        "M7": "Киселёва Лидия Андреевна",
+        "M8": "Киселева Людмила Алексеевна",
     }
 
 

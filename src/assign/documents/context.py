@@ -49,17 +49,22 @@ def short_names(people: Iterable[tuple[str, str]]) -> dict[str, str]:
     Ольга Павловна» and «Новикова Ольга Петровна» are both «Новикова О.П.», and a reader
     must tell them apart — with the id as well where the full names are the same too."""
     name_of = dict(people)
-    forms = Counter(short_name(name) for name in name_of.values())
-    fulls = Counter(name_of.values())
+    forms = Counter(_alike(short_name(name)) for name in name_of.values())
+    fulls = Counter(_alike(name) for name in name_of.values())
     label = {}
     for person, name in name_of.items():
-        if fulls[name] > 1:
+        if fulls[_alike(name)] > 1:
             label[person] = f"{name} ({person})"
-        elif forms[short_name(name)] > 1:
+        elif forms[_alike(short_name(name))] > 1:
             label[person] = name
         else:
             label[person] = short_name(name)
     return label
+
+
+def _alike(name: str) -> str:
+    """A name as a reader compares it: «Киселёва» and «Киселева» are one name in print."""
+    return name.lower().replace("ё", "е")
 
 
 def subjects_text(methodist: Methodist) -> str:
