@@ -10,6 +10,8 @@ import csv
 import json
 import math
 import shutil
+import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,6 +21,7 @@ import holidays
 import pytest
 
 from assign.assignment import AssignmentProblem, AssignmentSettings, build_problem, solve
+from assign.assignment.stages import Stopped, stopping_on
 from assign.events.calendar import (
     CalendarError,
     SchoolCalendar,
@@ -200,6 +203,26 @@ def test_visits_begin_on_the_quarter_hour_within_the_working_day(sample: Plan) -
         travel = timedelta(hours=float(r["travel_hours"]))
         midnight = datetime.combine(start.date(), datetime.min.time())
         assert start >= midnight + opening + travel - timedelta(seconds=60), event
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_cancel_stops_the_year_plan(sample: Plan, workers: int) -> None:
+    """A cancelled job's year plan stops within a second or two of the cancel, whether the
+    methodists are planned here or in processes of their own (they watch an event of their
+    own that the cancel sets): `Stopped`, as a cancelled solve ends, and no plan."""
+    stop = threading.Event()
+    settings = ScheduleSettings(time_limit=120, workers=workers)
+    cancel = threading.Timer(0.5, stop.set)
+    with stopping_on(stop), pytest.raises(Stopped):
+        cancel.start()
+        started = time.perf_counter()
+        try:
+            plan_year(
+                sample.problem, sample.assignment, load_catalogue(), sample.calendar, settings
+            )
+        finally:
+            late = time.perf_counter() - started - 0.5
+    assert stop.is_set() and late < 3.0
 
 
 # --- the independent checker on both samples ---------------------------------------------

@@ -23,7 +23,9 @@ from the start of the working day; a visit is framed by its travel there and bac
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
@@ -33,12 +35,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import pairwise
+from typing import cast
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.assignment.result import Status
 from assign.assignment.settings import MAX_SECONDS
+from assign.assignment.stages import STOP, Stopped, interrupted_on_stop, stop_set
 from assign.events.calendar import SchoolCalendar
 from assign.events.catalogue import EventType
 from assign.format import month_ru
@@ -455,7 +459,10 @@ def schedule_methodist(
     solver.parameters.max_time_in_seconds = max(time_limit, CLOCK_SLACK + CLOCK_PER_WORK * work)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
-    code = solver.solve(model)
+    with interrupted_on_stop(solver.stop_search):  # a cancelled job: CP-SAT stops at once
+        code = solver.solve(model)
+    if stop_set():
+        raise Stopped
     status = YEAR_STATUS.get(code, Status.UNKNOWN)
     start_objective = (
         sum(UNPLACED_WEIGHT * _priority(instances[n]) for n in choices if n not in start)
@@ -805,6 +812,12 @@ def common_dates(
     return chosen
 
 
+def _stop_on(halt: object) -> None:
+    """A worker process's `STOP`: the parent's event (it answers `is_set` and `wait` as a
+    thread's does)."""
+    STOP.set(cast(threading.Event, halt))
+
+
 def _schedule_chunk(
     groups: list[tuple[str, list[Instance]]],
     days: list[date],
@@ -817,6 +830,8 @@ def _schedule_chunk(
     start = time.perf_counter()
     done = []
     for n, (methodist_id, items) in enumerate(groups):
+        if stop_set():  # a cancelled job: no other methodist is begun
+            raise Stopped
         left = settings.time_limit - (time.perf_counter() - start)
         share = left / (len(groups) - n)
         outcome = schedule_methodist(
@@ -857,7 +872,15 @@ def schedule_year(
     if workers == 1:
         outcomes = _schedule_chunk(groups, days, calendar, settings, common, booked)
     else:
-        with ProcessPoolExecutor(workers) as pool:
+        # the processes watch an event of their own, set once the caller's stop is (a cancel)
+        processes = multiprocessing.get_context()
+        halt = processes.Event()
+        with (
+            ProcessPoolExecutor(
+                workers, mp_context=processes, initializer=_stop_on, initargs=(halt,)
+            ) as pool,
+            interrupted_on_stop(halt.set),
+        ):
             chunks = [
                 pool.submit(
                     _schedule_chunk,
