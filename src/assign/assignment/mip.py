@@ -23,15 +23,7 @@ import numpy as np
 from assign.assignment.formulation import UNBOUNDED, Formulation
 from assign.assignment.result import Status
 from assign.assignment.settings import AssignmentSettings
-from assign.assignment.stages import (
-    STOP,
-    Outcome,
-    Progress,
-    Stage,
-    StageRun,
-    interrupted_on_stop,
-    lexicographic,
-)
+from assign.assignment.stages import STOP, Outcome, Progress, Stage, StageRun, lexicographic
 
 _HS = highspy.HighsModelStatus
 _NO_PLAN = {
@@ -200,8 +192,7 @@ def solve_highs(
         if progress and index == 0:
             h.cbMipImprovingSolution.subscribe(_reporter(progress, constant))
         before = h.getRunTime()  # HiGHS's run clock adds up over the runs of one model
-        with interrupted_on_stop(h.cancelSolve):  # also where no MIP callback runs (presolve)
-            h.run()
+        h.run()
         h.cbMipImprovingSolution.clear()
         info = h.getInfo()
         model_status = h.getModelStatus()
