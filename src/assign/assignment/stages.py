@@ -70,10 +70,11 @@ def interrupted_on_stop(interrupt: Callable[[], object]) -> Iterator[None]:
     done = threading.Event()
 
     def watch() -> None:
-        while not done.is_set():
-            if stop.wait(STOP_WATCH_SECONDS):
+        # it waits on `done`, not on `stop`: the block's end wakes it at once, where a wait
+        # on `stop` held every solver call up to STOP_WATCH_SECONDS at its end
+        while not done.wait(STOP_WATCH_SECONDS):
+            if stop.is_set():
                 interrupt()  # again until the block ends: a solver not yet started resets it
-                done.wait(STOP_WATCH_SECONDS)
 
     watcher = threading.Thread(target=watch, name="stop-watch", daemon=True)
     watcher.start()
