@@ -122,18 +122,20 @@ def formulate(
     return f
 
 
-def _local_methodist(comp: Component) -> dict[int, int]:
-    return {int(m): i for i, m in enumerate(comp.methodists)}
+def _owners(f: Formulation, comp: Component) -> list[int]:
+    """The component-local methodist of each pair of the model, in the order of `f.x`."""
+    owners: list[int] = comp.local_methodists(comp.pair_methodist[f.pairs]).tolist()
+    return owners
 
 
 def _load_expressions(f: Formulation, comp: Component) -> dict[int, tuple[list[int], list[int]]]:
     """Each methodist's load as (variables, weights), by component-local methodist."""
-    local = _local_methodist(comp)
     by_methodist: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for var, p in zip(f.x, f.pairs, strict=True):
-        vars_, coefs = by_methodist[local[int(comp.pair_methodist[p])]]
+    weights = comp.group_weight[comp.pair_group[f.pairs]].tolist()
+    for var, m, weight in zip(f.x, _owners(f, comp), weights, strict=True):
+        vars_, coefs = by_methodist[m]
         vars_.append(var)
-        coefs.append(int(comp.group_weight[comp.pair_group[p]]))
+        coefs.append(weight)
     return by_methodist
 
 
@@ -185,13 +187,12 @@ def add_change_cuts(f: Formulation, comp: Component) -> None:
     the row is void). Every integer plan meets them, so the LP bound and the proof stay
     exact; on Yakutia's weighted loads they lift the LP's bound on the changes to the
     integer optimum."""
-    local = _local_methodist(comp)
     current = comp.local_methodists(comp.group_current)
     staying: dict[int, list[int]] = defaultdict(list)
     coming: dict[int, list[int]] = defaultdict(list)
     heaviest: dict[int, int] = defaultdict(int)
-    for var, p in zip(f.x, f.pairs, strict=True):
-        g, m = int(comp.pair_group[p]), local[int(comp.pair_methodist[p])]
+    for var, p, m in zip(f.x, f.pairs, _owners(f, comp), strict=True):
+        g = int(comp.pair_group[p])
         if current[g] == m:
             staying[m].append(var)
         else:
@@ -232,12 +233,11 @@ def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:
         fixed = m in pool.always_open
         f.open[m] = f.var(1 if fixed else 0, 1)
         f.add_term("pool", f.open[m], OBJECTIVE_SCALE)
-    local = _local_methodist(comp)
-    for var, p in zip(f.x, f.pairs, strict=True):
+    for var, p, m in zip(f.x, f.pairs, _owners(f, comp), strict=True):
         g = int(comp.pair_group[p])
         # x ≤ n·open: redundant for integers, but it is what makes the LP bound strong
         f.add_row(
-            [var, f.open[local[int(comp.pair_methodist[p])]]],
+            [var, f.open[m]],
             [1, -int(comp.group_count[g])],
             -UNBOUNDED,
             0,
