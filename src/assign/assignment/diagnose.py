@@ -82,12 +82,12 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
                 f"методистов — {_times(comp.min_load)}: на {methodists_acc(extra)} больше, чем "
                 f"нужно, или снизьте минимальную нагрузку до {_load(lower)}"
             )
-    local = {int(m): i for i, m in enumerate(comp.methodists)}
+    owners = comp.local_methodists(comp.pair_methodist).tolist()
     reachable = np.zeros(len(comp.methodists), dtype=np.int64)
     pinned = np.zeros(len(comp.methodists), dtype=np.int64)
     pins = {t for t, _ in problem.settings.pins}
-    for p in range(comp.n_pairs):
-        g, m = int(comp.pair_group[p]), local[int(comp.pair_methodist[p])]
+    for p, m in enumerate(owners):
+        g = int(comp.pair_group[p])
         load = int(comp.group_count[g] * comp.group_weight[g])
         reachable[m] += load
         if problem.teacher_ids[comp.group_teachers[g][0]] in pins:
@@ -119,7 +119,7 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     source, sink = 0, 1
     group_node = 2
     methodist_node = 2 + comp.n_groups
-    local = {int(m): i for i, m in enumerate(comp.methodists)}
+    owners = comp.local_methodists(comp.pair_methodist).tolist()
     for g in range(comp.n_groups):
         flow.add_arc_with_capacity(
             source, group_node + g, int(comp.group_count[g] * comp.group_weight[g])
@@ -128,7 +128,7 @@ def _hall_violation(problem: AssignmentProblem, comp: Component, unit: str) -> l
     for p in range(comp.n_pairs):
         flow.add_arc_with_capacity(
             group_node + int(comp.pair_group[p]),
-            methodist_node + local[int(comp.pair_methodist[p])],
+            methodist_node + owners[p],
             big,
         )
     for i in range(len(comp.methodists)):

@@ -31,7 +31,7 @@ class FixedPool:
     def __init__(
         self, comp: Component, cost: FloatArray, count: int, always_open: frozenset[int]
     ) -> None:
-        local = np.searchsorted(comp.methodists, comp.pair_methodist)
+        local = comp.local_methodists(comp.pair_methodist)
         self.n_groups, self.n_fac = comp.n_groups, len(comp.methodists)
         self.pair_group = comp.pair_group.astype(np.int64)
         self.pair_fac = local.astype(np.int64)

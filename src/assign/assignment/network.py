@@ -51,8 +51,7 @@ def solve_by_flow(
     start = time.perf_counter()
     settings = problem.settings
     n_groups, n_methodists = comp.n_groups, len(comp.methodists)
-    local = {int(m): i for i, m in enumerate(comp.methodists)}
-    pair_local = np.array([local[int(m)] for m in comp.pair_methodist], dtype=np.int64)
+    pair_local = comp.local_methodists(comp.pair_methodist)
     low = comp.min_load // LOAD_SCALE
     high = comp.max_load // LOAD_SCALE
     target = comp.balance_target // LOAD_SCALE  # in heads, like every load here
