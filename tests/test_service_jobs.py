@@ -20,7 +20,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from assign.service.store import open_database
+from assign.service.config import ServiceSettings
+from assign.service.jobs.workers import WorkerPool
+from assign.service.store import make_engine, open_database
 from assign.service.store.models import JobRecord, now
 from conftest import DATA, SAMPLES
 from service_support import (
@@ -128,6 +130,38 @@ def test_a_worker_killed_mid_job_fails_it_and_the_next_job_runs(
             assert wait_job(client, following, made["viewer"])["status"] == "done"
             health = client.get("/health").json()
             assert health["workers"]["alive"] == 1 and health["workers"]["restarts"] == 1
+    finally:
+        server.stop()
+
+
+def test_an_idle_worker_killed_is_replaced_and_the_next_job_runs(
+    tmp_path: Path, tambov_zip: bytes
+) -> None:
+    """A worker killed while it waits for work (the review's case: `kill -9` of an idle
+    worker) is replaced, and the next job is queued at once and runs. With one wake-up event
+    shared by the workers, the dead one still counted as its sleeper: the next job's wake-up
+    waited for it forever, and the request that queued the job with it."""
+    url = f"sqlite:///{tmp_path / 'idle.db'}"
+    made = tokens(url)
+    settings = ServiceSettings(database_url=url, workers=2, heartbeat_seconds=0.3, poll_seconds=0.5)
+    pool = WorkerPool(settings, make_engine(url))
+    server = Server(url, runner=pool, workers=2, poll_seconds=0.5)
+    try:
+        with httpx.Client(base_url=server.base, timeout=20) as client:
+            region = upload(client, made["admin"], tambov_zip).json()
+            first = run_scenario(client, made["planner"], region["id"], SMALL, "первый")
+            assert wait_job(client, first, made["viewer"])["status"] == "done"
+            time.sleep(1.0)  # both workers idle, waiting to be woken
+            os.kill(pool.processes[0].pid, signal.SIGKILL)
+            deadline = time.monotonic() + 20
+            while client.get("/health").json()["workers"]["restarts"] < 1:
+                assert time.monotonic() < deadline, "the dead worker was not replaced"
+                time.sleep(0.2)
+            for n in range(3):  # each wakes the workers, the new one among them
+                queued = time.monotonic()
+                job = run_scenario(client, made["planner"], region["id"], SMALL, f"после {n}")
+                assert time.monotonic() - queued < 10  # the request is not held
+                assert wait_job(client, job, made["viewer"])["status"] == "done"
     finally:
         server.stop()
 

@@ -10,11 +10,13 @@ away). With `ASSIGN_QUEUE_URL`, Celery workers on any machine take their place b
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
+from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -59,16 +61,17 @@ def settle_worker_process(settings: ServiceSettings) -> None:
     os.nice(WORKER_NICENESS)
 
 
-def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
+def worker_main(settings: ServiceSettings, wake: Connection | None = None) -> None:
     """A worker process: claim a queued job, run it, repeat; between polls it sleeps until
-    its server queues a job (`wake`) or `poll_seconds` pass (jobs queued elsewhere)."""
+    its server queues a job (a byte on `wake`, its own pipe) or `poll_seconds` pass (jobs
+    queued elsewhere)."""
     settle_worker_process(settings)
     logging.basicConfig(level=logging.WARNING)
     engine = make_engine(settings.database_url)
     name = worker_name()
     while True:
-        if wake is not None:
-            wake.clear()
+        if wake is not None and not _drained(wake):
+            wake = None  # the server closed its end: polling alone finds jobs
         try:
             job_id = claim(engine, name)
         except Exception as exc:  # the database is away: wait for it
@@ -78,8 +81,9 @@ def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
         if job_id is None:
             if wake is None:
                 time.sleep(settings.poll_seconds)
-            else:
-                wake.wait(settings.poll_seconds)
+            else:  # a closed pipe answers at once, and the next round finds it closed
+                with contextlib.suppress(OSError):
+                    wake.poll(settings.poll_seconds)
             continue
         try:
             execute(engine, job_id, name, settings.heartbeat_seconds, hard_stop=True)
@@ -87,8 +91,24 @@ def worker_main(settings: ServiceSettings, wake: Any = None) -> None:
             log.warning("worker %s: job %s: %s", name, job_id, exc)
 
 
+def _drained(wake: Connection) -> bool:
+    """The wake-ups sent so far, read: a job queued from now on wakes the worker again.
+    False when the server's end is closed."""
+    try:
+        while wake.poll(0):
+            wake.recv_bytes()
+    except (EOFError, OSError):
+        return False
+    return True
+
+
 class WorkerPool:
-    """`settings.workers` processes, kept at that number while the server runs."""
+    """`settings.workers` processes, kept at that number while the server runs.
+
+    Each worker has a pipe of its own to be woken by: a worker killed while it waits leaves
+    nothing behind. (A shared `multiprocessing.Event` did: its lock counted the dead worker
+    as a sleeper, so the next job's wake-up waited for it forever, and the server's request
+    with it.)"""
 
     def __init__(self, settings: ServiceSettings, engine: Engine) -> None:
         self.settings, self.engine = settings, engine
@@ -96,18 +116,26 @@ class WorkerPool:
         self.stopping = threading.Event()
         self.monitor = threading.Thread(target=self._watch, daemon=True, name="workers")
         self.restarts = 0
-        self.wake = _SPAWN.Event()
+        self.wakes: list[Connection] = []  # each worker's pipe, the server's end
 
     def start(self) -> None:
         dead = local_dead_workers(self.engine)
         end_orphans(self.engine, self.settings.lease_seconds, dead, SERVER_RESTARTED)
-        self.processes = [self._spawn() for _ in range(self.settings.workers)]
+        for _ in range(self.settings.workers):
+            process, wake = self._spawn()
+            self.processes.append(process)
+            self.wakes.append(wake)
         self.monitor.start()
 
-    def _spawn(self) -> Any:
-        process = _SPAWN.Process(target=worker_main, args=(self.settings, self.wake), daemon=True)
+    def _spawn(self) -> tuple[Any, Connection]:
+        """A worker process and the server's end of its wake-up pipe (never blocking: a
+        busy worker's full pipe needs no further wake-up)."""
+        reader, writer = _SPAWN.Pipe(duplex=False)
+        process = _SPAWN.Process(target=worker_main, args=(self.settings, reader), daemon=True)
         process.start()
-        return process
+        reader.close()  # the worker's end lives in the worker
+        os.set_blocking(writer.fileno(), False)
+        return process, writer
 
     def _watch(self) -> None:
         last_reap = 0.0
@@ -120,7 +148,8 @@ class WorkerPool:
                 reason = WORKER_CRASHED.format(code=process.exitcode)
                 self._safely(lambda n=name, r=reason: end_orphans(self.engine, 1e9, (n,), r))
                 process.join()
-                self.processes[n] = self._spawn()
+                self.wakes[n].close()
+                self.processes[n], self.wakes[n] = self._spawn()
                 self.restarts += 1
             if time.monotonic() - last_reap > REAP_EVERY:
                 self._safely(lambda: end_orphans(self.engine, self.settings.lease_seconds))
@@ -146,7 +175,11 @@ class WorkerPool:
         return {"alive": alive, "expected": self.settings.workers, "restarts": self.restarts}
 
     def submit(self, job_id: int) -> None:
-        self.wake.set()
+        for wake in list(self.wakes):
+            # a write of a few bytes to a pipe is whole or refused, so a full pipe (a busy
+            # worker's) or a closed one (a worker being replaced) is skipped
+            with contextlib.suppress(OSError, ValueError):
+                wake.send_bytes(b"1")
 
 
 class NoWorkers:
