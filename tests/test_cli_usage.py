@@ -85,10 +85,26 @@ def test_a_file_as_the_output_folder_and_token_days(
     assert code == 2
     assert "Неверный параметр --out:" in output and "файл, а нужна папка" in output
     assert afile.read_text(encoding="utf-8") == "{}"
+    # a folder beneath a file: refused before the solving, not a traceback after it
+    code, output = _run(["solve", str(DATA / "small_ok"), "--out", str(afile / "sub")], capsys)
+    assert code == 2 and "Traceback" not in output
+    assert "— файл: папку" in output and "в нём не создать" in output
     for days, said in (("inf", "нужно конечное число"), ("1e9", "должно быть не больше 3650")):
         code, output = _run(["token", "create", "--org", "x", "--days", days], capsys)
         assert code == 2
         assert f"Неверный параметр --days: {said}" in output
+
+
+def test_a_write_the_system_refuses_is_told_in_russian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder where the plan's file should go (the system refuses the write after the
+    solving): the file named and the reason in Russian, exit code 1, no traceback."""
+    (tmp_path / "assignments.csv").mkdir()
+    code, output = _run(["solve", str(DATA / "small_ok"), "--out", str(tmp_path)], capsys)
+    assert code == 1 and "Traceback" not in output
+    assert "Не удалось записать или прочитать «" in output and "assignments.csv" in output
+    assert "это папка, а нужен файл" in output
 
 
 def test_a_pool_larger_than_its_people_names_count(

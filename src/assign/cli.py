@@ -81,6 +81,7 @@ from assign.summary import (
 from assign.usage import (
     RussianTyper,
     help_hint,
+    os_error_ru,
     russian_help_panels,
     usage_error_ru,
 )
@@ -739,9 +740,15 @@ def print_result(problem: AssignmentProblem, result: Result, payload: dict[str, 
 
 
 def _output_folder(value: Path) -> Path:
-    """--out names a folder: a file there would end in an OS error after the solving."""
+    """--out names a folder that can be written: a file there, a file on the way to it or a
+    folder without the right to write would end in an OS error after the solving."""
     if value.exists() and not value.is_dir():
         raise typer.BadParameter(f"«{value}» — файл, а нужна папка")
+    existing = next(p for p in (value.absolute(), *value.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise typer.BadParameter(f"«{existing}» — файл: папку «{value}» в нём не создать")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"нет прав на запись в папку «{existing}»")
     return value
 
 
@@ -1424,6 +1431,9 @@ def main() -> None:
             if (hint := help_hint(exc)) is not None:
                 err_console.print(escape(hint))
         sys.exit(getattr(exc, "exit_code", 2))
+    except OSError as exc:  # a write refused by the system (rights, disk full, a file in the way)
+        err_console.print(f"[red]{escape(os_error_ru(exc))}[/red]")
+        sys.exit(1)
     if code == INTERRUPTED:  # Ctrl-C: the solvers running were stopped, nothing was written
         err_console.print("[red]Прервано.[/red]")
     sys.exit(code if isinstance(code, int) else 0)

@@ -6,6 +6,7 @@ the attributes they carry."""
 
 from __future__ import annotations
 
+import errno
 import inspect
 import math
 import re
@@ -209,3 +210,22 @@ class RussianTyper(typer.Typer):
 
     def command(self, name: str | None = None, **kwargs: Any) -> Any:
         return super().command(name, **{"cls": RussianCommand, **kwargs})
+
+
+_OS_REASONS = {
+    errno.EACCES: "нет прав на запись или чтение",
+    errno.EPERM: "нет прав на запись или чтение",
+    errno.ENOTDIR: "часть пути — файл, а не папка",
+    errno.EISDIR: "это папка, а нужен файл",
+    errno.ENOSPC: "на диске нет места",
+    errno.EROFS: "диск только для чтения",
+    errno.ENOENT: "нет такой папки или файла",
+    errno.ENAMETOOLONG: "слишком длинное имя",
+}
+
+
+def os_error_ru(exc: OSError) -> str:
+    """A file the system refused to write or read, named, with the reason in Russian."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = f"«{exc.filename}»: " if exc.filename else ""
+    return f"Не удалось записать или прочитать {where}{reason}"
