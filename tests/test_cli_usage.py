@@ -3,6 +3,7 @@ code 2, never as Typer's English («Invalid value for…», «No such option…�
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from assign.cli import main
 
 DATA = Path(__file__).parent / "data"
+SAMPLES = Path(__file__).parents[1] / "data"
 ASSIGN = Path(sys.executable).with_name("assign")
 ENGLISH = ("Invalid value", "No such", "Missing", "Got unexpected", "requires an", "Try '")
 
@@ -105,6 +107,41 @@ def test_a_write_the_system_refuses_is_told_in_russian(
     assert code == 1 and "Traceback" not in output
     assert "Не удалось записать или прочитать «" in output and "assignments.csv" in output
     assert "это папка, а нужен файл" in output
+
+
+def test_teachers_no_methodist_can_take_are_not_priced_as_if_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Physics taught by a candidate only: `solve` leaves its teacher out and says why, and
+    the penalty beside «Не закреплено» is named for what it counts — teachers left out for
+    want of room — where «штраф за незакреплённых 0» beside «Не закреплено 159» read as a
+    contradiction (the review's case); validate tells what only `pool` can do."""
+    region = tmp_path / "region"
+    shutil.copytree(DATA / "small_ok", region)
+    methodists = region / "methodists.csv"
+    text = methodists.read_text(encoding="utf-8")
+    methodists.write_text(text.replace("Математика;Физика", "Математика"), encoding="utf-8")
+    code, output = _run(["solve", str(region), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, output
+    assert (
+        "Не закреплено │ 1 │" in output and "предмет «Физика» не ведёт ни один методист" in output
+    )
+    # a partial plan (this region's settings) names what its penalty counts
+    assert "штраф за педагогов, которым не хватило места у методистов (ед.) │ 0 │" in output
+    code, output = _run(["validate", str(region)], capsys)
+    assert "не ведёт ни один методист, только кандидаты (1)" in output
+    assert "подбор пула (assign pool) наберёт методистов из кандидатов" in output
+    # Tambov without its only music methodist: its teachers are not the penalty's
+    tambov = tmp_path / "tambov"
+    shutil.copytree(SAMPLES / "tambov", tambov)
+    methodists = tambov / "methodists.csv"
+    lines = methodists.read_text(encoding="utf-8").splitlines(keepends=True)
+    methodists.write_text("".join(x for x in lines if ",Музыка," not in x), encoding="utf-8")
+    code, output = _run(["solve", str(tambov), "--out", str(tmp_path / "t")], capsys)
+    assert code == 0, output
+    assert "Не закреплено │ 159 │" in output
+    assert "штраф за педагогов, которым не хватило места у методистов (ед.) │ 0 │" in output
+    assert "других методистов по предмету «Музыка» нет: 153 педагога останутся" in output
 
 
 def test_a_pool_larger_than_its_people_names_count(

@@ -218,6 +218,22 @@ CASES = [
         "«P7» нет в таблице «Методисты»: его педагогов закрепят за другими методистами — 1 педагог",
     ),
     Case(
+        # the last methodist of a subject left: no one takes her teacher over (the review's
+        # case, Tambov's only music methodist deleted, was told «закрепят за другими»)
+        Code.ASSIGNMENT_METHODIST_GONE,
+        replace_in(
+            "methodists.csv",
+            "P3,Новикова Татьяна Игоревна,Начальные классы;Иностранный язык (английский),,,"
+            "52.25,41.62,0,300\n",
+            "",
+        ),
+        "current_assignment.csv",
+        6,
+        "methodist_id",
+        "«P3» нет в таблице «Методисты»: других методистов по предмету «Начальные классы» нет: "
+        "1 педагог останется без закрепления",
+    ),
+    Case(
         Code.ASSIGNMENT_TEACHER_GONE,
         replace_in("current_assignment.csv", "T10,P2", "T99,P2"),
         "current_assignment.csv",
@@ -325,6 +341,15 @@ CASES = [
         11,
         "subject",
         "Химия",
+    ),
+    Case(
+        # only a candidate teaches physics: `solve` cannot place its teacher, `pool` can
+        Code.SUBJECT_NO_METHODIST,
+        replace_in("methodists.csv", "Математика;Физика", "Математика"),
+        "teachers.csv",
+        11,
+        "subject",
+        "предмет «Физика» (1 педагог) не ведёт ни один методист, только кандидаты (1)",
     ),
     Case(
         Code.ELIGIBILITY_UNCHECKED,

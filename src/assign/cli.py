@@ -661,7 +661,9 @@ CHANGE_REASONS_RU = {
 
 OBJECTIVE_NAMES_RU: dict[str, str] = {
     **{term.value: name for term, name in TERM_NAMES_RU.items()},
-    "unplaced": "штраф за незакреплённых педагогов",
+    # teachers left out for want of room; those no methodist of their subject can take are
+    # not in the model (they are counted in «Не закреплено» either way)
+    "unplaced": "штраф за педагогов, которым не хватило места у методистов",
     "short": "штраф за недобор минимальной нагрузки",
 }
 

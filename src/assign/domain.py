@@ -759,9 +759,10 @@ def check_references(region: Region) -> list[Issue]:
                     f"({subject_name(assigned.subject)}); при перепланировании пара будет изменена",
                 )
             )
+    taught = {s for m in region.methodists for s in m.subjects}
     for methodist_id, pairs in gone_methodists.items():
         # the plain way to say "she left": the methodist deleted, the order left as it was
-        staying = sum(1 for p in pairs if p.teacher_id in teachers)
+        staying = [teachers[p.teacher_id] for p in pairs if p.teacher_id in teachers]
         issues.append(
             _issue(
                 region,
@@ -770,8 +771,8 @@ def check_references(region: Region) -> list[Issue]:
                 "methodist_id",
                 methodist_id,
                 Code.ASSIGNMENT_METHODIST_GONE,
-                f"методиста «{methodist_id}» нет в таблице «Методисты»: его педагогов закрепят "
-                f"за другими методистами — {count_ru(staying, 'педагог')}",
+                f"методиста «{methodist_id}» нет в таблице «Методисты»: "
+                + _who_takes_over(staying, taught),
             )
         )
     if not region.methodists and not region.candidates:
@@ -835,25 +836,56 @@ def _duplicate_ids(region: Region) -> list[Issue]:
     return issues
 
 
+def _who_takes_over(teachers: list[Teacher], taught: set[str]) -> str:
+    """What becomes of a departed methodist's teachers: others of their subject take them,
+    or, where no methodist of the subject is left, no one until one is appointed."""
+    stranded = sorted({t.subject for t in teachers if t.subject not in taught}, key=subject_name)
+    left = sum(1 for t in teachers if t.subject not in taught)
+    moved = len(teachers) - left
+    parts = []
+    if moved or not left:
+        moving = count_ru(moved, "педагог")
+        parts.append(f"его педагогов закрепят за другими методистами — {moving}")
+    if left:
+        names = ", ".join(f"«{subject_name(s)}»" for s in stranded)
+        stays = "останется" if left % 10 == 1 and left % 100 != 11 else "останутся"
+        parts.append(
+            f"других методистов по {'предмету' if len(stranded) == 1 else 'предметам'} "
+            f"{names} нет: {count_ru(left, 'педагог')} "
+            f"{stays} без закрепления, пока методиста не назначат (или не наберут из "
+            "кандидатов: assign pool)"
+        )
+    return "; ".join(parts)
+
+
 def _uncovered_subjects(region: Region) -> list[Issue]:
-    covered = {s for p in region.iter_people() for s in p.subjects}
+    """Subjects whose teachers no methodist teaches: with no candidate either, no plan can
+    place them; with candidates, only a pool sizing (which recruits) can."""
+    methodist_subjects = {s for m in region.methodists for s in m.subjects}
+    candidates: dict[str, int] = {}
+    for c in region.candidates:
+        for s in c.subjects:
+            candidates[s] = candidates.get(s, 0) + 1
     issues = []
     for subject, teachers in sorted(region.teachers_by_subject.items()):
-        if subject not in covered:
-            first = teachers[0]
-            issues.append(
-                _issue(
-                    region,
-                    "teachers",
-                    first.row,
-                    "subject",
-                    subject_name(subject),
-                    Code.SUBJECT_UNCOVERED,
-                    f"предмет «{subject_name(subject)}» ({count_ru(len(teachers), 'педагог')}) "
-                    "не ведёт "
-                    "ни один методист или кандидат: эти педагоги останутся без закрепления",
-                )
+        if subject in methodist_subjects:
+            continue
+        name, first = subject_name(subject), teachers[0]
+        if subject in candidates:
+            code = Code.SUBJECT_NO_METHODIST
+            message = (
+                f"предмет «{name}» ({count_ru(len(teachers), 'педагог')}) не ведёт ни один "
+                f"методист, только кандидаты ({candidates[subject]}): закрепление (assign "
+                "solve) оставит этих педагогов без методиста, подбор пула (assign pool) "
+                "наберёт методистов из кандидатов"
             )
+        else:
+            code = Code.SUBJECT_UNCOVERED
+            message = (
+                f"предмет «{name}» ({count_ru(len(teachers), 'педагог')}) не ведёт ни один "
+                "методист или кандидат: эти педагоги останутся без закрепления"
+            )
+        issues.append(_issue(region, "teachers", first.row, "subject", name, code, message))
     return issues
 
 

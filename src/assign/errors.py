@@ -52,6 +52,7 @@ class Code(StrEnum):
     DUPLICATE_ASSIGNMENT = "duplicate_assignment"
     # warnings
     SUBJECT_UNCOVERED = "subject_uncovered"
+    SUBJECT_NO_METHODIST = "subject_no_methodist"
     ELIGIBILITY_UNCHECKED = "eligibility_unchecked"
     ASSIGNMENT_SUBJECT_MISMATCH = "assignment_subject_mismatch"
     ASSIGNMENT_METHODIST_GONE = "assignment_methodist_gone"
@@ -74,6 +75,7 @@ WARNING_CODES = frozenset(
         Code.TABLE_UNKNOWN,
         Code.COLUMN_UNKNOWN,
         Code.SUBJECT_UNCOVERED,
+        Code.SUBJECT_NO_METHODIST,
         Code.ELIGIBILITY_UNCHECKED,
         Code.ASSIGNMENT_SUBJECT_MISMATCH,
         Code.ASSIGNMENT_METHODIST_GONE,
@@ -122,6 +124,7 @@ FIX_RU: dict[Code, str] = {
     Code.NO_METHODISTS: "Добавьте методистов или кандидатов.",
     Code.DUPLICATE_ASSIGNMENT: "Оставьте одну строку закрепления для педагога.",
     Code.SUBJECT_UNCOVERED: "Добавьте методиста или кандидата по этому предмету.",
+    Code.SUBJECT_NO_METHODIST: "Назначьте методиста по предмету или наберите из кандидатов.",
     Code.ELIGIBILITY_UNCHECKED: "Заполните роль, категорию, образование и стаж кандидата.",
     Code.ASSIGNMENT_SUBJECT_MISMATCH: "Проверьте пару; при перепланировании она изменится.",
     Code.ASSIGNMENT_METHODIST_GONE: "Ничего не нужно, если методист действительно выбыл.",
