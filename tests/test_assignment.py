@@ -774,7 +774,7 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
     assert told.exit_code == 0, told.output
     # by name, the methodist in the instrumental case the sentence needs
     assert (
-        "Педагог Козлова Вера Николаевна (математика) закреплён за методистом "
+        "Педагог Козлова Вера Николаевна (математика) закреплена за методистом "
         "Лебедевой Натальей Викторовной (в пути 1,27 ч)" in told.output
     )
     # the next best: the first goal unchanged, the teacher's own trip longer, said as such

@@ -188,7 +188,7 @@ def test_explain_prices_the_next_best_in_what_the_plan_left(
         env={"COLUMNS": "200"},
     )
     assert told.exit_code == 0, told.output
-    assert "Педагог Козлова Вера Николаевна (математика) закреплён за методистом" in told.output
+    assert "Педагог Козлова Вера Николаевна (математика) закреплена за методистом" in told.output
     assert limits["plan"] <= cli.EXPLAIN_PLAN_SHARE * 30
     assert limits["next best"] <= began + 30
 

@@ -47,7 +47,7 @@ from assign.domain import Region
 from assign.errors import Code, Report, validation_message_ru
 from assign.events.calendar import CalendarError
 from assign.events.catalogue import CatalogueError
-from assign.format import MONTHS_NOMINATIVE, count_ru, fmt_int, fmt_number
+from assign.format import MONTHS_NOMINATIVE, agree_with_person, count_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
 from assign.pipeline import (
     ASSIGNMENT_DIR,
@@ -902,7 +902,8 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
         console.print(f"• {need['text']}")
     for candidate_id, reason in result.excluded:
         who = result.candidate_names.get(candidate_id, candidate_id)
-        console.print(f"[yellow]Кандидат {escape(who)} исключён:[/yellow] {escape(reason)}")
+        excluded = agree_with_person("исключён", who)
+        console.print(f"[yellow]Кандидат {escape(who)} {excluded}:[/yellow] {escape(reason)}")
     for text in result.problems[:20]:
         console.print(f"[red]•[/red] {text}")
 

@@ -28,7 +28,7 @@ from assign.categories import (
     resolve_category,
 )
 from assign.errors import Code, Issue
-from assign.format import count_ru
+from assign.format import agree_verb, count_ru
 from assign.geo import distance_matrix_km
 from assign.subjects import (
     lookalike_letters,
@@ -848,7 +848,7 @@ def _who_takes_over(teachers: list[Teacher], taught: set[str]) -> str:
         parts.append(f"его педагогов закрепят за другими методистами — {moving}")
     if left:
         names = ", ".join(f"«{subject_name(s)}»" for s in stranded)
-        stays = "останется" if left % 10 == 1 and left % 100 != 11 else "останутся"
+        stays = agree_verb("останется", left)
         parts.append(
             f"других методистов по {'предмету' if len(stranded) == 1 else 'предметам'} "
             f"{names} нет: {count_ru(left, 'педагог')} "

@@ -140,7 +140,7 @@ def name_case(full_name: str, case: Case) -> str:
     parts = full_name.split()
     if not parts:
         return full_name
-    maker, detector = _declension()
+    maker = _declension()[0]
     at = _surname_beside_initials(parts)
     if at is not None:  # «П.П. Смирнова» → «П.П. Смирнову»: only the surname declines
         gender = _gender_of_surname(parts[at])
@@ -148,16 +148,41 @@ def name_case(full_name: str, case: Case) -> str:
         declined[at] = _decline(maker, NamePart.LASTNAME, gender, _PYTROVICH_CASE[case], parts[at])
         return " ".join(declined)
     surname, first, middle = (*parts, "", "")[:3]
-    try:
-        gender = detector.detect(firstname=first or None, middlename=middle or None)
-    except (KeyError, ValueError, AttributeError):  # an unknown name: androgynous rules
-        gender = PetrovichGender.ANDROGYNOUS
+    gender = _gender_of_names(first, middle)
     target = _PYTROVICH_CASE[case]
     declined = [_decline(maker, NamePart.LASTNAME, gender, target, surname)]
     for part, text in ((NamePart.FIRSTNAME, first), (NamePart.MIDDLENAME, middle)):
         if text:
             declined.append(text if "." in text else _decline(maker, part, gender, target, text))
     return " ".join([*declined, *parts[3:]])
+
+
+def _gender_of_names(first: str, middle: str) -> PetrovichGender:
+    """From the first name and patronymic (petrovich's detector); androgynous if unknown."""
+    try:
+        gender: PetrovichGender = _declension()[1].detect(
+            firstname=first or None, middlename=middle or None
+        )
+    except (KeyError, ValueError, AttributeError):  # an unknown name: androgynous rules
+        return PetrovichGender.ANDROGYNOUS
+    return gender
+
+
+@cache
+def agree_with_person(word: str, full_name: str) -> str:
+    """A past verb or short participle written for a man («исключён», «выбыл») in the form
+    for the person named: «Кандидат Иванова Анна Петровна исключена». A name of unknown
+    gender keeps the word as written."""
+    parts = full_name.split()
+    at = 0 if len(parts) == 1 else _surname_beside_initials(parts)
+    if at is not None:  # a surname alone or with initials: its ending tells
+        gender = _gender_of_surname(parts[at])
+    else:
+        gender = _gender_of_names(*(*parts, "", "")[1:3])
+    if gender is not PetrovichGender.FEMALE:
+        return word
+    form = _morph().parse(word)[0].inflect({"femn"})
+    return form.word if form is not None else word
 
 
 def _surname_beside_initials(parts: list[str]) -> int | None:

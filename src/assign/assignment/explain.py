@@ -13,7 +13,7 @@ from assign.assignment.problem import AssignmentProblem, build_problem
 from assign.assignment.result import Result, Status
 from assign.assignment.settings import TERM_NAMES_RU
 from assign.assignment.solve import solve_component
-from assign.format import fmt_number, name_case
+from assign.format import agree_with_person, fmt_number, name_case
 from assign.subjects import subject_name
 
 
@@ -46,10 +46,11 @@ class Explanation:
     def lines(self) -> list[str]:
         """The explanation in Russian, by name."""
         teacher = self._name(self.teacher_id)
+        assigned = agree_with_person("закреплён", teacher)
         if self.methodist_id is None:
-            return [f"Педагог {teacher} не закреплён: {self.why}"]
+            return [f"Педагог {teacher} не {assigned}: {self.why}"]
         out = [
-            f"Педагог {teacher} закреплён за методистом "
+            f"Педагог {teacher} {assigned} за методистом "
             f"{name_case(self._name(self.methodist_id), 'ablt')} "
             f"(в пути {fmt_number(self.travel or 0, 2)} {self.unit}): {self.why}."
         ]
@@ -138,7 +139,7 @@ def explain_teacher(
         nearer.append(Alternative(mid, travel, reason))
     current = region.current_methodist_of.get(teacher_id)
     if pins.get(teacher_id) == assigned:
-        why = "закреплён вручную (задано в сценарии)"
+        why = f"{agree_with_person('закреплён', teacher.full_name)} вручную (задано в сценарии)"
     elif not nearer:
         why = f"ближайший методист, ведущий предмет «{subject_name(teacher.subject)}»"
     elif current == assigned:
