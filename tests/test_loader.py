@@ -18,9 +18,14 @@ from messy import HEADERS, SHEETS  # the Russian sheet and column names people t
 def test_small_ok_loads_with_hand_checked_facts() -> None:
     result = load_region(DATA / "small_ok")
     assert result.report.errors == []
-    assert [i.code for i in result.report.warnings] == [Code.ELIGIBILITY_UNCHECKED]
-    (unchecked,) = result.report.warnings
+    assert [i.code for i in result.report.warnings] == [
+        Code.ELIGIBILITY_UNCHECKED,
+        Code.SCHOOL_AT_CENTRE,  # S4 has no coordinates, the other schools have
+    ]
+    unchecked, at_centre = result.report.warnings
     assert unchecked.message.startswith("у кандидата «Павлов Олег Дмитриевич» нет сведений")
+    assert (at_centre.file, at_centre.row) == ("schools.csv", 5)
+    assert "«Южный район»" in at_centre.message
     region = result.region
     assert region is not None
     assert (len(region.municipalities), len(region.schools), len(region.teachers)) == (3, 4, 10)

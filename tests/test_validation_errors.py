@@ -352,6 +352,16 @@ CASES = [
         "предмет «Физика» (1 педагог) не ведёт ни один методист, только кандидаты (1)",
     ),
     Case(
+        # the others have coordinates: this one is taken at its municipality's centre, said
+        Code.SCHOOL_AT_CENTRE,
+        replace_in("schools.csv", "S2,СОШ № 2,M1,52.73,41.47,", "S2,СОШ № 2,M1,,,"),
+        "schools.csv",
+        3,
+        "lat",
+        "у школы «СОШ № 2» (S2) нет координат: расстояния до неё считаются от центра "
+        "муниципалитета",
+    ),
+    Case(
         Code.ELIGIBILITY_UNCHECKED,
         lambda f: f,
         "candidates.csv",

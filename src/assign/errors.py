@@ -64,6 +64,7 @@ class Code(StrEnum):
     PRIMARY_SUBJECT = "primary_subject"
     MATCHED_BY_NAME = "matched_by_name"
     SCHOOL_FAR = "school_far"
+    SCHOOL_AT_CENTRE = "school_at_centre"
     DUPLICATE_PERSON = "duplicate_person"
     METHODIST_IDLE = "methodist_idle"
     METHODISTS_EXCESS = "methodists_excess"
@@ -87,6 +88,7 @@ WARNING_CODES = frozenset(
         Code.PRIMARY_SUBJECT,
         Code.MATCHED_BY_NAME,
         Code.SCHOOL_FAR,
+        Code.SCHOOL_AT_CENTRE,
         Code.DUPLICATE_PERSON,
         Code.METHODIST_IDLE,
         Code.METHODISTS_EXCESS,
@@ -136,6 +138,7 @@ FIX_RU: dict[Code, str] = {
     Code.PRIMARY_SUBJECT: "Проверьте: учитель начальных классов или учитель литературы.",
     Code.MATCHED_BY_NAME: "Надёжнее указывать коды; проверьте сопоставление.",
     Code.SCHOOL_FAR: "Проверьте координаты школы (широту и долготу, их порядок).",
+    Code.SCHOOL_AT_CENTRE: "Укажите широту и долготу школы: так расстояния будут точнее.",
     Code.DUPLICATE_PERSON: "Если это один человек, оставьте один код.",
     Code.METHODIST_IDLE: "Проверьте предметы методиста или добавьте его педагогов.",
     Code.METHODISTS_EXCESS: "Уменьшите минимальную нагрузку или число методистов предмета.",

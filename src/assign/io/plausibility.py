@@ -34,7 +34,31 @@ def plausibility_issues(region: Region) -> list[Issue]:
     issues += _idle_methodists(region)
     issues += _excess_methodists(region)
     issues += _far_travel(region, set(far))
+    issues += _schools_at_centre(region)
     return issues
+
+
+def _schools_at_centre(region: Region) -> list[Issue]:
+    """Schools without coordinates in a region whose other schools have them: each is taken
+    at its municipality's centre, a liberty said aloud (a region with no school coordinates
+    at all is planned between municipalities, as the template says)."""
+    missing = [s for s in region.schools if s.point is None]
+    if not missing or len(missing) == len(region.schools):
+        return []
+    return [
+        _issue(
+            region,
+            "schools",
+            school.row,
+            "lat",
+            None,
+            Code.SCHOOL_AT_CENTRE,
+            f"у школы «{school.name}» ({school.school_id}) нет координат: расстояния до неё "
+            "считаются от центра муниципалитета "
+            f"«{region.municipality_by_id[school.municipality_id].name}»",
+        )
+        for school in missing
+    ]
 
 
 def _far_schools(region: Region) -> dict[str, tuple[Issue, School]]:
