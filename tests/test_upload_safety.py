@@ -322,6 +322,23 @@ def test_a_200_kb_cell_is_a_finding(small_copy: Path) -> None:
     [issue] = [i for i in result.report.errors if i.code is Code.VALUE_TOO_LONG]
     assert (issue.file, issue.row, issue.column) == ("teachers.csv", 2, lines[0].split(",")[1])
     assert len(issue.value or "") < 200
+    # one error for one cause: not also «нет обязательной таблицы «Педагоги»»
+    assert [i.code for i in result.report.errors] == [Code.VALUE_TOO_LONG]
+
+
+def test_an_unclosed_quote_is_one_finding(small_copy: Path) -> None:
+    """A stray quote before a name (the review's case on Tambov, row 61): the rest of the
+    file becomes one cell, too long to read. One error, at the row with the quote."""
+    teachers = small_copy / "teachers.csv"
+    lines = teachers.read_text(encoding="utf-8").splitlines()
+    extra = [f"X{n:05d},Иванова Анна Петровна,S1,Математика" for n in range(4_000)]
+    lines = [lines[0], lines[1].replace(",", ',"', 1), *lines[2:], *extra]
+    teachers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is None
+    assert [(i.code, i.file, i.row) for i in result.report.errors] == [
+        (Code.VALUE_TOO_LONG, "teachers.csv", 2)
+    ]
 
 
 def test_a_nul_in_a_name_is_a_finding(small_copy: Path) -> None:

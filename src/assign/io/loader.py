@@ -31,7 +31,7 @@ from assign.domain import (
     check_references,
     teacher_key,
 )
-from assign.errors import Code, Issue, RegionInvalidError, Report
+from assign.errors import Code, Issue, RegionInvalidError, Report, Severity
 from assign.format import count_ru
 from assign.io.tables import (
     LOCATED_TABLES,
@@ -131,8 +131,10 @@ def _build_region(raw: RawRegion) -> LoadResult:
         if (
             spec.required_table
             and spec.name not in raw.tables
+            # a file that was found but could not be read (its encoding, a cell the reader
+            # refused) has its error already: «нет таблицы» would be a second, false one
             and not any(
-                i.code is Code.FILE_ENCODING and i.file and i.file.startswith(spec.name)
+                i.severity is Severity.ERROR and i.file and i.file.startswith(spec.name)
                 for i in raw.issues
             )
         ):
@@ -159,7 +161,8 @@ def _build_region(raw: RawRegion) -> LoadResult:
                 Issue(Code.TABLE_EMPTY, "в таблице нет ни одной строки данных", file=table.source)
             )
     failed_tables |= {n for n in SPEC_BY_NAME if n not in raw.tables}
-    if any(
+    unread = {spec.name for spec in TABLES if spec.required_table} - set(raw.tables)
+    if unread or any(
         i.code in (Code.FILE_MISSING, Code.FILE_UNREADABLE, Code.FILE_ENCODING)
         for i in report.errors
     ):
