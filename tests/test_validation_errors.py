@@ -506,3 +506,13 @@ def test_a_failed_row_is_not_reported_again_as_a_missing_reference(small_copy: P
     replace_in("teachers.csv", "S1,Математика", "S1,Матиматика")(small_copy)
     result = load_region(small_copy)
     assert [i.code for i in result.report.errors] == [Code.UNKNOWN_SUBJECT]
+
+
+def test_an_empty_teachers_table_is_one_finding(small_copy: Path) -> None:
+    """Headers only (the review's case: Tambov's 10 364 pairs of the order each said «нет
+    педагога»): the table's emptiness is the one finding, the order's pairs do not repeat
+    it."""
+    write("teachers.csv", "teacher_id,full_name,school_id,subject\n")(small_copy)
+    result = load_region(small_copy)
+    assert [i.code for i in result.report.errors] == [Code.TABLE_EMPTY]
+    assert Code.ASSIGNMENT_TEACHER_GONE.value not in result.report.codes()

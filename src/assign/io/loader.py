@@ -160,6 +160,7 @@ def _build_region(raw: RawRegion) -> LoadResult:
             report.add(
                 Issue(Code.TABLE_EMPTY, "в таблице нет ни одной строки данных", file=table.source)
             )
+            failed_tables.add(name)  # the order's teachers «gone» would only repeat it
     failed_tables |= {n for n in SPEC_BY_NAME if n not in raw.tables}
     unread = {spec.name for spec in TABLES if spec.required_table} - set(raw.tables)
     if unread or any(
@@ -206,6 +207,7 @@ _REPEATS_A_FAILED_ROW = {
     Code.ASSIGNMENT_METHODIST_GONE,  # the methodist's row has an error, not the order
     Code.ASSIGNMENT_TEACHER_GONE,
     Code.SUBJECT_UNCOVERED,  # a methodist of that subject is on a row with an error
+    Code.SUBJECT_NO_METHODIST,
 }
 
 
@@ -227,6 +229,7 @@ _TARGET_OF_CODE = {
     Code.ASSIGNMENT_TEACHER_GONE: "teachers",
     Code.ASSIGNMENT_METHODIST_GONE: "methodists",
     Code.SUBJECT_UNCOVERED: "methodists",
+    Code.SUBJECT_NO_METHODIST: "methodists",
     Code.ASSIGNMENT_SUBJECT_MISMATCH: "methodists",
     Code.NO_METHODISTS: "methodists",
 }
