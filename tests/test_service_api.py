@@ -90,6 +90,10 @@ def test_tokens_roles_regions_scenarios_and_a_restart(database: str, server: Ser
         assert client.get("/scenarios", headers=_auth(fresh)).status_code == 200
         refused = client.post("/tokens", json={"role": "admin"}, headers=_auth(fresh))
         assert refused.status_code == 403
+        # an unknown role names the roles there are (was «недопустимые символы»)
+        unknown = client.post("/tokens", json={"role": "superuser"}, headers=_auth(tokens["admin"]))
+        assert unknown.status_code == 422, unknown.text
+        assert "допустимы: 'viewer', 'planner', 'admin'" in unknown.text, unknown.text
         bad_body = client.post("/scenarios", json={"name": ""}, headers=_auth(tokens["planner"]))
         assert bad_body.status_code == 422 and bad_body.json()["code"] == "request_invalid"
     server.stop()
@@ -303,6 +307,8 @@ def test_a_queued_job_is_cancelled_and_never_runs(tmp_path: Path) -> None:
             engine.dispose()
             result = client.get(f"/jobs/{job['id']}/result", headers=_auth(made["viewer"]))
             assert result.status_code == 409 and result.json()["code"] == "result_not_ready"
+            # the status in Russian, as the rest of the message (was «…: cancelled»)
+            assert result.json()["message"] == f"У задания {job['id']} нет результата: оно отменено"
     finally:
         server.stop()
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from assign.service.deps import Principal
 from assign.service.errors import ApiError, not_found
+from assign.service.jobs.queue import STATUS_RU
 from assign.service.store.models import JobRecord, RegionRecord, ResultRecord, ScenarioRecord
 
 
@@ -49,5 +50,6 @@ def result(db: Session, who: Principal, job_id: int) -> ResultRecord:
     held = job(db, who, job_id)
     found = db.scalar(select(ResultRecord).where(ResultRecord.job_id == job_id))
     if found is None:
-        raise ApiError(409, "result_not_ready", f"У задания {job_id} нет результата: {held.status}")
+        status = STATUS_RU.get(held.status, held.status)
+        raise ApiError(409, "result_not_ready", f"У задания {job_id} нет результата: оно {status}")
     return found

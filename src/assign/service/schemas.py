@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +19,7 @@ class Strict(BaseModel):
 
 
 class TokenIn(Strict):
-    role: str = Field(pattern="^(viewer|planner|admin)$", examples=["planner"])
+    role: Literal["viewer", "planner", "admin"] = Field(examples=["planner"])
     name: Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
     days: float = Field(90, gt=0, le=3660, allow_inf_nan=False, description="срок действия, дней")
 

@@ -20,6 +20,15 @@ from assign.service.store.models import JobRecord, ResultRecord, now
 
 ACTIVE = ("queued", "running", "cancelling")
 FINAL = ("done", "failed", "cancelled")
+STATUS_RU = {
+    "queued": "в очереди",
+    "running": "выполняется",
+    "cancelling": "отменяется",
+    "done": "выполнено",
+    "failed": "завершилось ошибкой",
+    "cancelled": "отменено",
+}
+"""A job's status as a Russian message says it («задание … выполняется»)."""
 HOST = socket.gethostname()
 
 WORKER_LOST = "обработчик задания перестал отвечать (сбой процесса или связи с базой)"

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from assign.service import access
 from assign.service.deps import Planner, Principal, SessionDep, Viewer, engine_of
 from assign.service.errors import ApiError, not_found
-from assign.service.jobs.queue import FINAL, request_cancel
+from assign.service.jobs.queue import FINAL, STATUS_RU, request_cancel
 from assign.service.routers.common import errors
 from assign.service.schemas import MAX_ID, IdPath, JobOut
 from assign.service.store import token_live
@@ -34,8 +34,6 @@ _held: Counter[int] = Counter()
 without reading and answers, so clients that wait cannot pile up the database reads of their
 polls, nor one organisation take every slot (a poll holds no connection while it waits, and
 lets its slot go when its client goes)."""
-
-STATUS_RU = {"done": "выполнено", "failed": "завершилось ошибкой", "cancelled": "отменено"}
 
 
 def job_out(job: JobRecord) -> JobOut:
