@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -16,7 +17,14 @@ from pydantic import ValidationError
 
 from assign.assignment import build_problem
 from assign.io import load_region_or_raise
-from assign.scenario import RegionIndex, Scenario, ScenarioError, apply, check_references
+from assign.scenario import (
+    RegionIndex,
+    Scenario,
+    ScenarioError,
+    apply,
+    check_effective_from,
+    check_references,
+)
 from assign.validation import translate_errors
 from conftest import DATA
 from service_support import Server, auth, region_zip, tokens, upload
@@ -228,3 +236,34 @@ def test_fuzzed_specs_over_http_get_201_or_422(
     if answer.status_code == 422:
         assert payload["code"] in ("scenario_invalid", "request_invalid")
         assert all(i["field"] and i["message"] for i in payload["issues"])
+
+
+def test_a_change_outside_the_school_year_is_refused(
+    spec_server: tuple[Server, str, int],
+) -> None:
+    """`effective_from` in 2030 for the 2026/27 year (the review's case) planned the whole
+    year as before without a word: refused on save, naming the field and the year's span;
+    a day within the year is taken."""
+    server, planner, region = spec_server
+    for day, status in (("2030-01-01", 422), ("2026-08-31", 422), ("2027-01-11", 201)):
+        body = {"region_id": region, "name": f"с {day}", "spec": {"effective_from": day}}
+        answer = httpx.post(f"{server.base}/scenarios", json=body, headers=auth(planner))
+        assert answer.status_code == status, answer.text
+        if status == 422:
+            (issue,) = answer.json()["issues"]
+            assert issue["field"] == "effective_from", issue  # as references name theirs
+            assert issue["code"] == "out_of_school_year"
+            assert "вне учебного года 2026/27 (01.09.2026–31.08.2027)" in issue["message"]
+
+
+def test_the_cli_refuses_a_change_outside_its_calendar() -> None:
+    """The library's year plan checks the same against the calendar it plans."""
+    scenario = Scenario.model_validate({"name": "x", "effective_from": "2030-01-01"})
+    with pytest.raises(ScenarioError) as caught:
+        check_effective_from(scenario, date(2026, 9, 1), date(2027, 8, 31))
+    assert caught.value.issues[0]["field"] == "effective_from"
+    check_effective_from(
+        scenario.model_copy(update={"effective_from": date(2027, 5, 1)}),
+        date(2026, 9, 1),
+        date(2027, 8, 31),
+    )

@@ -129,23 +129,49 @@ class RegionIndex:
     candidates: frozenset[str]
     schools: frozenset[str]
     municipalities: frozenset[str]
+    school_year: int | None = None
+    """The first year of the region's school year (2026 for 2026/27), when known: a
+    scenario's `effective_from` must fall within it."""
 
     @classmethod
-    def from_region(cls, region: Region) -> RegionIndex:
+    def from_region(cls, region: Region, school_year: int | None = None) -> RegionIndex:
         return cls(
             region.teacher_names,  # kept with the region: a what-if checks against it each run
             frozenset(region.methodist_by_id),
             frozenset(c.candidate_id for c in region.candidates),
             frozenset(region.school_by_id),
             frozenset(m.municipality_id for m in region.municipalities),
+            school_year,
         )
 
-    def to_json(self) -> dict[str, list[str]]:
-        return {k: sorted(getattr(self, k)) for k in self.__dataclass_fields__}
+    def to_json(self) -> dict[str, Any]:
+        ids: dict[str, Any] = {k: sorted(getattr(self, k)) for k in _ID_FIELDS}
+        return ids | ({"school_year": self.school_year} if self.school_year else {})
 
     @classmethod
-    def from_json(cls, data: dict[str, list[str]]) -> RegionIndex:
-        return cls(**{k: frozenset(data.get(k, ())) for k in cls.__dataclass_fields__})
+    def from_json(cls, data: dict[str, Any]) -> RegionIndex:
+        ids = {k: frozenset(data.get(k, ())) for k in _ID_FIELDS}
+        return cls(**ids, school_year=data.get("school_year"))
+
+
+_ID_FIELDS = ("teachers", "methodists", "candidates", "schools", "municipalities")
+
+
+def _outside_school_year(scenario: Scenario, first: date, last: date) -> list[dict[str, str]]:
+    """`effective_from` outside the school year [first, last]: such a date would plan the
+    whole year as before, or none of it, without a word."""
+    day = scenario.effective_from
+    if day is None or first <= day <= last:
+        return []
+    span = f"{first.year}/{str(last.year)[-2:]} ({first:%d.%m.%Y}–{last:%d.%m.%Y})"
+    message = f"дата {day:%d.%m.%Y} вне учебного года {span}"
+    return [{"field": "effective_from", "code": "out_of_school_year", "message": message}]
+
+
+def check_effective_from(scenario: Scenario, first: date, last: date) -> None:
+    if issues := _outside_school_year(scenario, first, last):
+        message = issues[0]["message"]
+        raise ScenarioError(f"сценарий «{scenario.name}»: effective_from: {message}", issues)
 
 
 def check_references(scenario: Scenario, index: RegionIndex) -> None:
@@ -197,6 +223,9 @@ def check_references(scenario: Scenario, index: RegionIndex) -> None:
     if issues:
         named = ", ".join(dict.fromkeys(i["message"].rsplit("«", 1)[1].rstrip("»") for i in issues))
         raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {named}", issues)
+    if index.school_year is not None:  # the default span of a school year: 1 Sept – 31 Aug
+        first = date(index.school_year, 9, 1)
+        check_effective_from(scenario, first, date(index.school_year + 1, 8, 31))
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -325,6 +354,7 @@ def plan_scenario_year(
     scenario's plan takes over from it."""
     if scenario.effective_from is None:
         return plan_year(outcome.problem, outcome.assignment, catalogue, calendar, settings)
+    check_effective_from(scenario, calendar.start, calendar.end)
     base_scenario = Scenario(name=f"{scenario.name}: до изменений", assignment=scenario.assignment)
     before = _solve(base, base_scenario, None, None)
     previous = plan_year(before.problem, before.assignment, catalogue, calendar, settings)

@@ -157,7 +157,7 @@ def read_upload(data: bytes) -> UploadSummary:
             "xlsx" if path.suffix == ".xlsx" else "zip",
             summary,
             {
-                "ids": RegionIndex.from_region(region).to_json(),
+                "ids": RegionIndex.from_region(region, settings.school_year).to_json(),
                 "current": dict(region.current_methodist_of),
                 "map": region_map(region),
             },
