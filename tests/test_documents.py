@@ -29,6 +29,7 @@ from assign.documents.context import ScheduledDates, short_name, short_names
 from assign.documents.iom import card_context, iom_cards, position_ru, write_iom_cards
 from assign.documents.order import order_context, write_order
 from assign.documents.plan_workbook import SHEETS as PLAN_SHEETS
+from assign.documents.plan_workbook import need_rows
 from assign.documents.roadmap import (
     COLUMNS,
     CONTENT,
@@ -66,6 +67,7 @@ from assign.schedule import ScheduleSettings, plan_year
 from assign.schedule.output import write_schedule
 from assign.schedule.saved import ScheduleRow
 from assign.subjects import subject_name
+from assign.summary import subject_capacity
 from conftest import DATA, SAMPLES, card_id
 
 SETTINGS = DocumentSettings(
@@ -850,6 +852,30 @@ def test_plan_workbook_is_russian_with_names_not_ids(small_run: Path) -> None:
     assert {r[6] for r in rows} <= {m.full_name for m in region.methodists}
     need = [[c.value for c in row] for row in book["Потребность"].iter_rows(min_row=4)]
     assert {r[1] for r in need} == {subject_name(s) for s in region.teachers_by_subject}
+    # the need as numbers a spreadsheet can sum: the fewest, and the most the norm allows
+    # (a blank where it has no most), as `subject_capacity` counts them
+    capacity = {
+        r["subject_name"]: r
+        for r in subject_capacity(region, AssignmentSettings(min_load=0, max_load=9)).to_dict(
+            "records"
+        )
+    }
+    for r in need:
+        assert isinstance(r[4], int) and r[4] == capacity[r[1]]["need"], r
+        assert r[5] is None or (isinstance(r[5], int) and r[5] >= r[4]), r
+    # an empty table says so under its header, where its rows would be
+    for sheet in book.worksheets[1:]:
+        notes = [
+            c.coordinate
+            for row in sheet.iter_rows()
+            for c in row
+            if str(c.value or "").startswith("Нет строк")
+        ]
+        assert notes in ([], ["A4"]), (sheet.title, notes)
+    assert any(sheet["A4"].value == "Нет строк: таких нет" for sheet in book.worksheets[1:])
+    # a norm with a minimum: math's 5 teachers need 1 methodist (≤ 9 each), 2 at most (≥ 2)
+    rows = {r[1]: r for r in need_rows(region, AssignmentSettings(min_load=2, max_load=9))}
+    assert rows["Математика"][4:6] == [1, 2]
     year = [[c.value for c in row] for row in book["План года"].iter_rows(min_row=4)]
     assert year and all(r[1] in {m.full_name for m in region.methodists} for r in year)
     assert all(r[5] in {"очно", "дистанционно"} for r in year)

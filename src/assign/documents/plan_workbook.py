@@ -156,7 +156,10 @@ def need_rows(region: Region, settings: AssignmentSettings) -> list[list[Any]]:
                 r["subject_name"],
                 r["teachers"],
                 round(float(r["load"]), 2),
-                r["need_text"],
+                r["need"],
+                # the most the norm's minimum allows; none when it has no minimum or cannot
+                # divide the load (the note says why)
+                int(r["need_most"]) if r["fits"] and _given(r["need_most"]) else "",
                 r["methodists"],
                 r["candidates"],
                 r["deficit"],
@@ -164,6 +167,11 @@ def need_rows(region: Region, settings: AssignmentSettings) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def _given(value: Any) -> bool:
+    """A number in a frame's column that also holds None (read back as NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
@@ -332,14 +340,15 @@ def write_plan_workbook(
                 "Предмет",
                 "Педагогов",
                 "Нагрузка",
-                "Нужно методистов",
+                "Нужно методистов, не меньше",
+                "Нужно методистов, не больше",
                 "Есть методистов",
                 "Кандидатов",
                 "Дефицит",
                 "Пояснение",
             ),
             need_rows(region, settings),
-            (5, 22, 10, 10, 11, 11, 11, 9, 40),
+            (5, 22, 10, 10, 11, 11, 11, 11, 9, 40),
         ),
         (
             "План набора",
@@ -452,9 +461,9 @@ def write_plan_workbook(
     for sheet_name, caption, header, rows, widths in tables:
         sheet = book.add_worksheet(sheets.name(sheet_name))
         sheet.write(0, 0, caption, title)
-        if not rows:
-            sheet.write(1, 0, "Нет строк: " + _empty_reason(sheet_name, run))
         write_table(book, sheet, 2, header, rows, widths)
+        if not rows:  # under the header, where the rows would be
+            sheet.write(3, 0, "Нет строк: " + _empty_reason(sheet_name, run))
     book.close()
     return path
 
