@@ -893,7 +893,7 @@ def print_pool(result: PoolResult, payload: dict[str, Any]) -> None:
             fmt_number(item.travel, 1),
         )
     console.print(table)
-    memory = f"Пик памяти: {fmt_int(round(result.peak_memory_mb))} МБ"
+    memory = f"Пик памяти к концу подбора: {fmt_int(round(result.peak_memory_mb))} МБ"
     if result.memory is not None and result.memory.nearest is not None:
         nearest = count_ru(result.memory.nearest, "ближайший кандидат", "accs")
         memory += f" (по {nearest} на школу, остальные — по расчёту)"
