@@ -174,7 +174,8 @@ def test_peak_memory_is_printed_and_in_kpi(tmp_path: Path) -> None:
         env={"COLUMNS": "200", "PATH": ""},
     )
     assert done.returncode == 0, done.stderr
-    assert "Пик памяти к концу подбора:" in done.stdout and "по 3 ближайших кандидата на школу" in done.stdout
+    assert "Пик памяти к концу подбора:" in done.stdout
+    assert "по 3 ближайших кандидата на школу" in done.stdout
     kpi = json.loads((tmp_path / "out" / "kpi.json").read_text(encoding="utf-8"))
     assert 20 < kpi["peak_memory_mb"] < 2000
     assert kpi["nearest_candidates"] == 3
