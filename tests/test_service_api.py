@@ -207,6 +207,16 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         assert compared["differing_teachers"] == len(differ) > 0
         assert {row["teacher_id"] for row in compared["teachers"]} == differ
         assert set(compared["kpi"]) == {str(j) for j in jobs}
+        # names beside the ids, as the region's files have them (the review's «ids only»)
+        small = load_region_or_raise(DATA / "small_ok")
+        people = {t.teacher_id: t.full_name for t in small.teachers} | {
+            m.methodist_id: m.full_name for m in small.methodists
+        }
+        for row in compared["teachers"]:
+            assert row["full_name"] == people[row["teacher_id"]], row
+            for j in jobs:
+                who = row[str(j)]
+                assert row["names"][str(j)] == (people[who] if who else None), row
         # the first scenario asked for its year plan: it is kept with the result
         year = client.get(f"/jobs/{jobs[0]}/schedule", headers=viewer, params={"limit": 5}).json()
         assert year.get("total", 0) > 5, year

@@ -184,12 +184,33 @@ def compare(
         if len({r.assignment.get(t) for r in records}) > 1
     ]
     pools = {str(j): r.kpi.get("pool") for j, r in zip(jobs_, records, strict=True)}
+    shown = differ[:1000]
+    names = _names(db, records)
+    for item in shown:  # the names a person reads, beside the ids (none for one not known)
+        item["full_name"] = names.get(str(item["teacher_id"]))
+        item["names"] = {str(j): names.get(str(item[str(j)] or "")) for j in jobs_}
     return {
         "kpi": table,
         "differing_teachers": len(differ),
-        "teachers": differ[:1000],
+        "teachers": shown,
         "pool": pools,
     }
+
+
+def _names(db: Session, records: list[ResultRecord]) -> dict[str, str]:
+    """Teachers' and methodists' names by id, from the results' own tables of changes (a
+    teacher whose methodist differs between two plans changed in at least one of them, or
+    both started from different plans) — the region itself is not read."""
+    names: dict[str, str] = {}
+    for record in records:
+        for row in _plan_rows(db, record, CHANGES_FILE) + _plan_rows(db, record, UNPLACED_FILE):
+            names.setdefault(row.get("teacher_id", ""), row.get("full_name", ""))
+            for side in ("from", "to"):
+                key, name = row.get(f"{side}_methodist_id"), row.get(f"{side}_methodist")
+                if key and name:
+                    names.setdefault(key, name)
+    names.pop("", None)
+    return names
 
 
 def _before(db: Session, region: RegionRecord) -> dict[str, str]:
