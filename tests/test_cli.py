@@ -21,7 +21,9 @@ def test_validate_ok_region_exits_zero() -> None:
     result = runner.invoke(app, ["validate", str(DATA / "small_ok")])
     assert result.exit_code == 0, result.output
     assert "Ошибок нет" in result.output
-    assert "Предупреждения: 1" in result.output
+    # the candidate's unchecked eligibility, and S4 taken at its municipality's centre
+    assert "Предупреждения: 2" in result.output
+    assert "eligibility_unchecked" in result.output and "school_at_centre" in result.output
 
 
 def test_validate_bad_region_exits_one_with_locations(small_copy: Path) -> None:

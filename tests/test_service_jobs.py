@@ -184,6 +184,14 @@ def test_cancel_at_every_stage(tmp_path: Path, tambov_zip: bytes, stage: str) ->
             job = run_scenario(client, made["planner"], region["id"], spec)
             want = "schedule" if stage == "schedule" else "assignment"
             wait_row(client, job, made["viewer"], lambda row: row["stage"] == want)
+            if stage == "schedule":  # the year plan counts its methodists as it goes
+                row = wait_row(
+                    client, job, made["viewer"], lambda row: row["progress"].get("done", 0) >= 1
+                )
+                progress = row["progress"]
+                assert progress["stage"] == "план года", progress
+                assert progress["counted"] == "методистов спланировано", progress
+                assert 1 <= progress["done"] < progress["total"], progress
             asked = time.monotonic()
             answer = client.post(f"/jobs/{job}/cancel", headers=auth(made["planner"]))
             assert answer.status_code == 202, answer.text

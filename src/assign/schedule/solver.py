@@ -29,8 +29,10 @@ import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -56,6 +58,10 @@ from assign.schedule.instances import (
 )
 
 TENTHS = 10  # hours are counted in tenths in the model
+PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("year_progress", default=None)
+"""Set by whoever runs the year plan in this thread (a service job): called with (methodists
+planned, methodists in all) after each one, when the plan runs in this process (one worker:
+a job's case)."""
 UNPLACED_WEIGHT = 100_000
 DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
 CLOCK_SLACK, CLOCK_PER_WORK = 0.5, 4.0  # s and s per work unit: a methodist's clock floor
@@ -812,6 +818,16 @@ def common_dates(
     return chosen
 
 
+@contextmanager
+def year_progress(report: Callable[[int, int], None]) -> Iterator[None]:
+    """`report` hears this thread's year plans count their methodists while the block runs."""
+    token = PROGRESS.set(report)
+    try:
+        yield
+    finally:
+        PROGRESS.reset(token)
+
+
 def _stop_on(halt: object) -> None:
     """A worker process's `STOP`: the parent's event (it answers `is_set` and `wait` as a
     thread's does)."""
@@ -846,6 +862,8 @@ def _schedule_chunk(
             len(groups),
         )
         done.append((methodist_id, outcome))
+        if (report := PROGRESS.get()) is not None:
+            report(n + 1, len(groups))
     return done
 
 

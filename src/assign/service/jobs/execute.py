@@ -33,10 +33,11 @@ from assign.assignment.problem import PinError
 from assign.assignment.result import Status
 from assign.assignment.solve import ComponentCache
 from assign.assignment.stages import Stopped, stopping_on
-from assign.pipeline import StageError
+from assign.pipeline import SCHEDULE_DIR, StageError
 from assign.pipeline.whatif import ScenarioRun, run_scenario_plan
 from assign.pool.memory import MemoryLimitError
 from assign.scenario import Scenario, ScenarioError
+from assign.schedule.solver import year_progress
 from assign.service.errors import ApiError
 from assign.service.jobs.queue import beat, finish
 from assign.service.regions import current_of, region_of
@@ -224,7 +225,14 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
     def on_stage(stage: str) -> None:
         check()
         state.update(stage=STAGES_RU.get(stage, stage))
+        if stage == SCHEDULE_DIR:  # from now on the count is of methodists (`on_methodist`)
+            state.update(done=0, total=0, current="", counted="методистов спланировано")
         heart.report(stage=stage, progress=dict(state))
+
+    def on_methodist(done: int, total: int) -> None:
+        check()
+        state.update(done=done, total=total)
+        heart.report(progress=dict(state))
 
     def on_component(done: int, total: int, current_name: str) -> None:
         check()
@@ -236,7 +244,8 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        with stopping_on(heart.cancelled):  # this thread's solvers stop once a cancel comes
+        # this thread's solvers stop once a cancel comes; the year plan counts its methodists
+        with stopping_on(heart.cancelled), year_progress(on_methodist):
             run = run_scenario_plan(
                 base,
                 out,

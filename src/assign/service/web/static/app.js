@@ -511,7 +511,7 @@ function showProgress(job) {
   box.dataset.status = job.status;
   const parts = [`Задание №${job.id}: ${STATUS_RU[job.status] || job.status}`];
   if (p.stage) parts.push(`этап: ${p.stage}`);
-  if (p.total) parts.push(`предметов решено ${p.done} из ${p.total}${p.current ? ` (${p.current})` : ""}`);
+  if (p.total) parts.push(`${p.counted || "предметов решено"} ${p.done} из ${p.total}${p.current ? ` (${p.current})` : ""}`);
   if (p.objective !== undefined) {
     parts.push(`целевая функция ${number(p.objective, 2)}, граница ${number(p.bound, 2)}`);
   }
