@@ -157,21 +157,16 @@ class RegionIndex:
 _ID_FIELDS = ("teachers", "methodists", "candidates", "schools", "municipalities")
 
 
-def _outside_school_year(scenario: Scenario, first: date, last: date) -> list[dict[str, str]]:
-    """`effective_from` outside the school year [first, last]: such a date would plan the
-    whole year as before, or none of it, without a word."""
+def check_effective_from(scenario: Scenario, first: date, last: date) -> None:
+    """`effective_from` within the school year [first, last], else ScenarioError naming the
+    field: a date outside it would plan the whole year as before, or none of it, silently."""
     day = scenario.effective_from
     if day is None or first <= day <= last:
-        return []
+        return
     span = f"{first.year}/{str(last.year)[-2:]} ({first:%d.%m.%Y}–{last:%d.%m.%Y})"
     message = f"дата {day:%d.%m.%Y} вне учебного года {span}"
-    return [{"field": "effective_from", "code": "out_of_school_year", "message": message}]
-
-
-def check_effective_from(scenario: Scenario, first: date, last: date) -> None:
-    if issues := _outside_school_year(scenario, first, last):
-        message = issues[0]["message"]
-        raise ScenarioError(f"сценарий «{scenario.name}»: effective_from: {message}", issues)
+    issue = {"field": "effective_from", "code": "out_of_school_year", "message": message}
+    raise ScenarioError(f"сценарий «{scenario.name}»: effective_from: {message}", [issue])
 
 
 def check_references(scenario: Scenario, index: RegionIndex) -> None:
