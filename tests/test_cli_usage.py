@@ -107,6 +107,12 @@ def test_a_write_the_system_refuses_is_told_in_russian(
     assert code == 1 and "Traceback" not in output
     assert "Не удалось записать или прочитать «" in output and "assignments.csv" in output
     assert "это папка, а нужен файл" in output
+    # a workbook: xlsxwriter wraps the system's refusal in an error of its own
+    other = tmp_path / "other"
+    (other / "plan.xlsx").mkdir(parents=True)
+    code, output = _run(["plan", str(DATA / "small_ok"), "--out", str(other)], capsys)
+    assert code == 1 and "Traceback" not in output, output
+    assert "plan.xlsx»: это папка, а нужен файл" in output
 
 
 def test_teachers_no_methodist_can_take_are_not_priced_as_if_left_out(

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from xlsxwriter.exceptions import FileCreateError
 
 from assign import clock
 from assign.assignment import (
@@ -1434,8 +1435,11 @@ def main() -> None:
             if (hint := help_hint(exc)) is not None:
                 err_console.print(escape(hint))
         sys.exit(getattr(exc, "exit_code", 2))
-    except OSError as exc:  # a write refused by the system (rights, disk full, a file in the way)
-        err_console.print(f"[red]{escape(os_error_ru(exc))}[/red]")
+    except (OSError, FileCreateError) as exc:  # a write the system refused (rights, a full
+        # disk, a folder in a file's place); xlsxwriter wraps the system's error in its own
+        refused = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        text = os_error_ru(refused) if isinstance(refused, OSError) else str(refused)
+        err_console.print(f"[red]{escape(text)}[/red]")
         sys.exit(1)
     if code == INTERRUPTED:  # Ctrl-C: the solvers running were stopped, nothing was written
         err_console.print("[red]Прервано.[/red]")
