@@ -14,7 +14,7 @@ import pytest
 from assign.assignment.diagnose import methodists_acc, methodists_ins, methodists_word
 from assign.documents.order import order_points
 from assign.documents.settings import DocumentSettings
-from assign.format import agree_verb, agree_with_person, count_ru, months_after_v
+from assign.format import agree_verb, agree_with_person, count_ru, months_after_v, to_them
 from assign.pool.eligibility import years_ru
 from assign.summary import amount_ru, methodists_dat, methodists_ru
 
@@ -124,6 +124,7 @@ def test_no_template_agrees_a_count_by_hand() -> None:
 def test_words_about_a_person_agree_with_her_gender(name: str, excluded: str, left: str) -> None:
     assert agree_with_person("исключён", name) == excluded
     assert agree_with_person("выбыл", name) == left
+    assert to_them(name) == ("ей" if excluded == "исключена" else "ему")
 
 
 def test_months_after_v_take_the_prepositional() -> None:

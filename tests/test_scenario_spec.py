@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +18,8 @@ from pydantic import ValidationError
 
 from assign.assignment import build_problem
 from assign.io import load_region_or_raise
+from assign.pipeline.settings import RegionSettings
+from assign.pipeline.whatif import run_scenario_plan
 from assign.scenario import (
     RegionIndex,
     Scenario,
@@ -245,7 +248,9 @@ def test_a_change_outside_the_school_year_is_refused(
     year as before without a word: refused on save, naming the field and the year's span;
     a day within the year is taken."""
     server, planner, region = spec_server
-    for day, status in (("2030-01-01", 422), ("2026-08-31", 422), ("2027-01-11", 201)):
+    # the calendar's year: 01.09.2026–30.06.2027 (a job's year plan checks the same span)
+    days = (("2030-01-01", 422), ("2026-08-31", 422), ("2027-07-15", 422), ("2027-01-11", 201))
+    for day, status in days:
         body = {"region_id": region, "name": f"с {day}", "spec": {"effective_from": day}}
         answer = httpx.post(f"{server.base}/scenarios", json=body, headers=auth(planner))
         assert answer.status_code == status, answer.text
@@ -253,11 +258,17 @@ def test_a_change_outside_the_school_year_is_refused(
             (issue,) = answer.json()["issues"]
             assert issue["field"] == "effective_from", issue  # as references name theirs
             assert issue["code"] == "out_of_school_year"
-            assert "вне учебного года 2026/27 (01.09.2026–31.08.2027)" in issue["message"]
+            assert "вне учебного года 2026/27 (01.09.2026–30.06.2027)" in issue["message"]
 
 
-def test_the_cli_refuses_a_change_outside_its_calendar() -> None:
-    """The library's year plan checks the same against the calendar it plans."""
+def test_the_cli_refuses_a_change_outside_its_calendar(tmp_path: Path) -> None:
+    """`assign scenario run` refuses what the service refuses on save, before it solves, year
+    plan asked for or not; the library's check, field by field."""
+    region = load_region_or_raise(DATA / "small_ok")
+    late = Scenario.model_validate({"name": "поздно", "effective_from": "2030-01-01"})
+    with pytest.raises(ScenarioError, match="вне учебного года 2026/27"):
+        run_scenario_plan(region, DATA / "small_ok", late, RegionSettings(), tmp_path)
+    assert not any(tmp_path.iterdir())  # nothing solved, nothing written
     scenario = Scenario.model_validate({"name": "x", "effective_from": "2030-01-01"})
     with pytest.raises(ScenarioError) as caught:
         check_effective_from(scenario, date(2026, 9, 1), date(2027, 8, 31))

@@ -169,17 +169,27 @@ def _gender_of_names(first: str, middle: str) -> PetrovichGender:
 
 
 @cache
+def _is_female(full_name: str) -> bool:
+    """From the first name and patronymic; from the surname's ending when it stands alone
+    or beside initials. A name of unknown gender counts as not."""
+    parts = full_name.split()
+    at = 0 if len(parts) == 1 else _surname_beside_initials(parts)
+    if at is not None:
+        return _gender_of_surname(parts[at]) is PetrovichGender.FEMALE
+    return _gender_of_names(*(*parts, "", "")[1:3]) is PetrovichGender.FEMALE
+
+
+def to_them(full_name: str) -> str:
+    """«ему» or «ей», for the person named (the dative pronoun; «ему» when unknown)."""
+    return "ей" if _is_female(full_name) else "ему"
+
+
+@cache
 def agree_with_person(word: str, full_name: str) -> str:
     """A past verb or short participle written for a man («исключён», «выбыл») in the form
     for the person named: «Кандидат Иванова Анна Петровна исключена». A name of unknown
     gender keeps the word as written."""
-    parts = full_name.split()
-    at = 0 if len(parts) == 1 else _surname_beside_initials(parts)
-    if at is not None:  # a surname alone or with initials: its ending tells
-        gender = _gender_of_surname(parts[at])
-    else:
-        gender = _gender_of_names(*(*parts, "", "")[1:3])
-    if gender is not PetrovichGender.FEMALE:
+    if not _is_female(full_name):
         return word
     form = _morph().parse(word)[0].inflect({"femn"})
     return form.word if form is not None else word

@@ -129,29 +129,35 @@ class RegionIndex:
     candidates: frozenset[str]
     schools: frozenset[str]
     municipalities: frozenset[str]
-    school_year: int | None = None
-    """The first year of the region's school year (2026 for 2026/27), when known: a
-    scenario's `effective_from` must fall within it."""
+    school_span: tuple[date, date] | None = None
+    """The first and last day of the region's school year as its calendar has them, when
+    known: a scenario's `effective_from` must fall within them."""
 
     @classmethod
-    def from_region(cls, region: Region, school_year: int | None = None) -> RegionIndex:
+    def from_region(
+        cls, region: Region, school_span: tuple[date, date] | None = None
+    ) -> RegionIndex:
         return cls(
             region.teacher_names,  # kept with the region: a what-if checks against it each run
             frozenset(region.methodist_by_id),
             frozenset(c.candidate_id for c in region.candidates),
             frozenset(region.school_by_id),
             frozenset(m.municipality_id for m in region.municipalities),
-            school_year,
+            school_span,
         )
 
     def to_json(self) -> dict[str, Any]:
         ids: dict[str, Any] = {k: sorted(getattr(self, k)) for k in _ID_FIELDS}
-        return ids | ({"school_year": self.school_year} if self.school_year else {})
+        if self.school_span is not None:
+            ids["school_span"] = [day.isoformat() for day in self.school_span]
+        return ids
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RegionIndex:
         ids = {k: frozenset(data.get(k, ())) for k in _ID_FIELDS}
-        return cls(**ids, school_year=data.get("school_year"))
+        span = data.get("school_span")
+        first, last = (date.fromisoformat(day) for day in span) if span else (None, None)
+        return cls(**ids, school_span=(first, last) if first and last else None)
 
 
 _ID_FIELDS = ("teachers", "methodists", "candidates", "schools", "municipalities")
@@ -218,9 +224,8 @@ def check_references(scenario: Scenario, index: RegionIndex) -> None:
     if issues:
         named = ", ".join(dict.fromkeys(i["message"].rsplit("«", 1)[1].rstrip("»") for i in issues))
         raise ScenarioError(f"сценарий «{scenario.name}»: в регионе нет {named}", issues)
-    if index.school_year is not None:  # the default span of a school year: 1 Sept – 31 Aug
-        first = date(index.school_year, 9, 1)
-        check_effective_from(scenario, first, date(index.school_year + 1, 8, 31))
+    if index.school_span is not None:
+        check_effective_from(scenario, *index.school_span)
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -14,7 +14,7 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from assign.assignment.problem import LOAD_SCALE, AssignmentProblem, Component
-from assign.format import count_ru, fmt_number, name_case
+from assign.format import count_ru, fmt_number, name_case, to_them
 from assign.subjects import subject_name
 
 
@@ -106,7 +106,7 @@ def diagnose_component(problem: AssignmentProblem, comp: Component) -> list[str]
             found.append(
                 f"{name}: {who} может получить не более {_load(reachable[i])} {unit} в пределах "
                 f"досягаемости, а минимальная нагрузка — {_load(comp.min_load[i])}: снизьте "
-                "ему минимум или разрешите дистанционную поддержку"
+                f"{to_them(methodist.full_name)} минимум или разрешите дистанционную поддержку"
             )
     if not found:
         found += _hall_violation(problem, comp, unit)

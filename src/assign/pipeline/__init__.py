@@ -94,16 +94,21 @@ class StageError(ValueError):
         self.report = report or Report()
 
 
+def region_calendar(settings: RegionSettings) -> SchoolCalendar:
+    """The school year's calendar the region's settings name."""
+    choice = settings.calendar
+    return school_calendar(
+        settings.school_year, choice.region_key, choice.regional_holidays, choice.file
+    )
+
+
 def year_inputs(
     region: Region, settings: RegionSettings
 ) -> tuple[Catalogue, SchoolCalendar, ScheduleSettings]:
     """The catalogue, the calendar and the scheduler's settings the region's file names, with
     the methodists' own hours from its availability file."""
     catalogue = load_catalogue(settings.catalogue)
-    choice = settings.calendar
-    calendar = school_calendar(
-        settings.school_year, choice.region_key, choice.regional_holidays, choice.file
-    )
+    calendar = region_calendar(settings)
     plan = settings.year_plan
     if settings.availability is not None:
         own_hours, days_off, report = read_availability(settings.availability, region)

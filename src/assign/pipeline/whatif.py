@@ -26,12 +26,20 @@ from assign.pipeline import (
     StageHook,
     documents_stage,
     plan_workbook,
+    region_calendar,
     year_inputs,
 )
 from assign.pipeline.settings import RegionSettings
 from assign.pool.output import write_pool
 from assign.pool.sizing import pool_region
-from assign.scenario import Scenario, ScenarioOutcome, apply, plan_scenario_year, run_scenario
+from assign.scenario import (
+    Scenario,
+    ScenarioOutcome,
+    apply,
+    check_effective_from,
+    plan_scenario_year,
+    run_scenario,
+)
 from assign.schedule import ScheduleResult
 from assign.schedule.output import write_schedule
 
@@ -90,6 +98,9 @@ def run_scenario_plan(
             on_stage(name)
 
     scenario = effective_scenario(scenario, settings)
+    if scenario.effective_from is not None:  # as the service checks it when it is saved
+        calendar = region_calendar(settings)
+        check_effective_from(scenario, calendar.start, calendar.end)
     begin(ASSIGNMENT_DIR)
     outcome = run_scenario(base, scenario, on_component, cache, on_totals)
     if outcome.pool is not None:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,11 @@ import assign
 from assign.assignment.settings import AssignmentSettings
 from assign.domain import AssignmentPair, Region
 from assign.errors import FIX_RU, WARNING_CODES, Issue
+from assign.events.calendar import CalendarError
 from assign.format import count_ru
 from assign.io import load_region
 from assign.io.archive import UploadError, UploadLimits, unpack_region
+from assign.pipeline import region_calendar
 from assign.pipeline.settings import RegionSettings, RegionSettingsError, load_region_settings
 from assign.scenario import RegionIndex
 from assign.service.errors import ApiError
@@ -122,6 +125,16 @@ def finding(issue: Issue) -> dict[str, Any]:
     }
 
 
+def _school_span(settings: RegionSettings) -> tuple[date, date] | None:
+    """The school year's first and last day, for checking scenarios' dates on save; None
+    when the region's calendar cannot be read (its job then says why)."""
+    try:
+        calendar = region_calendar(settings)
+    except (CalendarError, ValueError, OSError):
+        return None
+    return calendar.start, calendar.end
+
+
 def read_upload(data: bytes) -> UploadSummary:
     """Validate an upload (run in a capped child): its summary and index, or an ApiError
     with the validation issues as data (file, row, column, value, code, message)."""
@@ -157,7 +170,12 @@ def read_upload(data: bytes) -> UploadSummary:
             "xlsx" if path.suffix == ".xlsx" else "zip",
             summary,
             {
-                "ids": RegionIndex.from_region(region, settings.school_year).to_json(),
+                "ids": RegionIndex.from_region(region, _school_span(settings)).to_json(),
+                "names": {  # for answers that list people by id (`/compare`)
+                    **{t.teacher_id: t.full_name for t in region.teachers},
+                    **{m.methodist_id: m.full_name for m in region.methodists},
+                    **{c.candidate_id: c.full_name for c in region.candidates},
+                },
                 "current": dict(region.current_methodist_of),
                 "map": region_map(region),
             },

@@ -185,7 +185,7 @@ def compare(
     ]
     pools = {str(j): r.kpi.get("pool") for j, r in zip(jobs_, records, strict=True)}
     shown = differ[:1000]
-    names = _names(db, records)
+    names = _names(db, who, records)
     for item in shown:  # the names a person reads, beside the ids (none for one not known)
         item["full_name"] = names.get(str(item["teacher_id"]))
         item["names"] = {str(j): names.get(str(item[str(j)] or "")) for j in jobs_}
@@ -197,11 +197,14 @@ def compare(
     }
 
 
-def _names(db: Session, records: list[ResultRecord]) -> dict[str, str]:
-    """Teachers' and methodists' names by id, from the results' own tables of changes (a
-    teacher whose methodist differs between two plans changed in at least one of them, or
-    both started from different plans) — the region itself is not read."""
+def _names(db: Session, who: Principal, records: list[ResultRecord]) -> dict[str, str]:
+    """Teachers' and methodists' names by id: from the names kept with each region's upload,
+    and from the results' own tables of changes (a region uploaded before the names were
+    kept, people a scenario added)."""
     names: dict[str, str] = {}
+    for region_id in {record.region_id for record in records}:
+        index = access.region(db, who, region_id).index or {}
+        names.update(index.get("names") or {})
     for record in records:
         for row in _plan_rows(db, record, CHANGES_FILE) + _plan_rows(db, record, UNPLACED_FILE):
             names.setdefault(row.get("teacher_id", ""), row.get("full_name", ""))
