@@ -114,6 +114,15 @@ CASES = [
         "не больше 500",
     ),
     Case(
+        # a stray quote before a name in a short file: the cell runs to the file's end
+        Code.QUOTE_UNCLOSED,
+        replace_in("teachers.csv", "T02,Петрова", 'T02,"Петрова'),
+        "teachers.csv",
+        3,
+        "full_name",
+        'кавычка «"», которая не закрыта: ячейка захватила 8 следующих строк файла',
+    ),
+    Case(
         Code.VALUE_CONTROL_CHARS,
         replace_in("teachers.csv", "Иванова Анна", "Иванова\x00Анна"),
         "teachers.csv",
@@ -515,4 +524,13 @@ def test_an_empty_teachers_table_is_one_finding(small_copy: Path) -> None:
     write("teachers.csv", "teacher_id,full_name,school_id,subject\n")(small_copy)
     result = load_region(small_copy)
     assert [i.code for i in result.report.errors] == [Code.TABLE_EMPTY]
+    assert Code.ASSIGNMENT_TEACHER_GONE.value not in result.report.codes()
+
+
+def test_an_unclosed_quote_in_a_short_file_is_one_finding(small_copy: Path) -> None:
+    """The review's case: the quote's row and the rows it swallowed are not reported again
+    as empty fields or as teachers of the current order «gone»."""
+    replace_in("teachers.csv", "T02,Петрова", 'T02,"Петрова')(small_copy)
+    result = load_region(small_copy)
+    assert [(i.code, i.row) for i in result.report.errors] == [(Code.QUOTE_UNCLOSED, 3)]
     assert Code.ASSIGNMENT_TEACHER_GONE.value not in result.report.codes()

@@ -36,6 +36,7 @@ class Code(StrEnum):
     VALUE_INVALID = "value_invalid"
     VALUE_TOO_LONG = "value_too_long"
     VALUE_CONTROL_CHARS = "value_control_chars"
+    QUOTE_UNCLOSED = "quote_unclosed"
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_REFERENCE = "unknown_reference"
     UNKNOWN_SUBJECT = "unknown_subject"
@@ -110,6 +111,7 @@ FIX_RU: dict[Code, str] = {
     Code.VALUE_MISSING: "Заполните ячейку.",
     Code.VALUE_INVALID: "Исправьте значение в ячейке.",
     Code.VALUE_TOO_LONG: "Сократите текст ячейки; проверьте кавычки в CSV.",
+    Code.QUOTE_UNCLOSED: 'Удалите лишнюю кавычку «"» в ячейке или закройте её.',
     Code.VALUE_CONTROL_CHARS: "Удалите невидимые символы из ячейки (или наберите текст заново).",
     Code.DUPLICATE_ID: "Дайте каждой записи свой код; один человек — один код.",
     Code.UNKNOWN_REFERENCE: "Укажите код (или точное название) из связанной таблицы.",

@@ -162,6 +162,12 @@ def _build_region(raw: RawRegion) -> LoadResult:
             )
             failed_tables.add(name)  # the order's teachers «gone» would only repeat it
     failed_tables |= {n for n in SPEC_BY_NAME if n not in raw.tables}
+    # a table whose unclosed quote swallowed rows: what refers to those rows repeats it
+    failed_tables |= {
+        name
+        for name, table in raw.tables.items()
+        if any(i.code is Code.QUOTE_UNCLOSED and i.file == table.source for i in raw.issues)
+    }
     unread = {spec.name for spec in TABLES if spec.required_table} - set(raw.tables)
     if unread or any(
         i.code in (Code.FILE_MISSING, Code.FILE_UNREADABLE, Code.FILE_ENCODING)

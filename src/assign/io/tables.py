@@ -27,6 +27,7 @@ from pathlib import Path
 
 from assign.domain import TABLE_NAMES_RU
 from assign.errors import Code, Issue
+from assign.format import count_ru
 from assign.io.safe_text import csv_text_back
 from assign.subjects import normalize
 
@@ -649,6 +650,8 @@ def _find_header(spec: TableSpec, grid: list[tuple[int, list[str]]]) -> int | No
     return best
 
 
+_SEPARATED = re.compile(r"[^,;\t]*[,;\t][^,;\t]*[,;\t]")
+"""A line with two separators or more: a CSV row, not a line of a cell's text."""
 # control characters other than tab and line breaks (which quoted text and Excel cells may hold)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -664,6 +667,21 @@ def _checked_cell(
 ) -> str:
     """The cell without control characters and cut to its longest length; each is an error
     (the cell is changed only so that findings about its row stay short and storable)."""
+    swallowed = [line for line in text.split("\n")[1:] if line.strip()]
+    if source.lower().endswith(".csv") and any(_SEPARATED.search(line) for line in swallowed):
+        # a quote opened and never closed: the cell ran on over the rows after it
+        issues.append(
+            Issue(
+                Code.QUOTE_UNCLOSED,
+                'в ячейке начинается кавычка «"», которая не закрыта: ячейка захватила '
+                f"{count_ru(len(swallowed), 'следующая строка', 'accs')} файла, и их данные "
+                "не прочитаны; удалите лишнюю кавычку или закройте её",
+                source,
+                row,
+                written,
+                visible_text(text.split("\n", 1)[0], 60),
+            )
+        )
     if _CONTROL.search(text):
         issues.append(
             Issue(
@@ -771,6 +789,7 @@ def _make_table(
                     row=row_number,
                 )
             )
+        found = len(issues)
         values = {
             col: _checked_cell(cells[i], col, headers[col], source, row_number, issues)
             if cells[i]
@@ -778,6 +797,8 @@ def _make_table(
             for i, col in enumerate(positions)
             if col is not None and i < len(cells)
         }
+        if any(i.code is Code.QUOTE_UNCLOSED for i in issues[found:]):
+            continue  # its cells ran into the rows after it: its error says so, once
         if join_names:
             values["full_name"] = " ".join(
                 values[c].strip() for c in parts if values.get(c, "").strip()
