@@ -227,8 +227,6 @@ def _run(engine: Engine, job_id: int, heart: Heartbeat) -> ResultRecord:
         state.update(stage=STAGES_RU.get(stage, stage))
         if stage == SCHEDULE_DIR:  # from now on the count is of methodists (`on_methodist`)
             state.update(done=0, total=0, current="", counted="методистов спланировано")
-            state.pop("objective", None)  # the assignment's, not the year plan's
-            state.pop("bound", None)
         heart.report(stage=stage, progress=dict(state))
 
     def on_methodist(done: int, total: int) -> None:
