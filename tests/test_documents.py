@@ -1070,3 +1070,20 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
         if r[3].value == "Отчёт регионального методиста в ЦНППМ за учебный год"
     }
     assert listed == {(name_of[m], date_ru(d)) for m, d in report_days}
+
+
+def test_a_card_without_breaks_skips_docxtpl_s_listing_passes() -> None:
+    """The shortcut is exact: a paragraph with no tab or break in its text is left as it is
+    (docxtpl's passes would rebuild it unchanged); one with a line break still gets Word's
+    break. (All 1 067 of Tambov's cards compared byte for byte with the code before: equal.)"""
+    from assign.documents.iom import _CardTemplate, _CompiledOnce
+
+    card = _CardTemplate(SETTINGS.iom_template.read_bytes(), _CompiledOnce())
+    plain = (
+        '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Иванова А.П.</w:t></w:r></w:p>'
+    )
+    assert card.resolve_listing(plain) == plain
+    assert DocxTemplate.resolve_listing(card, plain) == plain  # docxtpl's own, the same
+    broken = plain.replace("Иванова А.П.", "Иванова\nА.П.")
+    assert card.resolve_listing(broken) == DocxTemplate.resolve_listing(card, broken)
+    assert "<w:br/>" in card.resolve_listing(broken)

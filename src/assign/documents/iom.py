@@ -205,6 +205,17 @@ class _CardTemplate(DocxTemplate):
             patched[src_xml] = super().patch_xml(src_xml)
         return patched[src_xml]
 
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl turns tabs, line and page breaks in the text into Word's own; a card with
+        none of them is left as it is, without its three regular-expression passes over every
+        paragraph (a sixth of a region's cards' time)."""
+        if not any(mark in xml for mark in _LISTING_MARKS):
+            return xml
+        return str(super().resolve_listing(xml))
+
+
+_LISTING_MARKS = ("\t", "\a", "\n", "\f")  # what docxtpl's `resolve_listing` replaces
+
 
 def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
     environment = _CompiledOnce()
