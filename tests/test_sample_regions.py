@@ -160,7 +160,7 @@ def test_yakut_names_only_in_yakutia(sample: tuple[str, Region]) -> None:
     ]
     given = Counter(name.split()[1] for name in people)
     surnames = {name.split()[0].removesuffix("а") for name in people}
-    yakut_given = given.keys() & names._YAKUT_GIVEN
+    yakut_given = given.keys() & names._RUSSIAN_FOR_YAKUT.keys()
     yakut_surnames = surnames & (set(names._YAKUT_SURNAMES) - set(names._SURNAMES))
     if PROFILES[key].yakut_share > 0:
         assert yakut_given and yakut_surnames

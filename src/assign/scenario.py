@@ -351,10 +351,10 @@ def plan_scenario_year(
 ) -> ScheduleResult:
     """The year plan of a scenario's plan. With `effective_from`, the base region's plan (the
     order as it stands, re-planned only to fill its gaps) is kept before that day and the
-    scenario's plan takes over from it."""
+    scenario's plan takes over from it (`pipeline.whatif.run_scenario_plan` has checked the
+    day against the calendar before the solve)."""
     if scenario.effective_from is None:
         return plan_year(outcome.problem, outcome.assignment, catalogue, calendar, settings)
-    check_effective_from(scenario, calendar.start, calendar.end)
     base_scenario = Scenario(name=f"{scenario.name}: до изменений", assignment=scenario.assignment)
     before = _solve(base, base_scenario, None, None)
     previous = plan_year(before.problem, before.assignment, catalogue, calendar, settings)

@@ -198,7 +198,6 @@ _RUSSIAN_FOR_YAKUT = {
     "Айсен": "Артём",
     "Айтал": "Денис",
 }
-_YAKUT_GIVEN = frozenset(_RUSSIAN_FOR_YAKUT)
 
 
 def _given(names: tuple[str, ...], index: int, yakut: bool) -> str:

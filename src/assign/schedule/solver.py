@@ -58,10 +58,6 @@ from assign.schedule.instances import (
 )
 
 TENTHS = 10  # hours are counted in tenths in the model
-PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("year_progress", default=None)
-"""Set by whoever runs the year plan in this thread (a service job): called with (methodists
-planned, methodists in all) after each one, when the plan runs in this process (one worker:
-a job's case)."""
 UNPLACED_WEIGHT = 100_000
 DETERMINISTIC_SHARE = 0.1  # of each methodist's share of the time limit, in CP-SAT work units
 CLOCK_SLACK, CLOCK_PER_WORK = 0.5, 4.0  # s and s per work unit: a methodist's clock floor
@@ -816,6 +812,12 @@ def common_dates(
             key=lambda d: (-free[d], calendar.teachers_available(d), d.weekday() in (0, 4), d),
         )
     return chosen
+
+
+PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("year_progress", default=None)
+"""Set by whoever runs the year plan in this thread (a service job): called with (methodists
+planned, methodists in all) after each one, when the plan runs in this process (one worker:
+a job's case)."""
 
 
 @contextmanager
