@@ -529,6 +529,37 @@ def test_an_lp_stops_on_the_stop_event(lp: Callable[..., Relaxation]) -> None:
     assert found == [(False, True), (True, False)]
 
 
+def _transportation_lp(size: int) -> tuple[Formulation, dict[int, int]]:
+    """A dense transportation LP (size × size, random integer costs): slow enough for GLOP
+    that a stop can come while it runs."""
+    rng = np.random.default_rng(7)
+    f = Formulation()
+    x = [[f.var(0, 10) for _ in range(size)] for _ in range(size)]
+    for i in range(size):
+        f.add_row(x[i], [1] * size, 10, 10)
+        f.add_row([x[k][i] for k in range(size)], [1] * size, -(10**12), 10)
+    costs = rng.integers(1, 1000, size * size).tolist()
+    return f, {v: c for v, c in zip([v for row in x for v in row], costs, strict=True)}
+
+
+def test_a_stop_interrupts_a_running_glop() -> None:
+    """GLOP's LP ends soon after its stop event is set from another thread while it runs:
+    no bound, marked stopped; the same LP unstopped is solved."""
+    model, coefs = _transportation_lp(300)
+    started = time.perf_counter()
+    whole = solve_relaxation(model, coefs, 0)
+    alone = time.perf_counter() - started
+    assert whole.feasible and alone > 0.2  # long enough to be stopped on the way
+    stop = threading.Event()
+    timer = threading.Timer(0.05, stop.set)
+    with stopping_on(stop):
+        timer.start()
+        started = time.perf_counter()
+        stopped = solve_relaxation(model, coefs, 0)
+    assert stop.is_set() and (stopped.feasible, stopped.stopped) == (False, True)
+    assert time.perf_counter() - started < alone / 2
+
+
 def test_a_solver_running_is_interrupted_once_the_stop_is_set() -> None:
     """What GLOP's and HiGHS's LPs run in: while the block runs (a solve that has started),
     the interrupt comes once the stop event is set from another thread, and not before."""

@@ -6,11 +6,13 @@ cannot carry a teacher in any plan at least as good as the upper bound (reduced-
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
+from ortools.linear_solver.python import model_builder_helper
 
 from assign.assignment.formulation import UNBOUNDED, Formulation
 from assign.assignment.mip import load_formulation, quiet_highs
@@ -37,30 +39,44 @@ def _no_lp(f: Formulation, stopped: bool = False) -> Relaxation:
 def solve_relaxation(f: Formulation, coefs: dict[int, int], constant: int) -> Relaxation:
     if stop_set():
         return _no_lp(f, stopped=True)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    variables = [solver.NumVar(float(lo), float(hi), "") for lo, hi in zip(f.lb, f.ub, strict=True)]
-    infinity = solver.infinity()
-    constraints = []
+    solver = model_builder_helper.ModelSolverHelper("glop")
+    with interrupted_on_stop(solver.interrupt_solve):  # a cancelled job's LP ends at once
+        # typed as str, it takes and gives the request's and the response's bytes
+        answer = solver.solve_serialized_request(_glop_request(f, coefs))  # type: ignore[arg-type]
+    response = linear_solver_pb2.MPSolutionResponse.FromString(answer)
+    if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
+        return _no_lp(f, stopped=stop_set())
+    return Relaxation(
+        True,
+        response.objective_value + constant,
+        np.array(response.variable_value),
+        np.array(response.reduced_cost),
+        np.array(response.dual_value),
+    )
+
+
+def _glop_request(f: Formulation, coefs: dict[int, int]) -> bytes:
+    """The model as GLOP's request, written in whole rows (pywraplp's coefficient-by-
+    coefficient calls took half of a large LP's time: Yakutia's primary school 1.1 s → 0.6 s,
+    the same vertex to the last digit)."""
+    request = linear_solver_pb2.MPModelRequest(
+        solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+    )
+    model = request.model
+    cost = [0.0] * len(f.lb)
+    for var, coef in coefs.items():
+        cost[var] = float(coef)
+    for lo, hi, c in zip(f.lb, f.ub, cost, strict=True):
+        model.variable.add(lower_bound=lo, upper_bound=hi, objective_coefficient=c)
     for row in f.rows:
         # the formulation writes "no bound" as ±10¹²; GLOP must see true infinity there
-        lb = -infinity if row.lb <= -UNBOUNDED else float(row.lb)
-        ub = infinity if row.ub >= UNBOUNDED else float(row.ub)
-        constraint = solver.Constraint(lb, ub)
-        constraints.append(constraint)
-        for var, coef in zip(row.vars, row.coefs, strict=True):
-            constraint.SetCoefficient(variables[var], float(coef))
-    objective = solver.Objective()
-    for var, coef in coefs.items():
-        objective.SetCoefficient(variables[var], float(coef))
-    objective.SetMinimization()
-    with interrupted_on_stop(solver.InterruptSolve):  # a cancelled job's LP ends at once
-        status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
-        return _no_lp(f, stopped=stop_set())
-    values = np.array([v.solution_value() for v in variables])
-    reduced = np.array([v.reduced_cost() for v in variables])
-    duals = np.array([c.dual_value() for c in constraints])
-    return Relaxation(True, objective.Value() + constant, values, reduced, duals)
+        constraint = model.constraint.add(
+            lower_bound=-math.inf if row.lb <= -UNBOUNDED else float(row.lb),
+            upper_bound=math.inf if row.ub >= UNBOUNDED else float(row.ub),
+        )
+        constraint.var_index.extend(row.vars)
+        constraint.coefficient.extend(row.coefs)
+    return request.SerializeToString()
 
 
 def solve_relaxation_highs(
