@@ -12,13 +12,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from assign.assignment import AssignmentSettings, Status
+from assign.assignment import AssignmentSettings, Status, build_problem
+from assign.assignment.kpi import raw_terms
 from assign.cli import app
 from assign.domain import Candidate, Region, Teacher
 from assign.io import load_region_or_raise
 from assign.pool import PoolSettings, size_pool
 from assign.pool.eligibility import exclusion_reason
 from assign.pool.plan import recruitment_plan
+from assign.pool.sizing import pool_region
 from assign.scenario import Scenario, run_scenario
 from assignment_helpers import planar_region
 from conftest import DATA
@@ -331,3 +333,100 @@ def test_a_subject_whose_only_methodists_left_is_staffed_from_candidates_alone()
         assert subject in candidates[pool.recruited[0]]
     teachers = {t.teacher_id for t in region.teachers}
     assert set(outcome.assignment) == teachers  # every teacher served
+
+
+def _pools_by_brute_force(
+    region: Region, settings: AssignmentSettings
+) -> tuple[int, int, float, float]:
+    """Every set of people (methodists and candidates) and every plan of theirs within the
+    loads: the fewest people, then the fewest candidates, and over that set the plan the
+    ranking prefers (the fewest changes, then the least travel) — its figures from
+    `kpi.raw_terms` on a problem of just those people."""
+    widened, eligible, _ = pool_region(region)
+    people = [m.methodist_id for m in widened.methodists]
+    teaches = {m.methodist_id: set(m.subjects) for m in widened.methodists}
+    teachers = [t.teacher_id for t in region.teachers]
+    subject = [t.subject for t in region.teachers]
+    best: tuple[int, int, float, float] | None = None
+    for size in range(1, len(people) + 1):
+        for chosen in itertools.combinations(people, size):
+            recruits = sum(p in eligible for p in chosen)
+            if best is not None and (size, recruits) > best[:2]:
+                continue
+            subset = widened.changed(
+                methodists=tuple(m for m in widened.methodists if m.methodist_id in chosen)
+            )
+            problem = build_problem(subset, settings)
+            for plan in itertools.product(chosen, repeat=len(teachers)):
+                if any(not settings.load_min <= plan.count(p) <= settings.load_max for p in chosen):
+                    continue
+                if any(s not in teaches[p] for s, p in zip(subject, plan, strict=True)):
+                    continue
+                terms = raw_terms(problem, dict(zip(teachers, plan, strict=True)))
+                key = (size, recruits, terms["changes"], round(terms["travel"], 6))
+                best = key if best is None or key < best else best
+        if best is not None:
+            return best
+    raise AssertionError("no pool serves every teacher")
+
+
+def _two_schools_two_methodists(current: bool) -> Region:
+    """Six math teachers in two schools; two methodists far away, two candidates in the
+    schools: with the existing ones free to go, a pool of two either way."""
+    schools = [("S0", 0.0, 0.0), ("S1", 80.0, 0.0)]
+    teachers = [(f"T{i}", f"S{i % 2}", "Математика") for i in range(6)]
+    existing = [
+        ("E0", ("math",), 0.0, 50.0, None, None),
+        ("E1", ("math",), 80.0, 50.0, None, None),
+    ]
+    # the current order: E0 holds four, E1 two — over a limit of three, one must move
+    order = [("T0", "E0"), ("T1", "E0"), ("T2", "E0"), ("T3", "E0"), ("T4", "E1"), ("T5", "E1")]
+    region = planar_region(schools, teachers, existing, order if current else ())
+    return _with_candidates(region, [("C0", 0.0, 0.0), ("C1", 80.0, 0.0)])
+
+
+@pytest.mark.parametrize("current", [False, True])
+def test_released_methodists_stay_where_a_candidate_would_only_save_travel(
+    current: bool,
+) -> None:
+    """`--release-existing` found 14 of Tambov's methodists swapped for candidates nearer
+    their teachers where the subject had just the people it needed. Of the smallest pools,
+    the one with the fewest candidates comes first, travel after; and with a current order
+    the pool's teachers move as few as the pool allows. Checked against every set of people
+    and every plan."""
+    region = _two_schools_two_methodists(current)
+    settings = AssignmentSettings(min_load=0, max_load=3)
+    result = size_pool(region, PoolSettings(assignment=settings, keep_existing=False))
+    (pool,) = result.pools
+    assert result.status is Status.OPTIMAL
+    assert (pool.kept, pool.recruited, pool.released) == (["E0", "E1"], [], [])
+    size, recruits, changes, travel = _pools_by_brute_force(region, settings)
+    terms = raw_terms(result.problem, result.assignment)
+    assert (pool.pool_size, len(pool.recruited)) == (size, recruits)
+    assert (terms["changes"], round(terms["travel"], 6)) == pytest.approx((changes, travel))
+    if current:  # E0's fourth teacher is the one move
+        assert changes == 1
+
+
+def test_a_recruiting_pool_moves_the_fewest_teachers_of_the_current_order() -> None:
+    """A pool that must recruit (limit 2: five math teachers and one of physics need three
+    people): the sizing model places teachers by travel alone; the plan it writes is the
+    assignment engine's over the same people, the fewest moves first (the brute force)."""
+    region = load_region_or_raise(DATA / "small_ok")
+    settings = AssignmentSettings(min_load=0, max_load=2)
+    result = size_pool(region, PoolSettings(assignment=settings, subject="math"))
+    (pool,) = result.pools
+    part = region.changed(  # the subject group alone, every candidate still free to join
+        teachers=tuple(t for t in region.teachers if t.subject in pool.subjects),
+        methodists=tuple(m for m in region.methodists if set(m.subjects) & set(pool.subjects)),
+    )
+    size, recruits, changes, travel = _pools_by_brute_force(part, settings)
+    subjects = set(pool.subjects)
+    mine = {
+        t: m for t, m in result.assignment.items() if region.teacher_by_id[t].subject in subjects
+    }
+    plan_terms = raw_terms(result.problem, mine)
+    assert (pool.pool_size, len(pool.recruited)) == (size, recruits)
+    assert (plan_terms["changes"], round(plan_terms["travel"], 6)) == pytest.approx(
+        (changes, travel)
+    )

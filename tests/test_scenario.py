@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 from datetime import date
 from pathlib import Path
@@ -222,3 +224,57 @@ def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) 
     sheet = openpyxl.load_workbook(run.plan_workbook)["Изменения"]
     listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert len(listed) == len(moved) and {r[4] for r in listed} == {leaver.full_name}
+
+
+@pytest.mark.parametrize(
+    ("max_load", "release", "decision", "person"),
+    [(2, False, "пригласить", "C2"), (9, True, "вывести из актива", "P1")],
+)
+def test_a_recruiting_scenarios_workbook_names_who_joins_and_who_leaves(
+    tmp_path: Path, max_load: int, release: bool, decision: str, person: str
+) -> None:
+    """Found by a planner: a recruiting scenario's plan.xlsx said «этап не выполнялся» on
+    «План набора» (its pool plan is the scenario's assignment), counted the candidates as
+    methodists and never named the methodists the pool lets go. Limit 2: math needs a
+    third person (C2 joins); limit 9 with release: one methodist serves math and physics,
+    P2 (who teaches both) stays and P1 goes — named on the screen's text, in pool.csv and
+    in the workbook."""
+    import openpyxl
+
+    from assign.pipeline.settings import load_region_settings
+    from assign.pipeline.whatif import run_scenario_plan
+
+    folder = DATA / "small_ok"
+    region = load_region_or_raise(folder)
+    scenario = Scenario(
+        name="набор",
+        assignment=AssignmentSettings(min_load=0, max_load=max_load),
+        recruit=True,
+        release_existing=release,
+    )
+    run = run_scenario_plan(region, folder, scenario, load_region_settings(folder), tmp_path)
+    names = {m.methodist_id: m.full_name for m in region.methodists} | {
+        c.candidate_id: c.full_name for c in region.candidates
+    }
+    kpi = json.loads((tmp_path / "assignment" / "kpi.json").read_text(encoding="utf-8"))
+    (need,) = [item for item in kpi["recruitment_plan"] if item["subject"] == "math"]
+    people = need["recruit"] if decision == "пригласить" else need["release"]
+    assert [p for p, _ in people] == [person]
+    municipality = people[0][1]
+    assert decision in need["text"] and f"{names[person]} ({municipality})" in need["text"]
+    pool_csv = (tmp_path / "assignment" / "pool.csv").read_text(encoding="utf-8-sig")
+    kind = "released" if release else "new"
+    assert f"math;{person};{kind};Математика;{names[person]};{decision}" in pool_csv
+    assert run.plan_workbook is not None
+    book = openpyxl.load_workbook(run.plan_workbook)
+    facts = {r[0]: r[1] for r in book["Сводка"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert facts["Региональных методистов"] == len(region.methodists) == 3
+    assert facts["Кандидатов"] == len(region.candidates) == 2
+    plan = [r for r in book["План набора"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [r[5:8] for r in plan if r[1] == "Математика" and r[5] == decision] == [
+        (decision, names[person], municipality)
+    ]
+    served = {r[6] for r in book["Закрепление"].iter_rows(min_row=4, values_only=True) if r[0]}
+    with (tmp_path / "assignment" / "assignments.csv").open(encoding="utf-8-sig") as f:
+        saved = {names[row["methodist_id"]] for row in csv.DictReader(f)}
+    assert served == saved and "выбыл из актива" not in served

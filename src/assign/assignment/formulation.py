@@ -25,6 +25,7 @@ UNPLACED_POINTS = OBJECTIVE_SCALE * 10_000  # per teacher left out: above any tr
 SHORT_POINTS = OBJECTIVE_SCALE * 100  # per load unit of missing minimum load
 WEIGHT_SCALE = 100  # weights resolved to hundredths: points × weight × WEIGHT_SCALE
 UNBOUNDED = 10**12  # a row bound this large means "none"
+RECRUIT = "recruit"  # the pool term of candidates opened (`PoolSpec.recruits`)
 
 
 @dataclass
@@ -94,6 +95,10 @@ class PoolSpec:
     max_pairs: int = 2_000_000
     """Pairs in a model at most, when the pairs grow from candidate lists (the memory
     guard of `pool.sizing` sets it)."""
+    recruits: frozenset[int] = frozenset()
+    """The candidates among the methodists, when the existing ones may be released: of the
+    smallest pools, the one with the fewest of them (`add_open_links`), so no methodist is
+    swapped for a candidate to save travel."""
 
 
 def formulate(
@@ -233,6 +238,8 @@ def add_open_links(f: Formulation, comp: Component, pool: PoolSpec) -> None:
         fixed = m in pool.always_open
         f.open[m] = f.var(1 if fixed else 0, 1)
         f.add_term("pool", f.open[m], OBJECTIVE_SCALE)
+        if m in pool.recruits:
+            f.add_term(RECRUIT, f.open[m], OBJECTIVE_SCALE)
     for var, p, m in zip(f.x, f.pairs, _owners(f, comp), strict=True):
         g = int(comp.pair_group[p])
         # x ≤ n·open: redundant for integers, but it is what makes the LP bound strong

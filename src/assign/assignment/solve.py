@@ -30,6 +30,7 @@ from assign.assignment.cpsat import solve_cpsat
 from assign.assignment.diagnose import component_name, diagnose_component, unplaceable_messages
 from assign.assignment.fixed_pool import FixedPool
 from assign.assignment.formulation import (
+    RECRUIT,
     UNBOUNDED,
     WEIGHT_SCALE,
     Formulation,
@@ -129,8 +130,11 @@ FIXED_POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0},)
 
 
 def _pool_stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
-    """Sizing: the fewest methodists first (unless the size is fixed), then the least travel."""
-    return [f.objective(weights) for weights in POOL_WEIGHTS]
+    """Sizing: the fewest methodists first (unless the size is fixed), then — when existing
+    methodists may go — the fewest candidates among them, then the least travel."""
+    size, travel = POOL_WEIGHTS
+    recruits = [{RECRUIT: 1.0}] if RECRUIT in f.terms else []
+    return [f.objective(weights) for weights in (size, *recruits, travel)]
 
 
 def _fixed_pool_stages(

@@ -124,7 +124,10 @@ def assignment_rows(region: Region, names: _Names, folder: Path) -> list[list[An
     for row in _rows(folder / "assignments.csv"):
         teacher = names.find(row["teacher_id"], row.get("subject", ""))
         school = names.school[teacher.school_id]
-        methodist = region.methodist_by_id.get(row["methodist_id"])
+        # a pool plan's methodist may be a candidate it recruits
+        methodist = region.methodist_by_id.get(row["methodist_id"]) or region.candidate_by_id.get(
+            row["methodist_id"]
+        )
         rows.append(
             [
                 teacher.full_name,
@@ -175,38 +178,24 @@ def _given(value: Any) -> bool:
 
 
 def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
+    """Per subject, each candidate to invite and each methodist the pool leaves out, or one
+    row saying no one is needed."""
     path = folder / "kpi.json"
     if not path.is_file():
         return []
     plan = json.loads(path.read_text(encoding="utf-8")).get("recruitment_plan", [])
     rows = []
     for item in plan:
-        subject = subject_name(item["subject"])
-        if not item.get("recruit"):
-            rows.append(
-                [
-                    subject,
-                    item["need"],
-                    item["have"],
-                    item["deficit"],
-                    "набор не нужен",
-                    "",
-                    item.get("text", ""),
-                ]
-            )
-            continue
-        for candidate_id, municipality in item["recruit"]:
-            rows.append(
-                [
-                    subject,
-                    item["need"],
-                    item["have"],
-                    item["deficit"],
-                    names.person.get(candidate_id, "кандидат без ФИО"),
-                    municipality,
-                    item.get("text", ""),
-                ]
-            )
+        figures = [subject_name(item["subject"]), item["need"], item["have"], item["deficit"]]
+        decisions = [
+            *(("пригласить", person, muni) for person, muni in item["recruit"]),
+            *(("вывести из актива", person, muni) for person, muni in item.get("release", [])),
+        ]
+        if not decisions:
+            rows.append([*figures, "набор не нужен", "", "", item.get("text", "")])
+        for decision, person, municipality in decisions:
+            name = names.person.get(person, "без ФИО")
+            rows.append([*figures, decision, name, municipality, item.get("text", "")])
     return [[n, *r] for n, r in enumerate(rows, start=1)]
 
 
@@ -299,11 +288,16 @@ def write_plan_workbook(
     region_name: str = "",
     school_year: str = "",
     catalogue_names: dict[str, str] | None = None,
+    pool_dir: Path | None = None,
 ) -> Path:
     """plan.xlsx from the run folder `run` (assignment/, pool/, schedule/ as `run_plan`
-    saves them); a stage not run leaves its sheet with a line saying so."""
+    saves them; `pool_dir`: where the pool plan is when not in pool/ — a recruiting
+    scenario's is its assignment); a stage not run leaves its sheet with a line saying so.
+    `region` is the region with its candidates, not the pool's region of candidates as
+    methodists: the summary and the need count methodists and candidates apart."""
     names = _Names(region)
-    assignment_dir, pool_dir, schedule_dir = run / "assignment", run / "pool", run / "schedule"
+    assignment_dir, schedule_dir = run / "assignment", run / "schedule"
+    pool_dir = pool_dir or run / "pool"
     sheets = Sheets()
     book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
     title = book.add_format({"bold": True, "font_size": 12})
@@ -359,12 +353,13 @@ def write_plan_workbook(
                 "Нужно по норме",
                 "Есть",
                 "Дефицит",
-                "Пригласить (ФИО кандидата)",
+                "Решение",
+                "ФИО",
                 "Муниципальное образование",
                 "Пояснение",
             ),
             recruitment_rows(names, pool_dir),
-            (5, 18, 9, 7, 8, 24, 18, 40),
+            (5, 18, 9, 7, 8, 14, 24, 18, 40),
         ),
         (
             "Не закреплены",
@@ -463,17 +458,15 @@ def write_plan_workbook(
         sheet.write(0, 0, caption, title)
         write_table(book, sheet, 2, header, rows, widths)
         if not rows:  # under the header, where the rows would be
-            sheet.write(3, 0, "Нет строк: " + _empty_reason(sheet_name, run))
+            stage_kpi = {
+                "План набора": pool_dir / "kpi.json",
+                "План года": schedule_dir / "schedule_kpi.json",
+                "Не запланировано": schedule_dir / "schedule_kpi.json",
+            }.get(sheet_name)
+            ran = stage_kpi is None or stage_kpi.is_file()
+            sheet.write(3, 0, "Нет строк: " + ("таких нет" if ran else "этап не выполнялся"))
     book.close()
     return path
-
-
-def _empty_reason(sheet: str, run: Path) -> str:
-    stage = {"План набора": "pool", "План года": "schedule", "Не запланировано": "schedule"}
-    folder = stage.get(sheet)
-    if folder and not (run / folder).is_dir():
-        return "этап не выполнялся"
-    return "таких нет"
 
 
 __all__ = ["SHEETS", "write_plan_workbook"]

@@ -187,7 +187,13 @@ def documents_stage(
     )
 
 
-def plan_workbook(region: Region, settings: RegionSettings, region_path: Path, out: Path) -> Path:
+def plan_workbook(
+    region: Region,
+    settings: RegionSettings,
+    region_path: Path,
+    out: Path,
+    pool_dir: Path | None = None,
+) -> Path:
     """out/plan.xlsx: every stage saved under `out`, one workbook a planner reads; titled
     with the region's name from region.yaml or the documents' details."""
     return write_plan_workbook(
@@ -198,6 +204,7 @@ def plan_workbook(region: Region, settings: RegionSettings, region_path: Path, o
         region_name=settings.documents_for(region_path).region_name,
         school_year=f"{settings.school_year}/{settings.school_year + 1}",
         catalogue_names={e.key: e.name for e in load_catalogue(settings.catalogue).events},
+        pool_dir=pool_dir,
     )
 
 

@@ -121,8 +121,14 @@ def run_scenario_plan(
         run.documents = scenario_documents(
             base, region_path, scenario, settings, out, out / DOCUMENTS_DIR, outcome
         )
+        # the changed region, its candidates apart from its methodists; a recruiting
+        # scenario's pool plan is its assignment
         run.plan_workbook = plan_workbook(
-            outcome.problem.region, scenario_region_settings(scenario, settings), region_path, out
+            outcome.region,
+            scenario_region_settings(scenario, settings),
+            region_path,
+            out,
+            out / ASSIGNMENT_DIR if scenario.recruit else None,
         )
     return run
 

@@ -13,7 +13,11 @@ from assign.pool.plan import recruitment_plan
 from assign.pool.sizing import PoolResult
 from assign.subjects import subject_name
 
-KIND_RU = {"existing": "действующий методист", "new": "пригласить"}
+KIND_RU = {
+    "existing": "действующий методист",
+    "new": "пригласить",
+    "released": "вывести из актива",  # `--release-existing`: not in the pool
+}
 
 
 def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
@@ -24,6 +28,7 @@ def write_pool(result: PoolResult, out: Path) -> dict[str, Any]:
         for person, kind in [
             *((p, "existing") for p in pool.kept),
             *((p, "new") for p in pool.recruited),
+            *((p, "released") for p in pool.released),
         ]:
             methodist = region.methodist_by_id[person]
             for subject in methodist.subjects:

@@ -34,6 +34,10 @@ class SubjectNeed:
     note: str = ""  # why the norm cannot divide the load, and the options
     pool_found: bool = True  # False: the optimiser found no pool for this subject
     recruit_names: list[str] = field(default_factory=list)  # the candidates' full names
+    release: list[tuple[str, str]] = field(default_factory=list)
+    """Existing methodists of the subject the pool leaves out (`--release-existing`): id,
+    municipality name."""
+    release_names: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         amount = amount_ru(self.teachers)
@@ -47,13 +51,12 @@ class SubjectNeed:
         if not self.pool_found:
             line += "; пул подобрать не удалось (причины — ниже)"
         elif self.recruit:
-            names = self.recruit_names or [cid for cid, _ in self.recruit]
-            who = ", ".join(
-                f"{name} ({muni})" for name, (_, muni) in zip(names, self.recruit, strict=True)
-            )
+            who = _who(self.recruit_names, self.recruit)
             line += f"; пул по расчёту — {self.need_optimal}: пригласить {who}"
         else:
             line += f"; пул по расчёту — {self.need_optimal}, набор не нужен"
+        if self.pool_found and self.release:
+            line += f"; вывести из актива: {_who(self.release_names, self.release)}"
         if self.out_of_reach:
             line += "; без методиста в пределах досягаемости: " + ", ".join(self.out_of_reach)
         if self.note:
@@ -61,11 +64,18 @@ class SubjectNeed:
         return line
 
 
+def _who(names: list[str], people: list[tuple[str, str]]) -> str:
+    """«ФИО (муниципальное образование)», by id where a name is missing."""
+    shown = names or [person for person, _ in people]
+    return ", ".join(f"{name} ({muni})" for name, (_, muni) in zip(shown, people, strict=True))
+
+
 def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
     """Per planned subject, the need under the pool's settings and what the pool adds."""
     problem = result.problem
     region = problem.region
     opened = {m for pool in result.pools for m in (*pool.kept, *pool.recruited)}
+    released = {m for pool in result.pools for m in pool.released}
     municipality_name = {m.municipality_id: m.name for m in region.municipalities}
     reached: dict[str, set[str]] = defaultdict(set)  # subject → municipalities existing reach
     for comp in problem.components:
@@ -86,6 +96,7 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
         existing = [m for m in members if m.methodist_id not in result.candidate_ids]
         in_pool = [m for m in members if m.methodist_id in opened]
         recruit = [m for m in in_pool if m.methodist_id in result.candidate_ids]
+        release = [m for m in existing if m.methodist_id in released]
         munis = {region.school_municipality(t.school_id) for t in teachers}
         found = subject_need(region, subject, problem.settings)
         needs.append(
@@ -107,6 +118,10 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
                 note=need_note(found, sum(1 for m in existing if len(m.subjects) > 1)),
                 pool_found=pool_of[subject].status in (Status.OPTIMAL, Status.FEASIBLE),
                 recruit_names=[m.full_name for m in recruit],
+                release=[
+                    (m.methodist_id, municipality_name[region.person_base(m)[1]]) for m in release
+                ],
+                release_names=[m.full_name for m in release],
             )
         )
     return needs

@@ -23,6 +23,7 @@ from assign.assignment.formulation import PoolSpec
 from assign.assignment.kpi import raw_terms
 from assign.assignment.problem import Component
 from assign.assignment.result import STATUS_RU
+from assign.assignment.settings import Term
 from assign.assignment.solve import (
     INTEGER_SOLVERS,
     distribute_plan,
@@ -36,6 +37,7 @@ from assign.pool.eligibility import exclusion_reason
 from assign.pool.memory import GB, MemoryPlan, default_limit, peak_memory_mb, plan_memory
 
 MIN_SHARE = 0.05  # seconds: a solver given less still returns the plan it has
+REASSIGN_SHARE = 0.2  # of the time limit, kept for assigning the pool's teachers again
 
 
 class PoolSettings(BaseModel):
@@ -172,7 +174,9 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         )
     pools: list[SubjectPool] = []
     assignment: dict[str, str] = {}
-    limit = settings.assignment.time_limit
+    reassign = _reassigns(region, settings)
+    deadline = start + settings.assignment.time_limit
+    limit = settings.assignment.time_limit * (1 - REASSIGN_SHARE if reassign else 1)
     for done, comp in enumerate(components):
         ids = [problem.methodist_ids[int(m)] for m in comp.methodists]
         existing = frozenset(i for i, mid in enumerate(ids) if mid not in candidate_ids)
@@ -196,6 +200,8 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
                 existing if settings.keep_existing else frozenset(),
                 settings.count,
                 memory.model_pairs,
+                # free to go, the existing ones stay where a candidate would only save travel
+                frozenset() if settings.keep_existing else frozenset(range(len(ids))) - existing,
             )
             result, plan = solve_component(
                 problem,
@@ -231,6 +237,8 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
                 recruited=sorted(m for m in opened if m in candidate_ids),
             )
         )
+    if reassign:
+        assignment = _fewest_changes(widened, problem, pools, assignment, deadline)
     opened_ids = {m for p in pools for m in p.recruited}
     plan_problem = _plan_problem(widened, problem, candidate_ids, opened_ids)
     for item in pools:
@@ -250,6 +258,56 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         memory,
         _names(region),
     )
+
+
+def _reassigns(region: Region, settings: PoolSettings) -> bool:
+    """Whether the pool's teachers are assigned again by the region's ranking: a sized pool
+    (not a fixed count, whose objective is travel) of a region with a current order, whose
+    ranking counts the changes against it."""
+    ranking = settings.assignment.effective_ranking
+    weights = settings.assignment.effective_weights
+    counts_changes = (Term.CHANGES in ranking) if ranking else weights.of(Term.CHANGES) > 0
+    return settings.count is None and bool(region.current_methodist_of) and counts_changes
+
+
+def _fewest_changes(
+    widened: Region,
+    problem: AssignmentProblem,
+    pools: list[SubjectPool],
+    assignment: dict[str, str],
+    deadline: float,
+) -> dict[str, str]:
+    """The pool's teachers assigned again over the pool's methodists by the assignment
+    engine and the region's ranking (the changes against the current order first): the
+    sizing model places teachers by travel alone and moved half of Tambov's teachers where
+    a pool of the same people needs far fewer moves. A subject group the engine leaves
+    without a full plan in the time keeps the sizing model's."""
+    sized = {s for pool in pools if pool.pool_size for s in pool.subjects}
+    if not sized:
+        return assignment
+    left_out = {  # released existing methodists and candidates not recruited
+        m.methodist_id
+        for m in widened.methodists
+        if set(m.subjects) & sized
+        and not any(
+            m.methodist_id in (*pool.kept, *pool.recruited) for pool in pools if pool.pool_size
+        )
+    }
+    chosen = widened.changed(
+        methodists=tuple(m for m in widened.methodists if m.methodist_id not in left_out)
+    )
+    again = build_problem(chosen, problem.settings)
+    components = [c for c in again.components if set(c.subjects) & sized]
+    start, planned = time.perf_counter(), dict(assignment)
+    for done, comp in enumerate(components):
+        share = time_share(
+            max(deadline - start, MIN_SHARE), start, [c.n_pairs for c in components[done:]]
+        )
+        result, plan = solve_component(again, comp, time_limit=max(share, MIN_SHARE))
+        if plan is None or any(plan.unplaced.values()) or not result.status.has_plan:
+            continue
+        distribute_plan(comp, plan, again.methodist_ids, again.teacher_ids, planned)
+    return planned
 
 
 def _plan_problem(
