@@ -139,6 +139,15 @@ def _order_rows(table: Any) -> tuple[dict[str, Counter[tuple]], dict[str, int], 
     return found, declared, order
 
 
+def _assert_own_properties(doc: Any, title: str) -> None:
+    """File → Properties: the organization wrote it today, not «python-docx» in 2013 (a head
+    who signs it sees both)."""
+    core = doc.core_properties
+    assert (core.author, core.last_modified_by) == (SETTINGS.organization,) * 2
+    assert core.title == title and core.revision == 1
+    assert core.created.date() == core.modified.date() == date.today()
+
+
 def _has(element: Any, tag: str) -> bool:
     return element.find(f".//{{{W}}}{tag}") is not None
 
@@ -162,6 +171,7 @@ def test_order_is_a_gost_act_with_every_teacher_once_and_the_changes(
     path = tmp_path / "order.docx"
     write_order(problem.region, assignment, PREVIOUS, path, problem)
     doc = Document(str(path))
+    _assert_own_properties(doc, "Приказ о закреплении педагогов за методистами")
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "«15» сентября 2026 г." in text and "№ 125-о" in text and "г. Тамбов" in text
     assert "А.Б. Руководитель" in text and "Институт развития образования" in text
@@ -592,6 +602,7 @@ def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
     paths = write_iom_cards(region, cards[:3], SETTINGS, tmp_path / "iom")
     for card, path in zip(cards[:3], paths, strict=True):
         doc = Document(str(path))
+        _assert_own_properties(doc, "Индивидуальный образовательный маршрут педагога")
         text = _all_text(path)
         for section in IOM_SECTIONS:
             assert section in text, section

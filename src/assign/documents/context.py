@@ -10,8 +10,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+from docx.document import Document as DocxDocument
 
 from assign.domain import Methodist, Region, Teacher
 from assign.events.outline import PlannedEvent
@@ -24,6 +26,18 @@ from assign.subjects import subject_name
 class MethodistTeachers:
     methodist: Methodist
     teachers: tuple[Teacher, ...]
+
+
+def stamp(document: DocxDocument, properties: Mapping[str, str]) -> None:
+    """The document's core properties set afresh: its author and title, made and last
+    saved now, the first revision (the template's own say «python-docx», 2013)."""
+    now = datetime.now().replace(microsecond=0)
+    core = document.core_properties
+    core.author = core.last_modified_by = properties.get("author", "")
+    core.title = properties.get("title", "")
+    core.created = core.modified = now
+    core.revision = 1
+    core.comments = core.keywords = core.subject = core.category = ""
 
 
 def people(region: Region, teacher_ids: Iterable[str]) -> int:

@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from assign.categories import Category
-from assign.documents.context import ScheduledDates, short_name
+from assign.documents.context import ScheduledDates, short_name, stamp
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
@@ -217,11 +217,14 @@ class _CardTemplate(DocxTemplate):
 _LISTING_MARKS = ("\t", "\a", "\n", "\f")  # what docxtpl's `resolve_listing` replaces
 
 
-def _render(template: bytes, jobs: list[tuple[Path, dict[str, Any]]]) -> None:
+def _render(
+    template: bytes, jobs: list[tuple[Path, dict[str, Any]]], properties: dict[str, str]
+) -> None:
     environment = _CompiledOnce()
     for path, context in jobs:
         document = _CardTemplate(template, environment)  # afresh per card: render mutates it
         document.render(docx_context(context), environment, autoescape=True)
+        stamp(document.docx, properties)
         document.save(path)
 
 
@@ -266,11 +269,12 @@ def write_iom_cards(
         for card in cards
     ]
     workers = min(os.cpu_count() or 1, 4)
+    properties = settings.properties("Индивидуальный образовательный маршрут педагога")
     if len(jobs) < PARALLEL_FROM or workers == 1:
-        _render(template, jobs)
+        _render(template, jobs, properties)
     else:
         chunks = [jobs[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(workers) as pool:
-            for done in [pool.submit(_render, template, chunk) for chunk in chunks]:
+            for done in [pool.submit(_render, template, c, properties) for c in chunks]:
                 done.result()
     return [path for path, _ in jobs]

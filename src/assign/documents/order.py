@@ -31,6 +31,7 @@ from assign.documents.context import (
     people,
     short_name,
     short_names,
+    stamp,
     subjects_text,
 )
 from assign.documents.settings import DocumentSettings
@@ -251,4 +252,5 @@ def write_order(
     template = DocxTemplate(settings.order_template)
     context = docx_context(order_context(region, assignment, settings, problem))
     template.render(context, autoescape=True)  # names are text, never Word XML
+    stamp(template.docx, settings.properties("Приказ о закреплении педагогов за методистами"))
     template.save(path)
