@@ -233,9 +233,15 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         absent = client.get(f"/jobs/{jobs[1]}/schedule", headers=viewer)
         assert absent.status_code == 404 and absent.json()["code"] == "schedule_absent"
         # approve the first, then the second: the realignment lists exactly the differences
-        client.post(f"/jobs/{jobs[0]}/approve", headers=planner).raise_for_status()
+        first = client.post(f"/jobs/{jobs[0]}/approve", headers=planner).json()
+        # against the region's current order, as the order counts: who had a methodist and
+        # now has another; who had none is assigned for the first time
+        current = load_region_or_raise(DATA / "small_ok").current_methodist_of
+        assert first["changed"] == sum(full[t] != m for t, m in current.items())
+        assert first["newly_assigned"] == len(set(full) - set(current)) > 0
+        assert len(first["teachers"]) == first["changed"] + first["newly_assigned"]
         report = client.post(f"/jobs/{jobs[1]}/approve", headers=planner).json()
-        assert report["changed"] == len(differ)
+        assert report["changed"] == len(differ) and report["newly_assigned"] == 0
         assert {(r["teacher_id"], r["before"], r["after"]) for r in report["teachers"]} == {
             (t, full[t], other.get(t)) for t in differ
         }

@@ -91,8 +91,11 @@ class ResultOut(BaseModel):
 
 class Realignment(BaseModel):
     job_id: int
-    changed: int
-    teachers: list[dict[str, str | None]]
+    changed: int = Field(description="педагогов, сменивших методиста или оставшихся без него")
+    newly_assigned: int = Field(description="педагогов, закреплённых впервые (не было методиста)")
+    teachers: list[dict[str, str | None]] = Field(
+        description="все расхождения с прежним закреплением: teacher_id, before, after"
+    )
 
 
 class PlanOut(BaseModel):

@@ -255,19 +255,24 @@ def approve(job_id: IdPath, who: Planner, db: SessionDep) -> Realignment:
             409, "approval_conflict", "Другое утверждение этого региона прошло раньше: повторите"
         )
     after = record.assignment
-    changed = [  # a teacher left without a methodist is a change too (after: null)
+    differ = [  # a teacher left without a methodist differs too (after: null)
         {"teacher_id": t, "before": before.get(t), "after": after.get(t)}
         for t in sorted(set(before) | set(after))
         if before.get(t) != after.get(t)
     ]
+    # as the order counts them: a teacher who had a methodist and now has another or none;
+    # one who had none is assigned for the first time, not changed
+    changed = sum(1 for row in differ if row["before"] is not None)
     db.add(
         ApprovalRecord(
-            region_id=region.id, result_id=record.id, token_id=who.token_id, changed=len(changed)
+            region_id=region.id, result_id=record.id, token_id=who.token_id, changed=changed
         )
     )
-    who.audit(db, "plan.approved", f"job:{job_id}", region=region.id, changed=len(changed))
+    who.audit(db, "plan.approved", f"job:{job_id}", region=region.id, changed=changed)
     db.commit()
-    return Realignment(job_id=job_id, changed=len(changed), teachers=changed)
+    return Realignment(
+        job_id=job_id, changed=changed, newly_assigned=len(differ) - changed, teachers=differ
+    )
 
 
 @router.get("/regions/{region_id}/plans", responses=errors(404))
