@@ -275,6 +275,12 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         }
         with zipfile.ZipFile(io.BytesIO(cards.content)) as archive:
             assert {card_id(n) for n in archive.namelist()} == on_iom
+        # the planner's workbook as the CLI writes it: every teacher by name
+        plan = openpyxl.load_workbook(
+            io.BytesIO(client.get(f"/jobs/{jobs[0]}/documents/plan.xlsx", headers=viewer).content)
+        )
+        served = [r for r in plan["Закрепление"].iter_rows(min_row=4, values_only=True) if r[0]]
+        assert {r[1] for r in served} == names and len(served) == 10
         unknown = client.get(f"/jobs/{jobs[0]}/documents/secret.txt", headers=viewer)
         assert unknown.status_code == 404 and unknown.json()["code"] == "document_unknown"
         not_ready = client.get("/jobs/999/result", headers=viewer)

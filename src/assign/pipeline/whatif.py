@@ -121,16 +121,31 @@ def run_scenario_plan(
         run.documents = scenario_documents(
             base, region_path, scenario, settings, out, out / DOCUMENTS_DIR, outcome
         )
-        # the changed region, its candidates apart from its methodists; a recruiting
-        # scenario's pool plan is its assignment
-        run.plan_workbook = plan_workbook(
-            outcome.region,
-            scenario_region_settings(scenario, settings),
-            region_path,
-            out,
-            out / ASSIGNMENT_DIR if scenario.recruit else None,
+        run.plan_workbook = scenario_workbook(
+            base, region_path, scenario, settings, out, outcome.region
         )
     return run
+
+
+def scenario_workbook(
+    base: Region,
+    region_path: Path,
+    scenario: Scenario,
+    settings: RegionSettings,
+    plan_dir: Path,
+    changed: Region | None = None,
+) -> Path:
+    """plan_dir/plan.xlsx of a saved scenario plan. Its region is the changed one, with its
+    candidates apart from its methodists (`changed`, when the run has it); a recruiting
+    scenario's pool plan is its assignment."""
+    scenario = effective_scenario(scenario, settings)
+    return plan_workbook(
+        changed or apply(base, scenario),
+        scenario_region_settings(scenario, settings),
+        region_path,
+        plan_dir,
+        plan_dir / ASSIGNMENT_DIR if scenario.recruit else None,
+    )
 
 
 def scenario_documents(

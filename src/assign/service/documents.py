@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assign.pipeline import DOCUMENTS_DIR
-from assign.pipeline.whatif import scenario_documents
+from assign.pipeline.whatif import scenario_documents, scenario_workbook
 from assign.scenario import Scenario
 from assign.service.jobs.execute import CURRENT_FILE
 from assign.service.regions import load_stored, unpacked, with_current
@@ -23,6 +23,7 @@ DOCUMENTS = {
     "assignment.xlsx": XLSX,
     "roadmaps.xlsx": XLSX,
     "iom.zip": "application/zip",
+    "plan.xlsx": XLSX,  # the planner's workbook: every stage of the plan in Russian
 }
 PERSONAL = frozenset(DOCUMENTS)  # every one names teachers: each download is audited
 
@@ -31,7 +32,7 @@ def render(
     source: bytes, scenario_name: str, spec: dict[str, Any], plan: bytes
 ) -> dict[str, bytes]:
     """Every document of a stored plan, by download name (run in a capped child process):
-    one rendering serves all four downloads."""
+    one rendering serves every download."""
     with unpacked(source) as region_path, tempfile.TemporaryDirectory() as tmp:
         base, settings = load_stored(region_path)
         plan_dir = Path(tmp) / "plan"
@@ -44,6 +45,7 @@ def render(
         written = scenario_documents(
             base, region_path, scenario, settings, plan_dir, plan_dir / DOCUMENTS_DIR
         )
+        workbook = scenario_workbook(base, region_path, scenario, settings, plan_dir)
         cards = io.BytesIO()
         with zipfile.ZipFile(cards, "w", zipfile.ZIP_DEFLATED) as archive:
             for card in written.iom_cards:
@@ -53,4 +55,5 @@ def render(
             "assignment.xlsx": written.workbook.read_bytes(),
             "roadmaps.xlsx": written.roadmaps.read_bytes(),
             "iom.zip": cards.getvalue(),
+            "plan.xlsx": workbook.read_bytes(),
         }

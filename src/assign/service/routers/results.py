@@ -300,8 +300,9 @@ def approved_plans(region_id: IdPath, who: Viewer, db: SessionDep) -> list[PlanO
 
 @router.get("/jobs/{job_id}/documents/{name}", responses=errors(404, 409))
 async def download(job_id: IdPath, name: str, who: Viewer, request: Request) -> Response:
-    """Документы решения: order.docx, assignment.xlsx, roadmaps.xlsx или iom.zip (карты ИОМ),
-    построенные по сохранённому плану; выгрузка персональных данных записывается в журнал."""
+    """Документы решения: order.docx, assignment.xlsx, roadmaps.xlsx, iom.zip (карты ИОМ) или
+    plan.xlsx (книга плана), построенные по сохранённому плану; выгрузка персональных данных
+    записывается в журнал."""
     if name not in DOCUMENTS:
         raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
     engine = engine_of(request)  # sessions of its own: none is held while documents render

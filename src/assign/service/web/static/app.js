@@ -15,7 +15,8 @@ const SOLVER_RU = { optimal: "оптимально (доказано)", feasible
 const DOCS = [["order.docx", "Приказ (DOCX)", "download-order"],
   ["assignment.xlsx", "Закрепление (XLSX)", "download-assignment"],
   ["roadmaps.xlsx", "Дорожные карты (XLSX)", "download-roadmaps"],
-  ["iom.zip", "Карты ИОМ (ZIP)", "download-iom"]];
+  ["iom.zip", "Карты ИОМ (ZIP)", "download-iom"],
+  ["plan.xlsx", "Книга плана (XLSX)", "download-plan"]];
 
 const state = {
   token: sessionStorage.getItem("assign-token") || "",
