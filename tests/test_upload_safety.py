@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -328,7 +329,9 @@ def test_a_200_kb_cell_is_a_finding(small_copy: Path) -> None:
 
 def test_an_unclosed_quote_is_one_finding(small_copy: Path) -> None:
     """A stray quote before a name (the review's case on Tambov, row 61): the rest of the
-    file becomes one cell, too long to read. One error, at the row with the quote."""
+    file becomes one cell, too long to read. One error, at the row and in the column of the
+    quote, called what it is — an unclosed quote, not a cell too long (a planner's review
+    found the old message sent them looking for a long text that was not there)."""
     teachers = small_copy / "teachers.csv"
     lines = teachers.read_text(encoding="utf-8").splitlines()
     extra = [f"X{n:05d},Иванова Анна Петровна,S1,Математика" for n in range(4_000)]
@@ -337,8 +340,13 @@ def test_an_unclosed_quote_is_one_finding(small_copy: Path) -> None:
     result = load_region(small_copy)
     assert result.region is None
     assert [(i.code, i.file, i.row) for i in result.report.errors] == [
-        (Code.VALUE_TOO_LONG, "teachers.csv", 2)
+        (Code.QUOTE_UNCLOSED, "teachers.csv", 2)
     ]
+    [issue] = result.report.errors
+    assert issue.column == lines[0].split(",")[1] and "кавычка" in issue.message
+    # the lines it ran over, up to the size at which Python's reader gives up
+    assert re.search(r"захватила \d[\d ]* следующих строк", issue.message)
+    assert len(issue.value or "") <= 60
 
 
 def test_a_nul_in_a_name_is_a_finding(small_copy: Path) -> None:

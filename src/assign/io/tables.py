@@ -599,6 +599,19 @@ def _field_too_long(
     index = _long_field_index(record, delimiter, csv.field_size_limit())
     header = grid[0][1] if grid else []
     column = header[index].strip() if index < len(header) and header[index].strip() else None
+    swallowed = record.rstrip("\r\n").count("\n")
+    if swallowed:  # no cell of a region runs over thousands of lines: a stray quote did
+        return Issue(
+            Code.QUOTE_UNCLOSED,
+            'в ячейке начинается кавычка «"», которая не закрыта: ячейка захватила '
+            f"{count_ru(swallowed, 'следующая строка', 'accs')} файла до его конца или до "
+            "предела размера ячейки, и файл дальше не прочитан; удалите лишнюю кавычку или "
+            "закройте её",
+            file=source,
+            row=row,
+            column=column or f"столбец {index + 1}",
+            value=visible_text(record.split("\n", 1)[0], 60),
+        )
     return Issue(
         Code.VALUE_TOO_LONG,
         f"в ячейке больше {csv.field_size_limit():,} символов (допускается не больше "
