@@ -16,6 +16,7 @@ from assign.cli import app
 from assign.domain import TransportLink
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import load_catalogue
+from assign.format import date_ru
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -278,3 +279,57 @@ def test_a_recruiting_scenarios_workbook_names_who_joins_and_who_leaves(
     with (tmp_path / "assignment" / "assignments.csv").open(encoding="utf-8-sig") as f:
         saved = {names[row["methodist_id"]] for row in csv.DictReader(f)}
     assert served == saved and "выбыл из актива" not in served
+
+
+def test_a_card_keeps_the_autumn_its_leaving_methodist_held(tmp_path: Path) -> None:
+    """Found by a planner: when a methodist leaves in January, her teachers' IOM cards named
+    only the new methodist and lost the days of the events she held (the entry diagnostics
+    in October read «сентябрь – октябрь»), and plan.xlsx showed «—» for her in the year
+    plan. The card now says who held the events before the change, its held events keep
+    their days from the saved year plan, and the workbook names her."""
+    import openpyxl
+    from docx import Document
+
+    from assign.pipeline.settings import load_region_settings
+    from assign.pipeline.whatif import run_scenario_plan
+    from assign.schedule.saved import read_saved_schedule
+
+    folder = DATA / "small_ok"
+    region = load_region_or_raise(folder)
+    leaver = region.methodist_by_id["P1"]
+    scenario = Scenario(
+        name="P1 уходит в январе",
+        assignment=AssignmentSettings(min_load=0, max_load=9),
+        changes=Changes(remove_methodists=("P1",)),
+        effective_from=date(2027, 1, 11),
+        plan_year=True,
+        plan_seconds=10,
+    )
+    run = run_scenario_plan(region, folder, scenario, load_region_settings(folder), tmp_path)
+    assert run.documents is not None and run.plan_workbook is not None
+    saved = read_saved_schedule(tmp_path / "schedule")
+    held = {  # the days P1 held the entry diagnostics of her teachers, before she left
+        (row.event_key, t): row.start.date()
+        for row in saved.placed
+        if row.methodist_id == "P1" and row.start is not None
+        for t in row.teacher_ids
+    }
+    moved_on_iom = [  # her teachers on an IOM: T02 has a card
+        t.teacher_id
+        for t in region.teachers
+        if region.current_methodist_of.get(t.teacher_id) == "P1" and "iom" in t.categories
+    ]
+    assert moved_on_iom and held
+    for tid in moved_on_iom:
+        (card,) = [c for c in run.documents.iom_cards if f"({tid})" in c.name]
+        doc = Document(str(card))
+        text = "\n".join(
+            [p.text for p in doc.paragraphs]
+            + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        )
+        assert f"(с «11» января 2027 г.); до этой даты — {leaver.full_name}" in text
+        entry = held.get(("diagnostics_entry", tid))
+        assert entry is not None and date_ru(entry) in text  # a day, not the months
+    year = openpyxl.load_workbook(run.plan_workbook)["План года"]
+    rows = [r for r in year.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert leaver.full_name in {r[1] for r in rows} and "—" not in {r[1] for r in rows}

@@ -126,7 +126,9 @@ class ScheduledDates:
         unplanned: Iterable[ScheduleRow] = (),
     ) -> None:
         self.by_event: dict[tuple[str, str], set[date]] = defaultdict(set)
-        self.by_teacher: dict[tuple[str, str, str], set[date]] = defaultdict(set)
+        # a teacher's days of an event, whoever held them: one whose methodist left during
+        # the year (a scenario's `effective_from`) keeps the autumn's days with her
+        self.by_teacher: dict[tuple[str, str], set[date]] = defaultdict(set)
         self.missed_event: dict[tuple[str, str], str] = {}
         self.missed_teacher: dict[tuple[str, str, str], str] = {}
         for row in placed:
@@ -134,7 +136,7 @@ class ScheduledDates:
             assert row.start is not None
             self.by_event[key].add(row.start.date())
             for t in row.teacher_ids:
-                self.by_teacher[(*key, t)].add(row.start.date())
+                self.by_teacher[(row.event_key, t)].add(row.start.date())
         for row in unplanned:
             key = (row.methodist_id, row.event_key)
             self.missed_event.setdefault(key, row.reason)
@@ -180,13 +182,11 @@ class ScheduledDates:
         return self._text(self.by_event.get(key, set()), event.terms, self.missed_event.get(key))
 
     def teacher_terms(self, event: PlannedEvent, teacher_id: str) -> str:
-        key = (event.methodist_id, event.spec.key, teacher_id)
-        return self._text(
-            self.by_teacher.get(key, set()), event.terms, self.missed_teacher.get(key)
-        )
+        missed = self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id))
+        return self._text(self.teacher_days(event, teacher_id), event.terms, missed)
 
     def teacher_days(self, event: PlannedEvent, teacher_id: str) -> set[date]:
-        return self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id), set())
+        return self.by_teacher.get((event.spec.key, teacher_id), set())
 
     def is_missed(self, event: PlannedEvent, teacher_id: str) -> bool:
         return (event.methodist_id, event.spec.key, teacher_id) in self.missed_teacher
@@ -195,5 +195,5 @@ class ScheduledDates:
         return self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id), "")
 
     def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
-        days = self.by_teacher.get((event.methodist_id, event.spec.key, teacher_id))
+        days = self.teacher_days(event, teacher_id)
         return min(days) if days else None

@@ -162,7 +162,7 @@ def card_context(
         "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",
         "final_diagnostics": dates.teacher_terms(final_diag[0], tid) if final_diag else "—",
         "methodist": short_name(card.methodist_name),
-        "methodist_full": card.methodist_name,
+        "methodist_full": _methodist_over_the_year(region, card, settings),
         "start": date_ru(start),
         "end": date_ru(end),
         "final": {
@@ -173,6 +173,20 @@ def card_context(
         "stages": [stage for stage in stages if stage["events"]],
         "events": [e for stage in stages for e in stage["events"]],
     }
+
+
+def _methodist_over_the_year(region: Region, card: IomCard, settings: DocumentSettings) -> str:
+    """The card's methodist; for a teacher whose methodist left during the year (a
+    scenario's `effective_from`), from which day, and who held the events before it."""
+    former = region.former_methodist_by_id.get(
+        region.current_methodist_of.get(card.teacher.teacher_id, "")
+    )
+    if former is None or settings.changes_from is None:
+        return card.methodist_name
+    return (
+        f"{card.methodist_name} (с {date_ru(settings.changes_from)}); "
+        f"до этой даты — {former.full_name}"
+    )
 
 
 class _CompiledOnce(Environment):

@@ -79,6 +79,8 @@ class _Names:
         self.municipality = {m.municipality_id: m.name for m in region.municipalities}
         self.person = {m.methodist_id: m.full_name for m in region.methodists}
         self.person |= {c.candidate_id: c.full_name for c in region.candidates}
+        # one who left during the year held the events before she left (`effective_from`)
+        self.person |= {m.methodist_id: m.full_name for m in region.former_methodists}
         self.teacher = region.teacher_by_id
         self.school = region.school_by_id
         # files name a teacher by the id as written (person_id) and the subject

@@ -183,7 +183,8 @@ TABLE_ROW = 8  # the table's header row: after the mark (5 rows) and the title (
 def event_totals(
     region: Region, planned: list[PlannedEvent], dates: ScheduledDates
 ) -> list[list[Any]]:
-    """Per event of the catalogue: methodists holding it, teachers reached, planned days and
+    """Per event of the catalogue: methodists holding it, teachers reached, the days it is
+    held on (a regional congress on one date for every methodist is one day, not sixty) and
     events the year plan left out."""
     totals: dict[str, dict[str, Any]] = {}
     for e in planned:
@@ -194,14 +195,14 @@ def event_totals(
                 "spec": e,
                 "methodists": set(),
                 "teachers": set(),
-                "days": 0,
+                "days": set(),  # the calendar days it is held on, whoever holds it
                 "missed": 0,
             },
         )
         row["methodists"].add(e.methodist_id)
         row["teachers"].update(e.teacher_ids)
         key = (e.methodist_id, e.spec.key)
-        row["days"] += len(dates.by_event.get(key, ()))
+        row["days"] |= dates.by_event.get(key, set())
         row["missed"] += key in dates.missed_event and not dates.by_event.get(key)
     rows = []
     for number, row in enumerate(
@@ -218,7 +219,7 @@ def event_totals(
                 seed_direction(row["spec"])[0],
                 len(row["methodists"]),
                 people(region, row["teachers"]),
-                row["days"] or "—",
+                len(row["days"]) or "—",
                 row["missed"],
             ]
         )
