@@ -25,7 +25,7 @@ from assign.assignment import AssignmentProblem, AssignmentSettings, build_probl
 from assign.assignment.changes import UNNAMED_FORMER, change_list
 from assign.categories import Category
 from assign.cli import app
-from assign.documents.context import ScheduledDates, short_name, short_names
+from assign.documents.context import ScheduledDates, short_name, short_names, signature_name
 from assign.documents.iom import card_context, iom_cards, position_ru, write_iom_cards
 from assign.documents.order import order_context, write_order
 from assign.documents.plan_workbook import SHEETS as PLAN_SHEETS
@@ -109,6 +109,11 @@ def test_russian_conventions() -> None:
     names = ["Жуков", "Ёлкин", "Ежов", "Елисеев", "Яковлев", "Акимов"]
     assert sorted_ru(names, str) == ["Акимов", "Ежов", "Елисеев", "Ёлкин", "Жуков", "Яковлев"]
     assert short_name("Иванова Анна Петровна") == "Иванова А.П."
+    # a signature is spelled out initials first (GOST R 7.0.97-2016), whatever was given
+    assert signature_name("Петрова Анна Ивановна") == "А.И. Петрова"
+    assert signature_name("Петрова А.И.") == signature_name("А.И. Петрова") == "А.И. Петрова"
+    assert signature_name("________________") == "________________"
+    assert signature_name("Петрова") == "Петрова"
 
 
 def _order_rows(table: Any) -> tuple[dict[str, Counter[tuple]], dict[str, int], list[str]]:
@@ -614,7 +619,7 @@ def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
         assert info["Занимаемая должность"].startswith("учитель ")
         assert "(" not in info["Занимаемая должность"] or "язык" in info["Занимаемая должность"]
         methodist = region.methodist_by_id[assignment[card.teacher.teacher_id]]
-        assert f"/ {short_name(methodist.full_name)} /" in text
+        assert f"/ {signature_name(methodist.full_name)} /" in text  # «П.С. Степанова»
         assert methodist.full_name in text  # the participants
         start_text = re.search(r"Начало работы по реализации ИОМ – (.+)", text)
         assert start_text is not None
@@ -1130,3 +1135,23 @@ def test_an_event_held_on_one_day_by_every_methodist_counts_one_day(
     ]
     assert total[3] == len({e.methodist_id for e in events}) > 2
     assert total[5] == 2  # 23 and 24 March, not one day per methodist
+
+
+def test_a_head_given_by_full_name_signs_as_initials_and_surname(
+    tambov: tuple[AssignmentProblem, dict[str, str]], tmp_path: Path
+) -> None:
+    """Found by a head who signs: region.yaml gave «Петрова Анна Ивановна» and the order,
+    the roadmaps' approval mark and the cards printed it whole under the signature line,
+    where GOST R 7.0.97-2016 writes «А.И. Петрова»."""
+    problem, assignment = tambov
+    region = problem.region
+    settings = SETTINGS.model_copy(update={"head_name": "Петрова Анна Ивановна"})
+    write_order(region, assignment, settings, tmp_path / "order.docx", problem)
+    order = _all_text(tmp_path / "order.docx")
+    planned = outline(region, assignment, load_catalogue(), 2026)
+    write_roadmaps(region, planned, tmp_path / "roadmaps.xlsx", settings=settings)
+    book = openpyxl.load_workbook(tmp_path / "roadmaps.xlsx")
+    marks = [str(c.value) for row in book.worksheets[0]["A1:Z6"] for c in row if c.value]
+    (card,) = write_iom_cards(region, iom_cards(region, planned)[:1], settings, tmp_path / "iom")
+    for text in (order, "\n".join(marks), _all_text(card)):
+        assert "А.И. Петрова" in text and "Петрова Анна Ивановна" not in text

@@ -57,6 +57,21 @@ def short_name(full_name: str) -> str:
     return " ".join([surname, "".join(f"{part[0]}." for part in rest)]).strip()
 
 
+def signature_name(name: str) -> str:
+    """A signature's spelled-out name as GOST R 7.0.97-2016 writes it, initials first:
+    «Петрова Анна Ивановна» → «А.И. Петрова»; a name already in initials («Петрова А.И.»
+    turned round too) or a blank to fill stays as it is."""
+    parts = name.split()
+    if len(parts) < 2 or not name.strip("_ "):
+        return name
+    if all("." not in part for part in parts):
+        surname, *given = parts
+        return "".join(f"{part[0]}." for part in given) + " " + surname
+    if "." not in parts[0] and all(part.endswith(".") for part in parts[1:]):
+        return "".join(parts[1:]) + " " + parts[0]  # «Петрова А.И.» → «А.И. Петрова»
+    return name
+
+
 def short_names(people: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Per person's id (of `(id, full name)` pairs): their signature form (`short_name`), or
     their full name where another person of the document shares that form — «Новикова

@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from assign.categories import Category
-from assign.documents.context import ScheduledDates, short_name, stamp
+from assign.documents.context import ScheduledDates, signature_name, stamp
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
@@ -151,17 +151,17 @@ def card_context(
     return {
         "center_head_position": settings.head_position,
         "center_short": settings.organization_short or settings.organization,
-        "center_head": settings.head_name,
+        "center_head": signature_name(settings.head_name),
         "approver_position": settings.iom_approver_position,
         "school": region.school_by_id[teacher.school_id].name,
         "teacher": teacher.full_name,
-        "teacher_short": short_name(teacher.full_name),
+        "teacher_short": signature_name(teacher.full_name),
         "position": position_ru(*region.subjects_of_person[teacher.person_id]),
         "notes": "Педагог с выявленными профессиональными дефицитами",
         "school_year": settings.school_year,
         "entry_diagnostics": dates.teacher_terms(entry[0], tid) if entry else "—",
         "final_diagnostics": dates.teacher_terms(final_diag[0], tid) if final_diag else "—",
-        "methodist": short_name(card.methodist_name),
+        "methodist": signature_name(card.methodist_name),
         "methodist_full": _methodist_over_the_year(region, card, settings),
         "start": date_ru(start),
         "end": date_ru(end),

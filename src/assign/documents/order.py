@@ -31,6 +31,7 @@ from assign.documents.context import (
     people,
     short_name,
     short_names,
+    signature_name,
     stamp,
     subjects_text,
 )
@@ -234,7 +235,7 @@ def order_context(
         "region": settings.region_name,
         "school_year": settings.school_year,
         "head_position": settings.head_position,
-        "head_name": settings.head_name,
+        "head_name": signature_name(settings.head_name),
         "points": order_points(groups, n_teachers, len(served), changes, settings),
         "methodists": methodists,
         "changes": [_change_row(n, c, label) for n, c in enumerate(changes, start=1)],

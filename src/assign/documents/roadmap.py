@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from assign.documents.context import ScheduledDates, people, short_names
+from assign.documents.context import ScheduledDates, people, short_names, signature_name
 from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
@@ -158,7 +158,7 @@ def _approval(
         ("УТВЕРЖДАЮ", bold),
         (settings.head_position, plain),
         (settings.organization_short or settings.organization, plain),
-        (f"_____________ / {settings.head_name} /", plain),
+        (f"_____________ / {signature_name(settings.head_name)} /", plain),
         ("«___» ____________ 20__ г.", plain),
     ]
     for row, (text, style) in enumerate(lines):
