@@ -605,6 +605,14 @@ def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
     cards = iom_cards(region, planned)
     on_iom = [t for t in region.teachers if Category.IOM in region.teacher_categories(t)]
     assert {c.teacher.teacher_id for c in cards} == {t.teacher_id for t in on_iom}
+    # diagnostics → development → implementation (002, Инструкция): no item of the route's
+    # implementation in a month before its IOM is developed (the September consultations)
+    cycle = {EventType.DIAGNOSTICS_ENTRY, EventType.IOM_DEVELOPMENT}
+    cycle |= {EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
+    for c in cards:
+        (developed,) = c.of_type(EventType.IOM_DEVELOPMENT)
+        later = [e for e in c.events if e.spec.type not in cycle]
+        assert later and all(m >= developed.months[-1] for e in later for m in e.months)
     paths = write_iom_cards(region, cards[:3], SETTINGS, tmp_path / "iom")
     for card, path in zip(cards[:3], paths, strict=True):
         doc = Document(str(path))
@@ -1054,19 +1062,33 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
     card = iom_cards(region, planned)[0]
     tid = card.teacher.teacher_id
     context = card_context(region, card, SETTINGS, dates)
-    days_of: dict[str, list[date]] = {}
+    days_of: dict[str, set[date]] = {}
     for p in schedule.placed:
         if tid in p.teacher_ids:
-            days_of.setdefault(p.instance.planned.spec.key, []).append(p.start.date())
+            days_of.setdefault(p.instance.planned.spec.key, set()).add(p.start.date())
+    # the route in its cycle's order (002, Инструкция): the implementation's items count from
+    # the day after the IOM is developed; one held only before it is no item of the route
+    developed = max(days_of["iom_development"])
+    assert max(days_of["diagnostics_entry"]) < developed
+    cycle = {EventType.DIAGNOSTICS_ENTRY, EventType.IOM_DEVELOPMENT}
+    cycle |= {EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
+    for e in card.events:
+        if e.spec.type not in cycle and e.spec.key in days_of:
+            days_of[e.spec.key] = {d for d in days_of[e.spec.key] if d > developed}
     by_name = {e.spec.name: e for e in card.events}
-    assert len(context["events"]) == len(card.events) - 1  # the final event has its own table
+    held = [e for e in card.events if e.spec.type is not EventType.FINAL_EVENT]
+    assert len(context["events"]) == sum(days_of.get(e.spec.key) != set() for e in held)
     for row in context["events"]:
         spec = by_name[row["name"]].spec
         if spec.key not in days_of:
             assert row["terms"].startswith("не запланировано") and row["done_mark"]
             continue
-        expected = "; ".join(date_ru(d) for d in sorted(set(days_of[spec.key])))
-        assert row["terms"] == (expected if len(set(days_of[spec.key])) <= 3 else row["terms"])
+        expected = "; ".join(date_ru(d) for d in sorted(days_of[spec.key]))
+        assert row["terms"] == (expected if len(days_of[spec.key]) <= 3 else row["terms"])
+        if spec.type not in cycle:  # as the card prints it: no day before the IOM exists
+            printed, months = _dates_in(row["terms"])
+            assert all(d > developed for d in printed)
+            assert all(m >= developed.replace(day=1) for m in months)
     every_day = [d for days in days_of.values() for d in days]
     assert context["start"] == date_ru(min(every_day))
     assert context["end"] == date_ru(max(every_day))

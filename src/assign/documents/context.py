@@ -196,19 +196,19 @@ class ScheduledDates:
         key = (event.methodist_id, event.spec.key)
         return self._text(self.by_event.get(key, set()), event.terms, self.missed_event.get(key))
 
-    def teacher_terms(self, event: PlannedEvent, teacher_id: str) -> str:
+    def teacher_terms(self, event: PlannedEvent, teacher_id: str, after: date | None = None) -> str:
         missed = self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id))
-        return self._text(self.teacher_days(event, teacher_id), event.terms, missed)
+        return self._text(self.teacher_days(event, teacher_id, after), event.terms, missed)
 
-    def teacher_days(self, event: PlannedEvent, teacher_id: str) -> set[date]:
-        return self.by_teacher.get((event.spec.key, teacher_id), set())
+    def teacher_days(
+        self, event: PlannedEvent, teacher_id: str, after: date | None = None
+    ) -> set[date]:
+        """The days the teacher takes part in the event; with `after`, only those later."""
+        days = self.by_teacher.get((event.spec.key, teacher_id), set())
+        return days if after is None else {d for d in days if d > after}
 
     def is_missed(self, event: PlannedEvent, teacher_id: str) -> bool:
         return (event.methodist_id, event.spec.key, teacher_id) in self.missed_teacher
 
     def missed_reason(self, event: PlannedEvent, teacher_id: str) -> str:
         return self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id), "")
-
-    def teacher_first(self, event: PlannedEvent, teacher_id: str) -> date | None:
-        days = self.teacher_days(event, teacher_id)
-        return min(days) if days else None

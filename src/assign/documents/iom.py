@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,32 @@ def iom_cards(region: Region, planned: Iterable[PlannedEvent]) -> list[IomCard]:
         if teacher.teacher_id not in events_of or teacher.person_id in carded:
             continue
         carded.add(teacher.person_id)
-        events = sorted(events_of[teacher.teacher_id], key=lambda e: e.months[0])
+        events = sorted(
+            _after_development(events_of[teacher.teacher_id]), key=lambda e: e.months[0]
+        )
         methodist = region.methodist_by_id[methodist_of[teacher.teacher_id]]
         cards.append(IomCard(teacher, methodist.full_name, tuple(events)))
     return cards
+
+
+def _after_development(events: list[PlannedEvent]) -> list[PlannedEvent]:
+    """The route's items in its cycle's order (002, Инструкция: diagnostics → development →
+    implementation): an item of the implementation keeps only its months from the IOM's
+    development on, and one held only before it (a September consultation for every
+    teacher) is no item of the route."""
+    development = [e for e in events if e.spec.type is EventType.IOM_DEVELOPMENT]
+    if not development:
+        return events
+    since = development[0].months[-1]
+    kept = []
+    for event in events:
+        if _stage(event.spec.type) != IMPLEMENTATION:
+            kept.append(event)
+            continue
+        months = tuple(m for m in event.months if m >= since)
+        if months:
+            kept.append(event if months == event.months else replace(event, months=months))
+    return kept
 
 
 def _end_of_month(day: date) -> date:
@@ -82,11 +104,14 @@ STAGES = (
 """The four stages of the IOM's work in 002's Инструкция."""
 
 
+IMPLEMENTATION = 2  # the index of «3. Реализация ИОМ» in STAGES
+
+
 def _stage(kind: EventType) -> int:
     for index, (_, kinds) in enumerate(STAGES):
         if kinds is not None and kind in kinds:
             return index
-    return 2
+    return IMPLEMENTATION
 
 
 def position_ru(*subjects: str) -> str:
@@ -97,14 +122,43 @@ def position_ru(*subjects: str) -> str:
     return f"учитель {listed}"
 
 
+def developed_on(card: IomCard, dates: ScheduledDates) -> dict[PlannedEvent, date]:
+    """Per implementation item of the card, the day its IOM was developed (the year plan's
+    last day of the development): its days count from the day after. Empty without one."""
+    tid = card.teacher.teacher_id
+    developed = max(
+        (d for e in card.of_type(EventType.IOM_DEVELOPMENT) for d in dates.teacher_days(e, tid)),
+        default=None,
+    )
+    if developed is None:
+        return {}
+    return {e: developed for e in card.events if _stage(e.spec.type) == IMPLEMENTATION}
+
+
+def _held_before(
+    card: IomCard, dates: ScheduledDates, since: dict[PlannedEvent, date]
+) -> set[PlannedEvent]:
+    """Items the year plan holds only before the IOM was developed: not items of the route."""
+    tid = card.teacher.teacher_id
+    return {
+        e
+        for e, day in since.items()
+        if dates.teacher_days(e, tid) and not dates.teacher_days(e, tid, day)
+    }
+
+
 def card_span(card: IomCard, dates: ScheduledDates) -> tuple[date, date]:
     """The card's start and end: the first and last day of any of its items — the year
     plan's days where it placed them, else their months; unplanned items have no day and do
     not count. No item is then dated before the start or after the end."""
     tid = card.teacher.teacher_id
     firsts, lasts = [], []
+    since = developed_on(card, dates)
+    gone = _held_before(card, dates, since)
     for event in card.events:
-        days = dates.teacher_days(event, tid)
+        if event in gone:
+            continue
+        days = dates.teacher_days(event, tid, since.get(event))
         if days:
             firsts.append(min(days))
             lasts.append(max(days))
@@ -127,9 +181,15 @@ def card_context(
     entry = card.of_type(EventType.DIAGNOSTICS_ENTRY)
     final_diag = card.of_type(EventType.DIAGNOSTICS_FINAL)
     finals = card.of_type(EventType.FINAL_EVENT)
+    since = developed_on(card, dates)  # implementation items count from the day after
+    gone = _held_before(card, dates, since)
+
+    def first(e: PlannedEvent) -> date:
+        return min(dates.teacher_days(e, tid, since.get(e)), default=e.months[0])
+
     listed = sorted(
-        (e for e in card.events if e.spec.type is not EventType.FINAL_EVENT),
-        key=lambda e: (_stage(e.spec.type), dates.teacher_first(e, tid) or e.months[0]),
+        (e for e in card.events if e.spec.type is not EventType.FINAL_EVENT and e not in gone),
+        key=lambda e: (_stage(e.spec.type), first(e)),
     )
     start, end = card_span(card, dates)
     stages: list[dict[str, Any]] = [{"name": name, "events": []} for name, _ in STAGES]
@@ -142,7 +202,7 @@ def card_context(
                 "competences": e.spec.competences,
                 "level": LEVEL_RU[e.spec.level],
                 "organizer": e.spec.organizer,
-                "terms": dates.teacher_terms(e, tid),
+                "terms": dates.teacher_terms(e, tid, since.get(e)),
                 "result_form": e.spec.result_form,
                 "done_mark": "не запланировано" if missed else "",
                 "missed_reason": dates.missed_reason(e, tid) if missed else "",
