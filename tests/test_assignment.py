@@ -760,6 +760,51 @@ def test_explanation_of_a_teacher() -> None:
     assert near.next_best_travel_delta == pytest.approx(49 / 60, abs=0.01)
 
 
+def test_explanation_of_a_teacher_moved_for_a_minimum_load() -> None:
+    """Found by a planner (Tambov's TMB-T03100): a teacher moved against the current order was
+    told «ближайший методист с учётом пределов нагрузки», her former methodist was «ему», and
+    moving her back read «не стал бы хуже, но путь стал бы короче». OLD (x 0) holds all four;
+    NEW (x 10) needs two: B's teachers (x 4) move, at 2 km more each where A's would cost
+    10. Moving one back ties the changes and costs 8 km more in all, 2 km less for her."""
+    region = planar_region(
+        [("A", 0.0, 0.0), ("B", 4.0, 0.0)],
+        [
+            ("A1", "A", "Физика"),
+            ("A2", "A", "Физика"),
+            ("B1", "B", "Физика"),
+            ("B2", "B", "Физика"),
+        ],
+        [("OLD", "Физика", 0, 0, None, 4), ("NEW", "Физика", 10, 0, 2, None)],
+        [(t, "OLD") for t in ("A1", "A2", "B1", "B2")],
+    )
+    names = {"OLD": "Виноградова Анна Сергеевна", "NEW": "Гаврилова Надежда Семёновна"}
+    region = region.changed(
+        methodists=tuple(
+            m.model_copy(update={"full_name": names[m.methodist_id]}) for m in region.methodists
+        ),
+        teachers=tuple(
+            t.model_copy(update={"full_name": "Андреева Людмила Павловна"}) for t in region.teachers
+        ),
+    )
+    problem = build_problem(region, AssignmentSettings(min_load=0, max_load=4))
+    result = solve(problem)
+    assert {t for t, m in result.assignment.items() if m == "NEW"} == {"B1", "B2"}
+    text = explain_teacher(problem, result, "B1")
+    assert text.why.startswith("переведена от Виноградовой Анны Сергеевны (по текущему приказу): ")
+    assert "у методиста Гавриловой Надежды Семёновны было 0 педагогов при минимуме 2" in text.why
+    (nearer,) = text.nearer
+    assert nearer.methodist_id == "OLD" and nearer.reason.startswith("передача ей ")
+    assert text.next_best == "OLD" and text.next_best_delta == pytest.approx(0.0)
+    (travel, changed, unit), *_ = text.next_best_later
+    assert (travel, unit) == ("время (расстояние) в пути", "ч")
+    assert changed == pytest.approx(8 / 60, abs=0.011)  # A's 10 km more, B1's 2 km less
+    line = text.lines()[-1]
+    assert (
+        "не стал бы хуже, но по следующей цели («время (расстояние) в пути») стал бы хуже" in line
+    )
+    assert line.endswith("путь этого педагога стал бы короче на 0,03 ч.")
+
+
 def test_written_files_match_the_plan(tmp_path: Path) -> None:
     region = load_region_or_raise(DATA / "small_ok")
     problem = build_problem(region, strict(min_load=0))
@@ -808,12 +853,15 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
         "Педагог Козлова Вера Николаевна (математика) закреплена за методистом "
         "Лебедевой Натальей Викторовной (в пути 1,27 ч)" in told.output
     )
-    # the next best: the first goal unchanged, the teacher's own trip longer, said as such
+    # the next best: the first goal unchanged, the next one (travel) worse, the teacher's own
+    # trip longer, said as such
+    said = " ".join(told.output.split())
     assert (
         "Следующий вариант — Морозов Алексей Иванович: план по первой цели («изменения "
-        "текущего закрепления») не стал бы хуже, но путь этого педагога стал бы длиннее на"
-        in told.output
+        "текущего закрепления») не стал бы хуже, но по следующей цели («время (расстояние) в "
+        "пути») стал бы хуже на" in said
     )
+    assert "путь этого педагога стал бы длиннее на" in said
     bad = runner.invoke(
         app,
         ["solve", str(DATA / "small_ok"), "--min-load", "300", "--max-load", "10"],

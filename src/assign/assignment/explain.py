@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assign.assignment.kpi import load_limits, methodist_loads, teacher_load
+from assign.assignment.changes import UNNAMED_FORMER, change_list
+from assign.assignment.kpi import load_limits, methodist_loads, raw_terms, teacher_load
 from assign.assignment.problem import AssignmentProblem, build_problem
 from assign.assignment.result import Result, Status
-from assign.assignment.settings import TERM_NAMES_RU
-from assign.assignment.solve import solve_component
-from assign.format import agree_with_person, fmt_number, name_case
+from assign.assignment.settings import TERM_NAMES_RU, Term
+from assign.assignment.solve import distribute_plan, solve_component
+from assign.format import agree_with_person, fmt_number, name_case, to_them
 from assign.subjects import subject_name
 
 
@@ -39,6 +40,9 @@ class Explanation:
     """How the lines name the teacher and the methodists (id → «Иванова Анна Петровна»)."""
     goal: str = "по цели плана"
     """The objective the next best choice is priced in: a ranked plan's first term."""
+    next_best_later: list[tuple[str, float, str]] = field(default_factory=list)
+    """The ranked plan's later goals with the next best choice: its Russian name, how much
+    worse (below zero: better) and the unit — what decides where the first goal ties."""
 
     def _name(self, record_id: str) -> str:
         return self.names.get(record_id, record_id)
@@ -80,9 +84,17 @@ class Explanation:
             if abs(travel) >= 0.005
             else "путь этого педагога не изменился бы"
         )
-        if abs(delta) < 0.005:
-            return f"план {self.goal} не стал бы хуже, но {trip}"
-        return f"план {self.goal} стал бы хуже на {fmt_number(delta, 2)} ед., {trip}"
+        if abs(delta) >= 0.005:
+            return f"план {self.goal} стал бы хуже на {fmt_number(delta, 2)} ед., {trip}"
+        later = next(((n, d, u) for n, d, u in self.next_best_later if abs(d) >= 0.005), None)
+        if later is None:
+            return f"план не стал бы хуже ни по одной из целей, а {trip}"
+        name, change, unit = later
+        worse = "хуже" if change > 0 else "лучше"
+        return (
+            f"план {self.goal} не стал бы хуже, но по следующей цели («{name}») стал бы "
+            f"{worse} на {fmt_number(abs(change), 2)} {unit}; {trip}"
+        )
 
 
 def explain_teacher(
@@ -133,8 +145,8 @@ def explain_teacher(
             )
         else:
             reason = (
-                "передача ему ухудшила бы план в целом (пределы нагрузки других "
-                "методистов или изменения текущего закрепления)"
+                f"передача {to_them(other.full_name)} ухудшила бы план в целом (пределы "
+                "нагрузки других методистов или изменения текущего закрепления)"
             )
         nearer.append(Alternative(mid, travel, reason))
     current = region.current_methodist_of.get(teacher_id)
@@ -144,6 +156,15 @@ def explain_teacher(
         why = f"ближайший методист, ведущий предмет «{subject_name(teacher.subject)}»"
     elif current == assigned:
         why = "сохранено текущее закрепление: ближайшие методисты заняты или перенос дороже"
+    elif current is not None:  # moved against the current order: the change list's reason
+        change = next(
+            c for c in change_list(problem, result.assignment) if c.teacher_id == teacher_id
+        )
+        before = change.from_name or UNNAMED_FORMER
+        why = (
+            f"{agree_with_person('переведён', teacher.full_name)} от "
+            f"{name_case(before, 'gent')} (по текущему приказу): {change.reason_text}"
+        )
     else:
         why = "ближайший методист с учётом пределов нагрузки"
     ranking = settings.effective_ranking
@@ -182,6 +203,14 @@ def _price_next_best(
     if plan is None or other.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return
     explanation.next_best_delta = other.objective - base.objective
+    moved = dict(result.assignment)  # the plan with the teacher's group solved again
+    distribute_plan(comp, plan, pinned.methodist_ids, pinned.teacher_ids, moved)
+    before, after = raw_terms(problem, result.assignment), raw_terms(pinned, moved)
+    units = {Term.TRAVEL: explanation.unit, Term.CHANGES: "пед.", Term.BALANCE: "пед."}
+    explanation.next_best_later = [
+        (TERM_NAMES_RU[t], after[t.value] - before[t.value], units.get(t, "ед."))
+        for t in (problem.settings.effective_ranking or ())[1:]
+    ]
     hours, km, _ = problem.costs
     cost = km if problem.settings.objective == "distance" else hours
     s = problem.school_ids.index(problem.region.teacher_by_id[teacher_id].school_id)
