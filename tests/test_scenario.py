@@ -16,7 +16,7 @@ from assign.cli import app
 from assign.domain import TransportLink
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import load_catalogue
-from assign.format import date_ru
+from assign.format import date_ru, name_case
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -262,7 +262,9 @@ def test_a_recruiting_scenarios_workbook_names_who_joins_and_who_leaves(
     people = need["recruit"] if decision == "пригласить" else need["release"]
     assert [p for p, _ in people] == [person]
     municipality = people[0][1]
-    assert decision in need["text"] and f"{names[person]} ({municipality})" in need["text"]
+    # in the accusative the verb takes: «пригласить Павлова Олега Дмитриевича»
+    accusative = name_case(names[person], "accs")
+    assert f"{decision} {accusative} ({municipality})" in need["text"].replace(": ", " ")
     pool_csv = (tmp_path / "assignment" / "pool.csv").read_text(encoding="utf-8-sig")
     kind = "released" if release else "new"
     assert f"math;{person};{kind};Математика;{names[person]};{decision}" in pool_csv

@@ -153,7 +153,8 @@ def name_case(full_name: str, case: Case) -> str:
     declined = [_decline(maker, NamePart.LASTNAME, gender, target, surname)]
     for part, text in ((NamePart.FIRSTNAME, first), (NamePart.MIDDLENAME, middle)):
         if text:
-            declined.append(text if "." in text else _decline(maker, part, gender, target, text))
+            initial = "." in text or len(text) == 1  # «В» or «В.»: an initial stays
+            declined.append(text if initial else _decline(maker, part, gender, target, text))
     return " ".join([*declined, *parts[3:]])
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from assign.assignment import Status
+from assign.format import name_case
 from assign.pool.sizing import PoolResult
 from assign.subjects import subject_name
 from assign.summary import amount_ru, need_note, subject_need
@@ -65,8 +66,9 @@ class SubjectNeed:
 
 
 def _who(names: list[str], people: list[tuple[str, str]]) -> str:
-    """«ФИО (муниципальное образование)», by id where a name is missing."""
-    shown = names or [person for person, _ in people]
+    """«ФИО (муниципальное образование)» in the accusative the verbs before it take
+    («пригласить Егорову Марину Михайловну»), by id where a name is missing."""
+    shown = [name_case(n, "accs") for n in names] or [person for person, _ in people]
     return ", ".join(f"{name} ({muni})" for name, (_, muni) in zip(shown, people, strict=True))
 
 
