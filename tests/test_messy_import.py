@@ -163,6 +163,25 @@ def test_staff_are_skipped_and_counted(small_copy: Path) -> None:
     assert len(read) + len(result.skipped["teachers"]) == 12  # rows in the file
 
 
+def test_an_order_line_for_staff_says_they_are_staff(small_copy: Path) -> None:
+    """Found by a planner: the order still named a psychologist the teachers' table set aside,
+    and the warning said «педагога «T12» нет в таблице «Педагоги»» — but he is there."""
+    path = small_copy / "teachers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "T12,Орлов Илья Ильич,S2,Психолог,,\n", encoding="utf-8"
+    )
+    order = small_copy / "current_assignment.csv"
+    order.write_text(order.read_text(encoding="utf-8") + "T12,P1\n", encoding="utf-8")
+    result = load_region(small_copy)
+    assert result.region is not None
+    issue = only(result.report.issues, Code.ASSIGNMENT_TEACHER_GONE)
+    assert (issue.file, issue.row, issue.value) == ("current_assignment.csv", 8, "T12")
+    assert issue.message == (
+        "«T12» в таблице «Педагоги» — психолог (строка 12), не учитель-предметник: строка "
+        "закрепления не учитывается"
+    )
+
+
 def test_primary_school_lines_go_to_primary(small_copy: Path) -> None:
     path = small_copy / "teachers.csv"
     text = path.read_text(encoding="utf-8").replace("учитель начальных классов", "Лит. чтение")

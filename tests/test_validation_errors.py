@@ -384,6 +384,9 @@ CASES = [
         "current_assignment.csv",
         6,
         "methodist_id",
+        # people by name, their codes beside (the planner's review found codes alone)
+        "методист Лебедева Наталья Викторовна («P1») не ведёт предмет педагога Поповой Ирины "
+        "Юрьевны («T06»): начальные классы",
     ),
     # what people have: read with a warning that says what was done
     Case(

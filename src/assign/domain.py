@@ -28,7 +28,7 @@ from assign.categories import (
     resolve_category,
 )
 from assign.errors import Code, Issue
-from assign.format import agree_verb, count_ru
+from assign.format import agree_verb, count_ru, name_case
 from assign.geo import distance_matrix_km
 from assign.subjects import (
     lookalike_letters,
@@ -755,8 +755,10 @@ def check_references(region: Region) -> list[Issue]:
                     "methodist_id",
                     pair.methodist_id,
                     Code.ASSIGNMENT_SUBJECT_MISMATCH,
-                    f"методист «{pair.methodist_id}» не ведёт предмет педагога «{pair.teacher_id}» "
-                    f"({subject_name(assigned.subject)}); при перепланировании пара будет изменена",
+                    f"методист {methodist.full_name} («{pair.methodist_id}») не ведёт предмет "
+                    f"педагога {name_case(assigned.full_name, 'gent')} («{pair.teacher_id}»): "
+                    f"{subject_name(assigned.subject).lower()}; при перепланировании пара будет "
+                    "изменена",
                 )
             )
     taught = {s for m in region.methodists for s in m.subjects}

@@ -151,8 +151,9 @@ def _build_region(raw: RawRegion) -> LoadResult:
     failed_ids: set[str] = set()
     failed_tables: set[str] = set()
     skipped: dict[str, list[int]] = {}
+    staff_ids: dict[str, tuple[str, int]] = {}  # teacher id → the staff role and row skipped
     for name, table in raw.tables.items():
-        rows = _prepared_rows(table, report, skipped)
+        rows = _prepared_rows(table, report, skipped, staff_ids)
         records[name] = _records(table, rows, coordinate_system, report, failed_ids)
         if any(c not in table.headers for c in SPEC_BY_NAME[name].required):
             failed_tables.add(name)
@@ -192,6 +193,13 @@ def _build_region(raw: RawRegion) -> LoadResult:
             continue
         if _follows_from(issue, failed_tables, raw):
             continue  # a table that could not be read: its one error says it all
+        if issue.code is Code.ASSIGNMENT_TEACHER_GONE and issue.value in staff_ids:
+            role, row = staff_ids[issue.value]  # not gone: set aside as staff
+            issue = replace(
+                issue,
+                message=f"«{issue.value}» в таблице «Педагоги» — {role} (строка {row}), не "
+                "учитель-предметник: строка закрепления не учитывается",
+            )
         hint = hints.get((issue.file, issue.row, issue.column))
         if hint:
             issue = replace(issue, message=issue.message + hint)
@@ -404,10 +412,14 @@ def _likely_header(names: list[str], unrecognised: list[str]) -> str | None:
 
 # --- rows as people write them --------------------------------------------------------------
 def _prepared_rows(
-    table: RawTable, report: Report, skipped: dict[str, list[int]]
+    table: RawTable,
+    report: Report,
+    skipped: dict[str, list[int]],
+    staff_ids: dict[str, tuple[str, int]],
 ) -> list[tuple[int, dict[str, str]]]:
     """Latin look-alikes fixed (each reported); for teachers, non-subject staff set aside (one
-    warning) and a cell of several subjects split into one row per subject."""
+    warning; their ids in `staff_ids`, so the order's lines for them say so) and a cell of
+    several subjects split into one row per subject."""
     if table.name == "teachers" and _holds_qualification(table):
         written = table.headers.pop("category")
         table.rows = [(n, {k: v for k, v in r.items() if k != "category"}) for n, r in table.rows]
@@ -454,6 +466,7 @@ def _prepared_rows(
             role = staff_role(fixed.get("position", ""))
         if role is not None:
             staff[role].append(row_number)
+            staff_ids[fixed.get("teacher_id", "").strip()] = (role, row_number)
             continue
         parts = split_subjects(subject) or [subject]
         seen: set[str] = set()
