@@ -379,6 +379,19 @@ CASES = [
         "у кандидата «Павлов Олег Дмитриевич»",  # the value C2 names the row's code
     ),
     Case(
+        Code.HEADER_ROW_REPEATED,  # an export page by page (the planner's review: «Предмет»
+        # read as an unknown subject)
+        replace_in(
+            "teachers.csv",
+            "\nT05,",
+            "\nteacher_id,full_name,school_id,subject,category,load_weight\nT05,",
+        ),
+        "teachers.csv",
+        6,
+        None,
+        "строка 6 повторяет заголовок таблицы",
+    ),
+    Case(
         Code.ASSIGNMENT_SUBJECT_MISMATCH,
         replace_in("current_assignment.csv", "T06,P3", "T06,P1"),
         "current_assignment.csv",

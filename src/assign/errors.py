@@ -60,6 +60,7 @@ class Code(StrEnum):
     ASSIGNMENT_TEACHER_GONE = "assignment_teacher_gone"
     FILE_ENCODING_GUESSED = "file_encoding_guessed"
     HEADER_ROW_FOUND = "header_row_found"
+    HEADER_ROW_REPEATED = "header_row_repeated"
     LATIN_LETTERS = "latin_letters"
     STAFF_SKIPPED = "staff_skipped"
     PRIMARY_SUBJECT = "primary_subject"
@@ -84,6 +85,7 @@ WARNING_CODES = frozenset(
         Code.ASSIGNMENT_TEACHER_GONE,
         Code.FILE_ENCODING_GUESSED,
         Code.HEADER_ROW_FOUND,
+        Code.HEADER_ROW_REPEATED,
         Code.LATIN_LETTERS,
         Code.STAFF_SKIPPED,
         Code.PRIMARY_SUBJECT,
@@ -135,6 +137,8 @@ FIX_RU: dict[Code, str] = {
     Code.ASSIGNMENT_TEACHER_GONE: "Удалите строку закрепления, если педагог выбыл.",
     Code.FILE_ENCODING_GUESSED: "Проверьте буквы; надёжнее сохранить файл как «CSV UTF-8».",
     Code.HEADER_ROW_FOUND: "Ничего не нужно, если заголовок найден верно.",
+    Code.HEADER_ROW_REPEATED: "Ничего не нужно: повторы заголовка при выгрузке по страницам "
+    "пропускаются; можно удалить их из файла.",
     Code.LATIN_LETTERS: "Замените латинские буквы русскими (исправлено при чтении).",
     Code.STAFF_SKIPPED: "Ничего не нужно, если это не учителя-предметники.",
     Code.PRIMARY_SUBJECT: "Проверьте: учитель начальных классов или учитель литературы.",

@@ -788,9 +788,13 @@ def _make_table(
     if join_names:
         headers["full_name"] = ", ".join(headers[c] for c in parts)
     table_rows: list[tuple[int, dict[str, str]]] = []
+    repeated: list[int] = []  # rows that repeat the header (an export page by page)
     for row_number, cells in grid[header_index + 1 :]:
         if not any(c.strip() for c in cells):
             continue  # a blank line carries no data
+        if _repeats(header, cells):
+            repeated.append(row_number)
+            continue
         cells = cells[:MAX_TABLE_COLUMNS]
         if len(cells) > len(positions) and any(c.strip() for c in cells[len(positions) :]):
             issues.append(
@@ -820,9 +824,30 @@ def _make_table(
     if join_names:
         for column in parts:
             del headers[column]
+    if repeated:
+        shown = ", ".join(map(str, repeated[:10])) + (" …" if len(repeated) > 10 else "")
+        issues.append(
+            Issue(
+                Code.HEADER_ROW_REPEATED,
+                f"{'строка' if len(repeated) == 1 else 'строки'} {shown} "
+                f"{'повторяет' if len(repeated) == 1 else 'повторяют'} заголовок таблицы (так "
+                "бывает при выгрузке по страницам): не данные, пропущено",
+                file=source,
+                row=repeated[0],
+            )
+        )
     return (
         RawTable(spec.name, source, headers, table_rows, header_row, unrecognised),
         issues,
+    )
+
+
+def _repeats(header: list[str], cells: list[str]) -> bool:
+    """Whether a row is the header again: at least two cells, each as the header writes its
+    column, and nothing else."""
+    filled = [(i, c.strip().casefold()) for i, c in enumerate(cells) if c.strip()]
+    return len(filled) >= 2 and all(
+        i < len(header) and header[i].strip().casefold() == text for i, text in filled
     )
 
 
