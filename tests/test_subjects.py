@@ -76,8 +76,10 @@ def test_every_catalogue_spelling_resolves_to_its_own_subject() -> None:
 
 
 def test_suggestions_for_a_typo() -> None:
-    assert suggest_subjects("Матиматика")[0] == "Математика"
+    assert suggest_subjects("Матиматика") == ["Математика"]  # not also «Информатика, Физика»
     assert suggest_subjects("Хемия")[0] == "Химия"
+    # a subject the catalogue has no spelling near gets no guess (it was «История, Труд»)
+    assert suggest_subjects("Астрономия") == [] and suggest_subjects("Предмет") == []
     assert subject_name("math") == "Математика"
 
 

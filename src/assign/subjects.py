@@ -377,10 +377,22 @@ def is_known_code(code: str) -> bool:
     return code in _BY_CODE
 
 
+SUGGEST_CUTOFF = 0.6  # «Матиматика» 0.9 to «математика»; «Астрономия» 0.59 to «история»
+SUGGEST_MARGIN = 0.1  # only spellings nearly as close as the closest
+
+
 def suggest_subjects(text: str, limit: int = 3) -> list[str]:
-    """Catalogue names closest to an unrecognised spelling, best first."""
+    """Catalogue names closest to an unrecognised spelling, best first: none for a subject
+    the catalogue has no spelling near (a planner was offered «История» for «Астрономия»)."""
     key = normalize(text)
-    matches = difflib.get_close_matches(key, list(_LOOKUP), n=limit * 4, cutoff=0.5)
+    matches = difflib.get_close_matches(key, list(_LOOKUP), n=limit * 4, cutoff=SUGGEST_CUTOFF)
+    if matches:
+        best = difflib.SequenceMatcher(None, key, matches[0]).ratio()
+        matches = [
+            m
+            for m in matches
+            if difflib.SequenceMatcher(None, key, m).ratio() >= best - SUGGEST_MARGIN
+        ]
     names: list[str] = []
     for match in matches:
         name = _BY_CODE[_LOOKUP[match]].name
