@@ -349,6 +349,31 @@ def test_an_unclosed_quote_is_one_finding(small_copy: Path) -> None:
     assert len(issue.value or "") <= 60
 
 
+def test_an_unclosed_quote_leaves_the_other_files_checked(small_copy: Path) -> None:
+    """Found by a planner: a stray quote in teachers.csv hid a misspelt municipality in
+    schools.csv until the quote was fixed. The rows before the quote stand, so every file is
+    checked in one pass — and nothing that refers to the rows after it is reported again."""
+    teachers = small_copy / "teachers.csv"
+    lines = teachers.read_text(encoding="utf-8").splitlines()
+    extra = [f"X{n:05d},Иванова Анна Петровна,S1,Математика" for n in range(4_000)]
+    lines = [lines[0], lines[1].replace(",", ',"', 1), *lines[2:], *extra]
+    teachers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schools = small_copy / "schools.csv"
+    text = schools.read_text(encoding="utf-8")
+    first_school = text.splitlines()[1]
+    municipality = first_school.split(",")[2]
+    schools.write_text(
+        text.replace(first_school, first_school.replace(municipality, "Бондарскй район", 1)),
+        encoding="utf-8",
+    )
+    result = load_region(small_copy)
+    assert result.region is None
+    assert [(i.code, i.file, i.row) for i in result.report.errors] == [
+        (Code.QUOTE_UNCLOSED, "teachers.csv", 2),
+        (Code.UNKNOWN_REFERENCE, "schools.csv", 2),
+    ]
+
+
 def test_a_nul_in_a_name_is_a_finding(small_copy: Path) -> None:
     teachers = small_copy / "teachers.csv"
     lines = teachers.read_text(encoding="utf-8").splitlines()

@@ -152,23 +152,26 @@ def _build_region(raw: RawRegion) -> LoadResult:
     failed_tables: set[str] = set()
     skipped: dict[str, list[int]] = {}
     staff_ids: dict[str, tuple[str, int]] = {}  # teacher id → the staff role and row skipped
+    # a table whose unclosed quote swallowed rows: what refers to those rows repeats it
+    swallowed = {
+        name
+        for name, table in raw.tables.items()
+        if any(i.code is Code.QUOTE_UNCLOSED and i.file == table.source for i in raw.issues)
+    }
     for name, table in raw.tables.items():
         rows = _prepared_rows(table, report, skipped, staff_ids)
         records[name] = _records(table, rows, coordinate_system, report, failed_ids)
         if any(c not in table.headers for c in SPEC_BY_NAME[name].required):
             failed_tables.add(name)
         if not table.rows and name in ("municipalities", "schools", "teachers"):
-            report.add(
-                Issue(Code.TABLE_EMPTY, "в таблице нет ни одной строки данных", file=table.source)
-            )
+            if name not in swallowed:  # empty since its quote ran on: that error says it
+                report.add(
+                    Issue(
+                        Code.TABLE_EMPTY, "в таблице нет ни одной строки данных", file=table.source
+                    )
+                )
             failed_tables.add(name)  # the order's teachers «gone» would only repeat it
-    failed_tables |= {n for n in SPEC_BY_NAME if n not in raw.tables}
-    # a table whose unclosed quote swallowed rows: what refers to those rows repeats it
-    failed_tables |= {
-        name
-        for name, table in raw.tables.items()
-        if any(i.code is Code.QUOTE_UNCLOSED and i.file == table.source for i in raw.issues)
-    }
+    failed_tables |= {n for n in SPEC_BY_NAME if n not in raw.tables} | swallowed
     unread = {spec.name for spec in TABLES if spec.required_table} - set(raw.tables)
     if unread or any(
         i.code in (Code.FILE_MISSING, Code.FILE_UNREADABLE, Code.FILE_ENCODING)

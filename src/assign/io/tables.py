@@ -559,7 +559,10 @@ def _csv_grid(file: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issu
             line = reader.line_num + 1
     except csv.Error as exc:
         if "field limit" in str(exc):
-            issues.append(_field_too_long(file.name, line, grid, "".join(record), delimiter))
+            issue = _field_too_long(file.name, line, grid, "".join(record), delimiter)
+            issues.append(issue)
+            if issue.code is Code.QUOTE_UNCLOSED:  # the rows before it stand: the other
+                return grid, issues  # files are still checked against them, in one pass
         else:
             issues.append(
                 Issue(
