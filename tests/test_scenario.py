@@ -335,3 +335,33 @@ def test_a_card_keeps_the_autumn_its_leaving_methodist_held(tmp_path: Path) -> N
     year = openpyxl.load_workbook(run.plan_workbook)["План года"]
     rows = [r for r in year.iter_rows(min_row=4, values_only=True) if r[0]]
     assert leaver.full_name in {r[1] for r in rows} and "—" not in {r[1] for r in rows}
+
+
+def test_a_mid_year_order_is_not_dated_before_its_changes(small_copy: Path, tmp_path: Path) -> None:
+    """Found by a planner: the order of a January change kept the region's September number and
+    date («01» сентября 2026 г., «Изменить с «11» января 2027 г. …»). The region's details are
+    its order of the year; a change from a later day is a new order, left for the head to
+    number and date — and the screen's list of blanks says so."""
+    from docx import Document
+
+    from assign.pipeline.settings import load_region_settings
+    from assign.pipeline.whatif import run_scenario_plan
+
+    (small_copy / "documents.yaml").write_text(
+        "order_number: 125-о\norder_date: 2026-09-01\n", encoding="utf-8"
+    )
+    region = load_region_or_raise(small_copy)
+    settings = load_region_settings(small_copy)
+    assert settings.documents_for(small_copy).order_number == "125-о"
+    scenario = Scenario(
+        name="P1 уходит в январе",
+        assignment=AssignmentSettings(min_load=0, max_load=9),
+        changes=Changes(remove_methodists=("P1",)),
+        effective_from=date(2027, 1, 11),
+    )
+    run = run_scenario_plan(region, small_copy, scenario, settings, tmp_path)
+    assert run.documents is not None
+    text = "\n".join(p.text for p in Document(str(run.documents.order)).paragraphs)
+    assert "Изменить с «11» января 2027 г." in text
+    assert "125-о" not in text and "«01» сентября 2026 г." not in text
+    assert {"номер приказа", "дата приказа"} <= set(run.documents.unfilled)

@@ -18,6 +18,7 @@ from assign.assignment import AssignmentProblem
 from assign.assignment.output import write_solution
 from assign.assignment.solve import ComponentCache, ComponentProgress
 from assign.documents import WrittenDocuments
+from assign.documents.settings import DocumentSettings
 from assign.domain import Region
 from assign.pipeline import (
     ASSIGNMENT_DIR,
@@ -166,8 +167,13 @@ def scenario_documents(
     settings = scenario_region_settings(scenario, settings)
     if scenario.effective_from is not None:  # the order's changes take effect that day
         details = settings.documents_for(region_path)
-        details = details.model_copy(update={"changes_from": scenario.effective_from})
-        settings = settings.model_copy(update={"documents": details})
+        update: dict[str, Any] = {"changes_from": scenario.effective_from}
+        if details.order_date is not None and details.order_date < scenario.effective_from:
+            # the region's details are its order of the year; a change from a later day is a
+            # new order: its number and date are the head's to give (the screen says so)
+            blank = DocumentSettings.model_fields
+            update |= {"order_date": None, "order_number": blank["order_number"].default}
+        settings = settings.model_copy(update={"documents": details.model_copy(update=update)})
     return documents_stage(
         changed,
         region_path,
