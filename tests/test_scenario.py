@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -335,6 +336,54 @@ def test_a_card_keeps_the_autumn_its_leaving_methodist_held(tmp_path: Path) -> N
     year = openpyxl.load_workbook(run.plan_workbook)["План года"]
     rows = [r for r in year.iter_rows(min_row=4, values_only=True) if r[0]]
     assert leaver.full_name in {r[1] for r in rows} and "—" not in {r[1] for r in rows}
+    # her roadmap: what she held, every day of it before she left
+    roadmaps = openpyxl.load_workbook(run.documents.roadmaps)
+    (sheet,) = [
+        ws
+        for ws in roadmaps.worksheets
+        if any(
+            "Дорожная карта регионального методиста Лебедевой" in str(c.value or "")
+            for row in ws.iter_rows(max_row=8)
+            for c in row
+        )
+    ]
+    titles = [str(c.value) for row in sheet.iter_rows(max_row=8) for c in row if c.value]
+    assert any(t.endswith("(до «11» января 2027 г.)") for t in titles)
+    printed = [
+        d
+        for row in sheet.iter_rows(min_row=9, values_only=True)
+        for cell in row
+        for d in _days_in(str(cell or ""))
+    ]
+    hers = {row.start.date() for row in saved.placed if row.methodist_id == "P1" and row.start}
+    assert printed and set(printed) <= hers
+    assert all(d < date(2027, 1, 11) for d in printed)
+
+
+def _days_in(text: str) -> list[date]:
+    """The days («05» октября 2026 г.) a text names."""
+    months = {name: n for n, name in enumerate(MONTHS_GENITIVE, start=1)}
+    return [
+        date(int(y), months[m], int(d))
+        for d, m, y in re.findall(r"«(\d\d)» (\w+) (\d{4}) г\.", text)
+        if m in months
+    ]
+
+
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
 
 
 def test_a_mid_year_order_is_not_dated_before_its_changes(small_copy: Path, tmp_path: Path) -> None:

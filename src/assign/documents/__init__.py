@@ -13,8 +13,9 @@ from assign.documents.order import write_order
 from assign.documents.roadmap import write_roadmaps
 from assign.documents.settings import DocumentSettings
 from assign.documents.workbook import write_workbook
+from assign.domain import Region
 from assign.events.catalogue import Catalogue
-from assign.events.outline import outline
+from assign.events.outline import PlannedEvent, outline
 
 
 @dataclass
@@ -49,7 +50,26 @@ def write_documents(
     write_order(region, assignment, settings, written.order, problem)
     write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)
     dates = (dates or ScheduledDates()).with_names(region)
-    write_roadmaps(region, planned, written.roadmaps, dates, settings)
+    held = held_by_former(region, catalogue, settings, dates)
+    write_roadmaps(region, planned + held, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written
+
+
+def held_by_former(
+    region: Region, catalogue: Catalogue, settings: DocumentSettings, dates: ScheduledDates
+) -> list[PlannedEvent]:
+    """The events a methodist who left during the year (a scenario's `effective_from`) held
+    before she left, by the year plan: her roadmap keeps them. None without a change day or
+    a year plan."""
+    if settings.changes_from is None or not region.former_methodists:
+        return []
+    former = {m.methodist_id for m in region.former_methodists}
+    theirs = {t: m for t, m in region.current_methodist_of.items() if m in former}
+    with_them = region.changed(methodists=region.former_methodists)
+    return [
+        e
+        for e in outline(with_them, theirs, catalogue, settings.school_year_start)
+        if dates.by_event.get((e.methodist_id, e.spec.key))
+    ]

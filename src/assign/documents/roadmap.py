@@ -25,7 +25,7 @@ from assign.documents.workbook import Sheets, write_table
 from assign.domain import Region
 from assign.events.catalogue import EventType
 from assign.events.outline import PlannedEvent
-from assign.format import count_ru, name_case, ru_sort_key
+from assign.format import count_ru, date_ru, name_case, ru_sort_key
 from assign.io.safe_text import XLSX_TEXT_ONLY
 
 COLUMNS = (
@@ -226,6 +226,13 @@ def event_totals(
     return rows
 
 
+def _until(region: Region, methodist_id: str, settings: DocumentSettings) -> str:
+    """« (до «11» января 2027 г.)» for a methodist who left during the year."""
+    if methodist_id in region.methodist_by_id or settings.changes_from is None:
+        return ""
+    return f" (до {date_ru(settings.changes_from)})"
+
+
 def write_roadmaps(
     region: Region,
     planned: Iterable[PlannedEvent],
@@ -240,8 +247,10 @@ def write_roadmaps(
     events_of: dict[str, list[PlannedEvent]] = {}
     for event in planned:
         events_of.setdefault(event.methodist_id, []).append(event)
+    # one who left during the year keeps the roadmap of what she held (`held_by_former`)
+    people = region.former_methodist_by_id | region.methodist_by_id
     methodists = sorted(
-        (region.methodist_by_id[m] for m in events_of),
+        (people[m] for m in events_of),
         key=lambda m: (ru_sort_key(m.full_name), m.methodist_id),
     )
     sheets = Sheets()
@@ -260,7 +269,8 @@ def write_roadmaps(
             book,
             sheet,
             5,
-            f"Дорожная карта регионального методиста {name_case(m.full_name, 'gent')}",
+            f"Дорожная карта регионального методиста {name_case(m.full_name, 'gent')}"
+            + _until(region, m.methodist_id, settings),
             settings,
         )
         write_table(book, sheet, TABLE_ROW, COLUMNS, rows, WIDTHS, merge=(0, 1))
