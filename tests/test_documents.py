@@ -609,10 +609,13 @@ def test_iom_cards_hold_every_section_of_002_and_nothing_before_the_start(
     # implementation in a month before its IOM is developed (the September consultations)
     cycle = {EventType.DIAGNOSTICS_ENTRY, EventType.IOM_DEVELOPMENT}
     cycle |= {EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
-    for c in cards:
+    for c in cards:  # nor after the final diagnostics (a spring visit after 1 April)
         (developed,) = c.of_type(EventType.IOM_DEVELOPMENT)
+        (final,) = c.of_type(EventType.DIAGNOSTICS_FINAL)
         later = [e for e in c.events if e.spec.type not in cycle]
-        assert later and all(m >= developed.months[-1] for e in later for m in e.months)
+        assert later and all(
+            developed.months[-1] <= m <= final.months[0] for e in later for m in e.months
+        )
     paths = write_iom_cards(region, cards[:3], SETTINGS, tmp_path / "iom")
     for card, path in zip(cards[:3], paths, strict=True):
         doc = Document(str(path))
@@ -1069,12 +1072,13 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
     # the route in its cycle's order (002, Инструкция): the implementation's items count from
     # the day after the IOM is developed; one held only before it is no item of the route
     developed = max(days_of["iom_development"])
-    assert max(days_of["diagnostics_entry"]) < developed
+    final = min(days_of["diagnostics_final"])
+    assert max(days_of["diagnostics_entry"]) < developed < final
     cycle = {EventType.DIAGNOSTICS_ENTRY, EventType.IOM_DEVELOPMENT}
     cycle |= {EventType.DIAGNOSTICS_FINAL, EventType.FINAL_EVENT}
     for e in card.events:
         if e.spec.type not in cycle and e.spec.key in days_of:
-            days_of[e.spec.key] = {d for d in days_of[e.spec.key] if d > developed}
+            days_of[e.spec.key] = {d for d in days_of[e.spec.key] if developed < d < final}
     by_name = {e.spec.name: e for e in card.events}
     held = [e for e in card.events if e.spec.type is not EventType.FINAL_EVENT]
     assert len(context["events"]) == sum(days_of.get(e.spec.key) != set() for e in held)
@@ -1085,10 +1089,10 @@ def test_cards_and_roadmaps_take_their_days_from_the_year_plan(
             continue
         expected = "; ".join(date_ru(d) for d in sorted(days_of[spec.key]))
         assert row["terms"] == (expected if len(days_of[spec.key]) <= 3 else row["terms"])
-        if spec.type not in cycle:  # as the card prints it: no day before the IOM exists
+        if spec.type not in cycle:  # as the card prints it: within the route's window
             printed, months = _dates_in(row["terms"])
-            assert all(d > developed for d in printed)
-            assert all(m >= developed.replace(day=1) for m in months)
+            assert all(developed < d < final for d in printed)
+            assert all(developed.replace(day=1) <= m <= final for m in months)
     every_day = [d for days in days_of.values() for d in days]
     assert context["start"] == date_ru(min(every_day))
     assert context["end"] == date_ru(max(every_day))

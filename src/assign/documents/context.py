@@ -128,6 +128,9 @@ def by_methodist(region: Region, assignment: Mapping[str, str]) -> list[Methodis
 ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 
 
+Window = tuple[date | None, date | None]  # (after, before): days strictly between
+
+
 class ScheduledDates:
     """The days the saved year plan (schedule.csv, unplanned.csv) gives each event; documents
     fall back to the outline's month terms only where no plan was made, and show an event
@@ -196,16 +199,22 @@ class ScheduledDates:
         key = (event.methodist_id, event.spec.key)
         return self._text(self.by_event.get(key, set()), event.terms, self.missed_event.get(key))
 
-    def teacher_terms(self, event: PlannedEvent, teacher_id: str, after: date | None = None) -> str:
+    def teacher_terms(
+        self, event: PlannedEvent, teacher_id: str, within: Window = (None, None)
+    ) -> str:
         missed = self.missed_teacher.get((event.methodist_id, event.spec.key, teacher_id))
-        return self._text(self.teacher_days(event, teacher_id, after), event.terms, missed)
+        return self._text(self.teacher_days(event, teacher_id, within), event.terms, missed)
 
     def teacher_days(
-        self, event: PlannedEvent, teacher_id: str, after: date | None = None
+        self, event: PlannedEvent, teacher_id: str, within: Window = (None, None)
     ) -> set[date]:
-        """The days the teacher takes part in the event; with `after`, only those later."""
+        """The days the teacher takes part in the event; only those strictly between the two
+        days of `within` (either may be None: no bound)."""
         days = self.by_teacher.get((event.spec.key, teacher_id), set())
-        return days if after is None else {d for d in days if d > after}
+        after, before = within
+        if after is None and before is None:
+            return days
+        return {d for d in days if (after is None or d > after) and (before is None or d < before)}
 
     def is_missed(self, event: PlannedEvent, teacher_id: str) -> bool:
         return (event.methodist_id, event.spec.key, teacher_id) in self.missed_teacher

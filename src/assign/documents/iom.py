@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from assign.categories import Category
-from assign.documents.context import ScheduledDates, signature_name, stamp
+from assign.documents.context import ScheduledDates, Window, signature_name, stamp
 from assign.documents.settings import DocumentSettings
 from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
@@ -62,29 +62,30 @@ def iom_cards(region: Region, planned: Iterable[PlannedEvent]) -> list[IomCard]:
         if teacher.teacher_id not in events_of or teacher.person_id in carded:
             continue
         carded.add(teacher.person_id)
-        events = sorted(
-            _after_development(events_of[teacher.teacher_id]), key=lambda e: e.months[0]
-        )
+        events = sorted(_within_the_route(events_of[teacher.teacher_id]), key=lambda e: e.months[0])
         methodist = region.methodist_by_id[methodist_of[teacher.teacher_id]]
         cards.append(IomCard(teacher, methodist.full_name, tuple(events)))
     return cards
 
 
-def _after_development(events: list[PlannedEvent]) -> list[PlannedEvent]:
+def _within_the_route(events: list[PlannedEvent]) -> list[PlannedEvent]:
     """The route's items in its cycle's order (002, Инструкция: diagnostics → development →
-    implementation): an item of the implementation keeps only its months from the IOM's
-    development on, and one held only before it (a September consultation for every
-    teacher) is no item of the route."""
-    development = [e for e in events if e.spec.type is EventType.IOM_DEVELOPMENT]
-    if not development:
+    implementation → final diagnostics): an item of the implementation keeps only its months
+    from the IOM's development to the final diagnostics, and one held only outside them (a
+    September consultation for every teacher, a visit after the final diagnostics) is no
+    item of the route."""
+    first = [e.months[-1] for e in events if e.spec.type is EventType.IOM_DEVELOPMENT]
+    last = [e.months[0] for e in events if e.spec.type is EventType.DIAGNOSTICS_FINAL]
+    if not first and not last:
         return events
-    since = development[0].months[-1]
     kept = []
     for event in events:
         if _stage(event.spec.type) != IMPLEMENTATION:
             kept.append(event)
             continue
-        months = tuple(m for m in event.months if m >= since)
+        months = tuple(
+            m for m in event.months if (not first or m >= first[0]) and (not last or m <= last[0])
+        )
         if months:
             kept.append(event if months == event.months else replace(event, months=months))
     return kept
@@ -122,28 +123,31 @@ def position_ru(*subjects: str) -> str:
     return f"учитель {listed}"
 
 
-def developed_on(card: IomCard, dates: ScheduledDates) -> dict[PlannedEvent, date]:
-    """Per implementation item of the card, the day its IOM was developed (the year plan's
-    last day of the development): its days count from the day after. Empty without one."""
+def route_window(card: IomCard, dates: ScheduledDates) -> dict[PlannedEvent, Window]:
+    """Per implementation item of the card, the days its route allows: after the IOM's
+    development and before the final diagnostics, by the year plan (either open where the
+    plan gives it no day)."""
     tid = card.teacher.teacher_id
-    developed = max(
-        (d for e in card.of_type(EventType.IOM_DEVELOPMENT) for d in dates.teacher_days(e, tid)),
-        default=None,
-    )
-    if developed is None:
+
+    def days(kind: EventType) -> list[date]:
+        return [d for e in card.of_type(kind) for d in dates.teacher_days(e, tid)]
+
+    developed = max(days(EventType.IOM_DEVELOPMENT), default=None)
+    final = min(days(EventType.DIAGNOSTICS_FINAL), default=None)
+    if developed is None and final is None:
         return {}
-    return {e: developed for e in card.events if _stage(e.spec.type) == IMPLEMENTATION}
+    return {e: (developed, final) for e in card.events if _stage(e.spec.type) == IMPLEMENTATION}
 
 
-def _held_before(
-    card: IomCard, dates: ScheduledDates, since: dict[PlannedEvent, date]
+def _held_outside(
+    card: IomCard, dates: ScheduledDates, window: dict[PlannedEvent, Window]
 ) -> set[PlannedEvent]:
-    """Items the year plan holds only before the IOM was developed: not items of the route."""
+    """Items the year plan holds only outside their route's window: not items of the route."""
     tid = card.teacher.teacher_id
     return {
         e
-        for e, day in since.items()
-        if dates.teacher_days(e, tid) and not dates.teacher_days(e, tid, day)
+        for e, within in window.items()
+        if dates.teacher_days(e, tid) and not dates.teacher_days(e, tid, within)
     }
 
 
@@ -153,12 +157,12 @@ def card_span(card: IomCard, dates: ScheduledDates) -> tuple[date, date]:
     not count. No item is then dated before the start or after the end."""
     tid = card.teacher.teacher_id
     firsts, lasts = [], []
-    since = developed_on(card, dates)
-    gone = _held_before(card, dates, since)
+    window = route_window(card, dates)
+    gone = _held_outside(card, dates, window)
     for event in card.events:
         if event in gone:
             continue
-        days = dates.teacher_days(event, tid, since.get(event))
+        days = dates.teacher_days(event, tid, window.get(event, (None, None)))
         if days:
             firsts.append(min(days))
             lasts.append(max(days))
@@ -181,11 +185,11 @@ def card_context(
     entry = card.of_type(EventType.DIAGNOSTICS_ENTRY)
     final_diag = card.of_type(EventType.DIAGNOSTICS_FINAL)
     finals = card.of_type(EventType.FINAL_EVENT)
-    since = developed_on(card, dates)  # implementation items count from the day after
-    gone = _held_before(card, dates, since)
+    window = route_window(card, dates)  # implementation: after development, before the end
+    gone = _held_outside(card, dates, window)
 
     def first(e: PlannedEvent) -> date:
-        return min(dates.teacher_days(e, tid, since.get(e)), default=e.months[0])
+        return min(dates.teacher_days(e, tid, window.get(e, (None, None))), default=e.months[0])
 
     listed = sorted(
         (e for e in card.events if e.spec.type is not EventType.FINAL_EVENT and e not in gone),
@@ -202,7 +206,7 @@ def card_context(
                 "competences": e.spec.competences,
                 "level": LEVEL_RU[e.spec.level],
                 "organizer": e.spec.organizer,
-                "terms": dates.teacher_terms(e, tid, since.get(e)),
+                "terms": dates.teacher_terms(e, tid, window.get(e, (None, None))),
                 "result_form": e.spec.result_form,
                 "done_mark": "не запланировано" if missed else "",
                 "missed_reason": dates.missed_reason(e, tid) if missed else "",
