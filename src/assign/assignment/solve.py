@@ -130,11 +130,16 @@ FIXED_POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0},)
 
 
 def _pool_stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, int], int]]:
-    """Sizing: the fewest methodists first (unless the size is fixed), then — when existing
-    methodists may go — the fewest candidates among them, then the least travel."""
+    """Sizing: the fewest methodists first (unless the size is fixed); then — when existing
+    methodists may go — the fewest candidates among them; then, where the region's ranking
+    counts them, the fewest teachers moved off the current order (who is released, who is
+    recruited: 1 327 moves on Tambov where 1 012 do); then the least travel."""
     size, travel = POOL_WEIGHTS
-    recruits = [{RECRUIT: 1.0}] if RECRUIT in f.terms else []
-    return [f.objective(weights) for weights in (size, *recruits, travel)]
+    between: list[dict[str, float]] = [{RECRUIT: 1.0}] if RECRUIT in f.terms else []
+    counts_changes = Term.CHANGES in (problem.settings.effective_ranking or ())
+    if counts_changes and Term.CHANGES.value in f.terms:
+        between.append({Term.CHANGES.value: 1.0})
+    return [f.objective(weights) for weights in (size, *between, travel)]
 
 
 def _fixed_pool_stages(
