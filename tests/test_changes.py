@@ -99,3 +99,32 @@ def test_deleted_methodist_is_a_warning_and_her_teachers_move(tmp_path: Path) ->
     assert all(c.from_name == "" for c in changes if c.reason is ChangeReason.LEFT)
     # the others stay put, except where the leaver's load had to be absorbed
     assert len(changes) - len(left) <= 0.02 * len(loaded.region.teachers)
+
+
+def test_a_pool_plan_s_released_methodist_is_the_reason_and_hours_are_told_apart() -> None:
+    """Found by a planner: a pool plan that released a methodist gave her teachers «выравнивание
+    нагрузки методистов» or «дорога короче: 0,3 ч вместо 0,3 ч» in the signed order. A
+    methodist left with no teacher did not make the pool: that is the reason. Hours are
+    written in as many digits as tell them apart."""
+    from assign.assignment.changes import _hours
+    from assignment_helpers import planar_region
+
+    region = planar_region(
+        [("S0", 0.0, 0.0), ("S1", 30.0, 0.0)],
+        [("T0", "S0", "Математика"), ("T1", "S1", "Математика"), ("T2", "S1", "Математика")],
+        [("A", ("math",), 20.0, 0.0, None, None), ("B", ("math",), 28.0, 0.0, None, None)],
+        [("T0", "A"), ("T1", "A"), ("T2", "B")],
+    )
+    problem = build_problem(region, AssignmentSettings(min_load=0, max_load=9))
+    released = change_list(problem, {"T0": "B", "T1": "B", "T2": "B"})
+    assert [(c.teacher_id, c.reason) for c in released] == [
+        ("T0", ChangeReason.RELEASED),
+        ("T1", ChangeReason.RELEASED),
+    ]
+    assert released[0].reason_text.startswith("методист не вошёл в пул по плану")
+    # A keeps T0: T1's move to B is for a shorter road, told in hundredths
+    (moved,) = change_list(problem, {"T0": "A", "T1": "B", "T2": "B"})
+    assert moved.reason is ChangeReason.TRAVEL
+    assert _hours(0.28, 0.3) == "0,28 ч вместо 0,30 ч"
+    assert _hours(0.3, 0.5) == "0,3 ч вместо 0,5 ч"
+    assert _hours(0.301, 0.304) == "на 1 мин"

@@ -654,6 +654,7 @@ CHANGE_REASONS_RU = {
     ChangeReason.OUT_OF_REACH.value: "школа вне досягаемости методиста",
     ChangeReason.BANNED.value: "закрепление запрещено",
     ChangeReason.PINNED.value: "закреплены вручную",
+    ChangeReason.RELEASED.value: "методист не вошёл в пул (выведен из актива)",
     ChangeReason.OVERLOADED.value: "методист был перегружен",
     ChangeReason.MINIMUM_LOAD.value: "у нового методиста было меньше минимальной нагрузки",
     ChangeReason.TRAVEL.value: "дорога короче",

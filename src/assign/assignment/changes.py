@@ -32,6 +32,7 @@ class ChangeReason(StrEnum):
     OUT_OF_REACH = "out_of_reach"
     BANNED = "banned"
     PINNED = "pinned"
+    RELEASED = "methodist_released"
     OVERLOADED = "overloaded"
     MINIMUM_LOAD = "minimum_load"
     TRAVEL = "shorter_travel"
@@ -53,6 +54,16 @@ class Change:
     reason_text: str  # Russian, for the person who reads the list
 
 
+def _hours(new: float, old: float) -> str:
+    """«0,3 ч вместо 0,5 ч», in as many digits as tell the two apart («0,28 ч вместо 0,30 ч»;
+    minutes when even hundredths do not: it read «0,3 ч вместо 0,3 ч»)."""
+    for digits in (1, 2):
+        shown = fmt_number(new, digits), fmt_number(old, digits)
+        if shown[0] != shown[1]:
+            return f"{shown[0]} ч вместо {shown[1]} ч"
+    return f"на {max(round((old - new) * 60), 1)} мин"
+
+
 def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[Change]:
     """Every teacher whose methodist differs from the current order, in region order."""
     region = problem.region
@@ -68,6 +79,7 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
     pins = dict(settings.pins)
     bans = set(settings.bans)
     chosen = problem.methodist_of(assignment)
+    serving = set(assignment.values())  # a methodist with no teacher left is out of the pool
     moved = np.flatnonzero((arrays.current != -1) & (chosen >= 0) & (arrays.current != chosen))
     changes = []
     for teacher in (region.teachers[t] for t in moved.tolist()):
@@ -85,6 +97,11 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
             reason, text = ChangeReason.BANNED, "закрепление за методистом запрещено"
         elif pins.get(teacher.teacher_id) == new:
             reason, text = ChangeReason.PINNED, "закреплён за новым методистом вручную"
+        elif old not in serving:  # a pool plan released her (`--release-existing`)
+            reason = ChangeReason.RELEASED
+            text = (
+                "методист не вошёл в пул по плану (выведен из регионального методического актива)"
+            )
         elif old in limits and before[old] > limits[old][1]:
             reason = ChangeReason.OVERLOADED
             text = (
@@ -102,7 +119,7 @@ def change_list(problem: AssignmentProblem, assignment: dict[str, str]) -> list[
             old_h, new_h = float(hours[s, m_index[old]]), float(hours[s, m_index[new]])
             if new_h < old_h - 1e-9:
                 reason = ChangeReason.TRAVEL
-                text = f"дорога короче: {fmt_number(new_h, 1)} ч вместо {fmt_number(old_h, 1)} ч"
+                text = f"дорога короче: {_hours(new_h, old_h)}"
             else:
                 reason, text = ChangeReason.BALANCE, "выравнивание нагрузки методистов"
         school = region.school_by_id[teacher.school_id]
