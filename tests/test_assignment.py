@@ -862,6 +862,14 @@ def test_cli_solve_and_explain(tmp_path: Path) -> None:
         "пути») стал бы хуже на" in said
     )
     assert "путь этого педагога стал бы длиннее на" in said
+    # by the name the documents print, typed as a planner types it: the same answer
+    name = "козлова  вера николаевна"
+    by_name = runner.invoke(
+        app,
+        ["explain", str(DATA / "small_ok"), "--teacher", name, "--min-load", "0"],
+        env={"COLUMNS": "200"},
+    )
+    assert by_name.exit_code == 0 and by_name.output == told.output
     bad = runner.invoke(
         app,
         ["solve", str(DATA / "small_ok"), "--min-load", "300", "--max-load", "10"],

@@ -274,10 +274,19 @@ def test_a_recruiting_scenarios_workbook_names_who_joins_and_who_leaves(
     facts = {r[0]: r[1] for r in book["Сводка"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert facts["Региональных методистов"] == len(region.methodists) == 3
     assert facts["Кандидатов"] == len(region.candidates) == 2
+    # the pool as the order counts it: in the pool, to invite, to release
+    pools = kpi["pools"]
+    kept = {p for pool in pools for p in pool["kept"]}
+    recruited = {p for pool in pools for p in pool["recruited"]}
+    assert facts["Методистов в пуле по плану"] == len(kept | recruited)
+    assert facts["Пригласить кандидатов"] == len(recruited) == (0 if release else 1)
+    assert facts["Вывести из актива"] == (1 if release else 0)
     plan = [r for r in book["План набора"].iter_rows(min_row=4, values_only=True) if r[0]]
-    assert [r[5:8] for r in plan if r[1] == "Математика" and r[5] == decision] == [
-        (decision, names[person], municipality)
+    # one row per person, with the subjects the pool counts them in
+    assert [r[1:5] for r in plan if r[1] == decision] == [
+        (decision, names[person], municipality, "Математика")
     ]
+    assert "Математика: по норме нужно" in plan[0][5]
     served = {r[6] for r in book["Закрепление"].iter_rows(min_row=4, values_only=True) if r[0]}
     with (tmp_path / "assignment" / "assignments.csv").open(encoding="utf-8-sig") as f:
         saved = {names[row["methodist_id"]] for row in csv.DictReader(f)}

@@ -781,21 +781,44 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
 EXPLAIN_PLAN_SHARE = 0.6  # of `explain`'s time: the plan; the rest prices the next best choice
 
 
+def _name_key(name: str) -> str:
+    """A full name as typed or printed: case, ё/е and extra spaces do not matter."""
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
 @app.command()
 @plan_options
 def explain(
     path: PathArg,
-    teacher: Annotated[str, typer.Option("--teacher", help="Код педагога")],
+    teacher: Annotated[
+        str, typer.Option("--teacher", help="Код педагога или его ФИО, как в документах")
+    ],
     *,
     flags: PlanFlags,
 ) -> None:
     """Почему педагог закреплён за этим методистом и во что обошёлся бы другой выбор."""
     settings = region_settings(path, flags)
     region = _region_or_exit(path, settings)
-    # the id as the planner wrote it: a teacher of two subjects has a record per subject
+    # the id as the planner wrote it (a teacher of two subjects has a record per subject),
+    # else the full name the documents print
     records = [t.teacher_id for t in region.teachers if teacher in (t.teacher_id, t.person_id)]
     if not records:
-        err_console.print(f"[red]Педагог «{escape(teacher)}» не найден в списке педагогов.[/red]")
+        wanted = _name_key(teacher)
+        named = [t for t in region.teachers if _name_key(t.full_name) == wanted]
+        people = {t.person_id for t in named}
+        if len(people) > 1:
+            listed = ", ".join(sorted(people))
+            err_console.print(
+                f"[red]ФИО «{escape(teacher)}» носят несколько педагогов ({listed}): укажите "
+                "код (--teacher КОД).[/red]"
+            )
+            raise typer.Exit(1)
+        records = [t.teacher_id for t in named]
+    if not records:
+        err_console.print(
+            f"[red]Педагог «{escape(teacher)}» не найден в списке педагогов (ни по коду, "
+            "ни по ФИО).[/red]"
+        )
         raise typer.Exit(1)
     # the plan first, in a share of the limit; the next best choice's plan in what is left
     limit = settings.assignment.time_limit

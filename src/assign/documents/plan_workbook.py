@@ -174,31 +174,64 @@ def need_rows(region: Region, settings: AssignmentSettings) -> list[list[Any]]:
     return rows
 
 
+def _pool_facts(folder: Path) -> list[tuple[str, int]]:
+    """The pool plan's people, as the order counts them: in the pool, to invite, to release
+    (none without a pool plan). A candidate or methodist of several subjects counts once."""
+    path = folder / "kpi.json"
+    if not path.is_file():
+        return []
+    pools = json.loads(path.read_text(encoding="utf-8")).get("pools", [])
+    people = {kind: {p for pool in pools for p in pool.get(kind, [])} for kind in POOL_KINDS}
+    return [
+        ("Методистов в пуле по плану", len(people["kept"] | people["recruited"])),
+        ("Пригласить кандидатов", len(people["recruited"])),
+        ("Вывести из актива", len(people["released"])),
+    ]
+
+
+POOL_KINDS = ("kept", "recruited", "released")
+
+
 def _given(value: Any) -> bool:
     """A number in a frame's column that also holds None (read back as NaN)."""
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
-    """Per subject, each candidate to invite and each methodist the pool leaves out, or one
-    row saying no one is needed."""
+    """One row per person to invite or to release, with every subject of theirs the pool
+    plan counts them in (a candidate of history, ОДНКНР and ОРКСЭ is one row, not three),
+    then one row per subject that needs no one."""
     path = folder / "kpi.json"
     if not path.is_file():
         return []
     plan = json.loads(path.read_text(encoding="utf-8")).get("recruitment_plan", [])
-    rows = []
+    decided: dict[tuple[str, str], tuple[str, list[str], list[str]]] = {}
+    untouched = []
     for item in plan:
-        figures = [subject_name(item["subject"]), item["need"], item["have"], item["deficit"]]
+        subject = subject_name(item["subject"])
         decisions = [
             *(("пригласить", person, muni) for person, muni in item["recruit"]),
             *(("вывести из актива", person, muni) for person, muni in item.get("release", [])),
         ]
         if not decisions:
-            rows.append([*figures, "набор не нужен", "", "", item.get("text", "")])
+            untouched.append(["набор не нужен", "", "", subject, _figures(item)])
         for decision, person, municipality in decisions:
-            name = names.person.get(person, "без ФИО")
-            rows.append([*figures, decision, name, municipality, item.get("text", "")])
-    return [[n, *r] for n, r in enumerate(rows, start=1)]
+            _, subjects, figures = decided.setdefault((decision, person), (municipality, [], []))
+            subjects.append(subject)
+            figures.append(_figures(item))
+    rows = [
+        [decision, names.person.get(person, "без ФИО"), muni, ", ".join(subjects), "; ".join(why)]
+        for (decision, person), (muni, subjects, why) in decided.items()
+    ]
+    rows.sort(key=lambda r: (r[0] != "пригласить", ru_sort_key(r[1])))
+    return [[n, *r] for n, r in enumerate(rows + untouched, start=1)]
+
+
+def _figures(item: dict[str, Any]) -> str:
+    """«Математика: по норме нужно 3, есть 2, не хватает 1; по расчёту пула — 3»."""
+    text = f"{subject_name(item['subject'])}: по норме нужно {item['need']}, есть {item['have']}"
+    text += f", не хватает {item['deficit']}" if item["deficit"] else ", дефицита по норме нет"
+    return text + f"; по расчёту пула — {item['need_optimal']}"
 
 
 def unplaced_rows(names: _Names, folder: Path) -> list[list[Any]]:
@@ -351,17 +384,14 @@ def write_plan_workbook(
             "План набора в методический актив",
             (
                 "№",
-                "Предмет",
-                "Нужно по норме",
-                "Есть",
-                "Дефицит",
                 "Решение",
                 "ФИО",
                 "Муниципальное образование",
-                "Пояснение",
+                "Предметы",
+                "Пояснение (по предметам)",
             ),
             recruitment_rows(names, pool_dir),
-            (5, 18, 9, 7, 8, 14, 24, 18, 40),
+            (5, 16, 26, 20, 24, 60),
         ),
         (
             "Не закреплены",
@@ -435,6 +465,7 @@ def write_plan_workbook(
         ),
         ("Региональных методистов", len(region.methodists)),
         ("Кандидатов", len(region.candidates)),
+        *_pool_facts(pool_dir),
         ("Закреплено педагогов" + per_subject, len(tables[0][3])),
         ("Не закреплено педагогов" + per_subject, len(tables[3][3])),
         ("Сменили методиста" + per_subject, len(tables[4][3])),
