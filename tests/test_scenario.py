@@ -287,6 +287,10 @@ def test_a_recruiting_scenarios_workbook_names_who_joins_and_who_leaves(
         (decision, names[person], municipality, "Математика")
     ]
     assert "Математика: по норме нужно" in plan[0][5]
+    if decision == "пригласить":  # C2 has no facts on file: 002 §3.4 unchecked, said so
+        assert not region.candidate_by_id[person].eligibility_known
+        assert f"не проверено соответствие 002 §3.4, нет сведений: {names[person]}" in need["text"]
+        assert plan[0][5].startswith("Соответствие 002 §3.4 не проверено")
     served = {r[6] for r in book["Закрепление"].iter_rows(min_row=4, values_only=True) if r[0]}
     with (tmp_path / "assignment" / "assignments.csv").open(encoding="utf-8-sig") as f:
         saved = {names[row["methodist_id"]] for row in csv.DictReader(f)}

@@ -207,6 +207,7 @@ def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
     plan = json.loads(path.read_text(encoding="utf-8")).get("recruitment_plan", [])
     decided: dict[tuple[str, str], tuple[str, list[str], list[str]]] = {}
     untouched = []
+    unchecked = {name for item in plan for name in item.get("unchecked", [])}
     for item in plan:
         subject = subject_name(item["subject"])
         decisions = [
@@ -219,12 +220,16 @@ def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
             _, subjects, figures = decided.setdefault((decision, person), (municipality, [], []))
             subjects.append(subject)
             figures.append(_figures(item))
-    rows = [
-        [decision, names.person.get(person, "без ФИО"), muni, ", ".join(subjects), "; ".join(why)]
-        for (decision, person), (muni, subjects, why) in decided.items()
-    ]
+    rows = []
+    for (decision, person), (muni, subjects, why) in decided.items():
+        name = names.person.get(person, "без ФИО")
+        note = UNCHECKED_NOTE if decision == "пригласить" and name in unchecked else ""
+        rows.append([decision, name, muni, ", ".join(subjects), note + "; ".join(why)])
     rows.sort(key=lambda r: (r[0] != "пригласить", ru_sort_key(r[1])))
     return [[n, *r] for n, r in enumerate(rows + untouched, start=1)]
+
+
+UNCHECKED_NOTE = "Соответствие 002 §3.4 не проверено: нет сведений о кандидате. "
 
 
 def _figures(item: dict[str, Any]) -> str:

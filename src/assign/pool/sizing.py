@@ -88,6 +88,9 @@ class PoolResult:
     memory: MemoryPlan | None = None
     candidate_names: dict[str, str] = field(default_factory=dict)
     """Every candidate's full name by id, excluded ones too: messages name people."""
+    unchecked: frozenset[str] = frozenset()
+    """Candidates with no facts on file (002 §3.4 unchecked, taken as eligible): an
+    invitation to them says so."""
 
 
 def _as_methodist(region: Region, candidate_id: str) -> Methodist:
@@ -257,6 +260,7 @@ def size_pool(region: Region, settings: PoolSettings) -> PoolResult:
         peak_memory_mb(),
         memory,
         _names(region),
+        frozenset(c.candidate_id for c in region.candidates if not c.eligibility_known),
     )
 
 
