@@ -858,6 +858,7 @@ def test_plan_workbook_is_russian_with_names_not_ids(small_run: Path) -> None:
     region = load_region_or_raise(DATA / "small_ok")
     book = openpyxl.load_workbook(small_run / "plan.xlsx")
     assert book.sheetnames == list(PLAN_SHEETS)
+    assert book.properties.title == "План методического сопровождения"
     ids = {
         *(t.teacher_id for t in region.teachers),
         *(m.methodist_id for m in region.methodists),
@@ -1177,6 +1178,9 @@ def test_a_head_given_by_full_name_signs_as_initials_and_surname(
     planned = outline(region, assignment, load_catalogue(), 2026)
     write_roadmaps(region, planned, tmp_path / "roadmaps.xlsx", settings=settings)
     book = openpyxl.load_workbook(tmp_path / "roadmaps.xlsx")
+    # and the workbook's own properties: the organization wrote it, under its title
+    assert book.properties.creator == SETTINGS.organization
+    assert book.properties.title == "Дорожные карты региональных методистов"
     marks = [str(c.value) for row in book.worksheets[0]["A1:Z6"] for c in row if c.value]
     (card,) = write_iom_cards(region, iom_cards(region, planned)[:1], settings, tmp_path / "iom")
     for text in (order, "\n".join(marks), _all_text(card)):

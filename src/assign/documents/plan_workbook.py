@@ -26,7 +26,7 @@ from assign.assignment.changes import UNNAMED_FORMER
 from assign.assignment.settings import AssignmentSettings
 from assign.categories import CATEGORY_NAMES_RU
 from assign.documents.context import ID_TOKEN, short_name
-from assign.documents.workbook import Sheets, write_table
+from assign.documents.workbook import Sheets, workbook_properties, write_table
 from assign.domain import Region, Teacher
 from assign.events.catalogue import FORMAT_RU
 from assign.format import count_ru, fmt_int, fmt_number, months_after_v, ru_sort_key
@@ -340,6 +340,7 @@ def write_plan_workbook(
     pool_dir = pool_dir or run / "pool"
     sheets = Sheets()
     book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
+    book.set_properties(workbook_properties("План методического сопровождения", region_name))
     title = book.add_format({"bold": True, "font_size": 12})
     heading = f"План методического сопровождения: {region_name or 'регион'}" + (
         f", {school_year} учебный год" if school_year else ""

@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from assign.documents.context import ScheduledDates, people, short_names, signature_name
 from assign.documents.settings import DocumentSettings
-from assign.documents.workbook import Sheets, write_table
+from assign.documents.workbook import Sheets, workbook_properties, write_table
 from assign.domain import Region
 from assign.events.catalogue import EventType
 from assign.events.outline import PlannedEvent
@@ -255,6 +255,8 @@ def write_roadmaps(
     )
     sheets = Sheets()
     book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
+    own = settings.properties("Дорожные карты региональных методистов")
+    book.set_properties(workbook_properties(own["title"], settings.region_name, own["author"]))
     overview = book.add_worksheet(sheets.name("Сводная дорожная карта"))
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []

@@ -154,6 +154,11 @@ def write_table(
     sheet.repeat_rows(first_row)
 
 
+def workbook_properties(title: str, region_name: str = "", author: str = "") -> dict[str, str]:
+    """A workbook's own properties (File → Properties): its title, the region, the author."""
+    return {"title": title, "subject": region_name, "author": author, "company": author}
+
+
 def write_workbook(
     problem: AssignmentProblem,
     assignment: Mapping[str, str],
@@ -174,6 +179,7 @@ def write_workbook(
     per_methodist = {row["methodist_id"]: row for row in report["methodists"]}
     sheets = Sheets()
     book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
+    book.set_properties(workbook_properties("Закрепление педагогов за методистами", region_name))
     title = book.add_format({"bold": True, "font_size": 14})
 
     summary = book.add_worksheet(sheets.name("Сводка"))
