@@ -298,7 +298,10 @@ def test_workbook_totals_and_sheets_match_the_plan(
     per_muni = Counter(region.school_municipality(t.school_id) for t in region.teachers)
     for muni in region.municipalities:
         name = Sheets().name(muni.name)
-        assert len(name) <= 31 and (name == muni.name or muni.name[len(name)] == " ")  # whole words
+        assert len(name) <= 31
+        # a long name is shortened by its kind, not cut before its city (the planner's review
+        # found «городской округ город» for Рассказово)
+        assert name == muni.name or name.split()[-1] == muni.name.split()[-1], name
         sheet = book[name]
         assert sheet.max_row - 3 == per_muni[muni.municipality_id]
 

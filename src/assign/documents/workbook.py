@@ -42,6 +42,9 @@ class Sheets:
         # Excel refuses a name with []:*?/\ or control characters, or one that starts or ends
         # with an apostrophe
         clean = re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", text).strip().strip("'").strip()
+        if len(clean) > 31:  # «городской округ город Рассказово» lost its city when cut
+            for long, short in SHORT_FORMS:
+                clean = re.sub(long, short, clean, flags=re.IGNORECASE)
         base = _cut(clean, 31).strip("'").strip() or "Лист"
         name, n = base, 1
         while name.lower() in self.used:
@@ -50,6 +53,15 @@ class Sheets:
             name = _cut(base, 31 - len(suffix)) + suffix
         self.used.add(name.lower())
         return name
+
+
+SHORT_FORMS = (  # a municipality's kind as its own documents shorten it, for a sheet tab
+    (r"\bгородской округ город\b", "г.о. г."),
+    (r"\bгородской округ\b", "г.о."),
+    (r"\bмуниципальный округ\b", "м.о."),
+    (r"\bмуниципальный район\b", "м.р."),
+    (r"\bмуниципальное образование\b", "МО"),
+)
 
 
 def _cut(text: str, limit: int) -> str:
