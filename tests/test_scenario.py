@@ -17,7 +17,7 @@ from assign.cli import app
 from assign.domain import TransportLink
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import load_catalogue
-from assign.format import date_ru, name_case
+from assign.format import MONTHS_GENITIVE, date_ru, name_case
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -188,6 +188,19 @@ def test_an_effective_date_keeps_the_year_plan_before_it() -> None:
     assert any(p.instance.planned.methodist_id == leaver for p in planned.placed)
 
 
+def _p1_leaves_in_january(**more: object) -> Scenario:
+    """small_ok's P1 leaves on 11 January (limit 9: one methodist serves math and physics)."""
+    return Scenario.model_validate(
+        {
+            "name": "P1 уходит в январе",
+            "assignment": {"min_load": 0, "max_load": 9},
+            "changes": {"remove_methodists": ["P1"]},
+            "effective_from": "2027-01-11",
+            **more,
+        }
+    )
+
+
 def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) -> None:
     """A methodist leaves on 11 January: the order's appendix 2 names her (she is no longer
     in the changed region) and the order's point says from which day the changes hold."""
@@ -201,12 +214,7 @@ def test_the_order_of_a_leaving_methodist_names_her_and_the_day(tmp_path: Path) 
     folder = DATA / "small_ok"
     region = load_region_or_raise(folder)
     leaver = region.methodist_by_id["P1"]
-    scenario = Scenario(
-        name="P1 уходит в январе",
-        assignment=AssignmentSettings(min_load=0, max_load=9),
-        changes=Changes(remove_methodists=("P1",)),
-        effective_from=date(2027, 1, 11),
-    )
+    scenario = _p1_leaves_in_january()
     run = run_scenario_plan(region, folder, scenario, load_region_settings(folder), tmp_path)
     assert run.documents is not None
     doc = Document(str(run.documents.order))
@@ -313,14 +321,7 @@ def test_a_card_keeps_the_autumn_its_leaving_methodist_held(tmp_path: Path) -> N
     folder = DATA / "small_ok"
     region = load_region_or_raise(folder)
     leaver = region.methodist_by_id["P1"]
-    scenario = Scenario(
-        name="P1 уходит в январе",
-        assignment=AssignmentSettings(min_load=0, max_load=9),
-        changes=Changes(remove_methodists=("P1",)),
-        effective_from=date(2027, 1, 11),
-        plan_year=True,
-        plan_seconds=10,
-    )
+    scenario = _p1_leaves_in_january(plan_year=True, plan_seconds=10)
     run = run_scenario_plan(region, folder, scenario, load_region_settings(folder), tmp_path)
     assert run.documents is not None and run.plan_workbook is not None
     saved = read_saved_schedule(tmp_path / "schedule")
@@ -383,22 +384,6 @@ def _days_in(text: str) -> list[date]:
     ]
 
 
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-
 def test_a_mid_year_order_is_not_dated_before_its_changes(small_copy: Path, tmp_path: Path) -> None:
     """Found by a planner: the order of a January change kept the region's September number and
     date («01» сентября 2026 г., «Изменить с «11» января 2027 г. …»). The region's details are
@@ -415,12 +400,7 @@ def test_a_mid_year_order_is_not_dated_before_its_changes(small_copy: Path, tmp_
     region = load_region_or_raise(small_copy)
     settings = load_region_settings(small_copy)
     assert settings.documents_for(small_copy).order_number == "125-о"
-    scenario = Scenario(
-        name="P1 уходит в январе",
-        assignment=AssignmentSettings(min_load=0, max_load=9),
-        changes=Changes(remove_methodists=("P1",)),
-        effective_from=date(2027, 1, 11),
-    )
+    scenario = _p1_leaves_in_january()
     run = run_scenario_plan(region, small_copy, scenario, settings, tmp_path)
     assert run.documents is not None
     text = "\n".join(p.text for p in Document(str(run.documents.order)).paragraphs)
