@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import openpyxl
@@ -259,6 +260,10 @@ def test_the_full_flow_jobs_results_compare_approve_restart(database: str, serve
         # documents of a result, re-read: every assigned teacher in the order's appendix
         order = client.get(f"/jobs/{jobs[0]}/documents/order.docx", headers=viewer)
         assert order.status_code == 200
+        # saved under the scenario's name, for a folder of downloads; the plain name beside
+        saved_as = order.headers["content-disposition"]
+        assert 'filename="order.docx"' in saved_as
+        assert unquote(saved_as.split("filename*=UTF-8''")[1]) == "как есть — order.docx"
         cells = {
             c.text for row in Document(io.BytesIO(order.content)).tables[0].rows for c in row.cells
         }

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -306,7 +308,9 @@ async def download(job_id: IdPath, name: str, who: Viewer, request: Request) -> 
     if name not in DOCUMENTS:
         raise ApiError(404, "document_unknown", "Документы: " + ", ".join(DOCUMENTS))
     engine = engine_of(request)  # sessions of its own: none is held while documents render
-    content, sources = await run_in_threadpool(_cached_or_sources, engine, who, job_id, name)
+    content, sources, scenario = await run_in_threadpool(
+        _cached_or_sources, engine, who, job_id, name
+    )
     if content is None:
         result_id, *arguments = sources
         documents: dict[str, bytes] = await request.app.state.isolated.run(render, *arguments)
@@ -316,15 +320,25 @@ async def download(job_id: IdPath, name: str, who: Viewer, request: Request) -> 
     return Response(
         content,
         media_type=DOCUMENTS[name],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": _saved_as(scenario, name)},
     )
+
+
+def _saved_as(scenario: str, name: str) -> str:
+    """The download's file name: the scenario's and the document's («Федеральная норма —
+    order.docx»), so a folder of downloads tells them apart; the plain name for programs
+    that do not read RFC 6266's UTF-8 form."""
+    readable = re.sub(r'[\x00-\x1f<>:"/\\|?*]', " ", scenario).strip()[:80].strip()
+    full = f"{readable} — {name}" if readable else name
+    return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(full)}"
 
 
 def _cached_or_sources(
     engine: Engine, who: Principal, job_id: int, name: str
-) -> tuple[bytes | None, tuple[Any, ...]]:
+) -> tuple[bytes | None, tuple[Any, ...], str]:
     """The document rendered before, or what rendering it takes: the result's id, the
-    region's upload, the scenario's name and spec, and the plan's files."""
+    region's upload, the scenario's name and spec, and the plan's files; and the scenario's
+    name either way."""
     with Session(engine) as db:
         record = access.result(db, who, job_id)
         content = db.scalar(
@@ -333,7 +347,7 @@ def _cached_or_sources(
             )
         )
         if content is not None:
-            return content, ()
+            return content, (), record.scenario_name
         region = access.region(db, who, record.region_id)
         source = db.scalar(select(RegionRecord.source).where(RegionRecord.id == region.id))
         plan = db.scalar(
@@ -343,7 +357,8 @@ def _cached_or_sources(
         )
         if plan is None or plan.plan_files is None or source is None:
             raise ApiError(409, "plan_files_absent", "У решения нет сохранённых файлов плана")
-        return None, (record.id, source, record.scenario_name, record.spec, plan.plan_files)
+        sources = (record.id, source, record.scenario_name, record.spec, plan.plan_files)
+        return None, sources, record.scenario_name
 
 
 def _keep(engine: Engine, result_id: int, documents: dict[str, bytes]) -> None:
