@@ -17,7 +17,7 @@ from assign.cli import app
 from assign.domain import TransportLink
 from assign.events.calendar import load_calendar
 from assign.events.catalogue import load_catalogue
-from assign.format import MONTHS_GENITIVE, date_ru, name_case
+from assign.format import MONTHS_GENITIVE, count_ru, date_ru, name_case
 from assign.io import load_region_or_raise
 from assign.scenario import (
     Changes,
@@ -371,6 +371,21 @@ def test_a_card_keeps_the_autumn_its_leaving_methodist_held(tmp_path: Path) -> N
     ]
     hers = {row.start.date() for row in saved.placed if row.methodist_id == "P1" and row.start}
     assert printed and set(printed) <= hers
+    # and her successors' roadmaps do not count the teachers whose diagnostics she held
+    with (tmp_path / "assignment" / "assignments.csv").open(encoding="utf-8-sig") as f:
+        plan = {row["teacher_id"]: row["methodist_id"] for row in csv.DictReader(f)}
+    moved = {t for t, m in region.current_methodist_of.items() if m == "P1"}
+    for successor in {plan[t] for t in moved}:
+        own = [t for t, m in plan.items() if m == successor and t not in moved]
+        name = name_case(region.methodist_by_id[successor].full_name, "gent")
+        (theirs,) = [
+            ws
+            for ws in roadmaps.worksheets
+            if any(name in str(c.value or "") for row in ws.iter_rows(max_row=8) for c in row)
+        ]
+        rows = [r for r in theirs.iter_rows(min_row=9, values_only=True) if r[2]]
+        (entry,) = [r for r in rows if str(r[2]).startswith("Входная диагностика")]
+        assert f"(охват: {count_ru(len(own), 'педагог')})" in str(entry[5])
     assert all(d < date(2027, 1, 11) for d in printed)
 
 

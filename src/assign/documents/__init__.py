@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assign.assignment import AssignmentProblem
@@ -51,7 +51,8 @@ def write_documents(
     write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)
     dates = (dates or ScheduledDates()).with_names(region)
     held = held_by_former(region, catalogue, settings, dates)
-    write_roadmaps(region, planned + held, written.roadmaps, dates, settings)
+    roadmap = _without_what_the_former_held(region, planned, settings, dates) + held
+    write_roadmaps(region, roadmap, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written
@@ -73,3 +74,29 @@ def held_by_former(
         for e in outline(with_them, theirs, catalogue, settings.school_year_start)
         if dates.by_event.get((e.methodist_id, e.spec.key))
     ]
+
+
+def _without_what_the_former_held(
+    region: Region, planned: list[PlannedEvent], settings: DocumentSettings, dates: ScheduledDates
+) -> list[PlannedEvent]:
+    """The successors' events without the teachers whose part in them the leaver held before
+    the change day: her roadmap counts them, theirs would count them twice (a successor's
+    entry diagnostics read 133 teachers where she tested 100). The IOM cards keep every event."""
+    if settings.changes_from is None or not region.former_methodists:
+        return planned
+    former = {m.methodist_id for m in region.former_methodists}
+    moved = {t for t, m in region.current_methodist_of.items() if m in former}
+    day = settings.changes_from
+    kept = []
+    for event in planned:
+        if not moved.intersection(event.teacher_ids):
+            kept.append(event)
+            continue
+        theirs = tuple(
+            t
+            for t in event.teacher_ids
+            if t not in moved or not (days := dates.teacher_days(event, t)) or max(days) >= day
+        )
+        if theirs:
+            kept.append(replace(event, teacher_ids=theirs))
+    return kept
