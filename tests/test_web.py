@@ -233,6 +233,10 @@ def test_planner_does_the_whole_job_in_the_browser(site: dict[str, Any]) -> None
     page.wait_for_selector(f"#result-title:has-text('№{first['id']}')")
     page.get_by_test_id("approve").click()
     page.wait_for_selector("#status:has-text('утверждён')")
+    # counted as the order counts: who changed methodist, and who got one for the first time
+    status = page.inner_text("#status")
+    assert "сменили методиста или остались без него" in status, status
+    assert "закреплены впервые" in status, status
     plans = api.get(f"/regions/{region['id']}/plans").json()
     assert plans[0]["job_id"] == first["id"] and plans[0]["current"]
 

@@ -654,8 +654,9 @@ async function approve() {
   if (!state.job) return;
   try {
     const done = await api(`/jobs/${state.job}/approve`, { method: "POST" });
-    say(`План задания №${done.job_id} утверждён: изменено закреплений — ${done.changed} `
-      + "(с педагогами, впервые получившими методиста или оставшимися без него)");
+    say(`План задания №${done.job_id} утверждён: сменили методиста или остались без него — `
+      + `${done.changed}` + (done.newly_assigned
+      ? `, закреплены впервые — ${done.newly_assigned}` : ""));
     $("#approve").textContent = "Текущий план ✓";
     $("#approve").disabled = true;
     await loadPlans();
