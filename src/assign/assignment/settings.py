@@ -187,6 +187,14 @@ class AssignmentSettings(BaseModel):
         return DEFAULT_RANKING
 
     @property
+    def active_terms(self) -> tuple[Term, ...]:
+        """The terms the plan optimises: the ranking in force, else those weighted above 0."""
+        if self.effective_ranking:
+            return self.effective_ranking
+        weights = self.effective_weights
+        return tuple(t for t in Term if weights.of(t) > 0)
+
+    @property
     def load_min(self) -> float:
         return self.min_load if self.min_load is not None else PRESET_LOADS[self.preset][0]
 

@@ -117,14 +117,6 @@ def _stages(problem: AssignmentProblem, f: Formulation) -> list[tuple[dict[int, 
     return [f.objective({**penalties, **{t.value: weights.of(t) for t in Term}})]
 
 
-def _active_terms(problem: AssignmentProblem) -> tuple[Term, ...]:
-    settings = problem.settings
-    if settings.effective_ranking:
-        return settings.effective_ranking
-    weights = settings.effective_weights
-    return tuple(t for t in Term if weights.of(t) > 0)
-
-
 POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, "pool": 1.0}, {Term.TRAVEL.value: 1.0})
 FIXED_POOL_WEIGHTS = ({"unplaced": 1.0, "short": 1.0, Term.TRAVEL.value: 1.0},)
 
@@ -162,7 +154,7 @@ def solve_component(
     start = time.perf_counter()
     settings = problem.settings
     integer_solver = integer_solver or INTEGER_SOLVERS[settings.solver]
-    terms = _active_terms(problem) if pool is None else (Term.TRAVEL,)
+    terms = problem.settings.active_terms if pool is None else (Term.TRAVEL,)
     stages_of = _stages
     if pool is not None:
         stages_of = _pool_stages if pool.count is None else _fixed_pool_stages

@@ -268,9 +268,7 @@ def _reassigns(region: Region, settings: PoolSettings) -> bool:
     """Whether the pool's teachers are assigned again by the region's ranking: a sized pool
     (not a fixed count, whose objective is travel) of a region with a current order, whose
     ranking counts the changes against it."""
-    ranking = settings.assignment.effective_ranking
-    weights = settings.assignment.effective_weights
-    counts_changes = (Term.CHANGES in ranking) if ranking else weights.of(Term.CHANGES) > 0
+    counts_changes = Term.CHANGES in settings.assignment.active_terms
     return settings.count is None and bool(region.current_methodist_of) and counts_changes
 
 
@@ -289,13 +287,11 @@ def _fewest_changes(
     sized = {s for pool in pools if pool.pool_size for s in pool.subjects}
     if not sized:
         return assignment
+    in_pool = {m for pool in pools for m in (*pool.kept, *pool.recruited)}
     left_out = {  # released existing methodists and candidates not recruited
         m.methodist_id
         for m in widened.methodists
-        if set(m.subjects) & sized
-        and not any(
-            m.methodist_id in (*pool.kept, *pool.recruited) for pool in pools if pool.pool_size
-        )
+        if set(m.subjects) & sized and m.methodist_id not in in_pool
     }
     chosen = widened.changed(
         methodists=tuple(m for m in widened.methodists if m.methodist_id not in left_out)
