@@ -50,46 +50,58 @@ def write_documents(
     write_order(region, assignment, settings, written.order, problem)
     write_workbook(problem, assignment, unplaced, written.workbook, settings.region_name)
     dates = (dates or ScheduledDates()).with_names(region)
-    held = held_by_former(region, catalogue, settings, dates)
-    roadmap = _without_what_the_former_held(region, planned, settings, dates) + held
+    moved = _moved_from_former(region, settings)
+    held = held_by_former(region, moved, catalogue, settings, dates)
+    roadmap = _without_what_the_former_held(planned, moved, settings, dates) + held
     write_roadmaps(region, roadmap, written.roadmaps, dates, settings)
     cards = iom_cards(region, planned)
     written.iom_cards = write_iom_cards(region, cards, settings, out / "iom", dates)
     return written
 
 
+def _moved_from_former(region: Region, settings: DocumentSettings) -> dict[str, str]:
+    """Teachers whose methodist by the current order left during the year (a scenario's
+    `effective_from`), and who she is; none without a change day."""
+    if settings.changes_from is None:
+        return {}
+    former = region.former_methodist_by_id
+    return {t: m for t, m in region.current_methodist_of.items() if m in former}
+
+
 def held_by_former(
-    region: Region, catalogue: Catalogue, settings: DocumentSettings, dates: ScheduledDates
+    region: Region,
+    moved: dict[str, str],
+    catalogue: Catalogue,
+    settings: DocumentSettings,
+    dates: ScheduledDates,
 ) -> list[PlannedEvent]:
-    """The events a methodist who left during the year (a scenario's `effective_from`) held
-    before she left, by the year plan: her roadmap keeps them. None without a change day or
-    a year plan."""
-    if settings.changes_from is None or not region.former_methodists:
+    """The events a methodist who left during the year held for her teachers (`moved`)
+    before she left, by the year plan: her roadmap keeps them."""
+    if not moved:
         return []
-    former = {m.methodist_id for m in region.former_methodists}
-    theirs = {t: m for t, m in region.current_methodist_of.items() if m in former}
     with_them = region.changed(methodists=region.former_methodists)
     return [
         e
-        for e in outline(with_them, theirs, catalogue, settings.school_year_start)
+        for e in outline(with_them, moved, catalogue, settings.school_year_start)
         if dates.by_event.get((e.methodist_id, e.spec.key))
     ]
 
 
 def _without_what_the_former_held(
-    region: Region, planned: list[PlannedEvent], settings: DocumentSettings, dates: ScheduledDates
+    planned: list[PlannedEvent],
+    moved: dict[str, str],
+    settings: DocumentSettings,
+    dates: ScheduledDates,
 ) -> list[PlannedEvent]:
     """The successors' events without the teachers whose part in them the leaver held before
     the change day: her roadmap counts them, theirs would count them twice (a successor's
     entry diagnostics read 133 teachers where she tested 100). The IOM cards keep every event."""
-    if settings.changes_from is None or not region.former_methodists:
+    if not moved or settings.changes_from is None:
         return planned
-    former = {m.methodist_id for m in region.former_methodists}
-    moved = {t for t, m in region.current_methodist_of.items() if m in former}
     day = settings.changes_from
     kept = []
     for event in planned:
-        if not moved.intersection(event.teacher_ids):
+        if not moved.keys() & set(event.teacher_ids):
             kept.append(event)
             continue
         theirs = tuple(

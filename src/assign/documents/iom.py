@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -32,7 +31,7 @@ from assign.domain import Region, Teacher
 from assign.events.catalogue import LEVEL_RU, EventType
 from assign.events.outline import PlannedEvent
 from assign.format import date_ru, inflect_ru
-from assign.io.safe_text import docx_context
+from assign.io.safe_text import docx_context, file_name_text
 from assign.subjects import subject_name
 
 
@@ -151,14 +150,18 @@ def _held_outside(
     }
 
 
-def card_span(card: IomCard, dates: ScheduledDates) -> tuple[date, date]:
-    """The card's start and end: the first and last day of any of its items — the year
-    plan's days where it placed them, else their months; unplanned items have no day and do
-    not count. No item is then dated before the start or after the end."""
+def card_span(
+    card: IomCard,
+    dates: ScheduledDates,
+    window: dict[PlannedEvent, Window],
+    gone: set[PlannedEvent],
+) -> tuple[date, date]:
+    """The card's start and end: the first and last day of any of its items (those not
+    `gone`, each within its `window`) — the year plan's days where it placed them, else
+    their months; unplanned items have no day and do not count. No item is then dated
+    before the start or after the end."""
     tid = card.teacher.teacher_id
     firsts, lasts = [], []
-    window = route_window(card, dates)
-    gone = _held_outside(card, dates, window)
     for event in card.events:
         if event in gone:
             continue
@@ -195,7 +198,7 @@ def card_context(
         (e for e in card.events if e.spec.type is not EventType.FINAL_EVENT and e not in gone),
         key=lambda e: (_stage(e.spec.type), first(e)),
     )
-    start, end = card_span(card, dates)
+    start, end = card_span(card, dates, window, gone)
     stages: list[dict[str, Any]] = [{"name": name, "events": []} for name, _ in STAGES]
     for n, e in enumerate(listed, start=1):
         missed = dates.is_missed(e, tid) and not dates.teacher_days(e, tid)
@@ -306,16 +309,13 @@ def _render(
         document.save(path)
 
 
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
-
-
 def card_file_name(full_name: str, person_id: str, taken: set[str]) -> str:
     """«Иванова Анна Петровна (T-0004).docx»: the name a planner looks for, sorted by surname,
     and the id as written to tell namesakes apart. Characters that could leave the folder or
     that Windows refuses («../x», «a/b», «CON?») become «_», and a name already taken gets a
     number."""
     stem = f"{full_name} ({person_id})" if full_name.strip() else person_id
-    stem = _UNSAFE_IN_FILE_NAME.sub("_", stem).strip(" .") or "_"
+    stem = file_name_text(stem).strip(" .") or "_"
     name, n = f"{stem}.docx", 1
     while name.lower() in taken:
         n += 1

@@ -181,15 +181,15 @@ def _pool_facts(folder: Path) -> list[tuple[str, int]]:
     if not path.is_file():
         return []
     pools = json.loads(path.read_text(encoding="utf-8")).get("pools", [])
-    people = {kind: {p for pool in pools for p in pool.get(kind, [])} for kind in POOL_KINDS}
+    people = {
+        kind: {p for pool in pools for p in pool.get(kind, [])}
+        for kind in ("kept", "recruited", "released")
+    }
     return [
         ("Методистов в пуле по плану", len(people["kept"] | people["recruited"])),
         ("Пригласить кандидатов", len(people["recruited"])),
         ("Вывести из актива", len(people["released"])),
     ]
-
-
-POOL_KINDS = ("kept", "recruited", "released")
 
 
 def _given(value: Any) -> bool:

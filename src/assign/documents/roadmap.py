@@ -255,8 +255,8 @@ def write_roadmaps(
     )
     sheets = Sheets()
     book = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
-    own = settings.properties("Дорожные карты региональных методистов")
-    book.set_properties(workbook_properties(own["title"], settings.region_name, own["author"]))
+    title = "Дорожные карты региональных методистов"
+    book.set_properties(workbook_properties(title, settings.region_name, settings.author))
     overview = book.add_worksheet(sheets.name("Сводная дорожная карта"))
     totals = book.add_worksheet(sheets.name("Итоги по мероприятиям"))
     all_rows = []

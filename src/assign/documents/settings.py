@@ -61,11 +61,16 @@ class DocumentSettings(BaseModel):
     order_template: Path = TEMPLATES / "order.docx"
     iom_template: Path = TEMPLATES / "iom_card.docx"
 
+    @property
+    def author(self) -> str:
+        """Who a document's properties name as its author: the organization, when given."""
+        given = self.organization != DocumentSettings.model_fields["organization"].default
+        return self.organization if given else ""
+
     def properties(self, title: str) -> dict[str, str]:
         """A document's own properties (File → Properties): the organization as its author —
         not the template's «python-docx» and its 2013 date — and its title."""
-        given = self.organization != DocumentSettings.model_fields["organization"].default
-        return {"author": self.organization if given else "", "title": title}
+        return {"author": self.author, "title": title}
 
     def unfilled(self) -> list[str]:
         """The details a signed order needs that are still blanks or placeholders, named as a
