@@ -50,6 +50,7 @@ from assign.events.calendar import CalendarError
 from assign.events.catalogue import CatalogueError
 from assign.format import MONTHS_NOMINATIVE, agree_with_person, count_ru, fmt_int, fmt_number
 from assign.io import LoadResult, load_region
+from assign.io.loader import name_key
 from assign.pipeline import (
     ASSIGNMENT_DIR,
     DOCUMENTS_DIR,
@@ -781,11 +782,6 @@ def solve_command(path: PathArg, out: OutOpt = Path("out"), *, flags: PlanFlags)
 EXPLAIN_PLAN_SHARE = 0.6  # of `explain`'s time: the plan; the rest prices the next best choice
 
 
-def _name_key(name: str) -> str:
-    """A full name as typed or printed: case, ё/е and extra spaces do not matter."""
-    return " ".join(name.casefold().replace("ё", "е").split())
-
-
 @app.command()
 @plan_options
 def explain(
@@ -803,8 +799,8 @@ def explain(
     # else the full name the documents print
     records = [t.teacher_id for t in region.teachers if teacher in (t.teacher_id, t.person_id)]
     if not records:
-        wanted = _name_key(teacher)
-        named = [t for t in region.teachers if _name_key(t.full_name) == wanted]
+        wanted = name_key(teacher)  # case, ё/е, spaces and look-alikes folded
+        named = [t for t in region.teachers if name_key(t.full_name) == wanted]
         people = {t.person_id for t in named}
         if len(people) > 1:
             listed = ", ".join(sorted(people))

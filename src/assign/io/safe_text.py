@@ -134,3 +134,12 @@ def openpyxl_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
             cell.quotePrefix = True
         cells.append(cell)
     return cells
+
+
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def file_name_text(text: str, replacement: str = "_") -> str:
+    """User text in a file's name: what could leave the folder or Windows refuses
+    («../x», «a/b», «CON?») replaced."""
+    return _UNSAFE_IN_FILE_NAME.sub(replacement, text)

@@ -604,16 +604,13 @@ def _field_too_long(
     column = header[index].strip() if index < len(header) and header[index].strip() else None
     swallowed = record.rstrip("\r\n").count("\n")
     if swallowed:  # no cell of a region runs over thousands of lines: a stray quote did
-        return Issue(
-            Code.QUOTE_UNCLOSED,
-            'в ячейке начинается кавычка «"», которая не закрыта: ячейка захватила '
-            f"{count_ru(swallowed, 'следующая строка', 'accs')} файла до его конца или до "
-            "предела размера ячейки, и файл дальше не прочитан; удалите лишнюю кавычку или "
-            "закройте её",
-            file=source,
-            row=row,
-            column=column or f"столбец {index + 1}",
-            value=visible_text(record.split("\n", 1)[0], 60),
+        return _quote_unclosed(
+            source,
+            row,
+            column or f"столбец {index + 1}",
+            record,
+            swallowed,
+            " до его конца или до предела размера ячейки, и файл дальше не прочитан",
         )
     return Issue(
         Code.VALUE_TOO_LONG,
@@ -624,6 +621,23 @@ def _field_too_long(
         row=row,
         column=column or f"столбец {index + 1}",
         value=visible_text(record[:60]),
+    )
+
+
+def _quote_unclosed(
+    source: str, row: int, column: str, text: str, swallowed: int, what_follows: str
+) -> Issue:
+    """A quote opened in a cell and never closed: the cell ran on over `swallowed` lines
+    of the file (`what_follows`: what became of them), shown by its first line."""
+    return Issue(
+        Code.QUOTE_UNCLOSED,
+        'в ячейке начинается кавычка «"», которая не закрыта: ячейка захватила '
+        f"{count_ru(swallowed, 'следующая строка', 'accs')} файла{what_follows}; удалите "
+        "лишнюю кавычку или закройте её",
+        file=source,
+        row=row,
+        column=column,
+        value=visible_text(text.split("\n", 1)[0], 60),
     )
 
 
@@ -687,15 +701,8 @@ def _checked_cell(
     if source.lower().endswith(".csv") and any(_SEPARATED.search(line) for line in swallowed):
         # a quote opened and never closed: the cell ran on over the rows after it
         issues.append(
-            Issue(
-                Code.QUOTE_UNCLOSED,
-                'в ячейке начинается кавычка «"», которая не закрыта: ячейка захватила '
-                f"{count_ru(len(swallowed), 'следующая строка', 'accs')} файла, и их данные "
-                "не прочитаны; удалите лишнюю кавычку или закройте её",
-                source,
-                row,
-                written,
-                visible_text(text.split("\n", 1)[0], 60),
+            _quote_unclosed(
+                source, row, written, text, len(swallowed), ", и их данные не прочитаны"
             )
         )
     if _CONTROL.search(text):

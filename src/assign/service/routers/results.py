@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session, undefer
 from starlette.concurrency import run_in_threadpool
 
 from assign.assignment.output import PERSON_CSV
-from assign.io.safe_text import csv_text_back
+from assign.io.safe_text import csv_text_back, file_name_text
 from assign.service import access
 from assign.service.deps import Planner, Principal, SessionDep, Viewer, engine_of
 from assign.service.documents import DOCUMENTS, render
@@ -328,7 +327,7 @@ def _saved_as(scenario: str, name: str) -> str:
     """The download's file name: the scenario's and the document's («Федеральная норма —
     order.docx»), so a folder of downloads tells them apart; the plain name for programs
     that do not read RFC 6266's UTF-8 form."""
-    readable = re.sub(r'[\x00-\x1f<>:"/\\|?*]', " ", scenario).strip()[:80].strip()
+    readable = file_name_text(scenario, " ").strip()[:80].strip()
     full = f"{readable} — {name}" if readable else name
     return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(full)}"
 
