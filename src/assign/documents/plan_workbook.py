@@ -207,7 +207,7 @@ def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
     plan = json.loads(path.read_text(encoding="utf-8")).get("recruitment_plan", [])
     decided: dict[tuple[str, str], tuple[str, list[str], list[str]]] = {}
     untouched = []
-    unchecked = {name for item in plan for name in item.get("unchecked", [])}
+    unchecked = {person for item in plan for person in item.get("unchecked", [])}
     for item in plan:
         subject = subject_name(item["subject"])
         decisions = [
@@ -223,7 +223,7 @@ def recruitment_rows(names: _Names, folder: Path) -> list[list[Any]]:
     rows = []
     for (decision, person), (muni, subjects, why) in decided.items():
         name = names.person.get(person, "без ФИО")
-        note = UNCHECKED_NOTE if decision == "пригласить" and name in unchecked else ""
+        note = UNCHECKED_NOTE if decision == "пригласить" and person in unchecked else ""
         rows.append([decision, name, muni, ", ".join(subjects), note + "; ".join(why)])
     rows.sort(key=lambda r: (r[0] != "пригласить", ru_sort_key(r[1])))
     return [[n, *r] for n, r in enumerate(rows + untouched, start=1)]

@@ -36,7 +36,8 @@ class SubjectNeed:
     pool_found: bool = True  # False: the optimiser found no pool for this subject
     recruit_names: list[str] = field(default_factory=list)  # the candidates' full names
     unchecked: list[str] = field(default_factory=list)
-    """Candidates to invite whose eligibility (002 §3.4) no facts on file could check."""
+    """Ids of the candidates to invite whose eligibility (002 §3.4) no facts on file could
+    check (by id: two candidates may share a name)."""
     release: list[tuple[str, str]] = field(default_factory=list)
     """Existing methodists of the subject the pool leaves out (`--release-existing`): id,
     municipality name."""
@@ -57,9 +58,14 @@ class SubjectNeed:
             who = _who(self.recruit_names, self.recruit)
             line += f"; пул по расчёту — {self.need_optimal}: пригласить {who}"
             if self.unchecked:
+                names = self.recruit_names or [cid for cid, _ in self.recruit]
+                unchecked = [
+                    n
+                    for (cid, _), n in zip(self.recruit, names, strict=True)
+                    if cid in self.unchecked
+                ]
                 line += (
-                    f" (не проверено соответствие 002 §3.4, нет сведений: "
-                    f"{', '.join(self.unchecked)})"
+                    f" (не проверено соответствие 002 §3.4, нет сведений: {', '.join(unchecked)})"
                 )
         else:
             line += f"; пул по расчёту — {self.need_optimal}, набор не нужен"
@@ -127,7 +133,7 @@ def recruitment_plan(result: PoolResult) -> list[SubjectNeed]:
                 note=need_note(found, sum(1 for m in existing if len(m.subjects) > 1)),
                 pool_found=pool_of[subject].status in (Status.OPTIMAL, Status.FEASIBLE),
                 recruit_names=[m.full_name for m in recruit],
-                unchecked=[m.full_name for m in recruit if m.methodist_id in result.unchecked],
+                unchecked=[m.methodist_id for m in recruit if m.methodist_id in result.unchecked],
                 release=[
                     (m.methodist_id, municipality_name[region.person_base(m)[1]]) for m in release
                 ],
